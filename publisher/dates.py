@@ -58,8 +58,7 @@ def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
     if code == "km":
         if same_month:
             return khmer_digits(
-                f"ពីថ្ងៃទី{start.day} ដល់ថ្ងៃទី{end.day} ខែ{_khmer_month(start.month)} "
-                f"ឆ្នាំ{start.year}"
+                f"ពីថ្ងៃទី{start.day} ដល់ថ្ងៃទី{end.day} ខែ{_khmer_month(start.month)} ឆ្នាំ{start.year}"
             )
         return f"ពី{format_date(start, code)} ដល់{format_date(end, code)}"
     if code == "en":

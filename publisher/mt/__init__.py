@@ -1,0 +1,1 @@
+"""Machine drafts: the Argos Translate adapter, batching and protected content."""

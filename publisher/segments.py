@@ -1,0 +1,122 @@
+"""Stable segment ids across edits of the source.
+
+Ids are handed out once (`title`, `s1`, `s2`, ...) and kept in the release's
+`segments.json`. When the source changes, the new list of segments is aligned
+with the recorded one (difflib, like `diff`): unchanged segments keep their
+ids, a segment edited in place keeps its id and becomes stale in every
+catalog, new segments get fresh ids, and removed ones are reported so the
+catalogs can keep them as obsolete.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from publisher.document import Document
+from publisher.errors import ReleaseError
+from publisher.fsutil import atomic_write_text
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    kind: str
+    source: str
+
+
+@dataclass
+class SegmentMap:
+    segments: list[Segment]
+    next_number: int = 1
+
+    @classmethod
+    def load(cls, path: Path) -> SegmentMap:
+        if not path.exists():
+            return cls([], 1)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            segments = [
+                Segment(str(s["id"]), str(s["kind"]), str(s["source"])) for s in data["segments"]
+            ]
+            return cls(segments, int(data.get("next_number", len(segments) + 1)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ReleaseError(f"malformed segment map: {exc}", path=path) from None
+
+    def save(self, path: Path) -> None:
+        data = {"next_number": self.next_number, "segments": [asdict(s) for s in self.segments]}
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+    def by_id(self) -> dict[str, Segment]:
+        return {s.id: s for s in self.segments}
+
+
+@dataclass
+class Alignment:
+    segments: list[Segment]  # the new source's segments, in document order, with ids
+    next_number: int
+    changed: dict[str, str] = field(default_factory=dict)  # id -> previous source
+    added: list[str] = field(default_factory=list)
+    removed: list[Segment] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.changed or self.added or self.removed)
+
+
+def align(old: SegmentMap, document: Document) -> Alignment:
+    """Give each leaf of `document` an id, reusing `old`'s where the segment survived."""
+    leaves = list(document.leaves())
+    old_texts = [s.source for s in old.segments]
+    new_texts = [leaf.text or "" for leaf in leaves]
+    result = Alignment([], old.next_number)
+    ids: list[str | None] = [None] * len(leaves)
+    matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for k in range(i2 - i1):
+                ids[j1 + k] = old.segments[i1 + k].id
+        elif op == "replace":
+            pairs = min(i2 - i1, j2 - j1)
+            for k in range(pairs):
+                ids[j1 + k] = old.segments[i1 + k].id
+                result.changed[old.segments[i1 + k].id] = old.segments[i1 + k].source
+            result.removed.extend(old.segments[i1 + pairs : i2])
+        elif op == "delete":
+            result.removed.extend(old.segments[i1:i2])
+    # The title always has the id "title", whatever happened around it.
+    for index, leaf in enumerate(leaves):
+        if leaf.kind == "title":
+            previous = ids[index]
+            if previous != "title":
+                old_title = old.by_id().get("title")
+                if old_title is not None:
+                    result.changed["title"] = old_title.source
+                    result.removed = [s for s in result.removed if s.id != "title"]
+                ids[index] = "title"
+                if previous is not None:
+                    result.changed.pop(previous, None)
+            break
+    used = {i for i in ids if i}
+    for index, leaf in enumerate(leaves):
+        if ids[index] is None:
+            while f"s{result.next_number}" in used:
+                result.next_number += 1
+            ids[index] = f"s{result.next_number}"
+            used.add(ids[index])
+            result.next_number += 1
+            result.added.append(ids[index])
+        leaf.segment = ids[index]
+        result.segments.append(Segment(ids[index], leaf.kind, leaf.text or ""))
+    old_ids = old.by_id()
+    for seg in result.segments:
+        if (
+            seg.id in old_ids
+            and seg.id not in result.changed
+            and old_ids[seg.id].source != seg.source
+        ):
+            result.changed[seg.id] = old_ids[seg.id].source
+    result.removed = [s for s in result.removed if s.id not in used]
+    return result
