@@ -165,6 +165,7 @@ class Catalog:
 
     @classmethod
     def parse(cls, text: str, *, path: Path | None = None, release: str = "") -> Catalog:
+        _check_syntax(text, path)
         try:
             po = polib.pofile(text, check_for_duplicates=True, wrapwidth=78)
         except (OSError, ValueError) as exc:
@@ -218,7 +219,7 @@ class Catalog:
             "PO-Revision-Date": self.revision,
             "Last-Translator": "",
             "Language-Team": languages.get(self.lang).english_name,
-            "Language": languages.get(self.lang).babel,
+            "Language": self.lang.replace("-", "_"),
             "MIME-Version": "1.0",
             "Content-Type": "text/plain; charset=UTF-8",
             "Content-Transfer-Encoding": "8bit",
@@ -244,6 +245,24 @@ class Catalog:
 
     def save(self, path: Path) -> None:
         atomic_write_text(path, self.to_po())
+
+
+_PO_LINE = re.compile(
+    r"^(?:#~\s*)?(?:#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
+    r'"(?:[^"\\]|\\.)*"\s*$'
+)
+
+
+def _check_syntax(text: str, path: Path | None) -> None:
+    """Reject what polib would silently accept (unterminated strings, stray words)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+            continue
+        if stripped in ("#~", "#|"):
+            continue
+        if not _PO_LINE.match(stripped):
+            raise CatalogError(f"invalid PO syntax: {stripped[:60]!r}", path=path, line=number)
 
 
 def _entry_from_po(po_entry: polib.POEntry) -> Entry:

@@ -27,7 +27,15 @@ class Language:
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("en", "en_GB", "en", "English", "English", "nplurals=2; plural=(n != 1);"),
+        Language(
+            "en",
+            "en_GB",
+            "en",
+            "English",
+            "English",
+            "nplurals=2; plural=(n != 1);",
+            ("en-GB", "en-US"),
+        ),
         Language(
             "km", "km", "km", "Khmer", "ខ្មែរ", "nplurals=1; plural=0;", ("km-KH", "km_KH"), "Khmr"
         ),

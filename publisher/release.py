@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from publisher.document import Document, parse_markdown
 from publisher.errors import ReleaseError, UsageError
 from publisher.fsutil import atomic_write_text, locked
 from publisher.segments import Alignment, SegmentMap, align
+from publisher.tomlfile import read_toml
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
@@ -72,20 +72,7 @@ class ReleaseMeta:
 
     @classmethod
     def from_toml(cls, slug: str, path: Path) -> ReleaseMeta:
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise ReleaseError("release.toml not found", path=path) from None
-        except UnicodeDecodeError as exc:
-            raise ReleaseError(f"not UTF-8 (byte {exc.start})", path=path) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ReleaseError(
-                f"invalid TOML: {getattr(exc, 'msg', exc)}",
-                path=path,
-                line=getattr(exc, "lineno", None),
-            ) from None
+        data = read_toml(path, ReleaseError)
         try:
             date = data.pop("date")
             if isinstance(date, str):

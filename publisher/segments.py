@@ -19,6 +19,8 @@ from publisher.document import Document
 from publisher.errors import ReleaseError
 from publisher.fsutil import atomic_write_text
 
+SAME_SEGMENT_SIMILARITY = 0.5
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -79,11 +81,21 @@ def align(old: SegmentMap, document: Document) -> Alignment:
             for k in range(i2 - i1):
                 ids[j1 + k] = old.segments[i1 + k].id
         elif op == "replace":
-            pairs = min(i2 - i1, j2 - j1)
-            for k in range(pairs):
-                ids[j1 + k] = old.segments[i1 + k].id
-                result.changed[old.segments[i1 + k].id] = old.segments[i1 + k].source
-            result.removed.extend(old.segments[i1 + pairs : i2])
+            # Pair an old segment with a new one only if it is recognisably the same sentence
+            # edited; a rewrite is a removal plus an addition.
+            next_new = j1
+            for i in range(i1, i2):
+                best, best_j = 0.0, -1
+                for j in range(next_new, j2):
+                    ratio = difflib.SequenceMatcher(None, old_texts[i], new_texts[j]).ratio()
+                    if ratio > best:
+                        best, best_j = ratio, j
+                if best >= SAME_SEGMENT_SIMILARITY:
+                    ids[best_j] = old.segments[i].id
+                    result.changed[old.segments[i].id] = old.segments[i].source
+                    next_new = best_j + 1
+                else:
+                    result.removed.append(old.segments[i])
         elif op == "delete":
             result.removed.extend(old.segments[i1:i2])
     # The title always has the id "title", whatever happened around it.

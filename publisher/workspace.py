@@ -9,7 +9,6 @@ it is published.
 from __future__ import annotations
 
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from publisher import languages
 from publisher.errors import WorkspaceError
 from publisher.fsutil import atomic_write_text
 from publisher.states import PUBLISHABLE_LEVELS, State
+from publisher.tomlfile import read_toml
 
 CONFIG_NAME = "publisher.toml"
 RESOURCES = Path(__file__).parent / "resources"
@@ -94,18 +94,7 @@ class WorkspaceConfig:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise WorkspaceError("file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise WorkspaceError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", str(exc))
-        raise WorkspaceError(f"invalid TOML: {message}", path=path, line=line) from None
+    return read_toml(path, WorkspaceError)
 
 
 @dataclass
