@@ -34,10 +34,20 @@ class Cli:
         self.root = root
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None,
-                 ok: bool = True) -> Result:
-        result = self.runner.invoke(app, ["--workspace", str(self.root), *args], input=input,
-                                    env=env, catch_exceptions=False)
+    def __call__(
+        self,
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        ok: bool = True,
+    ) -> Result:
+        result = self.runner.invoke(
+            app,
+            ["--workspace", str(self.root), *args],
+            input=input,
+            env=env,
+            catch_exceptions=False,
+        )
         out = Result(result.exit_code, result.stdout, result.stderr)
         if ok:
             assert out.exit_code == 0, f"{args}: exit {out.exit_code}\n{out.stdout}\n{out.stderr}"
@@ -61,8 +71,16 @@ def cli(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
 @pytest.fixture
 def sample(cli: Cli) -> str:
     """The sample release imported into the scratch workspace; returns its slug."""
-    cli("new", str(SAMPLE_TXT), "--title", SAMPLE_TITLE, "--date", "2024-11-30",
-        "--place", "Phnom Penh")
+    cli(
+        "new",
+        str(SAMPLE_TXT),
+        "--title",
+        SAMPLE_TITLE,
+        "--date",
+        "2024-11-30",
+        "--place",
+        "Phnom Penh",
+    )
     return SAMPLE_SLUG
 
 
@@ -74,6 +92,7 @@ def repo_workspace(tmp_path: Path) -> Iterator[Path]:
     shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
     shutil.copytree(REPO / "releases", root / "releases")
     for name in ("templates", "locales"):
-        shutil.copytree(REPO / name, root / name, symlinks=False,
-                        ignore=shutil.ignore_patterns("*.mo"))
+        shutil.copytree(
+            REPO / name, root / name, symlinks=False, ignore=shutil.ignore_patterns("*.mo")
+        )
     yield root

@@ -83,7 +83,9 @@ def test_long_first_line_asks_for_title(cli: Cli, workspace: Path) -> None:
 
 def test_short_first_line_is_title_and_slug(cli: Cli, workspace: Path, tmp_path: Path) -> None:
     src = tmp_path / "r.txt"
-    src.write_text("Minister Meets Ambassador\n\nThe minister met the ambassador.\n\nThey talked.\n")
+    src.write_text(
+        "Minister Meets Ambassador\n\nThe minister met the ambassador.\n\nThey talked.\n"
+    )
     cli("new", str(src), "--date", "2025-01-15")
     release = workspace / "releases" / "2025-01-15-minister-meets-ambassador"
     assert (release / "source.md").read_text().startswith("# Minister Meets Ambassador\n")
@@ -101,8 +103,9 @@ def test_text_is_nfc_and_kept_faithfully(cli: Cli, workspace: Path, tmp_path: Pa
     assert text == "“Quoted” — dash\u00a0nbsp Café talks."
 
 
-def test_markdown_and_docx_give_same_segments(cli: Cli, workspace: Path, tmp_path: Path,
-                                              sample: str) -> None:
+def test_markdown_and_docx_give_same_segments(
+    cli: Cli, workspace: Path, tmp_path: Path, sample: str
+) -> None:
     import docx
 
     lines = SAMPLE_TXT.read_text(encoding="utf-8").splitlines()
@@ -132,8 +135,9 @@ def test_markdown_and_docx_give_same_segments(cli: Cli, workspace: Path, tmp_pat
     assert segs("from-docx") == segs(sample)
 
 
-def test_approve_then_source_edit_makes_segment_stale(cli: Cli, workspace: Path,
-                                                      sample: str) -> None:
+def test_approve_then_source_edit_makes_segment_stale(
+    cli: Cli, workspace: Path, sample: str
+) -> None:
     set_msgstr(workspace, sample, "km", "s2", "នៅថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤ ...។")
     assert status_json(cli, sample)["km"]["translated"] == 1
     cli("approve", sample, "--lang", "km", "--segment", "s2", "--by", "Dara")
@@ -171,7 +175,9 @@ def test_sync_adds_and_obsoletes(cli: Cli, workspace: Path, sample: str) -> None
     source = workspace / "releases" / sample / "source.md"
     text = source.read_text()
     bullet = next(line for line in text.splitlines() if line.startswith("- High-level"))
-    text = text.replace(bullet + "\n", "").replace("## Conclusion", "New paragraph.\n\n## Conclusion")
+    text = text.replace(bullet + "\n", "").replace(
+        "## Conclusion", "New paragraph.\n\n## Conclusion"
+    )
     source.write_text(text)
     out = cli("sync", sample).stdout
     assert "1 new (s12)" in out and "1 removed (s9)" in out
@@ -182,8 +188,9 @@ def test_sync_adds_and_obsoletes(cli: Cli, workspace: Path, sample: str) -> None
     assert cli("sync", sample).stdout.strip().endswith("up to date")
 
 
-def test_approve_refuses_untranslated_and_changes_nothing(cli: Cli, workspace: Path,
-                                                          sample: str) -> None:
+def test_approve_refuses_untranslated_and_changes_nothing(
+    cli: Cli, workspace: Path, sample: str
+) -> None:
     path = workspace / "releases" / sample / "translations" / "km.po"
     before = path.read_bytes()
     result = cli("approve", sample, "--lang", "km", "--segment", "s1", ok=False)
@@ -195,16 +202,27 @@ def test_approve_refuses_untranslated_and_changes_nothing(cli: Cli, workspace: P
 def test_reject_goes_back_to_draft_with_comment(cli: Cli, workspace: Path, sample: str) -> None:
     set_msgstr(workspace, sample, "km", "s10", "សេចក្តីសន្និដ្ឋាន")
     cli("approve", sample, "--lang", "km", "--segment", "s10", "--level", "reviewed")
-    cli("reject", sample, "--lang", "km", "--segment", "s10", "--by", "Chan",
-        "--comment", "Use the official heading")
+    cli(
+        "reject",
+        sample,
+        "--lang",
+        "km",
+        "--segment",
+        "s10",
+        "--by",
+        "Chan",
+        "--comment",
+        "Use the official heading",
+    )
     langs = status_json(cli, sample)["km"]
     assert langs["draft"] == 1 and langs["reviewed"] == 0
     entry = next(e for e in po(workspace, sample, "km") if e.msgctxt == "s10")
     assert "rejected by Chan" in entry.tcomment and "Use the official heading" in entry.tcomment
 
 
-def test_reviewer_is_required(workspace: Path, sample: str, monkeypatch: pytest.MonkeyPatch,
-                              tmp_path: Path) -> None:
+def test_reviewer_is_required(
+    workspace: Path, sample: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("PUBLISHER_REVIEWER")
     monkeypatch.setenv("HOME", str(tmp_path))  # no git user.name
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -241,8 +259,20 @@ def test_malformed_files_name_file_and_line(cli: Cli, workspace: Path, sample: s
 def test_source_language_per_release(cli: Cli, workspace: Path, tmp_path: Path) -> None:
     src = tmp_path / "km.txt"
     src.write_text("សេចក្តីប្រកាសព័ត៌មាន\nក្រសួងការបរទេសបានប្រកាស។\n", encoding="utf-8")
-    cli("new", str(src), "--source-lang", "km", "--lang", "en", "--lang", "zh-CN",
-        "--slug", "khmer-source", "--date", "2025-02-01")
+    cli(
+        "new",
+        str(src),
+        "--source-lang",
+        "km",
+        "--lang",
+        "en",
+        "--lang",
+        "zh-CN",
+        "--slug",
+        "khmer-source",
+        "--date",
+        "2025-02-01",
+    )
     langs = status_json(cli, "khmer-source")
     assert set(langs) == {"en", "zh-Hans"}
     assert po(workspace, "khmer-source", "en").metadata["X-Source-Language"] == "km"
@@ -250,14 +280,24 @@ def test_source_language_per_release(cli: Cli, workspace: Path, tmp_path: Path) 
 
 def test_workspace_found_from_subfolder(workspace: Path, sample: str) -> None:
     cwd = workspace / "releases" / sample
-    proc = subprocess.run([sys.executable, "-m", "publisher.cli", "status", "--json"], cwd=cwd,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "publisher.cli", "status", "--json"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(proc.stdout)["releases"][0]["slug"] == sample
 
 
 def test_shipped_sample_is_approved_and_clean() -> None:
-    proc = subprocess.run([sys.executable, "-m", "publisher.cli", "status", "--json"], cwd=REPO,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "publisher.cli", "status", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     release = json.loads(proc.stdout)["releases"][0]
     assert release["slug"] == SAMPLE_SLUG
     for counts in release["languages"].values():
@@ -265,11 +305,13 @@ def test_shipped_sample_is_approved_and_clean() -> None:
 
 
 def test_help_and_status_start_fast_without_heavy_imports() -> None:
-    code = ("import sys, runpy; sys.argv=['publisher','status','--json'];\n"
-            "try:\n runpy.run_module('publisher.cli', run_name='__main__')\n"
-            "except SystemExit: pass\n"
-            "heavy=[m for m in ('weasyprint','argostranslate','ctranslate2','docx','pydantic')"
-            " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)")
+    code = (
+        "import sys, runpy; sys.argv=['publisher','status','--json'];\n"
+        "try:\n runpy.run_module('publisher.cli', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "heavy=[m for m in ('weasyprint','argostranslate','ctranslate2','docx','pydantic')"
+        " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert "HEAVY []" in proc.stderr, proc.stderr
     exe = Path(sys.executable).parent / "publisher"

@@ -74,9 +74,9 @@ _LATIN_ENDS = ".!?"
 _CJK_ENDS = "。！？"
 _ONNX_OPSET = 17
 # Length control of the random translation model (see _write_ctranslate2_model).
-_CLOCK_FREQUENCY = 0.02
-_SPAN_GAIN = 2.0
-_EOS_GAIN = 12.0
+_CLOCK_FREQUENCY = 0.005
+_SPAN_GAIN = 3.0
+_EOS_GAIN = 400.0
 _EOS_BIAS = 0.0
 
 
@@ -196,10 +196,10 @@ def _write_ctranslate2_model(
     head_dim = d_model // heads
     half = d_model // 2
     # CTranslate2's encoding: sin(pos * 10000 ** (-i / (half - 1))) in dimension i < half,
-    # the matching cos in half + i.  `clock` is the sin that rises over ~70 positions;
-    # `span` is the slowest cos, a constant ~1 that the length signal is added to.
+    # the matching cos in half + i.  `clock` is a sin that rises almost linearly over the
+    # first ~100 positions; `span` is the slowest sin, ~0, to which the source length is added.
     clock = round(-(half - 1) * np.log(_CLOCK_FREQUENCY) / np.log(10000.0))
-    span = d_model - 1
+    span = half - 1
     reserved = [clock, span]
 
     def linear(out_dim: int, in_dim: int) -> np.ndarray:
@@ -245,11 +245,13 @@ def _write_ctranslate2_model(
         output = writer(d_model, d_model)
         if index == 0:
             # The last head: zero queries give uniform attention over the source, its
-            # first value component reads the source's clock, and it alone writes `span`.
+            # first value component reads the source's clock (minus `span`, ~0 in the
+            # encoder, which cancels the layer norm's shift), and it alone writes `span`.
             last = slice(d_model - head_dim, d_model)
             query[last, :] = 0.0
             key_value[d_model:, :][last, :] = 0.0
             key_value[d_model + d_model - head_dim, clock] = 1.0
+            key_value[d_model + d_model - head_dim, span] = -1.0
             output[:, last] = 0.0
             output[span, d_model - head_dim] = _SPAN_GAIN
         layer.attention.linear[0].weight = query

@@ -1,0 +1,349 @@
+"""check_segment: every QA check on one translated segment.
+
+Reviewers rely on this before approving and the build refuses to publish while
+errors remain, so two rules shape it. Errors are kept for what is really
+wrong (a changed date, a broken link, a missing glossary term, text that will
+render wrongly); matters of taste are warnings. And every message names the
+offending value and, where a fix is mechanical, `suggestion` carries the whole
+corrected target text.
+
+The functions here are pure: no I/O, no CLI, no state between calls.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+
+from publisher import languages
+from publisher.qa import khmer, numbers, placeables, punctuation
+from publisher.qa.findings import ERROR, WARNING, Finding
+
+STATES = frozenset({"untranslated", "draft", "translated", "reviewed", "approved", "stale"})
+SCRIPTS = {"en": "Latn", "km": "Khmr", "zh-Hans": "Hans"}
+
+# code -> default severity, for documentation, `publisher check --list-codes` and tests.
+CODES: dict[str, str] = {
+    "untranslated": ERROR,
+    "empty-target": ERROR,
+    "stale": ERROR,
+    "not-reviewed": WARNING,
+    "not-translated": ERROR,
+    "km-legacy-font": ERROR,
+    "url-missing": ERROR,
+    "url-changed": ERROR,
+    "url-extra": WARNING,
+    "email-missing": ERROR,
+    "email-changed": ERROR,
+    "email-extra": WARNING,
+    "phone-missing": ERROR,
+    "phone-changed": ERROR,
+    "phone-extra": WARNING,
+    "date-missing": ERROR,  # WARNING for a month named without a year
+    "date-extra": WARNING,
+    "number-missing": ERROR,
+    "number-extra": WARNING,
+    "glossary-term-missing": ERROR,
+    "zh-ascii-punctuation": ERROR,
+    "en-full-width-punctuation": WARNING,
+    "km-ascii-full-stop": ERROR,  # WARNING when not at the end of the segment
+    "km-ascii-colon": ERROR,
+    "km-coeng-order": ERROR,
+    "km-sign-order": ERROR,
+    "km-double-vowel": ERROR,
+    "km-missing-base": ERROR,
+    "km-coeng": ERROR,
+    "km-coeng-ro-order": WARNING,
+    "km-deprecated-char": ERROR,  # WARNING for merely discouraged characters
+    "km-obsolete-char": WARNING,
+    "whitespace-edges": WARNING,
+    "double-space": WARNING,
+    "unbalanced-brackets": WARNING,
+}
+
+
+def check_segment(
+    segment: str,
+    source: str,
+    target: str,
+    *,
+    source_lang: str,
+    target_lang: str,
+    state: str,
+    glossary: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """All findings for one segment's translation, errors and warnings, in reading order.
+
+    `glossary` maps a source term to the term this target language must use.
+    Language codes may be aliases ("zh-CN"); unknown codes and states raise,
+    because a typo there would silently skip checks.
+    """
+    src_lang = languages.canonical(source_lang)
+    tgt_lang = languages.canonical(target_lang)
+    state = str(state).strip().lower()
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}")
+    findings: list[Finding] = []
+
+    def add(code: str, severity: str, message: str, suggestion: str | None = None) -> None:
+        findings.append(Finding(segment, severity, code, message, suggestion))
+
+    if state == "untranslated":
+        add("untranslated", ERROR, "This segment has not been translated yet.")
+        return findings
+    if not target.strip():
+        if source.strip():
+            add("empty-target", ERROR, "The translation is empty.")
+        return findings
+    if state == "stale":
+        add(
+            "stale",
+            ERROR,
+            "The source text changed after this translation was made; update and review it.",
+        )
+    elif state == "draft":
+        add("not-reviewed", WARNING, "This translation is a draft and has not been reviewed.")
+
+    if src_lang != tgt_lang:
+        untranslated = _untranslated(source, target, src_lang, tgt_lang)
+        if untranslated:
+            add(*untranslated)
+            return findings  # everything else would be noise about the wrong text
+
+    for check in _CONTENT_CHECKS:
+        findings.extend(check(segment, source, target, src_lang, tgt_lang, glossary or {}))
+    return findings
+
+
+# --- not translated / legacy font --------------------------------------------
+
+
+def _script_words(text: str) -> dict[str, float]:
+    """Rough word counts per script, so that a Latin name in Chinese does not dominate.
+
+    URLs and addresses are left out: they are Latin in every language.
+    """
+    text = placeables.mask(text)
+    latin = [
+        w
+        for w in re.findall(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’\-]*", text)
+        if len(w) >= 2 and any(c.islower() for c in w)
+    ]
+    han = sum(1 for c in text if punctuation.is_han(c))
+    khmer_bases = sum(1 for c in text if "\u1780" <= c <= "\u17b3")
+    return {"Latn": len(latin), "Hans": han / 1.7, "Khmr": khmer_bases / 3}
+
+
+def _untranslated(
+    source: str, target: str, src_lang: str, tgt_lang: str
+) -> tuple[str, str, str] | None:
+    """A target that is the source, or not in the target language's script at all."""
+    words = _script_words(target)
+    own = words[SCRIPTS[tgt_lang]]
+    foreign = sum(words.values()) - own
+    mostly_foreign = (own == 0 and foreign >= 1) or (foreign >= 2 and own < foreign)
+    if (
+        tgt_lang == "km"
+        and mostly_foreign
+        and words["Latn"] >= foreign / 2
+        and khmer.looks_like_legacy_font(target)
+    ):
+        return (
+            "km-legacy-font",
+            ERROR,
+            f'This looks like Khmer typed with a legacy font (Limon/ABC): "{_clip(target)}"; '
+            "retype it in Unicode or convert it with a Unicode converter.",
+        )
+    if mostly_foreign:
+        name = languages.get(tgt_lang).english_name
+        return (
+            "not-translated",
+            ERROR,
+            f'The translation is not in {name}: "{_clip(target)}".',
+        )
+    if _same_text(source, target) and sum(_script_words(source).values()) >= 2:
+        return (
+            "not-translated",
+            ERROR,
+            f'The translation is identical to the source text: "{_clip(target)}".',
+        )
+    return None
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --- content checks ----------------------------------------------------------
+
+Check = Callable[[str, str, str, str, str, Mapping[str, str]], list[Finding]]
+_LABELS = {"url": "link", "email": "e-mail address", "phone": "phone number"}
+
+
+def _placeables(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+    """URLs, e-mail addresses and phone numbers must come through unchanged."""
+    out: list[Finding] = []
+    src, tgt = placeables.find(source), placeables.find(target)
+    for kind in ("url", "email", "phone"):
+        wanted = [p for p in src if p.kind == kind]
+        have = [p for p in tgt if p.kind == kind]
+
+        def same(a: placeables.Placeable, b: placeables.Placeable) -> bool:
+            return placeables.same_phone(a.key, b.key) if a.kind == "phone" else a.key == b.key
+
+        missing = []
+        for p in wanted:
+            match = next((h for h in have if same(p, h)), None)
+            if match is None:
+                missing.append(p)
+            else:
+                have.remove(match)
+        label = _LABELS[kind]
+        for p in missing:
+            if have:
+                changed = have.pop(0)
+                fixed = target[: changed.start] + p.text + target[changed.end :]
+                out.append(
+                    Finding(
+                        segment,
+                        ERROR,
+                        f"{kind}-changed",
+                        f'The {label} "{p.text}" was changed to "{changed.text}"; copy it exactly.',
+                        fixed,
+                    )
+                )
+            else:
+                out.append(
+                    Finding(
+                        segment,
+                        ERROR,
+                        f"{kind}-missing",
+                        f'The {label} "{p.text}" from the source is missing from the translation.',
+                    )
+                )
+        for extra in have:
+            out.append(
+                Finding(
+                    segment,
+                    WARNING,
+                    f"{kind}-extra",
+                    f'The translation has the {label} "{extra.text}", which is not in the source.',
+                )
+            )
+    return out
+
+
+def _numbers(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+    """Every number, amount, percentage, time and date of the source, by value."""
+    missing, extra = numbers.compare(numbers.extract(source), numbers.extract(target))
+    out: list[Finding] = []
+    for value in missing:
+        family = "date" if value.kind in ("date", "month") else "number"
+        instead = next((e for e in extra if e.kind == value.kind), None)
+        message = (
+            f'The translation is missing {_what(value)} {value.describe()} (source: "{value.text}")'
+        )
+        message += f'; it has {instead.describe()} ("{instead.text}") instead.' if instead else "."
+        vague = value.kind == "month" and value.readings[0][0] is None
+        out.append(Finding(segment, WARNING if vague else ERROR, f"{family}-missing", message))
+    for value in extra:
+        family = "date" if value.kind in ("date", "month") else "number"
+        out.append(
+            Finding(
+                segment,
+                WARNING,
+                f"{family}-extra",
+                f'The translation has {_what(value)} {value.describe()} ("{value.text}"), '
+                "which is not in the source.",
+            )
+        )
+    return out
+
+
+def _what(value: numbers.Value) -> str:
+    return {
+        "date": "the date",
+        "month": "the month",
+        "percent": "the percentage",
+        "time": "the time",
+    }.get(value.kind, "the number")
+
+
+def _fold(text: str, lang: str) -> str:
+    """Comparable form of a term: canonical Khmer, no invisible spaces, case-folded.
+
+    Khmer and Chinese are compared without spaces, since translators space
+    those scripts differently (ZWSP, space or nothing between words).
+    """
+    text = khmer.normalize(unicodedata.normalize("NFKC", text)).replace(khmer.ZWSP, "")
+    text = text.casefold()
+    if lang in ("km", "zh-Hans"):
+        return re.sub(r"\s+", "", text)
+    return " ".join(text.split())
+
+
+def _contains(text: str, term: str, lang: str) -> bool:
+    folded, needle = _fold(text, lang), _fold(term, lang)
+    if not needle:
+        return False
+    if lang == "en" or re.fullmatch(r"[\w\s'’.-]+", needle, re.ASCII):
+        return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", folded) is not None
+    return needle in folded
+
+
+def _glossary(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+    """A source term in the glossary must be translated by its required term."""
+    out: list[Finding] = []
+    for term, required in glossary.items():
+        if not term.strip() or not required.strip():
+            continue
+        if _contains(source, term, src_lang) and not _contains(target, required, tgt_lang):
+            out.append(
+                Finding(
+                    segment,
+                    ERROR,
+                    "glossary-term-missing",
+                    f'The glossary requires "{required}" for "{term}", but the translation '
+                    "does not use it.",
+                )
+            )
+    return out
+
+
+def _punctuation(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+    """Target-language punctuation, spacing and bracket balance."""
+    issues: list[punctuation.Issue] = []
+    if tgt_lang == "zh-Hans":
+        issues += punctuation.chinese_issues(target)
+    elif tgt_lang == "km":
+        issues += punctuation.khmer_issues(target)
+    elif tgt_lang == "en":
+        issues += punctuation.latin_issues(target)
+    issues += punctuation.spacing_issues(source, target)
+    issues += punctuation.bracket_issues(source, target)
+    return [Finding(segment, i.severity, i.code, i.message, i.suggestion) for i in issues]
+
+
+def _khmer_encoding(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+    """Khmer that renders wrongly or is stored in a non-canonical order."""
+    if tgt_lang != "km":
+        return []
+    return [
+        Finding(segment, i.severity, i.code, i.message, i.suggestion)
+        for i in khmer.encoding_issues(target)
+    ]
+
+
+_CONTENT_CHECKS: tuple[Check, ...] = (
+    _placeables,
+    _numbers,
+    _glossary,
+    _punctuation,
+    _khmer_encoding,
+)

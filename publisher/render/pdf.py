@@ -1,0 +1,136 @@
+"""The print edition: the publication through print.html and WeasyPrint.
+
+What this adapter adds to WeasyPrint, and nothing else:
+* fonts chosen per language (publisher/render/fonts.py), every glyph checked
+  before rendering so no tofu reaches a PDF;
+* Khmer line-break opportunities (U+200B) in the text given to WeasyPrint only;
+* the `/ActualText` text layer (publisher/render/textlayer.py) so Khmer copies
+  and searches correctly;
+* a URL fetcher that serves only the font files and the workspace folders the
+  build names: no network, no other file;
+* tagged PDF/UA-1 with title, language, author and the release id, and no
+  timestamps, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from markupsafe import Markup
+
+from publisher.errors import RenderError
+from publisher.publication import Publication
+from publisher.render import fonts as fontlib
+from publisher.render.khmer_breaks import insert_break_opportunities
+
+FALLBACK_ORDER = ("en", "km", "zh-Hans")
+
+
+@dataclass
+class PrintFonts:
+    """CSS font stacks for one language's PDF, with the @font-face rules they need."""
+
+    body: Markup
+    heading: Markup
+    motto: Markup
+    faces_css: Markup
+    font_files: list[Path]
+    sets: list[fontlib.FontSet]
+
+
+def print_fonts(lang: str) -> PrintFonts:
+    """Stacks led by the language's own faces, then the other languages' as fallback."""
+    order = [lang, *(code for code in FALLBACK_ORDER if code != lang)]
+    sets = [fontlib.fontset(code) for code in order]
+
+    def stack(role: fontlib.Role) -> Markup:
+        families = [sets[0].css_family(role)] + [s.css_family("body") for s in sets[1:]]
+        return Markup(", ".join(dict.fromkeys(families)) + ", serif")
+
+    css = "\n".join(fontlib.font_face_css(s) for s in sets)
+    files = [p for s in sets for p in s.paths()]
+    return PrintFonts(stack("body"), stack("heading"), stack("motto"), Markup(css), files, sets)
+
+
+def text_filter_for(lang: str) -> Any:
+    """Khmer needs break opportunities for Pango; other languages pass through."""
+    return insert_break_opportunities if lang == "km" else None
+
+
+def check_glyphs(pub: Publication, fonts: PrintFonts) -> None:
+    faces = [face for s in fonts.sets for face in s.faces().values()]
+    texts = [
+        ("organisation", pub.organisation),
+        ("motto", " ".join(pub.motto)),
+        ("dateline", pub.dateline),
+    ]
+    texts += [(f"segment {leaf.segment}", leaf.text) for leaf in pub.leaves()]
+    for where, text in texts:
+        fontlib.check_glyphs(text, faces, where=f"{pub.release_id} {pub.lang} {where}")
+
+
+def page_label_css(label: str, counter_style: str) -> Markup:
+    """`Page {page} of {pages}` as a CSS `content` value with page counters."""
+    parts = re.split(r"(\{page\}|\{pages\})", label)
+    out: list[str] = []
+    for part in parts:
+        if part == "{page}":
+            out.append(f"counter(page, {counter_style})")
+        elif part == "{pages}":
+            out.append(f"counter(pages, {counter_style})")
+        elif part:
+            escaped = re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group()), "x") + " ", part)
+            out.append(f'"{escaped}"')
+    return Markup(" ".join(out) or '""')
+
+
+COUNTER_STYLES = {"km": "khmer", "zh-Hans": "decimal", "en": "decimal"}
+
+
+def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> Any:
+    """A WeasyPrint URL fetcher serving only files under the allowed paths.
+
+    Anything else (http, data:, a file elsewhere) is refused and listed in the
+    fetcher's `refused` attribute; WeasyPrint then renders without it.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    dirs = [d.resolve() for d in allowed_dirs]
+    files = {f.resolve() for f in allowed_files}
+
+    class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
+        refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                allowed = path in files or any(path.is_relative_to(d) for d in dirs)
+                if allowed and path.is_file():
+                    return URLFetcherResponse(url, body=path.read_bytes())
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url[:100]}: only workspace files are used")
+
+    fetcher = RestrictedFetcher(allowed_protocols={"file"})
+    fetcher.refused = []
+    return fetcher
+
+
+def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
+    """Render print HTML to PDF bytes (tagged PDF/UA-1, reproducible)."""
+    import logging
+
+    import weasyprint
+
+    from publisher.render import textlayer
+
+    textlayer.install()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
+    assert pdf is not None
+    return bytes(pdf)

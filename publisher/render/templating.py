@@ -1,0 +1,84 @@
+"""Jinja2 templates and the translated labels they print.
+
+Templates come from the workspace's `templates/` first, then the package's
+defaults (as MkDocs' `custom_dir` overrides a theme). Labels ("Press
+Release", "Page 1 of 2") come from the Babel catalogs in `locales/`,
+compiled in memory at build time, so no `.mo` file is ever committed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from publisher import languages
+from publisher.errors import RenderError
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "resources" / "templates"
+PACKAGE_LOCALES = Path(__file__).resolve().parents[1] / "resources" / "locales"
+
+
+def catalog_paths(locales_dir: Path, lang: str) -> list[Path]:
+    folder = languages.get(lang).babel if lang != "en" else "en"
+    names = {folder, lang.replace("-", "_"), lang}
+    return [locales_dir / name / "LC_MESSAGES" / "messages.po" for name in sorted(names)]
+
+
+def _compile(path: Path) -> Translations:
+    try:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle, abort_invalid=True)
+    except Exception as exc:
+        raise RenderError(f"cannot read label catalog: {exc}", path=path) from None
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def translations_for(lang: str, locales_dirs: list[Path]) -> NullTranslations:
+    """Label translations for `lang`: the workspace's catalog first, package defaults behind."""
+    paths: list[Path] = []
+    for folder in locales_dirs:
+        for path in catalog_paths(folder, lang):
+            if path.is_file() and path.resolve() not in paths:
+                paths.append(path.resolve())
+    if not paths:
+        return NullTranslations()
+    first = _compile(paths[0])
+    for path in paths[1:]:
+        first.add_fallback(_compile(path))
+    return first
+
+
+def css_string(value: str) -> str:
+    """Escape text for a CSS string literal in double quotes."""
+    return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group()), "x") + " ", value)
+
+
+def make_environment(templates_dirs: list[Path], translations: NullTranslations) -> Environment:
+    loaders = [FileSystemLoader(str(d)) for d in templates_dirs if d.is_dir()]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["css_string"] = css_string
+    return env
+
+
+def template_dirs(workspace_templates: Path) -> list[Path]:
+    return [workspace_templates, PACKAGE_TEMPLATES]
+
+
+def locale_dirs(workspace_locales: Path) -> list[Path]:
+    return [workspace_locales, PACKAGE_LOCALES]

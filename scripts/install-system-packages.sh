@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages publisher needs, only those missing.
+#   fonts-khmeros, fonts-noto-cjk  fonts of Cambodian official documents, Chinese with bold
+#   libharfbuzz-subset0            font subsetting for WeasyPrint (without it PDFs take ~30x longer)
+#   poppler-utils                  pdftotext/pdffonts/pdftoppm, used by the tests
+#   gettext                        msgfmt/msgcat, used by the tests (interoperability)
+#   chromium                       headless browser for the HTML tests
+set -euo pipefail
+packages=(fonts-khmeros fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fc-cache -f >/dev/null 2>&1 || true
