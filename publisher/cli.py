@@ -363,6 +363,46 @@ def build(
         raise typer.Exit(1)
 
 
+@app.command()
+def doctor() -> None:
+    """What this machine gives the publisher: renderer, fonts, ICU, translation models."""
+    from rich.table import Table
+
+    from publisher.render import fonts
+
+    lines = fonts.describe()
+    try:
+        import icu4py
+
+        lines.append(("ICU (Khmer line breaks)", f"icu4py {getattr(icu4py, '__version__', '')}"))
+    except ImportError:
+        lines.append(("ICU (Khmer line breaks)", "MISSING: pip install icu4py"))
+    lines.extend(_model_lines())
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in lines:
+        style = "red" if value.startswith(("NO", "MISSING", "not")) else ""
+        table.add_row(label, f"[{style}]{value}[/]" if style else value)
+    _console().print(table)
+
+
+def _model_lines() -> list[tuple[str, str]]:
+    try:
+        ws = _ws()
+    except PublisherError:
+        return [("Argos models", "(not in a workspace)")]
+    try:
+        from publisher.mt import argos
+
+        models = argos.list_models(ws.models_dir)
+    except PublisherError as exc:
+        return [("Argos models", exc.message)]
+    if not models:
+        return [("Argos models", f"none installed in {ws.models_dir}")]
+    return [("Argos model", f"{m.name} {m.from_code}->{m.to_code} {m.version}") for m in models]
+
+
 def main() -> None:
     app(prog_name="publisher")
 

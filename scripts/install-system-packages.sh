@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages publisher needs, only those missing.
 #   fonts-khmeros, fonts-noto-cjk  fonts of Cambodian official documents, Chinese with bold
+#   fonts-liberation2              a Times-metric serif for English
 #   libharfbuzz-subset0            font subsetting for WeasyPrint (without it PDFs take ~30x longer)
 #   poppler-utils                  pdftotext/pdffonts/pdftoppm, used by the tests
 #   gettext                        msgfmt/msgcat, used by the tests (interoperability)
 #   chromium                       headless browser for the HTML tests
 set -euo pipefail
-packages=(fonts-khmeros fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext chromium)
+packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

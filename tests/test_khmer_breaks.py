@@ -46,7 +46,7 @@ def test_long_sentence_gets_many_opportunities_only_between_khmer_letters() -> N
     assert result.count(ZWSP) >= 12
     assert strip_break_opportunities(result) == SENTENCE
     for before, after in _zwsp_neighbours(result):
-        assert is_khmer(before) and is_khmer(after)
+        assert before and after and is_khmer(before) and is_khmer(after)
 
 
 def test_no_zwsp_next_to_spaces_or_existing_zwsp() -> None:
@@ -67,7 +67,7 @@ def test_text_without_khmer_is_returned_unchanged() -> None:
 def test_nothing_between_khmer_and_other_scripts() -> None:
     result = insert_break_opportunities("កម្ពុជា-ចិន ASEANកម្ពុជា (ចិន) 中国កម្ពុជា")
     for before, after in _zwsp_neighbours(result):
-        assert is_khmer(before) and is_khmer(after)
+        assert before and after and is_khmer(before) and is_khmer(after)
 
 
 def test_characters_outside_the_bmp_do_not_shift_positions() -> None:

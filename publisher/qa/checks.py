@@ -142,7 +142,8 @@ def _untranslated(
     words = _script_words(target)
     own = words[SCRIPTS[tgt_lang]]
     foreign = sum(words.values()) - own
-    mostly_foreign = (own == 0 and foreign >= 1) or (foreign >= 2 and own < foreign)
+    # Strong evidence only: a romanised name or title inside a real translation is fine.
+    mostly_foreign = foreign >= 1 if own == 0 else (foreign >= 4 and foreign >= 3 * own)
     if (
         tgt_lang == "km"
         and mostly_foreign

@@ -141,7 +141,7 @@ class Cluster:
         parts += [t for c, t in ordered if c == "shifter"]
         parts += vowels
         parts += [t for c, t in ordered if c == "viriam"]
-        parts += [t for c, t in ordered if c in ("sign", "dangling")]
+        parts += [t for c, t in ordered if c == "sign"]  # a dangling coeng is dropped
         return "".join(parts)
 
     def vowel_count(self) -> int:
@@ -237,8 +237,10 @@ def normalize(text: str) -> str:
     """Rewrite text in canonical Khmer encoding (for suggestions and matching).
 
     Clusters are reordered, doubled vowels merged and
-    deprecated characters replaced where Unicode names a replacement. Marks
-    without a base and dangling coengs are kept: dropping them would guess.
+    deprecated characters replaced where Unicode names a replacement. A coeng
+    with no consonant to subscript is dropped (it renders as a dotted circle or
+    nothing, and leaving it would attach it to the next cluster); marks without
+    a base are kept, since which base they belong to would be a guess.
     Non-Khmer text is returned unchanged.
     """
     if not any("\u1780" <= ch <= "\u17ff" for ch in text):
@@ -388,7 +390,8 @@ def encoding_issues(text: str) -> list[Issue]:
 # --- legacy fonts -----------------------------------------------------------
 
 _LATIN_TOKEN = re.compile(r"[^\s\u200b]*[A-Za-z\u00c0-\u00ff][^\s\u200b]*")
-_SYMBOLS_IN_WORD = re.compile(r"[A-Za-z][\[\]{}|\\^~<>@#$&*+=_;:/`\"'|][A-Za-z]?")
+# Limon/ABC put Khmer glyphs on keys like [ ] { } | < > @ inside words.
+_SYMBOLS_IN_WORD = re.compile(r"[\[\]{}|\\^~<>@#$&*+=_`]|[A-Za-z][;:/\"][A-Za-z]")
 _ENGLISH_STOPWORDS = frozenset(
     {
         "the", "of", "and", "to", "in", "is", "will", "for", "with", "on", "that",

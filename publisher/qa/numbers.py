@@ -38,6 +38,10 @@ class Value:
     text: str  # as written, for messages
     start: int = 0
     end: int = 0
+    # Spelled-out counts ("five", "两国", "第五条"): they may satisfy a number
+    # of the other side but are never reported as missing or extra, because
+    # translators spell small numbers out or in digits as style dictates.
+    soft: bool = False
 
     def describe(self) -> str:
         """The value in words a translator reads the same way in any language."""
@@ -211,7 +215,9 @@ class _Extractor:
         self.text = text
         self.values: list[Value] = []
 
-    def take(self, pattern: str | re.Pattern[str], build, flags: int = 0) -> None:  # type: ignore[no-untyped-def]
+    def take(
+        self, pattern: str | re.Pattern[str], build, flags: int = 0, soft: bool = False
+    ) -> None:  # type: ignore[no-untyped-def]
         regex = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
         for m in list(regex.finditer(self.text)):
             if not m.group().strip() or "\0" in m.group():
@@ -224,7 +230,9 @@ class _Extractor:
                 raw = khmer_digits(raw)
             for kind, readings in built:
                 if readings:
-                    self.values.append(Value(kind, tuple(readings), raw, m.start(), m.end()))
+                    self.values.append(
+                        Value(kind, tuple(readings), raw, m.start(), m.end(), soft=soft)
+                    )
             self.text = self.text[: m.start()] + "\0" * (m.end() - m.start()) + self.text[m.end() :]
 
 
@@ -408,12 +416,50 @@ def extract(text: str) -> list[Value]:
         return [("number", [(v * factor,) for v in number_readings(m["n"])])]
 
     ex.take(rf"(?P<n>{NUM})\s*(?P<s>{_SCALE_RE})(?![A-Za-z])", scaled)
+    # 20世纪 (20th century), 90年代 (the 1990s): English says it differently.
+    ex.take(
+        r"(?P<n>[0-9]{1,2})\s*(?:世纪|年代)",
+        lambda m: [("number", [(Decimal(m["n"]),)])],
+        soft=True,
+    )
     ex.take(
         rf"(?P<n>{NUM}){_ORD}{_NOT_WORD}",
         lambda m: [("number", [(v,) for v in number_readings(m["n"])])],
     )
 
+    # Spelled-out counts, soft (see Value.soft).
+    def spelled(m: re.Match[str]):  # type: ignore[no-untyped-def]
+        value = _EN_WORDS.get(m["w"].lower())
+        if value is None:
+            value = parse_chinese_number(m["w"])
+        return [("number", [(Decimal(value),)] if value is not None else [])]
+
+    ex.take(rf"\b(?P<w>{'|'.join(_EN_WORDS)})\b", spelled, re.IGNORECASE, soft=True)
+    ex.take(
+        rf"(?:第\s*(?P<w>{_CN_NUM})|(?P<w2>{_CN_NUM})(?={_CN_MEASURE}))",
+        lambda m: _spelled_cn(m["w"] or m["w2"]),
+        soft=True,
+    )
+
     return _inherit_years(sorted(ex.values, key=lambda v: v.start), ex.original)
+
+
+def _spelled_cn(text: str):  # type: ignore[no-untyped-def]
+    value = parse_chinese_number(text)
+    return [("number", [(value,)] if value is not None else [])]
+
+
+_CARDINALS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty",
+)  # fmt: skip
+_ORDINALS = (
+    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth",
+)  # fmt: skip
+_EN_WORDS = {w: i for i, w in enumerate(_CARDINALS)} | {w: i for i, w in enumerate(_ORDINALS)}
+_CN_MEASURE = "(?:个|名|位|项|次|国|届|条|天|年|周|家|所|份|场|轮|方|架|艘|人|批|点|岁|倍)"
 
 
 def _inherit_years(values: list[Value], text: str) -> list[Value]:
@@ -469,4 +515,4 @@ def compare(source: Iterable[Value], target: Iterable[Value]) -> tuple[list[Valu
             else:
                 still.append(value)
         pending = still
-    return pending, left
+    return [v for v in pending if not v.soft], [v for v in left if not v.soft]

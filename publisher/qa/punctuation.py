@@ -39,6 +39,9 @@ _PAIRS = {
 }
 
 
+_CLOSERS = frozenset("）」』】》”’")
+
+
 @dataclass(frozen=True)
 class Issue:
     code: str
@@ -119,6 +122,13 @@ def chinese_issues(text: str) -> list[Issue]:
         before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
         if ch in ".,:" and before and after and before.isdigit() and after.isdigit():
             continue  # 3.5, 1,500, 10:30
+        if ch == "." and re.fullmatch(r"\s*[0-9]{1,2}", text[:i]):
+            continue  # "1. " numbering a list item
+        if ch == "." and (
+            re.search(r"(?:\b[A-Za-z]\.){1,}[A-Za-z]$", text[:i])
+            or (before and before.isascii() and before.isalpha() and after in _CLOSERS)
+        ):
+            continue  # "U.S.", "Co., Ltd.）": a Latin abbreviation inside Chinese
         if (
             (before and is_cjk(before))
             or (after and is_cjk(after))
@@ -163,7 +173,14 @@ def chinese_issues(text: str) -> list[Issue]:
     ]
 
 
-_KM_ABBREVIATION = re.compile(r"(?:^|[\s.\u200b])[\u1780-\u17b3][\u17b6-\u17d3]*\.$")
+# Khmer abbreviations are single letters with dots: គ.ស. ព.ស. ល.រ
+_KM_ABBREVIATION = re.compile(r"(?:^|[\s.\u200b])[\u1780-\u17b3]\.$")
+
+
+def khmer_share(text: str) -> float:
+    """Share of letters that are Khmer."""
+    letters = [c for c in text if c.isalpha() or khmer.is_khmer_letter(c)]
+    return sum(map(khmer.is_khmer_letter, letters)) / len(letters) if letters else 0.0
 
 
 def khmer_issues(text: str) -> list[Issue]:
@@ -173,7 +190,13 @@ def khmer_issues(text: str) -> list[Issue]:
     stops: list[int] = []
     for m in re.finditer(r"(?<!\.)\.(?!\.)", text):
         i = m.start()
-        if i in protected or i == 0 or not khmer.is_khmer_letter(text[i - 1]):
+        if i in protected or i == 0:
+            continue
+        before = text[i - 1]
+        at_end = not text[i + 1 :].strip()
+        khmer_before = khmer.is_khmer_letter(before) or "\u17e0" <= before <= "\u17e9"
+        # After Latin or ASCII digits only the segment's final stop is surely Khmer.
+        if not khmer_before and not (at_end and before.isalnum() and khmer_share(text) > 0.5):
             continue
         after = text[i + 1 : i + 2]
         if after and not after.isspace() and after != khmer.ZWSP:

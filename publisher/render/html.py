@@ -1,20 +1,37 @@
-"""The web edition: a publication through web.html, and the release's index page."""
+"""The web edition, the print HTML and the release's index page, from templates.
+
+A broken template (a user's override in the workspace) is reported as a
+one-line error naming the template and line, not a traceback.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
+from publisher.errors import RenderError
 from publisher.publication import Alternate, Publication
 
 
+def _render(env: Environment, name: str, **context: Any) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateSyntaxError as exc:
+        raise RenderError(
+            f"template error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno
+        ) from None
+    except TemplateError as exc:
+        raise RenderError(f"template error in {name}: {exc}") from None
+
+
 def render_web(env: Environment, pub: Publication) -> str:
-    return env.get_template("web.html").render(pub=pub)
+    return _render(env, "web.html", pub=pub)
 
 
-def render_print(env: Environment, pub: Publication, **context: object) -> str:
-    return env.get_template("print.html").render(pub=pub, **context)
+def render_print(env: Environment, pub: Publication, **context: Any) -> str:
+    return _render(env, "print.html", pub=pub, **context)
 
 
 @dataclass
@@ -27,4 +44,4 @@ class ReleaseIndex:
 
 
 def render_index(env: Environment, index: ReleaseIndex) -> str:
-    return env.get_template("index.html").render(rel=index)
+    return _render(env, "index.html", rel=index)

@@ -34,7 +34,7 @@ Cyrillic and CJK; combining marks; ZWSP and soft hyphens). English and Chinese
 lines extract correctly without it and are left byte-for-byte as WeasyPrint
 wrote them. Mode "always" wraps every line.
 
-Tested with WeasyPrint 68.0, 69.0 and 70.0 (pydyf 0.11-0.13, Pango 1.50).
+Tested with WeasyPrint 68.1, 69.0 and 70.0 (pydyf 0.13, Pango 1.50, HarfBuzz 6).
 `install()` raises `RenderError` when the hook's signature changed (the patch
 cannot work) and warns when the version is outside the tested range.
 """
