@@ -409,3 +409,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# Command groups kept in their own modules register themselves on `app` when imported.
+# They import heavy libraries inside their commands only (start-up stays fast).
+from publisher import cli_review, cli_translate  # noqa: E402, F401

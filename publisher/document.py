@@ -11,13 +11,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 
+@lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark with raw HTML disabled: `<script>` in a source is text, not markup."""
+    """CommonMark with raw HTML disabled: `<script>` in a source is text, not markup.
+
+    Built once: constructing a parser costs more than parsing a paragraph.
+    """
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 

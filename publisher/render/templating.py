@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -49,10 +50,16 @@ def translations_for(lang: str, locales_dirs: list[Path]) -> NullTranslations:
         for path in catalog_paths(folder, lang):
             if path.is_file() and path.resolve() not in paths:
                 paths.append(path.resolve())
+    return _chain(tuple((p, p.stat().st_mtime_ns) for p in paths))
+
+
+@lru_cache(maxsize=16)
+def _chain(paths: tuple[tuple[Path, int], ...]) -> NullTranslations:
+    """Compiled once per process and catalog version."""
     if not paths:
         return NullTranslations()
-    first = _compile(paths[0])
-    for path in paths[1:]:
+    first = _compile(paths[0][0])
+    for path, _ in paths[1:]:
         first.add_fallback(_compile(path))
     return first
 
@@ -62,7 +69,9 @@ def css_string(value: str) -> str:
     return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group()), "x") + " ", value)
 
 
-def make_environment(templates_dirs: list[Path], translations: NullTranslations) -> Environment:
+@lru_cache(maxsize=8)
+def _environment(templates_dirs: tuple[Path, ...]) -> Environment:
+    """One environment per template search path: templates compile once per process."""
     loaders = [FileSystemLoader(str(d)) for d in templates_dirs if d.is_dir()]
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -71,8 +80,18 @@ def make_environment(templates_dirs: list[Path], translations: NullTranslations)
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["css_string"] = css_string
+    return env
+
+
+def make_environment(templates_dirs: list[Path], translations: NullTranslations) -> Environment:
+    """The template environment, speaking the language of `translations`.
+
+    Rendering is sequential, so switching the installed translations on a shared
+    environment is safe and spares recompiling every template per language.
+    """
+    env = _environment(tuple(templates_dirs))
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -47,6 +47,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from publisher.errors import RenderError
@@ -194,6 +195,36 @@ def _line_text(textbox: Any) -> str:
     return data[start : start + line.length].decode(errors="replace")
 
 
+@lru_cache(maxsize=1)
+def _pango_is_ellipsized() -> tuple[Any, Any] | None:
+    """`pango_layout_is_ellipsized` through a private cffi handle (WeasyPrint declares
+    no such function, and its FFI object is not ours to extend)."""
+    try:
+        import cffi
+
+        ffi = cffi.FFI()
+        ffi.cdef("int pango_layout_is_ellipsized (void *layout);")
+        for name in ("libpango-1.0.so.0", "libpango-1.0-0", "libpango-1.0.dylib", "pango-1.0"):
+            try:
+                return ffi, ffi.dlopen(name)
+            except OSError:
+                continue
+    except Exception:  # pragma: no cover - cffi is a WeasyPrint dependency
+        return None
+    return None
+
+
+def _is_ellipsized(layout: Any) -> bool:
+    handle = _pango_is_ellipsized()
+    if handle is None:
+        return True  # cannot tell: do not risk hidden text in ActualText
+    from weasyprint.text.ffi import ffi as weasy_ffi
+
+    ffi, pango = handle
+    pointer = ffi.cast("void *", int(weasy_ffi.cast("uintptr_t", layout)))
+    return bool(pango.pango_layout_is_ellipsized(pointer))
+
+
 def _wrapped_draw_first_line(
     stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str, matrix: Any
 ) -> Any:
@@ -205,6 +236,11 @@ def _wrapped_draw_first_line(
     if len(content) == start:  # nothing drawn (blank line, zero font size)
         return result
     _state.lines_seen += 1
+    if text_overflow == "ellipsis" and _is_ellipsized(textbox.pango_layout.layout):
+        # Pango replaced part of the line with "…" but the line still spans the whole
+        # text: ActualText would put hidden words into copy/paste. Keep WeasyPrint's
+        # own mapping for this rare case (running headers, table cells).
+        return result
     text = _line_text(textbox)
     if _state.mode == "always" or needs_actual_text(text):
         content.insert(start, begin_span_operator(actual_text(text)))
