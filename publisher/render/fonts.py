@@ -411,13 +411,19 @@ def fontset(language: str, *, system: bool = True) -> FontSet:
     """
     from publisher.languages import canonical
 
-    code = canonical(language)
+    return _fontset(canonical(language), system)
+
+
+@lru_cache(maxsize=16)
+def _fontset(code: str, system: bool) -> FontSet:
+    """Cached: the build asks once per language and per PDF; the answer only changes
+    when fonts are installed, i.e. not during one process."""
     return _BUILDERS[code](system)
 
 
 def fontsets(*, system: bool = True) -> dict[str, FontSet]:
     """A `FontSet` for every language the publisher knows."""
-    return {code: builder(system) for code, builder in _BUILDERS.items()}
+    return {code: _fontset(code, system) for code in _BUILDERS}
 
 
 # --------------------------------------------------------------------------- CSS

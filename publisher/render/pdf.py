@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlparse
 
 from markupsafe import Markup
 
-from publisher.errors import RenderError
 from publisher.publication import Publication
 from publisher.render import fonts as fontlib
 from publisher.render.khmer_breaks import insert_break_opportunities
@@ -103,8 +102,6 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
     files = {f.resolve() for f in allowed_files}
 
     class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
-        refused: list[str] = []
-
         def fetch(self, url: str, headers: Any = None) -> Any:
             parsed = urlparse(url)
             if parsed.scheme == "file":
@@ -116,7 +113,7 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
             raise ValueError(f"refused to fetch {url[:100]}: only workspace files are used")
 
     fetcher = RestrictedFetcher(allowed_protocols={"file"})
-    fetcher.refused = []
+    fetcher.refused: list[str] = []
     return fetcher
 
 
