@@ -30,7 +30,6 @@ touched when a function needs them.
 from __future__ import annotations
 
 import ctypes
-import importlib.metadata
 import shutil
 import subprocess
 import unicodedata
@@ -629,6 +628,8 @@ def harfbuzz_version() -> str | None:
 
 
 def _distribution_version(name: str) -> str | None:
+    import importlib.metadata  # ~40 ms: only `doctor` needs it
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:

@@ -51,6 +51,11 @@ def print_fonts(lang: str) -> PrintFonts:
         return Markup(", ".join(dict.fromkeys(families)) + ", serif")
 
     css = "\n".join(fontlib.font_face_css(s) for s in sets)
+    # Bold from another design (Khmer OS has none; Noto Sans Khmer's letters are smaller)
+    # needs its own family, weight and size to match the body text.
+    bold = sets[0].bold
+    if bold.scale != 1.0:
+        css += f"\nb, strong {{ font-weight: {bold.weight}; font-size: {bold.scale:g}em; }}\n"
     files = [p for s in sets for p in s.paths()]
     return PrintFonts(stack("body"), stack("heading"), stack("motto"), Markup(css), files, sets)
 

@@ -1,0 +1,85 @@
+"""What every interchange format reads into, and the export entry point.
+
+Readers (xliff.py, po.py) only parse and validate a file's own structure; they
+return `IncomingFile`s. Deciding what an import changes happens once, in
+apply.py, whatever the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publisher.catalog import Review
+from publisher.errors import CatalogError, UsageError
+from publisher.release import Release
+from publisher.states import State
+
+FORMATS = ("xliff", "po")
+
+
+class InterchangeError(CatalogError):
+    """An exchange file is unsafe, malformed or does not fit the release it names."""
+
+
+def text_hash(segment: str, text: str) -> str:
+    """Fingerprint of a segment's source or target at export time.
+
+    Stored in the exported file so the import can tell what changed since:
+    the source in the catalog (-> stale), the target in the catalog (-> a
+    conflict, never overwritten), or the target in the file (the translator's work).
+    """
+    return hashlib.sha256(f"{segment}\x00{text}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class IncomingUnit:
+    """One segment as a translator's file gives it back."""
+
+    id: str
+    source: str  # the source text the translator saw
+    target: str
+    state: State  # the file's state, mapped to ours (a non-empty target is never untranslated)
+    line: int | None = None
+    # Present only in files we exported (XLIFF metadata): the catalog at export time.
+    source_hash: str | None = None
+    target_hash: str | None = None
+    exported_state: State | None = None
+    review: Review | None = None  # the file's review record, not yet verified
+    # PO files cannot say "translated, not reviewed" apart from "no opinion": a PO
+    # entry without a review record leaves an unchanged reviewed segment alone.
+    review_implicit: bool = False
+
+
+@dataclass
+class IncomingFile:
+    """One release and language in a file (an XLIFF document may hold several)."""
+
+    path: Path
+    release: str
+    source_lang: str
+    lang: str
+    units: list[IncomingUnit] = field(default_factory=list)
+    line: int | None = None
+
+
+def export_release(release: Release, lang: str, fmt: str) -> bytes:
+    """The file a translator gets for one release and language.
+
+    Refuses a release whose source changed since the last sync: the
+    translator would otherwise translate text that is no longer there.
+    """
+    from publisher.workflow import load_catalog
+
+    code = release.require_target(lang)
+    release.synced_document()
+    if fmt == "po":
+        from publisher.interchange import po
+
+        return po.export(release, code)
+    if fmt == "xliff":
+        from publisher.interchange import xliff
+
+        return xliff.write(release, load_catalog(release, code))
+    raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
