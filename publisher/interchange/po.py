@@ -1,0 +1,74 @@
+"""PO export and import: the stored catalog is already the exchange format.
+
+The export is the release's catalog byte for byte, so a translator's PO tool
+sees exactly what `publisher` stores (states as fuzzy flags, previous msgids
+and review records; see catalog.py). The import reads with `Catalog.parse`,
+so every state a PO tool can express comes back, and a review record the tool
+kept is trusted only while it still matches the texts it was given for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher import languages
+from publisher.catalog import Catalog
+from publisher.errors import PublisherError
+from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError
+from publisher.release import Release
+from publisher.states import REVIEW_LEVELS, State
+
+
+def export(release: Release, lang: str) -> bytes:
+    try:
+        return release.catalog_path(lang).read_bytes()
+    except FileNotFoundError:
+        raise InterchangeError(
+            f"no {lang} catalog; run `publisher sync {release.slug}`",
+            path=release.catalog_path(lang),
+        ) from None
+
+
+def read(data: bytes, path: Path) -> list[IncomingFile]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InterchangeError(f"not UTF-8 (byte {exc.start})", path=path) from None
+    try:
+        catalog = Catalog.parse(text, path=path)
+    except PublisherError as exc:
+        raise InterchangeError(exc.message, path=path, line=exc.line) from None
+    import polib
+
+    # Babel rewrites the header and drops our X-Release, but keeps the slug as
+    # Project-Id-Version ("Project-Id-Version:  SLUG").
+    raw = polib.pofile(text)
+    header = raw.metadata
+    lines = {e.msgctxt: e.linenum for e in raw if not e.obsolete}
+    release = catalog.release or header.get("Project-Id-Version", "").strip()
+    if not release:
+        raise InterchangeError(
+            "the PO header names no release (X-Release or Project-Id-Version)", path=path
+        )
+    if not catalog.lang:
+        raise InterchangeError("the PO header has no Language", path=path)
+    try:
+        source_lang = languages.canonical(catalog.source_lang or "en")
+    except PublisherError as exc:
+        raise InterchangeError(exc.message, path=path) from None
+    incoming = IncomingFile(path, release, source_lang, catalog.lang)
+    for entry in catalog:
+        state = entry.state
+        review = entry.review if state in REVIEW_LEVELS else None
+        incoming.units.append(
+            IncomingUnit(
+                entry.id,
+                entry.source,
+                entry.target,
+                state,
+                line=lines.get(entry.id),
+                review=review,
+                review_implicit=state is State.TRANSLATED,
+            )
+        )
+    return [incoming]
