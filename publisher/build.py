@@ -105,6 +105,8 @@ def _build_release(
         except Unpublishable as exc:
             if lang in wanted:
                 report.refused.append(exc)
+    if not draft:
+        _refuse_qa_errors(ws, release, texts, wanted, report)
     published = [lang for lang in release.languages if lang in texts]
     target = out_dir / release.slug
     alternates = [
@@ -155,6 +157,42 @@ def _build_release(
         )
     if views and "html" in formats:
         _write_index(ws, release, target, views, alternates, report)
+
+
+def _refuse_qa_errors(
+    ws: Workspace,
+    release: Release,
+    texts: dict[str, dict[str, str | None]],
+    wanted: list[str],
+    report: BuildReport,
+) -> None:
+    """The QA errors `publisher check` reports block publishing, as approvals do."""
+    from publisher.checking import check_release, workspace_glossary
+
+    langs = [lang for lang in texts if lang != release.meta.source_language]
+    if not langs:
+        return
+    findings = check_release(release, langs, glossary=workspace_glossary(ws.root, release))
+    for lang in langs:
+        errors = [f for f in findings if f.lang == lang and f.is_error]
+        if errors:
+            del texts[lang]
+            if lang in wanted:
+                report.refused.append(QaBlocked(release.slug, lang, errors))
+
+
+class QaBlocked(Unpublishable):
+    """An approved language whose translations still have QA errors."""
+
+    def __init__(self, release: str, lang: str, errors: list) -> None:  # type: ignore[type-arg]
+        self.release, self.lang = release, lang
+        self.blocking = list(dict.fromkeys(f.segment for f in errors))
+        shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
+        RenderError.__init__(
+            self,
+            f"{release}: {lang} not published: {len(errors)} QA "
+            f"error(s): {shown} (see `publisher check`; --draft publishes anyway)",
+        )
 
 
 def _pdf(

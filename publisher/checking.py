@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from publisher.qa import Finding, check_segment
@@ -100,6 +101,17 @@ def check_release(
             ):
                 found.append(ReleaseFinding(release.slug, lang, finding))
     return found
+
+
+def workspace_glossary(workspace_root: Path, release: Release) -> Glossary:
+    """The workspace's glossary.toml as {target language: {source term: target term}}."""
+    from publisher.glossary import Glossary as GlossaryFile
+
+    terms = GlossaryFile.load(workspace_root)
+    return {
+        lang: terms.mapping(release.meta.source_language, lang)
+        for lang in release.meta.target_languages
+    }
 
 
 def count(findings: Iterable[ReleaseFinding]) -> tuple[int, int]:

@@ -240,3 +240,21 @@ def test_missing_glyph_fails_naming_character_and_segment(
     assert result.exit_code != 0
     assert "U+10000" in result.stderr and "s1" in result.stderr
     assert not (tmp_path / "d" / "glyphs" / "en.pdf").exists()
+
+
+def test_qa_error_blocks_an_approved_language(repo_workspace: Path) -> None:
+    """A wrong year slipped past the reviewer: approved, but `check` finds it; not published."""
+    cli = Cli(repo_workspace)
+    po_path = repo_workspace / "releases" / SAMPLE_SLUG / "translations" / "zh-Hans.po"
+    catalog = polib.pofile(str(po_path))
+    entry = next(e for e in catalog if e.msgctxt == "s5")
+    entry.msgstr = entry.msgstr.replace("2016年", "2017年")
+    catalog.save()
+    cli("approve", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s5", "--by", "Reviewer")
+    out = repo_workspace / "dist"
+    result = cli("build", "--lang", "zh-Hans", "--format", "html", "--out", str(out), ok=False)
+    assert result.exit_code == 1
+    assert "zh-Hans not published" in result.stderr and "s5 number-missing" in result.stderr
+    assert not (out / SAMPLE_SLUG / "zh-Hans.html").exists()
+    cli("build", "--lang", "zh-Hans", "--format", "html", "--draft", "--out", str(out))
+    assert "DRAFT" in (out / SAMPLE_SLUG / "zh-Hans.html").read_text()

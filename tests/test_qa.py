@@ -7,6 +7,8 @@ translation directions (a release may be written in Khmer or Chinese).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -523,8 +525,6 @@ def test_english_heading_left_in_khmer() -> None:
 def test_the_sample_release_translations_are_clean() -> None:
     """The approved Khmer and Chinese of the shipped sample: no finding either way."""
     polib = pytest.importorskip("polib")
-    from pathlib import Path
-
     files = sorted(Path(__file__).resolve().parents[1].glob("releases/*/translations/*.po"))
     if not files:
         pytest.skip("no sample release in this checkout")

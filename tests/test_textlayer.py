@@ -117,6 +117,19 @@ def actual_texts(path: Path) -> list[str]:
     return texts
 
 
+@pytest.fixture(autouse=True)
+def pristine_weasyprint():
+    """Each test starts unpatched (the build's own tests leave the hook installed,
+    as `publisher.render.pdf` does) and the previous state is restored after."""
+    was_installed = textlayer.is_installed()
+    mode = textlayer._state.mode
+    textlayer.uninstall()
+    yield
+    textlayer.uninstall()
+    if was_installed:
+        textlayer.install(mode)
+
+
 @pytest.fixture
 def layer():
     """The hook installed for one test, whatever the test does."""
@@ -298,3 +311,25 @@ def test_coexists_with_weasyprint_tagging(tmp_path: Path, layer: None, options: 
         assert len(mcids) == len(set(mcids)) > 0
     assert _check_marked_content_nesting(pdf) > 0
     assert without_whitespace(extracted(pdf)) == without_whitespace(SOURCE)
+
+
+@pytest.mark.slow
+def test_ellipsized_lines_never_carry_hidden_text(tmp_path: Path, layer: None) -> None:
+    import weasyprint
+
+    family = fonts.fontset("km").css_family("body").replace('"', "'")
+    line = f"font-family: {family}; width: 60mm; overflow: hidden"
+    html = (
+        f'<p lang="km" style="{line}; white-space: nowrap; text-overflow: ellipsis">'
+        f"{KM_PARAGRAPHS[0]}</p>"
+        f'<p lang="km" style="{line}; max-lines: 1; block-ellipsis: auto">{KM_PARAGRAPHS[1]}</p>'
+        f"<style>{fonts.font_face_css(fonts.fontset('km'))}</style>"
+    )
+    pdf = tmp_path / "ellipsis.pdf"
+    weasyprint.HTML(string=html).write_pdf(pdf)
+    spans = actual_texts(pdf)
+    # Pango's ellipsis keeps the whole text in the line: that line is left unwrapped.
+    assert not any(span.startswith(KM_PARAGRAPHS[0][:20]) for span in spans)
+    # WeasyPrint's block-ellipsis really truncates the text: wrapped, ending with "…".
+    assert len(spans) == 1 and spans[0].endswith("…")
+    assert KM_PARAGRAPHS[1].startswith(spans[0][:-1])

@@ -168,7 +168,9 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
     except etree.XMLSyntaxError as exc:
         message = exc.msg or str(exc)
         message = re.sub(r",? line \d+, column \d+$", "", message)
-        raise InterchangeError(f"not well-formed XML: {message}", path=path, line=exc.lineno) from None
+        raise InterchangeError(
+            f"not well-formed XML: {message}", path=path, line=exc.lineno
+        ) from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.externalDTD is not None:
         raise InterchangeError(_REFUSED, path=path, line=1)
@@ -217,10 +219,8 @@ def _meta(element: etree._Element) -> dict[str, str]:
     return found
 
 
-def _read_file(
-    file: etree._Element, path: Path, src_lang: str, trg_lang: str
-) -> IncomingFile:
-    release = _meta(file).get("release") or file.get("id", "")
+def _read_file(file: etree._Element, path: Path, src_lang: str, trg_lang: str) -> IncomingFile:
+    release = file.get("id", "")
     incoming = IncomingFile(path, release, src_lang, trg_lang, line=file.sourceline)
     seen: set[str] = set()
     for unit in file.iter(_q("unit")):

@@ -21,6 +21,7 @@ logic to drift out of date.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import threading
@@ -48,7 +49,8 @@ _ARGOS_ENVIRONMENT = {
     "ARGOS_DEBUG": "0",
 }
 # CTranslate2 sorts one call's sentences by length and decodes them in batches of
-# this many; 32 is where the benchmark stops getting faster on a 2-core machine.
+# this many, one batch per worker thread.  Measured with benchmarks/translate.py on
+# 2 cores: 16-64 examples or ~1000 tokens are all within noise of each other.
 DEFAULT_MAX_BATCH_SIZE = 32
 DEFAULT_BATCH_TYPE = "examples"
 # Options that only shape CTranslate2's internal batching, never a translation.
@@ -115,6 +117,10 @@ def _argos(packages_dir: Path) -> _Argos:
         import argostranslate.translate
         import minisbd.models
 
+        # Argos logs every paragraph and sentence at INFO: unpublished releases have
+        # no place in the CLI's logs.
+        logging.getLogger("argostranslate").setLevel(logging.WARNING)
+        logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
         settings = argostranslate.settings
         settings.remote_package_index = _ARGOS_ENVIRONMENT["ARGOS_PACKAGE_INDEX"] + "index.json"
         settings.chunk_type = settings.ChunkType.MINISBD
@@ -292,6 +298,7 @@ def load_translator(
     *,
     max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
     batch_type: str = DEFAULT_BATCH_TYPE,
+    workers: int | None = None,
 ) -> Translator:
     """Load the installed model for a pair of our language codes, ready to translate.
 
@@ -299,6 +306,11 @@ def load_translator(
     cache, so a model installed or removed since is seen.  Both models (the
     CTranslate2 one and the sentence splitter) are loaded here, so a broken
     package fails now, with its name, rather than in the middle of a run.
+
+    `workers` batches are decoded in parallel, one thread each (default: one
+    per CPU, at most 4).  Argos's own default, one batch over all cores
+    through OpenMP, spends most of its time synchronising threads on small
+    batches, badly so when other processes share the CPU.
     """
     model = _find_model(from_lang, to_lang, packages_dir)
     with _lock:
@@ -315,14 +327,37 @@ def load_translator(
         )
         _check_sentence_splitter(argos, translation, model)
         try:
-            # Let Argos build its CTranslate2 translator and load the splitter, so that
-            # device, threads and compute type are exactly those of its own translate().
-            translation.hypotheses("", num_hypotheses=1)
+            engine = _engine(argos, model, workers)
+            translation.sentencizer.split_sentences("Load the model.")
         except Exception as exc:  # a corrupt model file, whatever the library raises
             raise TranslationEngineError(
                 f"cannot load the Argos model {model.name}: {exc}", path=model.path
             ) from exc
-    return Translator(model, translation, max_batch_size=max_batch_size, batch_type=batch_type)
+    return Translator(
+        model, translation, engine, max_batch_size=max_batch_size, batch_type=batch_type
+    )
+
+
+def _engine(argos: _Argos, model: ModelInfo, workers: int | None) -> ctranslate2.Translator:
+    """The CTranslate2 translator, on Argos's device and compute type.
+
+    The compute type must be Argos's (int8 and float32 give different
+    translations); it is passed exactly as Argos passes it.  The threads are
+    ours: they change the speed, not the result.
+    """
+    import ctranslate2
+
+    settings = argos.settings
+    if workers is None:
+        workers = max(1, min(4, len(os.sched_getaffinity(0))))
+    options: dict[str, Any] = {
+        "device": settings.device,
+        "inter_threads": workers,
+        "intra_threads": 1,
+    }
+    if settings.compute_type != "auto":
+        options["compute_type"] = settings.compute_type
+    return ctranslate2.Translator(str(model.path / "model"), **options)
 
 
 def _find_model(from_lang: str, to_lang: str, packages_dir: Path) -> ModelInfo:
@@ -428,6 +463,7 @@ class Translator:
         self,
         model: ModelInfo,
         translation: PackageTranslation,
+        engine: ctranslate2.Translator,
         *,
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         batch_type: str = DEFAULT_BATCH_TYPE,
@@ -436,7 +472,8 @@ class Translator:
         self.max_batch_size = max_batch_size
         self.batch_type = batch_type
         self._translation = translation
-        self._engine: ctranslate2.Translator = translation.translator
+        self._engine = engine
+        translation.translator = engine
         self._sentencizer = _MemoSentencizer(translation.sentencizer)
         translation.sentencizer = self._sentencizer
         self._lock = threading.Lock()
@@ -481,7 +518,10 @@ class Translator:
         """
         groups: dict[str, list[_Call]] = {}
         for call in calls:
-            groups.setdefault(call.options_key(), []).append(call)
+            if call.source:
+                groups.setdefault(call.options_key(), []).append(call)
+            else:  # an empty paragraph
+                call.results = []
         pending: list[tuple[_Call, list[Any]]] = []
         for group in groups.values():
             options = {k: v for k, v in group[0].options.items() if k not in _BATCHING_OPTIONS}

@@ -73,6 +73,7 @@ _CORPUS: tuple[str, ...] = (
 _LATIN_ENDS = ".!?"
 _CJK_ENDS = "。！？"
 _ONNX_OPSET = 17
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Length control of the random translation model (see _write_ctranslate2_model).
 _CLOCK_FREQUENCY = 0.005
 _SPAN_GAIN = 3.0
@@ -370,9 +371,21 @@ def _write_minisbd_model(path: Path, *, lang: str) -> None:
 
 
 def _zip_dir(root: Path, archive: Path) -> None:
-    """Zip `root` as the archive's single top-level folder, as Argos expects."""
+    """Zip `root` as the archive's single top-level folder, as Argos expects.
+
+    Timestamps and permissions are fixed so the same model gives the same bytes.
+    """
     tmp_archive = archive.with_suffix(".tmp")
     with zipfile.ZipFile(tmp_archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(root.rglob("*")):
-            zf.write(path, path.relative_to(root.parent).as_posix())
+            name = path.relative_to(root.parent).as_posix()
+            if path.is_dir():
+                info = zipfile.ZipInfo(name + "/", date_time=_ZIP_TIME)
+                info.external_attr = (0o40755 << 16) | 0x10
+                zf.writestr(info, b"")
+            else:
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.external_attr = 0o100644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, path.read_bytes())
     shutil.move(tmp_archive, archive)

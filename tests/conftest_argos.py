@@ -1,0 +1,53 @@
+"""Fixtures for machine translation: a generated Argos model, installed the real way.
+
+Registered from tests/conftest.py with `pytest_plugins = ["tests.conftest_argos"]`.
+The model is built once per session (well under a second) into a temporary
+directory: no model file is committed and nothing is downloaded.
+
+- `argos_test_archive`: the generated en->zh .argosmodel file (do not modify it);
+- `argos_packages_dir`: a packages directory with that model installed
+  (shared by the session: install into your own `tmp_path` to change it);
+- `argos_translator`: a loaded en->zh-Hans `Translator` on that directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publisher.mt import argos
+from publisher.mt.testmodel import build_test_package
+
+
+@pytest.fixture(scope="session")
+def argos_test_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_test_package(tmp_path_factory.mktemp("argos-archive"), "en", "zh")
+
+
+@pytest.fixture(scope="session")
+def argos_packages_dir(tmp_path_factory: pytest.TempPathFactory, argos_test_archive: Path) -> Path:
+    packages_dir = tmp_path_factory.mktemp("argos-packages")
+    argos.install_model(argos_test_archive, packages_dir)
+    _fast_argos_reference()
+    return packages_dir
+
+
+@pytest.fixture(scope="session")
+def argos_translator(argos_packages_dir: Path) -> argos.Translator:
+    return argos.load_translator("en", "zh-Hans", argos_packages_dir, workers=1)
+
+
+def _fast_argos_reference() -> None:
+    """Run Argos's own translator on one thread.
+
+    Its default (OpenMP over all cores) takes ~0.2 s per text on a busy
+    2-core machine instead of ~10 ms; threads change speed, not output
+    (benchmarks/translate.py checks both settings against the batched path).
+    """
+    import argostranslate.settings
+    import argostranslate.translate
+
+    argostranslate.settings.intra_threads = 1
+    argostranslate.translate.installed_translates.clear()
+    argostranslate.translate.get_installed_languages.cache_clear()
