@@ -175,6 +175,9 @@ class Catalog:
             message = re.sub(r"\s*\(line \d+\)", "", message)
             raise CatalogError(f"invalid PO file: {message}", path=path, line=line) from None
         meta = po.metadata
+        plural = meta.get("Plural-Forms")
+        if plural is not None and not _PLURAL_FORMS.match(plural.strip()):
+            raise CatalogError(f"invalid Plural-Forms header {plural[:60]!r}", path=path)
         lang_header = meta.get("Language", "")
         try:
             lang = languages.canonical(lang_header) if lang_header else ""
@@ -247,6 +250,9 @@ class Catalog:
         atomic_write_text(path, self.to_po())
 
 
+_PLURAL_FORMS = re.compile(
+    r"^nplurals\s*=\s*[1-9]\d?\s*;\s*plural\s*=\s*[-+*/%()<>=!&|?:;n0-9\s]+;?$"
+)
 _PO_LINE = re.compile(
     r"^(?:#~\s*)?(?:#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
     r'"(?:[^"\\]|\\.)*"\s*$'

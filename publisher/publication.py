@@ -18,7 +18,8 @@ from markupsafe import Markup
 from publisher import __version__, dates, languages
 from publisher.catalog import Catalog
 from publisher.document import Block, Document, render_inline
-from publisher.errors import RenderError
+from publisher.errors import RenderError, SourceError
+from publisher.importers import check_links
 from publisher.release import Release
 from publisher.states import State
 from publisher.workspace import Workspace
@@ -133,6 +134,11 @@ def translated_texts(
             continue
         if not entry.state.at_least(required):
             blocking.append(seg)
+        if entry.target.strip():
+            try:
+                check_links(entry.target)
+            except SourceError as exc:
+                raise RenderError(f"{release}: {lang} segment {seg}: {exc.message}") from None
         texts[seg] = entry.target if entry.target.strip() else None
     if blocking and not draft:
         raise Unpublishable(release, lang, blocking, required)

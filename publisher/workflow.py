@@ -184,6 +184,9 @@ class SyncReport:
 
 def sync_release(release: Release) -> SyncReport:
     """Bring every catalog in line with the edited source."""
+    from publisher.importers import check_links
+
+    check_links(release.read_source(), release.source_path)
     with changing(release) as session:
         document, alignment = session.release.aligned()
         now = now_iso()

@@ -349,7 +349,8 @@ def _engine(argos: _Argos, model: ModelInfo, workers: int | None) -> ctranslate2
 
     settings = argos.settings
     if workers is None:
-        workers = max(1, min(4, len(os.sched_getaffinity(0))))
+        # Each worker holds a model replica on a GPU: one there, one per core on a CPU.
+        workers = max(1, min(4, _cpu_count())) if settings.device == "cpu" else 1
     options: dict[str, Any] = {
         "device": settings.device,
         "inter_threads": workers,
@@ -358,6 +359,13 @@ def _engine(argos: _Argos, model: ModelInfo, workers: int | None) -> ctranslate2
     if settings.compute_type != "auto":
         options["compute_type"] = settings.compute_type
     return ctranslate2.Translator(str(model.path / "model"), **options)
+
+
+def _cpu_count() -> int:
+    """The CPUs this process may use (a container or `taskset` may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _find_model(from_lang: str, to_lang: str, packages_dir: Path) -> ModelInfo:

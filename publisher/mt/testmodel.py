@@ -98,7 +98,7 @@ def build_test_package(
     """Write `<dest_dir>/<name>.argosmodel` and return its path.
 
     `layers` is the number of encoder layers and of decoder layers.  The
-    defaults give a package of ~0.5 MB built in a fraction of a second; the
+    defaults give a ~1 MB package built in a fraction of a second; the
     benchmark uses `layers=3, d_model=256` to get a model whose decoding cost
     dominates as it does with a real one.  The same arguments always give the
     same model, so test expectations are reproducible.
