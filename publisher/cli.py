@@ -92,6 +92,8 @@ def _reviewer(by: str | None) -> str:
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             name = ""
+    if any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E for c in name or ""):
+        raise UsageError("--by must be a plain name, without line breaks or control characters")
     name = " ".join((name or "").split())
     if not name:
         raise UsageError("say who you are with --by NAME (or set PUBLISHER_REVIEWER)")

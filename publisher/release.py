@@ -76,7 +76,10 @@ class ReleaseMeta:
         try:
             date = data.pop("date")
             if isinstance(date, str):
-                date = dt.date.fromisoformat(date)
+                try:
+                    date = dt.date.fromisoformat(date)
+                except ValueError:
+                    raise ValueError(f"date must be a date like 2024-11-30, not {date!r}") from None
             if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
                 raise ValueError("date must be a date like 2024-11-30")
             place = str(data.pop("place", ""))
