@@ -59,23 +59,23 @@ CASES = [
     ),
     Case("unknown language", new("{bad}/long-first-line.txt", "--lang", "fr"), "unknown language"),
     # slugs, release names, ids
-    Case("slug ../", new("{bad}/long-first-line.txt")[:-1] + ("../evil",), "invalid release name"),
+    Case("slug ../", (*new("{bad}/long-first-line.txt")[:-1], "../evil"), "invalid release name"),
     Case(
         "absolute slug",
-        new("{bad}/long-first-line.txt")[:-1] + ("/tmp/evil",),
+        (*new("{bad}/long-first-line.txt")[:-1], "/tmp/evil"),
         "invalid release name",
     ),
     Case(
-        "slug with NUL", new("{bad}/long-first-line.txt")[:-1] + ("a\x00b",), "invalid release name"
+        "slug with NUL", (*new("{bad}/long-first-line.txt")[:-1], "a\x00b"), "invalid release name"
     ),
     Case(
         "slug with control",
-        new("{bad}/long-first-line.txt")[:-1] + ("a\x07b",),
+        (*new("{bad}/long-first-line.txt")[:-1], "a\x07b"),
         "invalid release name",
     ),
     Case(
         "slug with RTL override",
-        new("{bad}/long-first-line.txt")[:-1] + ("abc\u202egpj",),
+        (*new("{bad}/long-first-line.txt")[:-1], "abc\u202egpj"),
         "invalid release name",
     ),
     Case("release ../", ("status", "../../etc"), "invalid release name"),
