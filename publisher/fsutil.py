@@ -44,13 +44,24 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def append_line(path: Path, line: str) -> None:
-    """Append one line durably (history files are append-only logs)."""
+def append_lines(path: Path, lines: list[str]) -> None:
+    """Append lines durably in one write: a crash keeps all of them or none.
+
+    One `write(2)` on an `O_APPEND` descriptor is not interrupted by SIGKILL,
+    so the log never ends in half a record from a killed command.
+    """
+    if not lines:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(line.rstrip("\n") + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    data = "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        written = os.write(fd, data)
+        if written != len(data):  # only on a full disk; finish what can be finished
+            os.write(fd, data[written:])
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -12,7 +12,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from publisher.fsutil import append_line
+from publisher.fsutil import append_lines
 
 
 def now_iso() -> str:
@@ -53,8 +53,7 @@ class Event:
 
 
 def append(path: Path, events: list[Event]) -> None:
-    for event in events:
-        append_line(path, event.to_json())
+    append_lines(path, [event.to_json() for event in events])
 
 
 def read(path: Path) -> list[Event]:
