@@ -1,31 +1,38 @@
 """Benchmark: Argos's per-segment translate() against our one-call batch, same output.
 
-Run with `.venv/bin/python benchmarks/translate.py` (about a minute on 2
+Run with `.venv/bin/python benchmarks/translate.py` (a few minutes on 2 busy
 cores).  Two generated models are measured in one run: the small test model
-and a larger one (3+3 layers, 256 dimensions) whose decoding cost is closer
-to a real model's.  For each, both paths translate the same segments several
-times, after a warm-up that loads the models, so that only translation is
-timed.  Exit status 1 if any output differs: a speed-up with different
-output is worth nothing.
+and a larger one (3+3 layers, 256 dimensions).  For each, every path
+translates the same segments several times, after a warm-up that loads the
+models, so that only translation is timed:
+
+- Argos's translate(), segment by segment, with Argos's default threading
+  (what a user of Argos gets);
+- the same with one thread per translator (Argos at its fastest here: the
+  default spends most of its time synchronising OpenMP threads);
+- our batched path (`Translator.translate_batch`).
+
+Exit status 1 if any output differs: a speed-up with different output is
+worth nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from minisbd import SBDetect
 
-from minisbd import SBDetect  # noqa: E402
-
-from publisher.mt import argos  # noqa: E402
-from publisher.mt.testmodel import build_test_package  # noqa: E402
+from publisher.mt import argos
+from publisher.mt.testmodel import build_test_package
 
 # Press-release sentences, with the numbers, dates, URLs and names real ones carry.
 SENTENCES = (
@@ -82,43 +89,68 @@ def make_segments(count: int, seed: int = 2024) -> list[str]:
 @dataclass
 class Measure:
     model: str
-    per_segment: list[float]
-    batched: list[float]
-    identical: bool
-    sentences: int
+    sentences: int = 0
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    identical: bool = True
 
-    @property
-    def speedup(self) -> float:
-        return statistics.median(self.per_segment) / statistics.median(self.batched)
+    def median(self, path: str) -> float:
+        return statistics.median(self.seconds[path])
+
+
+PATHS = ("argos default", "argos 1 thread", "batched")
+
+
+def _argos_threads(intra_threads: int) -> None:
+    """Set Argos's thread count; drop its loaded translators, built with the old count."""
+    import argostranslate.settings
+    import argostranslate.translate
+
+    argostranslate.settings.intra_threads = intra_threads
+    argostranslate.translate.installed_translates.clear()
+    argostranslate.translate.get_installed_languages.cache_clear()
 
 
 def measure(
     label: str, packages_dir: Path, segments: list[str], repeats: int, max_batch_size: int
 ) -> Measure:
     translator = argos.load_translator("en", "zh-Hans", packages_dir, max_batch_size=max_batch_size)
-    # Warm-up: load Argos's own copy of the model and the sentence splitter.
-    argos.reference_translate(segments[:2], "en", "zh-Hans", packages_dir)
-    translator.translate_batch(segments[:2])
-    per_segment: list[float] = []
-    batched: list[float] = []
-    identical = True
-    for _ in range(repeats):
-        start = time.perf_counter()
-        expected = argos.reference_translate(segments, "en", "zh-Hans", packages_dir)
-        per_segment.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        got = translator.translate_batch(segments)
-        batched.append(time.perf_counter() - start)
-        identical = identical and got == expected
-    splitter = SBDetect(str(next((translator.model.path / "minisbd").glob("*.onnx"))), use_gpu=False)
-    sentences = sum(len(splitter.sentences(p)) for s in segments for p in s.split("\n") if p)
-    return Measure(label, per_segment, batched, identical, sentences)
+    splitter = SBDetect(
+        str(next((translator.model.path / "minisbd").glob("*.onnx"))), use_gpu=False
+    )
+    result = Measure(label)
+    result.sentences = sum(len(splitter.sentences(p)) for s in segments for p in s.split("\n") if p)
+
+    def reference(texts: list[str]) -> list[str]:
+        return argos.reference_translate(texts, "en", "zh-Hans", packages_dir)
+
+    runs: dict[str, Callable[[list[str]], list[str]]] = {
+        "argos default": reference,
+        "argos 1 thread": reference,
+        "batched": translator.translate_batch,
+    }
+    import argostranslate.settings
+
+    default_threads = argostranslate.settings.intra_threads
+    expected: list[str] | None = None
+    for path in PATHS:
+        _argos_threads(1 if path == "argos 1 thread" else default_threads)
+        runs[path](segments[:2])  # warm-up: load the models
+        times = result.seconds[path] = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            got = runs[path](segments)
+            times.append(time.perf_counter() - started)
+            expected = expected or got
+            result.identical = result.identical and got == expected
+        print(f"  {path:15} {statistics.median(times):7.2f} s", flush=True)
+    _argos_threads(default_threads)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=240)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-batch-size", type=int, default=argos.DEFAULT_MAX_BATCH_SIZE)
     parser.add_argument("--small-only", action="store_true", help="skip the larger model")
     args = parser.parse_args(argv)
@@ -127,29 +159,37 @@ def main(argv: list[str] | None = None) -> int:
     models = [("small (2+2 layers, 64 dims)", {"layers": 2, "d_model": 64})]
     if not args.small_only:
         models.append(("large (3+3 layers, 256 dims)", {"layers": 3, "d_model": 256, "heads": 8}))
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = []
     with tempfile.TemporaryDirectory(prefix="publisher-bench-") as tmp:
         for index, (label, options) in enumerate(models):
             packages_dir = Path(tmp) / f"packages-{index}"
             started = time.perf_counter()
             archive = build_test_package(Path(tmp) / f"archives-{index}", **options)
-            built = time.perf_counter() - started
+            print(f"{label}: built in {time.perf_counter() - started:.2f} s", flush=True)
             argos.install_model(archive, packages_dir)
-            print(f"{label}: built in {built:.2f} s", flush=True)
-            results.append(measure(label, packages_dir, segments, args.repeats, args.max_batch_size))
+            results.append(
+                measure(label, packages_dir, segments, args.repeats, args.max_batch_size)
+            )
 
     print(
-        f"\n{len(segments)} segments, {results[0].sentences} sentences, {args.repeats} repetitions, "
-        f"max_batch_size={args.max_batch_size} ({argos.DEFAULT_BATCH_TYPE})"
+        f"\n{len(segments)} segments ({results[0].sentences} sentences), "
+        f"median of {args.repeats}, max_batch_size={args.max_batch_size} "
+        f"{argos.DEFAULT_BATCH_TYPE}, load average after: "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    print(f"{'model':30} {'per-segment':>12} {'batched':>10} {'speed-up':>9}  identical")
-    for result in results:
+    print(
+        f"{'model':30}{'argos default':>15}{'argos 1 thread':>16}{'batched':>9}"
+        f"{'speed-up':>16}  identical"
+    )
+    for r in results:
+        batched = r.median("batched")
         print(
-            f"{result.model:30} {statistics.median(result.per_segment):11.3f}s "
-            f"{statistics.median(result.batched):9.3f}s {result.speedup:8.1f}x  "
-            f"{'yes' if result.identical else 'NO'}"
+            f"{r.model:30}{r.median('argos default'):14.2f}s{r.median('argos 1 thread'):15.2f}s"
+            f"{batched:8.2f}s{r.median('argos default') / batched:7.1f}x /"
+            f"{r.median('argos 1 thread') / batched:5.1f}x  {'yes' if r.identical else 'NO'}"
         )
-    return 0 if all(result.identical for result in results) else 1
+    return 0 if all(r.identical for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ whose segments are not all in the workspace's required state is refused
 (named, with the blocking segment ids) unless the build is a marked draft.
 Files are written atomically; a refused or failed language leaves whatever
 an earlier build put in `dist/` untouched.
+
+The steps (deciding what is publishable, rendering pages and PDFs) run through
+`publisher.site.engine`, shared with `publisher site` and `publisher bundle`:
+results are cached by a hash of their inputs, so an unchanged release is not
+rendered again, and misses render in `jobs` processes.
 """
 
 from __future__ import annotations
@@ -12,21 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from publisher import languages
 from publisher.document import Document
 from publisher.errors import PublisherError, RenderError
-from publisher.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.publication import (
     Alternate,
-    Publication,
     Unpublishable,
     build_publication,
     native_name,
-    translated_texts,
 )
 from publisher.release import Release
-from publisher.workflow import load_catalog
 from publisher.workspace import Workspace
 
 FORMATS = ("pdf", "html")
@@ -35,8 +37,15 @@ FORMATS = ("pdf", "html")
 @dataclass
 class BuildReport:
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
     refused: list[Unpublishable] = field(default_factory=list)
     failed: list[PublisherError] = field(default_factory=list)
+    #: steps rendered now / taken from the cache, by kind ("pdf", "html", "plan")
+    rendered: dict[str, int] = field(default_factory=dict)
+    cached: dict[str, int] = field(default_factory=dict)
+    #: "<slug>/<lang>.pdf" for every output actually rendered (not from the cache)
+    rendered_items: list[str] = field(default_factory=list)
+    summary: str = ""
 
     @property
     def ok(self) -> bool:
@@ -46,139 +55,12 @@ class BuildReport:
 Progress = Callable[[str], None]
 
 
-def build(
-    ws: Workspace,
-    releases: Iterable[Release],
-    *,
-    out_dir: Path,
-    langs: list[str] | None = None,
-    formats: Iterable[str] = FORMATS,
-    draft: bool = False,
-    progress: Progress | None = None,
-) -> BuildReport:
-    report = BuildReport()
-    formats = tuple(dict.fromkeys(formats))
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise RenderError(f"unknown format {fmt!r}; use pdf or html")
-    for release in releases:
-        try:
-            _build_release(ws, release, out_dir, langs, formats, draft, report, progress)
-        except Unpublishable as exc:
-            report.refused.append(exc)
-        except PublisherError as exc:
-            report.failed.append(exc)
-    return report
+class Refused(Unpublishable):
+    """A language refused by the publishing rule, as recorded in a cached plan."""
 
-
-def _build_release(
-    ws: Workspace,
-    release: Release,
-    out_dir: Path,
-    langs: list[str] | None,
-    formats: tuple[str, ...],
-    draft: bool,
-    report: BuildReport,
-    progress: Progress | None,
-) -> None:
-    from publisher.render.templating import (
-        locale_dirs,
-        make_environment,
-        template_dirs,
-        translations_for,
-    )
-
-    document = release.synced_document()
-    wanted = [languages.canonical(x) for x in langs] if langs else release.languages
-    texts: dict[str, dict[str, str | None]] = {}
-    for lang in release.languages:
-        catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
-        try:
-            texts[lang] = translated_texts(
-                document,
-                catalog,
-                ws.config.required_state,
-                draft=draft,
-                release=release.slug,
-                lang=lang,
-            )
-        except Unpublishable as exc:
-            if lang in wanted:
-                report.refused.append(exc)
-    if not draft:
-        _refuse_qa_errors(ws, release, texts, wanted, report)
-    published = [lang for lang in release.languages if lang in texts]
-    target = out_dir / release.slug
-    alternates = [
-        Alternate(
-            lang,
-            native_name(lang),
-            f"{lang}.html",
-            f"{lang}.pdf" if "pdf" in formats else None,
-            draft=draft,
-        )
-        for lang in published
-    ]
-    views: dict[str, Publication] = {}
-    for lang in published:
-        translations = translations_for(lang, locale_dirs(ws.locales_dir))
-        env = make_environment(template_dirs(ws.templates_dir), translations)
-        gettext = translations.gettext
-        if lang in wanted and "html" in formats:
-            pub = build_publication(
-                ws,
-                release,
-                document,
-                lang,
-                texts[lang],
-                draft=draft,
-                gettext=gettext,
-                alternates=alternates,
-                pdf_href=f"{lang}.pdf" if "pdf" in formats else None,
-            )
-            from publisher.render.html import render_web
-
-            path = target / f"{lang}.html"
-            atomic_write_text(path, render_web(env, pub))
-            report.written.append(path)
-            if progress:
-                progress(f"{release.slug}/{lang}.html")
-        if lang in wanted and "pdf" in formats:
-            path = target / f"{lang}.pdf"
-            atomic_write_bytes(
-                path,
-                _pdf(ws, release, document, lang, texts[lang], draft, gettext, env, alternates),
-            )
-            report.written.append(path)
-            if progress:
-                progress(f"{release.slug}/{lang}.pdf")
-        views[lang] = build_publication(
-            ws, release, document, lang, texts[lang], draft=draft, gettext=gettext
-        )
-    if views and "html" in formats:
-        _write_index(ws, release, target, views, alternates, report)
-
-
-def _refuse_qa_errors(
-    ws: Workspace,
-    release: Release,
-    texts: dict[str, dict[str, str | None]],
-    wanted: list[str],
-    report: BuildReport,
-) -> None:
-    """The QA errors `publisher check` reports block publishing, as approvals do."""
-    from publisher.checking import check_release, workspace_glossary
-
-    langs = [lang for lang in texts if lang != release.meta.source_language]
-    if not langs:
-        return
-    findings = check_release(release, langs, glossary=workspace_glossary(ws.root, release))
-    for lang in langs:
-        errors = [f for f in findings if f.lang == lang and f.is_error]
-        if errors:
-            del texts[lang]
-            if lang in wanted:
-                report.refused.append(QaBlocked(release.slug, lang, errors))
+    def __init__(self, release: str, lang: str, blocking: list[str], message: str) -> None:
+        self.release, self.lang, self.blocking = release, lang, blocking
+        RenderError.__init__(self, message)
 
 
 class QaBlocked(Unpublishable):
@@ -195,25 +77,196 @@ class QaBlocked(Unpublishable):
         )
 
 
-def _pdf(
+def build(
+    ws: Workspace,
+    releases: Iterable[Release],
+    *,
+    out_dir: Path,
+    langs: list[str] | None = None,
+    formats: Iterable[str] = FORMATS,
+    draft: bool = False,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    steps: Callable[[str, int, int], None] | None = None,
+) -> BuildReport:
+    """Build `releases` into `out_dir`/<slug>/; `progress(name)` hears of each file written,
+    `steps(stage, done, total)` of the rendering (for a progress bar)."""
+    from publisher.site.cache import OutputState
+    from publisher.site.engine import Engine
+
+    report = BuildReport()
+    formats = tuple(dict.fromkeys(formats))
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise RenderError(f"unknown format {fmt!r}; use pdf or html")
+    wanted_langs = [languages.canonical(x) for x in langs] if langs else None
+    with Engine(ws, jobs=jobs, progress=steps) as engine:
+        plans = engine.plans(list(releases), draft=draft)
+        for plan in plans:
+            if plan.error:
+                report.failed.append(RenderError(plan.error))
+                continue
+            wanted = wanted_langs or plan.languages
+            for lang, info in plan.refused.items():
+                if lang in wanted:
+                    report.refused.append(
+                        Refused(plan.slug, lang, info["blocking"], info["message"])
+                    )
+        good = [p for p in plans if not p.error and p.published]
+        html = (
+            engine.html(good, draft=draft, variant="build", params={"pdf": "pdf" in formats})
+            if "html" in formats
+            else {}
+        )
+        pdf_wanted = [
+            (p, lang) for p in good for lang in p.published
+            if "pdf" in formats and lang in (wanted_langs or p.languages)
+        ]  # fmt: skip
+        pdfs = engine.pdfs(pdf_wanted, draft=draft)
+        state = OutputState(engine.cache, out_dir)
+        for plan in good:
+            wanted = wanted_langs or plan.languages
+            _write_release(engine, state, plan, wanted, formats, html, pdfs, report, progress)
+        state.save()
+        report.rendered = dict(engine.rendered)
+        report.cached = dict(engine.cached)
+        report.rendered_items = list(engine.rendered_items)
+        report.summary = engine.summary()
+    return report
+
+
+def _write_release(
+    engine: Any,
+    state: Any,
+    plan: Any,
+    wanted: list[str],
+    formats: tuple[str, ...],
+    html: dict[str, Any],
+    pdfs: dict[tuple[str, str], Any],
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    page_step = html.get(plan.slug)
+    if page_step is not None and page_step.error:
+        report.failed.append(RenderError(page_step.error))
+        page_step = None
+    for lang in plan.published:
+        if lang not in wanted:
+            continue
+        outputs: list[tuple[str, str, Path]] = []
+        if page_step is not None:
+            name = f"{lang}.html"
+            outputs.append((name, page_step.key, engine.cache.file(page_step.key, name)))
+        pdf_step = pdfs.get((plan.slug, lang))
+        if pdf_step is not None:
+            if pdf_step.error:
+                report.failed.append(RenderError(pdf_step.error))
+            else:
+                outputs.append((f"{lang}.pdf", pdf_step.key, engine.cache.file(pdf_step.key,
+                                                                               "out.pdf")))
+        for name, key, source in outputs:
+            rel = f"{plan.slug}/{name}"
+            _record(state, rel, state.copy(rel, key, source), report, progress)
+    if "html" in formats and page_step is not None:
+        _write_index(engine, state, plan, report, progress)
+
+
+def _record(
+    state: Any, rel: str, written: bool, report: BuildReport, progress: Progress | None
+) -> None:
+    path = state.out_dir / rel
+    if written:
+        report.written.append(path)
+        if progress:
+            progress(rel)
+    else:
+        report.unchanged.append(path)
+
+
+def _write_index(
+    engine: Any, state: Any, plan: Any, report: BuildReport, progress: Progress | None
+) -> None:
+    """dist/<slug>/index.html: the release in all its published languages."""
+    from publisher.site.fingerprint import digest
+
+    target = state.out_dir / plan.slug
+    default = plan.source_lang if plan.source_lang in plan.views else plan.published[0]
+    entries = []
+    for lang in plan.published:
+        view = plan.views[lang]
+        pdf_path = target / f"{lang}.pdf"
+        size = f"{pdf_path.stat().st_size / 1024:.0f} KB" if pdf_path.exists() else None
+        entries.append(
+            Alternate(
+                lang,
+                native_name(lang),
+                f"{lang}.html",
+                f"{lang}.pdf" if size else None,
+                title=view["title"],
+                dateline=view["dateline"],
+                draft=view["draft"],
+                pdf_size=size,
+            )
+        )
+    rel = f"{plan.slug}/index.html"
+    key = digest(
+        "index", plan.key, engine.templates.key("index.html"), engine.locales(default),
+        [vars(e) for e in entries],
+    )  # fmt: skip
+    if state.up_to_date(rel, key):
+        report.unchanged.append(state.out_dir / rel)
+        return
+    text = render_release_index(engine.ws, plan, default, entries)
+    _record(state, rel, state.write(rel, key, text.encode("utf-8")), report, progress)
+
+
+def render_release_index(
+    ws: Workspace, plan: Any, default: str, entries: list[Alternate], site: Any = None
+) -> str:
+    from publisher.render.html import ReleaseIndex, _render
+    from publisher.render.templating import (
+        locale_dirs,
+        make_environment,
+        template_dirs,
+        translations_for,
+    )
+
+    translations = translations_for(default, locale_dirs(ws.locales_dir))
+    env = make_environment(template_dirs(ws.templates_dir), translations)
+    view = plan.views[default]
+    index = ReleaseIndex(
+        view["title"], view["organisation"], translations.gettext("Press Release"), default,
+        entries,
+    )  # fmt: skip
+    if site is None:
+        return _render(env, "index.html", rel=index)
+    return _render(env, "site_release_index.html", rel=index, site=site)
+
+
+def render_pdf_bytes(
     ws: Workspace,
     release: Release,
     document: Document,
     lang: str,
     texts: dict[str, str | None],
     draft: bool,
-    gettext: Callable[[str], str],
-    env: object,
-    alternates: list[Alternate],
 ) -> bytes:
+    """One language of a release through print.html and WeasyPrint (glyphs checked first)."""
     from publisher.render import pdf
     from publisher.render.html import render_print
-    from publisher.render.templating import PACKAGE_TEMPLATES
-
-    fonts = pdf.print_fonts(lang)
-    pub = build_publication(
-        ws, release, document, lang, texts, draft=draft, gettext=gettext, alternates=alternates
+    from publisher.render.templating import (
+        PACKAGE_TEMPLATES,
+        locale_dirs,
+        make_environment,
+        template_dirs,
+        translations_for,
     )
+
+    translations = translations_for(lang, locale_dirs(ws.locales_dir))
+    env = make_environment(template_dirs(ws.templates_dir), translations)
+    gettext = translations.gettext
+    fonts = pdf.print_fonts(lang)
+    pub = build_publication(ws, release, document, lang, texts, draft=draft, gettext=gettext)
     pdf.check_glyphs(pub, fonts)
     pub_for_print = build_publication(
         ws,
@@ -223,7 +276,6 @@ def _pdf(
         texts,
         draft=draft,
         gettext=gettext,
-        alternates=alternates,
         text_filter=pdf.text_filter_for(lang),
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
@@ -238,52 +290,3 @@ def _pdf(
         [ws.templates_dir, PACKAGE_TEMPLATES, release.root], fonts.font_files
     )
     return pdf.write_pdf(html, base_dir=release.root, fetcher=fetcher)
-
-
-def _write_index(
-    ws: Workspace,
-    release: Release,
-    target: Path,
-    views: dict[str, Publication],
-    alternates: list[Alternate],
-    report: BuildReport,
-) -> None:
-    from publisher.render.html import ReleaseIndex, render_index
-    from publisher.render.templating import (
-        locale_dirs,
-        make_environment,
-        template_dirs,
-        translations_for,
-    )
-
-    source = release.meta.source_language
-    default = source if source in views else next(iter(views))
-    translations = translations_for(default, locale_dirs(ws.locales_dir))
-    env = make_environment(template_dirs(ws.templates_dir), translations)
-    entries = []
-    for alt in alternates:
-        view = views[alt.lang]
-        pdf_path = target / f"{alt.lang}.pdf"
-        size = f"{pdf_path.stat().st_size / 1024:.0f} KB" if pdf_path.exists() else None
-        entries.append(
-            Alternate(
-                alt.lang,
-                alt.native_name,
-                alt.html_href,
-                alt.pdf_href if pdf_path.exists() else None,
-                title=view.title_text,
-                dateline=view.dateline,
-                draft=view.draft,
-                pdf_size=size,
-            )
-        )
-    index = ReleaseIndex(
-        views[default].title_text,
-        views[default].organisation,
-        translations.gettext("Press Release"),
-        default,
-        entries,
-    )
-    path = target / "index.html"
-    atomic_write_text(path, render_index(env, index))
-    report.written.append(path)

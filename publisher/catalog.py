@@ -167,7 +167,7 @@ class Catalog:
     def parse(cls, text: str, *, path: Path | None = None, release: str = "") -> Catalog:
         _check_syntax(text, path)
         try:
-            po = polib.pofile(text, check_for_duplicates=True, wrapwidth=78)
+            po = polib.pofile(text, check_for_duplicates=True, wrapwidth=0)
         except (OSError, ValueError) as exc:
             message = str(exc)
             m = re.search(r"\(line (\d+)\)", message)
@@ -214,7 +214,7 @@ class Catalog:
         )
 
     def to_po(self) -> str:
-        po = polib.POFile(wrapwidth=78)
+        po = polib.POFile(wrapwidth=0)
         po.metadata = {
             "Project-Id-Version": self.release,
             "Report-Msgid-Bugs-To": "",

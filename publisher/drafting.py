@@ -117,5 +117,15 @@ def _machine_drafts(translator, texts: list[str], lang: str,  # type: ignore[no-
     """Protect what the machine must not touch, translate in one batch, restore."""
     from publisher.mt.protect import translate_protected
 
-    return translate_protected(translator, texts, languages.canonical(lang), glossary,
-                               progress=progress)
+    def batch(items: list[str]) -> list[str]:
+        total, done = len(items), 0
+
+        def advance(finished: int) -> None:
+            nonlocal done
+            done += finished
+            if progress:
+                progress(done, total)
+
+        return translator.translate_batch(items, progress=advance)
+
+    return translate_protected(texts, languages.canonical(lang), batch, glossary)

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from publisher.cli import app
 
+pytest_plugins = ["tests.conftest_argos"]
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_TXT = REPO.parent / "shared" / "samples" / "visit-china-2024-12.en.txt"
 if not SAMPLE_TXT.exists():  # the sample also ships inside the repository's release

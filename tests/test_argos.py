@@ -95,6 +95,28 @@ def test_batched_output_is_argos_output(
     assert expected[3] == "" and expected[0] == expected[-8]
 
 
+@pytest.mark.parametrize(
+    ("workers", "max_batch_size", "batch_type"), [(2, 4, "examples"), (2, 200, "tokens")]
+)
+def test_batch_shape_and_threads_do_not_change_the_output(
+    argos_translator: argos.Translator,
+    argos_packages_dir: Path,
+    workers: int,
+    max_batch_size: int,
+    batch_type: str,
+) -> None:
+    """Other batch sizes mean other padding, and threads another split of the work."""
+    other = argos.load_translator(
+        "en",
+        "zh-Hans",
+        argos_packages_dir,
+        workers=workers,
+        max_batch_size=max_batch_size,
+        batch_type=batch_type,
+    )
+    assert other.translate_batch(TEXTS) == argos_translator.translate_batch(TEXTS)
+
+
 def test_all_sentences_of_a_run_go_to_ctranslate2_in_one_call(
     argos_translator: argos.Translator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

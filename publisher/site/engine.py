@@ -1,0 +1,282 @@
+"""Plan, render and cache the steps of a build; run the misses in parallel.
+
+A build is three rounds of steps, each a pure function of its inputs:
+
+1. plan (per release): which languages may be published, and the listing data;
+2. web pages (per release and page variant);
+3. PDFs (per release and language), with page count and thumbnail.
+
+For each step the engine computes its key (a hash of its inputs, see
+`fingerprint`), takes the result from the cache when it is there, and runs the
+misses: in this process when there are few, else in a pool of `jobs` worker
+processes that each import WeasyPrint once. Nothing is imported or spawned when
+every key hits, which is what keeps a no-op rebuild well under a second.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publisher.release import Release
+from publisher.site import fingerprint as fp
+from publisher.site import tasks
+from publisher.site.cache import CACHE_DIRNAME, Cache
+from publisher.workspace import CONFIG_NAME, Workspace
+
+#: progress(stage, done, total): drives the CLI's progress bar.
+ProgressHook = Callable[[str, int, int], None]
+
+#: Fewer misses than this are rendered in this process: starting workers and
+#: importing WeasyPrint in each costs more than it saves.
+POOL_THRESHOLD = 4
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class Plan:
+    """The cached verdict on one release (see tasks.plan_release)."""
+
+    slug: str
+    key: str
+    files: dict[str, str]
+    error: str | None = None
+    date: str = ""
+    source_lang: str = ""
+    languages: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    refused: dict[str, dict[str, Any]] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    """A rendered step: its key and meta, or the error that stopped it."""
+
+    key: str
+    meta: dict[str, Any]
+
+    @property
+    def error(self) -> str | None:
+        return self.meta.get("error")
+
+
+class Engine:
+    def __init__(
+        self, ws: Workspace, *, jobs: int | None = None, progress: ProgressHook | None = None
+    ) -> None:
+        from publisher.render.templating import locale_dirs, template_dirs
+
+        self.ws = ws
+        self.jobs = max(1, jobs or default_jobs())
+        self.progress = progress
+        self.cache = Cache(ws.root / CACHE_DIRNAME)
+        self.templates = fp.TemplateHasher(template_dirs(ws.templates_dir))
+        self._locale_dirs = locale_dirs(ws.locales_dir)
+        self._locales: dict[str, str] = {}
+        self._fonts: str | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        #: rendered / cached per step kind: what tests and the CLI report.
+        self.rendered: Counter[str] = Counter()
+        self.cached: Counter[str] = Counter()
+        self.rendered_items: list[str] = []
+        self.config = fp.digest(
+            fp.tool_fingerprint(),
+            fp.file_hash(ws.root / CONFIG_NAME),
+            fp.file_hash(ws.root / "glossary.toml"),
+        )
+
+    # ------------------------------------------------------------------ inputs
+
+    def locales(self, lang: str) -> str:
+        if lang not in self._locales:
+            from publisher.render.templating import catalog_paths
+
+            paths = [p for d in self._locale_dirs for p in catalog_paths(d, lang)]
+            self._locales[lang] = fp.digest([[str(p), fp.file_hash(p)] for p in paths])
+        return self._locales[lang]
+
+    def fonts(self) -> str:
+        if self._fonts is None:
+            self._fonts = fp.fonts_fingerprint()
+        return self._fonts
+
+    # ------------------------------------------------------------------ steps
+
+    def plans(self, releases: Iterable[Release], *, draft: bool) -> list[Plan]:
+        plans: list[Plan] = []
+        misses: list[tuple[Plan, tuple[Any, ...]]] = []
+        for release in releases:
+            files = fp.release_files(release.root)
+            locales = {lang: self.locales(lang) for lang in release.languages}
+            key = fp.digest("plan", self.config, files, locales, draft)
+            plan = Plan(release.slug, key, files)
+            meta = self.cache.get(key)
+            if meta is None:
+                args = (str(self.ws.root), release.slug, draft, key, str(self.cache.root.parent))
+                misses.append((plan, args))
+            else:
+                self._fill(plan, meta)
+                self.cached["plan"] += 1
+            plans.append(plan)
+        results = self._run("checking releases", tasks.plan_release, [a for _, a in misses])
+        for (plan, _), meta in zip(misses, results, strict=True):
+            self._fill(plan, meta)
+            self.rendered["plan"] += 1
+        return plans
+
+    @staticmethod
+    def _fill(plan: Plan, meta: dict[str, Any]) -> None:
+        plan.error = meta.get("error")
+        if plan.error:
+            return
+        plan.date = meta["date"]
+        plan.source_lang = meta["source_lang"]
+        plan.languages = meta["languages"]
+        plan.published = meta["published"]
+        plan.refused = meta["refused"]
+        plan.views = meta["views"]
+
+    def html(
+        self, plans: list[Plan], *, draft: bool, variant: str, params: dict[str, Any]
+    ) -> dict[str, Step]:
+        """Web pages of each plan's published languages; slug -> Step (files `<lang>.html`)."""
+        root = "site_release.html" if variant == "site" else "web.html"
+        template_key = self.templates.key(root)
+        steps: dict[str, Step] = {}
+        misses: list[tuple[str, tuple[Any, ...]]] = []
+        for plan in plans:
+            if plan.error or not plan.published:
+                continue
+            key = fp.digest("html", variant, plan.key, template_key, plan.published, params)
+            meta = self.cache.get(key)
+            if meta is None:
+                args = (str(self.ws.root), plan.slug, draft, plan.published, variant, params,
+                        key, str(self.cache.root.parent))  # fmt: skip
+                misses.append((plan.slug, args))
+                steps[plan.slug] = Step(key, {})
+            else:
+                steps[plan.slug] = Step(key, meta)
+                self.cached["html"] += len(meta.get("files", []))
+        results = self._run("web pages", tasks.render_html, [a for _, a in misses])
+        for (slug, _), meta in zip(misses, results, strict=True):
+            steps[slug].meta = meta
+            count = len(meta.get("files", []))
+            self.rendered["html"] += count
+            self.rendered_items += [f"{slug}/{name}" for name in meta.get("files", [])]
+        return steps
+
+    def pdfs(self, wanted: list[tuple[Plan, str]], *, draft: bool) -> dict[tuple[str, str], Step]:
+        """One PDF per (plan, language); (slug, lang) -> Step (files out.pdf, thumb.png)."""
+        if not wanted:
+            return {}
+        template_key = self.templates.key("print.html")
+        steps: dict[tuple[str, str], Step] = {}
+        misses: list[tuple[tuple[str, str], tuple[Any, ...]]] = []
+        for plan, lang in wanted:
+            files = fp.files_for_language(plan.files, lang)
+            key = fp.digest(
+                "pdf", self.config, files, self.locales(lang), template_key, self.fonts(),
+                draft, lang,
+            )  # fmt: skip
+            meta = self.cache.get(key)
+            if meta is None:
+                args = (str(self.ws.root), plan.slug, lang, draft, key, str(self.cache.root.parent))
+                misses.append(((plan.slug, lang), args))
+                steps[(plan.slug, lang)] = Step(key, {})
+            else:
+                steps[(plan.slug, lang)] = Step(key, meta)
+                self.cached["pdf"] += 1
+        # Chinese PDFs take longest: start them first so no worker idles at the end.
+        misses.sort(key=lambda item: item[0][1] != "zh-Hans")
+        results = self._run("PDFs", tasks.render_pdf, [a for _, a in misses])
+        for (ident, _), meta in zip(misses, results, strict=True):
+            steps[ident].meta = meta
+            if "error" not in meta:
+                self.rendered["pdf"] += 1
+                self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
+        return steps
+
+    # ------------------------------------------------------------------ running
+
+    def _run(
+        self, stage: str, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
+    ) -> list[dict[str, Any]]:
+        total = len(calls)
+        if not total:
+            return []
+        self._report(stage, 0, total)
+        if self.jobs <= 1 or total < POOL_THRESHOLD:
+            results = []
+            for done, args in enumerate(calls, 1):
+                results.append(fn(*args))
+                self._report(stage, done, total)
+            return results
+        pool = self._executor()
+        futures: list[Future[dict[str, Any]]] = [pool.submit(fn, *args) for args in calls]
+        for done, _future in enumerate(_as_completed(futures), 1):
+            self._report(stage, done, total)
+        return [future.result() for future in futures]
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+
+            # forkserver: workers start from a clean process (no threads of ours, no
+            # half-held locks) that has imported the renderer once, and fork from it.
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+                else "spawn"  # fmt: skip
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["publisher.site.tasks", "weasyprint"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=tasks.init_worker
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def summary(self) -> str:
+        """"rendered 3 PDFs, 3 web pages; 597 from cache" for the CLI."""
+        parts = []
+        for kind, label in (("pdf", "PDF"), ("html", "web page")):
+            count = self.rendered[kind]
+            if count:
+                parts.append(f"{count} {label}{'s' if count != 1 else ''}")
+        cached = self.cached["pdf"] + self.cached["html"]
+        text = "rendered " + (", ".join(parts) if parts else "nothing")
+        return text + (f"; {cached} from cache" if cached else "")
+
+
+def _as_completed(futures: list[Future[dict[str, Any]]]) -> Iterable[Future[dict[str, Any]]]:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+def cache_dir(ws: Workspace) -> Path:
+    return ws.root / CACHE_DIRNAME
