@@ -415,4 +415,4 @@ if __name__ == "__main__":
 
 # Command groups kept in their own modules register themselves on `app` when imported.
 # They import heavy libraries inside their commands only (start-up stays fast).
-from publisher import cli_review, cli_translate  # noqa: E402, F401
+from publisher import cli_review, cli_site, cli_translate  # noqa: E402, F401

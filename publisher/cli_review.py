@@ -388,7 +388,7 @@ def review(
     left = len(rv.review_queue(rel, code))
     say(
         f"{rel.slug} {code}: {tally.summary()}; {left} segment{'s' * (left != 1)} "
-        "still need review"
+        f"still need{'s' * (left == 1)} review"
     )
     if interrupted:
         say("interrupted; every decision above is saved")

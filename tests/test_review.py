@@ -224,3 +224,22 @@ def test_decision_refused_when_text_changed_since_shown(
             release, "km", "title", reviewing.Decision.APPROVE, by="X", shown_target="old text"
         )
     assert "approved" not in entries(workspace)["title"].tcomment
+
+
+def test_fuzzy_memory_suggestions_are_shown(cli: Cli, workspace: Path, sample: str) -> None:
+    """A near match from the office's memory (here a TMX file) is offered, never applied."""
+    translate(workspace, ["title"])
+    source = entries(workspace)["title"].msgid.replace("China", "Vietnam")
+    (workspace / "memory").mkdir(exist_ok=True)
+    (workspace / "memory" / "office.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'
+        '<header srclang="en" datatype="plaintext" segtype="paragraph" adminlang="en"'
+        ' creationtool="test" creationtoolversion="1" o-tmf="none"/><body><tu>'
+        f'<tuv xml:lang="en"><seg>{source}</seg></tuv>'
+        '<tuv xml:lang="km"><seg>ទស្សនកិច្ចនៅប្រទេសវៀតណាម</seg></tuv>'
+        "</tu></body></tmx>\n",
+        encoding="utf-8",
+    )
+    out = cli("review", sample, "--lang", "km", input="q\n").stdout
+    assert re.search(r"suggestion memory \d\d% \(office\.tmx[^)]*\): ទស្សនកិច្ចនៅប្រទេសវៀតណាម", out)
+    assert entries(workspace)["title"].msgstr != "ទស្សនកិច្ចនៅប្រទេសវៀតណាម"
