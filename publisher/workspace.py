@@ -38,7 +38,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "motto": {
         "en": ["Kingdom of Cambodia", "Nation Religion King"],
         "km": ["ព្រះរាជាណាចក្រកម្ពុជា", "ជាតិ សាសនា ព្រះមហាក្សត្រ"],
-        "zh-Hans": ["柬埔寨王国", "民族 宗教 国王"],
+        "zh-Hans": ["柬埔寨王国", "民族　宗教　国王"],
     },
     "places": {
         "Phnom Penh": {"en": "Phnom Penh", "km": "ភ្នំពេញ", "zh-Hans": "金边"},

@@ -317,7 +317,7 @@ def test_help_and_status_start_fast_without_heavy_imports() -> None:
     exe = Path(sys.executable).parent / "publisher"
     for args in (["--help"], ["status"]):
         best = min(_timed([str(exe), *args]) for _ in range(3))
-        assert best < 0.5, f"publisher {' '.join(args)} took {best:.2f} s"
+        assert best < 0.4, f"publisher {' '.join(args)} took {best:.2f} s"
 
 
 def _timed(cmd: list[str]) -> float:

@@ -8,13 +8,16 @@ Everything that could reach the network is pinned: no package index
 (offline, `get_available_packages()` hangs for ~45 s), and no sentence-splitter
 download (MiniSBD fetches a model from GitHub when a package lacks one).
 
-Argos's `translate()` runs CTranslate2 once per text with a 32-token batch,
-which leaves most of the CPU time in per-call overhead.  `Translator` gets
-Argos to do all its own work (paragraphs, sentence splitting, tokenisation,
-decoding, post-processing) twice around a single CTranslate2 call: a first
-pass records the batches Argos would translate, one `translate_batch` call
+Argos's `translate()` calls CTranslate2 once per paragraph, with batches of
+32 tokens, on a translator that spreads each small batch over all cores with
+OpenMP: on 2 busy cores most of the time goes into thread synchronisation
+and per-call overhead (benchmarks/translate.py: 6-19x slower than the batched
+path, 2-3x when Argos is limited to one thread).  `Translator` gets Argos to
+do all its own work (paragraphs, sentence splitting, tokenisation, decoding,
+post-processing) twice around a single CTranslate2 call: a first pass
+records the batches Argos would translate, one `translate_batch` call
 translates all of them, and a second pass replays those results through the
-same Argos code.  The output is therefore Argos's own, without our copy of its
+same Argos code.  The output is therefore Argos's own, without a copy of its
 logic to drift out of date.
 """
 
@@ -41,7 +44,8 @@ if TYPE_CHECKING:
     from argostranslate.translate import PackageTranslation
 
 # Argos settings fixed before its first import.  The index URL is unreachable on
-# purpose: an accidental index refresh fails at once instead of hanging offline.
+# purpose: an accidental index lookup fails at once (a RecursionError inside
+# Argos, in ~50 ms) instead of hanging offline for ~45 s.
 _ARGOS_ENVIRONMENT = {
     "ARGOS_CHUNK_TYPE": "MINISBD",
     "ARGOS_MODEL_PROVIDER": "OPENNMT",

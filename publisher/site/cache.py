@@ -80,7 +80,13 @@ class OutputState:
         from publisher.site.fingerprint import digest
 
         self.out_dir = out_dir
-        self.path = cache.root / "outputs" / f"{digest(str(out_dir.resolve()))[:24]}.json"
+        # Named by the folder's place relative to the workspace when it is inside it, so a
+        # workspace moved or copied with its cache and site/ still knows what it wrote.
+        workspace = cache.root.parent.parent.resolve()
+        where = out_dir.resolve()
+        name = where.relative_to(workspace).as_posix() if where.is_relative_to(workspace) \
+            else str(where)  # fmt: skip
+        self.path = cache.root / "outputs" / f"{digest(name)[:24]}.json"
         try:
             self.files: dict[str, list[Any]] = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):

@@ -76,8 +76,13 @@ class Engine:
     def __init__(
         self, ws: Workspace, *, jobs: int | None = None, progress: ProgressHook | None = None
     ) -> None:
+        from publisher.render import templating
         from publisher.render.templating import locale_dirs, template_dirs
 
+        # The template environments live as long as the process, and Jinja does not notice
+        # a workspace override created after a template was first loaded: a build (in a
+        # long-lived process: tests, an editor plug-in) must see the templates as they are.
+        templating._environment.cache_clear()
         self.ws = ws
         self.jobs = max(1, jobs or default_jobs())
         self.progress = progress
@@ -103,8 +108,13 @@ class Engine:
         if lang not in self._locales:
             from publisher.render.templating import catalog_paths
 
-            paths = [p for d in self._locale_dirs for p in catalog_paths(d, lang)]
-            self._locales[lang] = fp.digest([[str(p), fp.file_hash(p)] for p in paths])
+            # Positions, not absolute paths: a workspace moved or copied keeps its cache.
+            found = [
+                [index, p.relative_to(d).as_posix(), fp.file_hash(p)]
+                for index, d in enumerate(self._locale_dirs)
+                for p in catalog_paths(d, lang)
+            ]
+            self._locales[lang] = fp.digest(found)
         return self._locales[lang]
 
     def fonts(self) -> str:

@@ -64,10 +64,8 @@ def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEnt
         _sub(entry, f"{a}summary", item.summary).set("type", "text")
         _sub(entry, f"{a}link", rel="alternate", type="text/html", hreflang=lang,
              href=f"{folder}{lang}.html")  # fmt: skip
-        for other in item.alternates:
-            if other != lang:
-                _sub(entry, f"{a}link", rel="alternate", type="text/html", hreflang=other,
-                     href=f"{folder}{other}.html")  # fmt: skip
+        # One alternate only: readers follow the first they find, and it must be this
+        # feed's language (the page itself links to the other languages).
         _sub(entry, f"{a}link", rel="enclosure", type="application/pdf", hreflang=lang,
              length=str(item.pdf_length), href=f"{folder}{lang}.pdf")  # fmt: skip
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
