@@ -1,10 +1,11 @@
 """Benchmark: Argos's per-segment translate() against our one-call batch, same output.
 
-Run with `.venv/bin/python benchmarks/translate.py` (a few minutes on 2 busy
-cores).  Two generated models are measured in one run: the small test model
-and a larger one (3+3 layers, 256 dimensions).  For each, every path
-translates the same segments several times, after a warm-up that loads the
-models, so that only translation is timed:
+Run with `.venv/bin/python benchmarks/translate.py` (~10 minutes on 2 busy
+cores, mostly in Argos's default path).  Two generated models are measured
+in one run: the small test model and a larger one (3+3 layers, 256
+dimensions).  For each, every path translates the same segments several
+times, after a warm-up that loads the models, so that only translation is
+timed:
 
 - Argos's translate(), segment by segment, with Argos's default threading
   (what a user of Argos gets);
