@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -42,6 +42,7 @@ class Leaf:
     html: Markup
     text: str
     untranslated: bool = False
+    unapproved: bool = False  # shown in a draft, not yet in the required state
     source_lang: str = ""
     level: int = 0
     start: int | None = None
@@ -110,6 +111,23 @@ class Unpublishable(RenderError):
         )
 
 
+def unapproved_segments(document: Document, catalog: Catalog | None, required: State) -> set[str]:
+    """Segments whose translation is not (or no longer) in the required state."""
+    if catalog is None:
+        return set()
+    out: set[str] = set()
+    for leaf in document.leaves():
+        entry = catalog.entries.get(leaf.segment or "")
+        if entry is None or entry.source != leaf.text or not entry.state.at_least(required):
+            out.add(leaf.segment or "")
+    return out
+
+
+def khmer_wbr(html_text: str) -> str:
+    """Line-break opportunities as `<wbr>` for browsers (never U+200B in a web page)."""
+    return html_text.replace("\u200b", "<wbr>")
+
+
 def translated_texts(
     document: Document,
     catalog: Catalog | None,
@@ -155,16 +173,21 @@ def build_publication(
     draft: bool,
     gettext: Gettext,
     text_filter: TextFilter | None = None,
+    html_filter: TextFilter | None = None,
     pdf_href: str | None = None,
     alternates: list[Alternate] | None = None,
+    unapproved: Collection[str] = (),
 ) -> Publication:
     """Assemble the view of `release` in `lang` from the chosen segment texts.
 
-    `text_filter` transforms segment text before it becomes HTML (the PDF
-    renderer inserts Khmer line-break opportunities there).
+    `text_filter` transforms segment text before it becomes HTML (the renderers
+    insert Khmer line-break opportunities there), `html_filter` the HTML after
+    (the web edition turns those into `<wbr>`). `unapproved` names the segments a
+    draft shows that have not reached the required state, so they can be marked.
     """
     source_lang = release.meta.source_language
     filt = text_filter or (lambda s: s)
+    after = html_filter or (lambda s: s)
 
     def leaf_of(block: Block) -> Leaf:
         seg = block.segment
@@ -175,9 +198,12 @@ def build_publication(
         return Leaf(
             kind=block.kind,
             segment=seg,
-            html=Markup(render_inline(filt(shown))) if block.text is not None else Markup(""),
+            html=Markup(after(render_inline(filt(shown))))
+            if block.text is not None
+            else Markup(""),
             text=plain_text(shown) if block.text is not None else "",
             untranslated=untranslated,
+            unapproved=not untranslated and seg in unapproved,
             source_lang=source_lang,
             level=block.level,
             start=block.start,
