@@ -42,8 +42,15 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
-    rich_markup_mode=None,
 )
+
+
+# Parameters shared by many commands.
+ReleaseArg = Annotated[str, typer.Argument(help="Release (its folder name under releases/)")]
+TargetLangOpt = Annotated[str, typer.Option("--lang", help="Target language (km, zh-Hans, ...)")]
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="Your name (default: $PUBLISHER_REVIEWER, git user.name)")
+]
 
 
 class State_:
@@ -272,11 +279,9 @@ def _verdict(s: Any) -> str:
 
 @app.command()
 def approve(
-    release: Annotated[str, typer.Argument(help="Release")],
-    lang: Annotated[str, typer.Option("--lang", help="Target language")],
-    by: Annotated[
-        str | None, typer.Option(help="Reviewer name (default: $PUBLISHER_REVIEWER, git user.name)")
-    ] = None,
+    release: ReleaseArg,
+    lang: TargetLangOpt,
+    by: ByOpt = None,
     segment: Annotated[
         list[str] | None, typer.Option("--segment", help="Segment id (repeat)")
     ] = None,
@@ -310,11 +315,11 @@ def approve(
 
 @app.command()
 def reject(
-    release: Annotated[str, typer.Argument(help="Release")],
-    lang: Annotated[str, typer.Option("--lang", help="Target language")],
+    release: ReleaseArg,
+    lang: TargetLangOpt,
     segment: Annotated[str, typer.Option("--segment", help="Segment id")],
     comment: Annotated[str, typer.Option(help="What is wrong")],
-    by: Annotated[str | None, typer.Option(help="Reviewer name")] = None,
+    by: ByOpt = None,
 ) -> None:
     """Send a translation back to draft with a comment."""
     from publisher.workflow import reject as do_reject

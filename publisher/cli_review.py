@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from publisher.cli import _console, _lang, _release, _reviewer, _ws, app
+from publisher.cli import (
+    ByOpt,
+    ReleaseArg,
+    TargetLangOpt,
+    _console,
+    _lang,
+    _release,
+    _reviewer,
+    _ws,
+    app,
+)
 
 if TYPE_CHECKING:
     from publisher.checking import ReleaseFinding
@@ -36,9 +46,7 @@ def check(
             wanted = [x for x in langs if x in release.meta.target_languages]
             if not wanted:
                 continue
-        results = check_release(
-            release, wanted, glossary=workspace_glossary(_ws().root, release)
-        )
+        results = check_release(release, wanted, glossary=workspace_glossary(_ws().root, release))
         findings.extend(results)
         checked.append((release.slug, wanted or list(release.meta.target_languages)))
     errors, warnings = count(findings)
@@ -92,8 +100,8 @@ def _print_findings(findings: list[ReleaseFinding], checked: list[tuple[str, lis
 
 @app.command()
 def export(
-    release: Annotated[str, typer.Argument(help="Release")],
-    lang: Annotated[str, typer.Option("--lang", help="Target language")],
+    release: ReleaseArg,
+    lang: TargetLangOpt,
     fmt: Annotated[str, typer.Option("--format", help="xliff or po")] = "xliff",
     out: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: standard output)")
@@ -251,11 +259,9 @@ def _edited_text(console: Any, current: str) -> str:
 
 @app.command()
 def review(
-    release: Annotated[str, typer.Argument(help="Release")],
-    lang: Annotated[str, typer.Option("--lang", help="Target language")],
-    by: Annotated[
-        str | None, typer.Option(help="Reviewer name (default: $PUBLISHER_REVIEWER, git user.name)")
-    ] = None,
+    release: ReleaseArg,
+    lang: TargetLangOpt,
+    by: ByOpt = None,
     state: Annotated[
         str | None,
         typer.Option(
@@ -400,8 +406,8 @@ def review(
 
 @app.command()
 def proof(
-    release: Annotated[str, typer.Argument(help="Release")],
-    lang: Annotated[str, typer.Option("--lang", help="Target language")],
+    release: ReleaseArg,
+    lang: TargetLangOpt,
     fmt: Annotated[str, typer.Option("--format", help="pdf or html")] = "pdf",
     out: Annotated[
         Path | None,

@@ -8,14 +8,16 @@ from typing import Annotated
 
 import typer
 
-from publisher.cli import _console, _lang, _release, _ws, app
+from publisher.cli import ReleaseArg, TargetLangOpt, _console, _lang, _release, _ws, app
 from publisher.errors import UsageError
 
-models_app = typer.Typer(help="Offline Argos Translate models (installed from files only).",
-                         no_args_is_help=True)
+models_app = typer.Typer(
+    help="Offline Argos Translate models (installed from files only).", no_args_is_help=True
+)
 glossary_app = typer.Typer(help="The protocol glossary (glossary.toml).", no_args_is_help=True)
-memory_app = typer.Typer(help="Translation memory: approved segments, TMX in memory/.",
-                         no_args_is_help=True)
+memory_app = typer.Typer(
+    help="Translation memory: approved segments, TMX in memory/.", no_args_is_help=True
+)
 app.add_typer(models_app, name="models")
 app.add_typer(glossary_app, name="glossary")
 app.add_typer(memory_app, name="memory")
@@ -23,12 +25,14 @@ app.add_typer(memory_app, name="memory")
 
 @app.command()
 def translate(
-    release: Annotated[str, typer.Argument(help="Release")],
-    lang: Annotated[str, typer.Option("--lang", help="Target language")],
+    release: ReleaseArg,
+    lang: TargetLangOpt,
     engine: Annotated[str, typer.Option(help="auto (memory, then Argos), memory or argos")] = (
-        "auto"),
+        "auto"
+    ),
     segment: Annotated[list[str] | None, typer.Option("--segment", help="Segment id (repeat)")] = (
-        None),
+        None
+    ),
     force: Annotated[bool, typer.Option(help="Also redraft translated/reviewed/approved")] = False,
 ) -> None:
     """Fill untranslated and stale segments with drafts (memory first, then Argos)."""
@@ -44,15 +48,27 @@ def translate(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = fill_drafts(rel, _lang(lang), workspace_root=ws.root, models_dir=ws.models_dir,
-                             engine=engine, segments=segment or [], force=force,
-                             progress=progress)
-    typer.echo(f"{rel.slug} {report.lang}: {len(report.from_memory)} from memory, "
-               f"{len(report.from_machine)} machine drafts"
-               + (f" ({report.model})" if report.model else "")
-               + (f", {len(report.suggested)} with fuzzy suggestions" if report.suggested else "")
-               + (f", {len(report.skipped)} already translated (use --force)"
-                  if report.skipped and segment else ""))
+        report = fill_drafts(
+            rel,
+            _lang(lang),
+            workspace_root=ws.root,
+            models_dir=ws.models_dir,
+            engine=engine,
+            segments=segment or [],
+            force=force,
+            progress=progress,
+        )
+    typer.echo(
+        f"{rel.slug} {report.lang}: {len(report.from_memory)} from memory, "
+        f"{len(report.from_machine)} machine drafts"
+        + (f" ({report.model})" if report.model else "")
+        + (f", {len(report.suggested)} with fuzzy suggestions" if report.suggested else "")
+        + (
+            f", {len(report.skipped)} already translated (use --force)"
+            if report.skipped and segment
+            else ""
+        )
+    )
     if report.left:
         typer.echo(f"no draft for: {', '.join(report.left)}", err=True)
 
@@ -68,8 +84,10 @@ def models_list() -> None:
     ws = _ws()
     models = argos.list_models(ws.models_dir)
     if not models:
-        typer.echo(f"no models installed in {ws.models_dir}; "
-                   "install one with `publisher models install FILE.argosmodel`")
+        typer.echo(
+            f"no models installed in {ws.models_dir}; "
+            "install one with `publisher models install FILE.argosmodel`"
+        )
         return
     for m in models:
         typer.echo(f"{m.name}\t{m.from_code}->{m.to_code}\t{m.version}")
@@ -119,7 +137,8 @@ def glossary_add(
     term: Annotated[str, typer.Argument(help="The term in the source language")],
     km: Annotated[str | None, typer.Option("--km", help="Khmer equivalent")] = None,
     zh: Annotated[str | None, typer.Option("--zh-Hans", "--zh", help="Chinese equivalent")] = (
-        None),
+        None
+    ),
     en: Annotated[str | None, typer.Option("--en", help="English equivalent")] = None,
     note: Annotated[str, typer.Option(help="Usage note")] = "",
 ) -> None:
@@ -141,7 +160,7 @@ def glossary_add(
 
 @glossary_app.command("check")
 def glossary_check(
-    release: Annotated[str, typer.Argument(help="Release")],
+    release: ReleaseArg,
     lang: Annotated[list[str] | None, typer.Option("--lang", help="Language (repeat)")] = None,
 ) -> None:
     """List each translated segment that lacks a required glossary term."""
@@ -160,8 +179,10 @@ def glossary_check(
             for source_term, target_term in mapping.items():
                 if source_term in entry.source and target_term not in entry.target:
                     problems += 1
-                    typer.echo(f"{rel.slug} {code} {entry.id}: {source_term!r} must be "
-                               f"translated as {target_term!r}")
+                    typer.echo(
+                        f"{rel.slug} {code} {entry.id}: {source_term!r} must be "
+                        f"translated as {target_term!r}"
+                    )
     if problems:
         raise typer.Exit(1)
     typer.echo("all glossary terms used")
