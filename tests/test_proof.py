@@ -69,7 +69,7 @@ def test_html_proof_shows_every_segment_state_and_finding(
     title = by_id["title"]
     assert title.xpath("string(.//td[contains(@class,'src')])") == entries["title"].msgid
     assert title.xpath("string(.//td[contains(@class,'tgt')])") == shipped["title"]
-    assert title.xpath("string(.//span[contains(@class,'state')])") == "approved"
+    assert title.xpath("string(.//span[contains(@class,'state')])") == "បានអនុម័ត"  # in km
     assert "state-approved" in title.xpath("string(.//span[contains(@class,'state')]/@class)")
     s1 = by_id["s1"]
     assert s1.xpath("string(.//span[contains(@class,'state')])") == "translated"
