@@ -17,7 +17,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-setup: system $(STAMP)
+# The W3C Nu HTML validator for tests/test_site.py, from npm (pinned; its postinstall
+# script, which would download a Java runtime, is skipped: Debian's java runs it).
+VNU_VERSION := 26.9.27
+VNU := .cache/npm/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	npm install --prefix .cache/npm --no-save --no-package-lock --no-audit --no-fund \
+		--ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION)
+	@test -f $(VNU)
+
+setup: system $(STAMP) $(VNU)
 
 demo: setup
 	$(BIN)/publisher status
@@ -33,6 +42,7 @@ test: setup lint
 bench: setup
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/translate.py
+	$(BIN)/python benchmarks/archive.py --releases 200
 
 clean:
-	rm -rf dist .pytest_cache
+	rm -rf dist site .pytest_cache .publisher-cache

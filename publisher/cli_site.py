@@ -21,6 +21,11 @@ JOBS_HELP = "Render in N processes (default: the number of cores)"
 @contextmanager
 def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A rich progress bar on stderr ("PDFs ━━━━━ 123/600"); silent when not a terminal."""
+    import sys
+
+    if not sys.stderr.isatty():  # and rich is not even imported: a no-op stays fast
+        yield lambda stage, done, total: None
+        return
     from rich.console import Console
     from rich.progress import (
         BarColumn,

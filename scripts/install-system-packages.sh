@@ -6,12 +6,18 @@
 #   poppler-utils                  pdftotext/pdffonts/pdftoppm, used by the tests
 #   gettext                        msgfmt/msgcat, used by the tests (interoperability)
 #   chromium                       headless browser for the HTML tests
+#   default-jre-headless           java, to run the W3C Nu HTML validator (tests/test_site.py)
+#   npm                            to install that validator (npm vnu-jar, see the Makefile)
+# poppler-utils also makes the site's PDF thumbnails and page counts (`publisher site`).
 set -euo pipefail
 packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Commands that may come from elsewhere (a JDK, NodeSource's nodejs): only when absent.
+command -v java >/dev/null || missing+=(default-jre-headless)
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 SUDO=""

@@ -130,6 +130,8 @@ class Page:
                 errors.append(params["exceptionDetails"].get("text", "exception"))
             elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
                 entry = params["entry"]
+                if entry.get("url", "").endswith("/favicon.ico"):
+                    continue  # the browser's own request (possibly the previous page's)
                 errors.append(f"{entry.get('text', '')} {entry.get('url', '')}")
             elif method == "Page.loadEventFired":
                 return errors

@@ -21,17 +21,21 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from publisher import languages
 from publisher.errors import UsageError
-from publisher.publication import Alternate, native_name
 from publisher.release import iter_releases
 from publisher.site.cache import OutputState
 from publisher.site.engine import Engine, Plan, ProgressHook, Step
 from publisher.site.fingerprint import digest
 from publisher.workspace import Workspace
+
+#: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
+FEEDS_VERSION = "1"
 
 
 @dataclass
@@ -78,7 +82,7 @@ def build_site(
         report.warnings.append(
             "no --base-url: feeds and sitemap.xml need absolute URLs and were not written"
         )
-    with Engine(ws, jobs=jobs, progress=steps) as engine:
+    with Engine(ws, jobs=jobs, progress=steps, eager=True) as engine:
         plans = engine.plans(list(iter_releases(ws.releases_dir)), draft=False)
         for plan in plans:
             if plan.error:
@@ -205,7 +209,7 @@ class _Site:
 
     def homes_for(self, prefix: str) -> list[dict[str, str]]:
         return [
-            {"lang": lang, "href": f"{prefix}{lang}/index.html", "native_name": native_name(lang),
+            {"lang": lang, "href": f"{prefix}{lang}/index.html", "native_name": _native_name(lang),
              "label": self.label(lang, "Press releases"), "organisation": self.organisation(lang)}
             for lang in self.langs
         ]  # fmt: skip
@@ -214,6 +218,7 @@ class _Site:
         self, plan: Plan, langs: list[str], pdfs: dict[tuple[str, str], Step]
     ) -> None:
         from publisher.build import render_release_index
+        from publisher.publication import Alternate
 
         rel = f"releases/{plan.slug}/index.html"
         sizes = {lang: pdfs[(plan.slug, lang)].meta["size"] for lang in langs}
@@ -227,7 +232,7 @@ class _Site:
         def make() -> str:
             entries = [
                 Alternate(
-                    lang, native_name(lang), f"{lang}.html", f"{lang}.pdf",
+                    lang, _native_name(lang), f"{lang}.html", f"{lang}.pdf",
                     title=plan.views[lang]["title"], dateline=plan.views[lang]["dateline"],
                     pdf_size=_kb(sizes[lang], lang),
                 )
@@ -245,8 +250,6 @@ class _Site:
         self, lang: str, plans: list[Plan], available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
     ) -> list[dict[str, Any]]:  # fmt: skip
-        from publisher import dates
-
         entries = []
         for plan in plans:
             langs = available[plan.slug]
@@ -261,15 +264,15 @@ class _Site:
                 meta = pdfs[(plan.slug, other)].meta
                 pages = meta.get("pages")
                 editions.append({
-                    "lang": other, "native_name": native_name(other),
+                    "lang": other, "native_name": _native_name(other),
                     "html_href": f"{folder}/{other}.html", "pdf_href": f"{folder}/{other}.pdf",
                     "size_text": _kb(meta["size"], lang), "pages": pages,
-                    "pages_text": dates.format_number(pages, lang) if pages is not None else "",
+                    "pages_text": _number(pages, lang) if pages is not None else "",
                 })  # fmt: skip
             entries.append({
                 "slug": plan.slug, "lang": shown, "title": view["title"],
                 "summary": view["summary"], "date_iso": plan.date,
-                "date_text": dates.format_date(_date(plan.date), lang),
+                "date_text": _official_date(plan.date, lang),
                 "html_href": f"{folder}/{shown}.html",
                 "thumb_href": f"{folder}/{shown}.png" if thumb.meta.get("thumb") else None,
                 "thumb_width": width, "thumb_height": height, "editions": editions,
@@ -331,13 +334,13 @@ class _Site:
         self, plans: list[Plan], available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
     ) -> None:  # fmt: skip
-        from publisher.site import feeds
-
         assert self.base is not None
         key = self._listing_key("feed", plans, available, pdfs)
         for lang in self.langs:
 
             def make(lang: str = lang) -> bytes:
+                from publisher.site import feeds
+
                 mine = [p for p in plans if lang in available[p.slug]]
                 return feeds.atom(
                     base=self.base or "", lang=lang,
@@ -351,18 +354,19 @@ class _Site:
                     ) for p in mine],
                 )  # fmt: skip
 
-            self._put(f"{lang}/feed.xml", digest(key, lang, feeds.VERSION), make)
+            self._put(f"{lang}/feed.xml", digest(key, lang, FEEDS_VERSION), make)
 
     def sitemap(self, plans: list[Plan], available: dict[str, list[str]]) -> None:
-        from publisher.site import feeds
-
-        key = digest("sitemap", self.base, self.langs, feeds.VERSION,
+        key = digest("sitemap", self.base, self.langs, FEEDS_VERSION,
                      [[p.slug, p.date, available[p.slug]] for p in plans])  # fmt: skip
-        self._put(
-            "sitemap.xml", key,
-            lambda: feeds.sitemap(self.base or "", self.langs,
-                                  [(p.slug, p.date, available[p.slug]) for p in plans]),
-        )  # fmt: skip
+
+        def make() -> bytes:
+            from publisher.site import feeds
+
+            return feeds.sitemap(self.base or "", self.langs,
+                                 [(p.slug, p.date, available[p.slug]) for p in plans])  # fmt: skip
+
+        self._put("sitemap.xml", key, make)
 
 
 def _date(iso: str) -> Any:
@@ -373,9 +377,22 @@ def _date(iso: str) -> Any:
 
 def _kb(size: int, lang: str) -> str:
     """A file size as readers of `lang` write it: "312 KB", "៣១២ KB"."""
+    return f"{_number(max(1, round(size / 1024)), lang)} KB"
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int, lang: str) -> str:
+    """Cached: Babel takes ~50 µs a number, and a home page shows thousands."""
     from publisher import dates
 
-    return f"{dates.format_number(max(1, round(size / 1024)), lang)} KB"
+    return dates.format_number(value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _official_date(iso: str, lang: str) -> str:
+    from publisher import dates
+
+    return dates.format_date(_date(iso), lang)
 
 
 def _png_size(path: Path) -> tuple[int | None, int | None]:
@@ -391,3 +408,7 @@ def _png_size(path: Path) -> tuple[int | None, int | None]:
     return width, height
 
 
+
+
+def _native_name(lang: str) -> str:
+    return languages.get(lang).native_name

@@ -18,10 +18,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publisher.release import Release
 from publisher.site import fingerprint as fp
@@ -29,12 +28,20 @@ from publisher.site import tasks
 from publisher.site.cache import CACHE_DIRNAME, Cache
 from publisher.workspace import CONFIG_NAME, Workspace
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
 #: progress(stage, done, total): drives the CLI's progress bar.
 ProgressHook = Callable[[str, int, int], None]
 
-#: Fewer misses than this are rendered in this process: starting workers and
-#: importing WeasyPrint in each costs more than it saves.
+#: Fewer misses than this are run in this process (unless the workers are already
+#: up): starting workers and importing WeasyPrint costs more than it saves.
 POOL_THRESHOLD = 4
+
+#: Workers are replaced after about this many steps each: WeasyPrint's memory (fonts,
+#: layout caches, malloc fragmentation) only grows, and fresh workers fork in
+#: milliseconds from the forkserver, which has already imported it.
+TASKS_PER_WORKER = 100
 
 
 def default_jobs() -> int:
@@ -74,8 +81,17 @@ class Step:
 
 class Engine:
     def __init__(
-        self, ws: Workspace, *, jobs: int | None = None, progress: ProgressHook | None = None
+        self,
+        ws: Workspace,
+        *,
+        jobs: int | None = None,
+        progress: ProgressHook | None = None,
+        eager: bool = False,
     ) -> None:
+        """`eager`: start the workers as soon as any release changed, even for a few PDFs
+        (the site: its no-op and one-change rebuilds are the common case, and the workers
+        start while the changed release is checked). Otherwise a few PDFs render in this
+        process, which costs less than starting workers when nothing else runs meanwhile."""
         from publisher.render import templating
         from publisher.render.templating import locale_dirs, template_dirs
 
@@ -86,12 +102,15 @@ class Engine:
         self.ws = ws
         self.jobs = max(1, jobs or default_jobs())
         self.progress = progress
+        self.eager = eager
         self.cache = Cache(ws.root / CACHE_DIRNAME)
         self.templates = fp.TemplateHasher(template_dirs(ws.templates_dir))
         self._locale_dirs = locale_dirs(ws.locales_dir)
         self._locales: dict[str, str] = {}
         self._fonts: str | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._warming: list[Future[None]] = []
+        self._starting: Any = None  # the thread starting the workers, see warm_up()
         #: rendered / cached per step kind: what tests and the CLI report.
         self.rendered: Counter[str] = Counter()
         self.cached: Counter[str] = Counter()
@@ -127,6 +146,7 @@ class Engine:
     def plans(self, releases: Iterable[Release], *, draft: bool) -> list[Plan]:
         plans: list[Plan] = []
         misses: list[tuple[Plan, tuple[Any, ...]]] = []
+        expected_pdfs = 0
         for release in releases:
             files = fp.release_files(release.root)
             locales = {lang: self.locales(lang) for lang in release.languages}
@@ -136,10 +156,15 @@ class Engine:
             if meta is None:
                 args = (str(self.ws.root), release.slug, draft, key, str(self.cache.root.parent))
                 misses.append((plan, args))
+                expected_pdfs += len(release.languages)
             else:
                 self._fill(plan, meta)
                 self.cached["plan"] += 1
             plans.append(plan)
+        if expected_pdfs >= POOL_THRESHOLD or (misses and self.eager):
+            # Changed releases mean PDFs to render: start the workers (and their WeasyPrint
+            # import) on the other cores now, while this process checks the releases.
+            self.warm_up()
         results = self._run("checking releases", tasks.plan_release, [a for _, a in misses])
         for (plan, _), meta in zip(misses, results, strict=True):
             self._fill(plan, meta)
@@ -210,7 +235,7 @@ class Engine:
                 self.cached["pdf"] += 1
         # Chinese PDFs take longest: start them first so no worker idles at the end.
         misses.sort(key=lambda item: item[0][1] != "zh-Hans")
-        results = self._run("PDFs", tasks.render_pdf, [a for _, a in misses])
+        results = self._run("PDFs", tasks.render_pdf, [a for _, a in misses], heavy=True)
         for (ident, _), meta in zip(misses, results, strict=True):
             steps[ident].meta = meta
             if "error" not in meta:
@@ -221,31 +246,83 @@ class Engine:
     # ------------------------------------------------------------------ running
 
     def _run(
-        self, stage: str, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
+        self,
+        stage: str,
+        fn: Callable[..., dict[str, Any]],
+        calls: list[tuple[Any, ...]],
+        *,
+        heavy: bool = False,
     ) -> list[dict[str, Any]]:
+        """Run `fn(*args)` for each call; `heavy` steps (PDFs) go to warm workers even when few."""
         total = len(calls)
         if not total:
             return []
         self._report(stage, 0, total)
-        if self.jobs <= 1 or total < POOL_THRESHOLD:
+        if total < POOL_THRESHOLD and not (heavy and self._started()):
             results = []
             for done, args in enumerate(calls, 1):
                 results.append(fn(*args))
                 self._report(stage, done, total)
             return results
-        pool = self._executor()
-        futures: list[Future[dict[str, Any]]] = [pool.submit(fn, *args) for args in calls]
-        for done, _future in enumerate(_as_completed(futures), 1):
-            self._report(stage, done, total)
-        return [future.result() for future in futures]
+        self._started()
+        results: list[dict[str, Any]] = []
+        batch = self.jobs * TASKS_PER_WORKER if heavy else total
+        for start in range(0, total, batch):
+            if start:
+                self._recycle()
+            pool = self._executor()
+            futures = [pool.submit(fn, *args) for args in calls[start : start + batch]]
+            for done, _future in enumerate(_as_completed(futures), start + 1):
+                self._report(stage, done, total)
+            results.extend(future.result() for future in futures)
+        return results
+
+    def _recycle(self) -> None:
+        """Replace the workers (see TASKS_PER_WORKER); the forkserver makes this cheap.
+
+        Not `max_tasks_per_child`: on Python 3.11 a pool whose workers all retire that
+        way waits forever for replacements that never start.
+        """
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+            self._warming = []
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
 
+    def warm_up(self) -> None:
+        """Start the worker processes in the background, without waiting for them.
+
+        Starting the forkserver blocks until it has imported WeasyPrint (about a
+        second): a thread does that wait while this process carries on checking the
+        changed releases.
+        """
+        if self._pool is not None or self._starting is not None:
+            return
+        import threading
+
+        def start() -> None:
+            pool = self._executor()
+            self._warming = [pool.submit(tasks.warm_up) for _ in range(self.jobs)]
+
+        self._starting = threading.Thread(target=start, name="publisher-workers", daemon=True)
+        self._starting.start()
+
+    def _started(self) -> bool:
+        """Whether workers exist or are starting (then wait until they are up)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        return self._pool is not None
+
     def _executor(self) -> ProcessPoolExecutor:
+        """`jobs` worker processes (also for --jobs 1: WeasyPrint's memory then grows in a
+        worker that is replaced now and then, never in this process)."""
         if self._pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             # forkserver: workers start from a clean process (no threads of ours, no
             # half-held locks) that has imported the renderer once, and fork from it.
@@ -255,11 +332,14 @@ class Engine:
             if method == "forkserver":
                 context.set_forkserver_preload(["publisher.site.tasks", "weasyprint"])
             self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=context, initializer=tasks.init_worker
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=tasks.init_worker,
             )
         return self._pool
 
     def close(self) -> None:
+        self._started()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

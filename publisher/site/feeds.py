@@ -10,9 +10,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-#: Bump when the XML written here changes, so cached outputs are rewritten.
-VERSION = "1"
-
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -29,6 +29,23 @@ def init_worker() -> None:
     from publisher.render import pdf, textlayer  # noqa: F401
 
 
+def warm_up() -> None:
+    """Lay out a tiny page once: fontconfig and Pango initialise before the first real PDF."""
+    import weasyprint
+
+    weasyprint.HTML(string="<p>warm</p>").write_pdf()
+
+
+def _release_memory() -> None:
+    """Hand freed heap back to the system after a PDF (glibc keeps it otherwise)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 @lru_cache(maxsize=4)
 def _workspace(root: str, stamp: int) -> Any:
     from publisher.workspace import Workspace
@@ -221,6 +238,8 @@ def render_pdf(
         data = _pdf(root, slug, lang, draft)
     except PublisherError as exc:
         return _error(exc)
+    finally:
+        _release_memory()
     import hashlib
 
     files = {"out.pdf": data}

@@ -1,0 +1,257 @@
+"""Benchmark: the static site of a large archive, full, no-op and incremental.
+
+Generates a workspace of N releases from the shipped sample (each with its own
+date, title and one changed sentence, translations approved, so every release
+publishes in three languages), then measures in one run:
+
+  full -j1    `publisher site --jobs 1` from an empty cache
+  full -j2    `publisher site --jobs 2` from an empty cache
+  no-op       the same command again, nothing changed          (median of --rounds)
+  one change  after one release's date changed (3 PDFs + pages) (median of --rounds)
+
+and prints the times, the parallel speed-up and the peak memory: the largest sum
+of the proportional set sizes (PSS) of the CLI and its workers while it ran
+(sampled from /proc every 50 ms), and resource.getrusage's ru_maxrss of self and
+children (the largest single process).
+
+Goals on a 2-core machine with N=200 (600 PDFs): no-op < 1 s, one change < 3 s,
+speed-up >= 1.7x, peak memory < 1.5 GB.
+
+    .venv/bin/python benchmarks/archive.py --releases 200 [--rounds 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+PUBLISHER = [sys.executable, "-c", "from publisher.cli import main; main()"]
+BASE_URL = "https://press.example.org/"
+TITLE_SUFFIX = {"en": " (No. {i})", "km": " (លេខ {i})", "zh-Hans": "（第{i}号）"}
+EXTRA_SENTENCE = {
+    "en": " This is announcement number {i} of the series.",
+    "km": " នេះជាសេចក្តីប្រកាសលេខ {i} នៃស៊េរីនេះ។",
+    "zh-Hans": "这是本系列第{i}号公告。",
+}
+
+
+def generate(root: Path, count: int) -> list[str]:
+    """A workspace of `count` approved releases derived from the sample, in seconds."""
+    from publisher.catalog import Catalog
+    from publisher.states import State
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("publisher.toml", "glossary.toml"):
+        if (REPO / name).is_file():
+            shutil.copy(REPO / name, root / name)
+    sample = next(
+        p for p in sorted((REPO / "releases").iterdir()) if (p / "release.toml").is_file()
+    )
+    source = (sample / "source.md").read_text("utf-8")
+    segments = json.loads((sample / "segments.json").read_text("utf-8"))
+    history = (sample / "history.jsonl").read_bytes()
+    meta_text = (sample / "release.toml").read_text("utf-8")
+    catalogs = {
+        path.stem: Catalog.load(path, release=sample.name)
+        for path in sorted((sample / "translations").glob("*.po"))
+    }
+    by_id = {s["id"]: s["source"] for s in segments["segments"]}
+    start = dt.date(2024, 11, 30)
+    slugs = []
+    for i in range(1, count + 1):
+        day = start - dt.timedelta(days=i - 1)
+        slug = f"{day.isoformat()}-official-visit-{i:04d}"
+        folder = root / "releases" / slug
+        (folder / "translations").mkdir(parents=True)
+        title = by_id["title"] + TITLE_SUFFIX["en"].format(i=i)
+        s1 = by_id["s1"] + EXTRA_SENTENCE["en"].format(i=i)
+        text = source.replace(by_id["title"], title, 1).replace(by_id["s1"], s1, 1)
+        (folder / "source.md").write_text(text, "utf-8")
+        data = json.loads(json.dumps(segments))
+        for seg in data["segments"]:
+            seg["source"] = {"title": title, "s1": s1}.get(seg["id"], seg["source"])
+        (folder / "segments.json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
+        (folder / "release.toml").write_text(
+            meta_text.replace("date = 2024-11-30", f"date = {day.isoformat()}"), "utf-8"
+        )
+        (folder / "history.jsonl").write_bytes(history)
+        for lang, catalog in catalogs.items():
+            entries = dict(catalog.entries)
+            for seg_id, new_source, extra in (("title", title, TITLE_SUFFIX),
+                                              ("s1", s1, EXTRA_SENTENCE)):  # fmt: skip
+                old = entries[seg_id]
+                assert old.review is not None
+                entry = dataclasses.replace(old, source=new_source,
+                                            target=old.target + extra[lang].format(i=i))
+                entry.set_review(State.APPROVED, old.review.by, old.review.at)
+                entries[seg_id] = entry
+            copy = dataclasses.replace(catalog, entries=entries, release=slug)
+            (folder / "translations" / f"{lang}.po").write_text(copy.to_po(), "utf-8")
+        slugs.append(slug)
+    return slugs
+
+
+@dataclasses.dataclass
+class Run:
+    seconds: float
+    peak_rss: int  # bytes, sampled sum of PSS over the process tree
+    output: str
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: shared pages (a worker forked from the forkserver,
+    a child between fork and exec) are split between the processes sharing them, so a
+    sum over processes is the memory really in use."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(pid: int) -> int:
+    """Memory in use by `pid` and all its descendants (sum of PSS)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _pss(current)
+        todo.extend(child for child, parent in parents.items() if parent == current)
+    return total
+
+
+def run(workspace: Path, jobs: int) -> Run:
+    command = [*PUBLISHER, "--workspace", str(workspace), "site", "--out",
+               str(workspace / "site"), "--base-url", BASE_URL, "--jobs", str(jobs)]  # fmt: skip
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, cwd=workspace)  # fmt: skip
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_memory(process.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"publisher site failed:\n{output}")
+    return Run(elapsed, peak, output.strip().splitlines()[-1] if output.strip() else "")
+
+
+def change_release(workspace: Path, slug: str, round_: int) -> None:
+    """A real edit: the release's date moves, so all its pages and PDFs change."""
+    path = workspace / "releases" / slug / "release.toml"
+    text = path.read_text("utf-8")
+    day = dt.date(2025, 1, 1) + dt.timedelta(days=round_)
+    lines = [f"date = {day.isoformat()}" if line.startswith("date = ") else line
+             for line in text.splitlines()]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--releases", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5, help="no-op and one-change rounds")
+    parser.add_argument("--keep", type=Path, help="generate the workspace here and keep it "
+                        "(the code snapshot goes next to it)")
+    parser.add_argument("--skip-j1", action="store_true", help="skip the --jobs 1 full build")
+    args = parser.parse_args()
+
+    tmp = None
+    if args.keep:
+        workspace = args.keep.resolve()
+        shutil.rmtree(workspace, ignore_errors=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="archive-bench-")
+        workspace = Path(tmp.name) / "ws"
+    # Measure a snapshot of the code: the cache keys include the package's source, and
+    # an edit in the working tree during the run must not turn a no-op into a rebuild.
+    code = workspace.parent / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(REPO / "publisher", code / "publisher",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    os.environ["PYTHONPATH"] = str(code)
+    start = time.perf_counter()
+    slugs = generate(workspace, args.releases)
+    print(f"generated {len(slugs)} releases in {time.perf_counter() - start:.1f} s: {workspace}")
+
+    def fresh() -> None:
+        shutil.rmtree(workspace / ".publisher-cache", ignore_errors=True)
+        shutil.rmtree(workspace / "site", ignore_errors=True)
+
+    results: dict[str, list[Run]] = {}
+    if not args.skip_j1:
+        fresh()
+        results["full -j1"] = [run(workspace, 1)]
+        print(f"full -j1     {results['full -j1'][0].seconds:7.1f} s  "
+              f"{results['full -j1'][0].output}", flush=True)  # fmt: skip
+    fresh()
+    results["full -j2"] = [run(workspace, 2)]
+    print(f"full -j2     {results['full -j2'][0].seconds:7.1f} s  {results['full -j2'][0].output}",
+          flush=True)  # fmt: skip
+    results["no-op"] = [run(workspace, 2) for _ in range(args.rounds)]
+    print(f"no-op        {statistics.median(r.seconds for r in results['no-op']):7.2f} s  "
+          f"{results['no-op'][-1].output}", flush=True)  # fmt: skip
+    changed = []
+    for round_ in range(args.rounds):
+        change_release(workspace, slugs[len(slugs) // 2], round_)
+        changed.append(run(workspace, 2))
+    results["one change"] = changed
+    print(f"one change   {statistics.median(r.seconds for r in changed):7.2f} s  "
+          f"{changed[-1].output}", flush=True)  # fmt: skip
+
+    print()
+    print(f"{'step':<12} {'median s':>9} {'runs':>5} {'peak memory':>14}")
+    for name, runs in results.items():
+        peak = max(r.peak_rss for r in runs)
+        print(f"{name:<12} {statistics.median(r.seconds for r in runs):9.2f} {len(runs):5d} "
+              f"{peak / 2**20:13.0f} MB")  # fmt: skip
+    if "full -j1" in results:
+        speedup = results["full -j1"][0].seconds / results["full -j2"][0].seconds
+        print(f"parallel speed-up (-j1 / -j2): {speedup:.2f}x")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak_tree = max(r.peak_rss for runs in results.values() for r in runs)
+    print(f"peak memory: {peak_tree / 2**20:.0f} MB (sampled PSS sum of the CLI and workers); "
+          f"getrusage ru_maxrss: largest child {children / 2**20:.0f} MB + "
+          f"self {own / 2**20:.0f} MB = {(children + own) / 2**20:.0f} MB")
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
