@@ -26,6 +26,7 @@ from publisher.publication import (
     Alternate,
     Unpublishable,
     build_publication,
+    draft_unapproved,
     native_name,
 )
 from publisher.release import Release
@@ -277,6 +278,7 @@ def render_pdf_bytes(
         draft=draft,
         gettext=gettext,
         text_filter=pdf.text_filter_for(lang),
+        unapproved=draft_unapproved(ws, release, document, lang, draft),
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
     html = render_print(

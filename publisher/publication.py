@@ -123,9 +123,49 @@ def unapproved_segments(document: Document, catalog: Catalog | None, required: S
     return out
 
 
+def draft_unapproved(
+    ws: Workspace, release: Release, document: Document, lang: str, draft: bool
+) -> set[str]:
+    """In a draft, the segments to mark as not yet approved (none outside drafts)."""
+    if not draft or lang == release.meta.source_language:
+        return set()
+    from publisher.workflow import load_catalog
+
+    return unapproved_segments(document, load_catalog(release, lang), ws.config.required_state)
+
+
+def web_filters(lang: str) -> dict[str, TextFilter]:
+    """Khmer word boundaries for browsers, which do not all find them (as `<wbr>`)."""
+    if lang != "km":
+        return {}
+    from publisher.render.khmer_breaks import insert_break_opportunities
+
+    return {"text_filter": insert_break_opportunities, "html_filter": khmer_wbr}
+
+
+_KHMER_WORD = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
 def khmer_wbr(html_text: str) -> str:
-    """Line-break opportunities as `<wbr>` for browsers (never U+200B in a web page)."""
-    return html_text.replace("\u200b", "<wbr>")
+    """Khmer words kept whole in browsers: each ICU word unbreakable, `<wbr>` between.
+
+    Browsers break Khmer between syllables wherever a line runs out (CSS
+    `word-break: keep-all` does not apply to it), which cuts words in two. The
+    PDF renderer's U+200B word boundaries become `<wbr>`, and each Khmer word
+    between them a `nowrap` span; copied text is unchanged.
+    """
+    parts = _TAG_OR_TEXT.split(html_text)
+    for index, part in enumerate(parts):
+        if not part or part.startswith("<"):
+            continue
+        words = part.split("\u200b")
+        parts[index] = "<wbr>".join(
+            _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word)
+            if "\u200b" in part else word
+            for word in words
+        )
+    return "".join(parts)
 
 
 def translated_texts(

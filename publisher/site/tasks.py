@@ -194,7 +194,13 @@ def render_html(
 def _html(
     root: str, slug: str, draft: bool, published: list[str], variant: str, params: dict[str, Any]
 ) -> dict[str, bytes]:
-    from publisher.publication import Alternate, build_publication, native_name
+    from publisher.publication import (
+        Alternate,
+        build_publication,
+        draft_unapproved,
+        native_name,
+        web_filters,
+    )
     from publisher.render.html import _render
 
     ws, release = _load(root, slug)
@@ -213,6 +219,7 @@ def _html(
             ws, release, document, lang, _texts(ws, release, document, lang, draft),
             draft=draft, gettext=translations.gettext, alternates=alternates,
             pdf_href=f"{lang}.pdf" if with_pdf else None,
+            unapproved=draft_unapproved(ws, release, document, lang, draft), **web_filters(lang),
         )  # fmt: skip
         if variant == "site":
             site = dict(params.get("site", {}))
