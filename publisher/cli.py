@@ -330,44 +330,7 @@ def reject(
 
 
 # ---------------------------------------------------------------- publishing
-
-
-@app.command()
-def build(
-    releases: Annotated[list[str] | None, typer.Argument(help="Releases (default: all)")] = None,
-    lang: Annotated[list[str] | None, typer.Option("--lang", help="Language (repeat)")] = None,
-    fmt: Annotated[
-        list[str] | None, typer.Option("--format", help="pdf or html (repeat; default both)")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default dist/)")] = None,
-    draft: Annotated[
-        bool, typer.Option("--draft", help="Publish unapproved text, marked DRAFT on every page")
-    ] = False,
-) -> None:
-    """Publish releases as PDF and HTML in every language that is ready."""
-    from publisher.build import FORMATS
-    from publisher.build import build as do_build
-    from publisher.workflow import resolve_releases
-
-    ws = _ws()
-    targets = resolve_releases(ws, releases or [])
-    out_dir = (out or ws.root / "dist").resolve()
-    report = do_build(
-        ws,
-        targets,
-        out_dir=out_dir,
-        langs=[_lang(x) for x in lang] if lang else None,
-        formats=fmt or FORMATS,
-        draft=draft,
-        progress=lambda name: typer.echo(f"  wrote {name}"),
-    )
-    for refused in report.refused:
-        typer.echo(f"not published: {refused.message}", err=True)
-    for failed in report.failed:
-        typer.echo(f"error: {failed.format()}", err=True)
-    typer.echo(f"{len(report.written)} files in {out_dir}")
-    if not report.ok:
-        raise typer.Exit(1)
+# `build`, `site` and `bundle` live in cli_site.py (the incremental build engine).
 
 
 @app.command()

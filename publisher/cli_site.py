@@ -1,7 +1,6 @@
-"""Publishing commands that go through the incremental engine: build, site, bundle (issue 6).
+"""Publishing commands that go through the incremental engine: build, site, bundle.
 
-`build` is re-registered here (replacing cli.py's) so that it shares the
-progress bar and the --jobs option with `site`; its behaviour is unchanged.
+They share the progress bar and the --jobs option.
 """
 
 from __future__ import annotations
@@ -58,13 +57,6 @@ def _jobs(value: int | None) -> int | None:
     if value is not None and value < 1:
         raise UsageError("--jobs must be at least 1")
     return value
-
-
-# The original `build` (cli.py) is replaced by the one below.
-app.registered_commands[:] = [
-    info for info in app.registered_commands
-    if (info.name or getattr(info.callback, "__name__", "")) != "build"
-]  # fmt: skip
 
 
 @app.command()

@@ -178,6 +178,11 @@ def test_html_pages(built: tuple[Path, Path]) -> None:
         for seg, text in segment_texts(root, lang).items():
             assert squash(text) in body, f"{lang} {seg}"
         assert "DRAFT" not in page
+    # Khmer words are kept whole in browsers: one unbreakable span per ICU word.
+    km = lxml_html.fromstring((out / "km.html").read_bytes())
+    words = [w.text_content() for w in km.xpath("//p[@id='s2']//span[@class='w']")]
+    assert "សម្តេច" in words and "ប្រកាស" in words
+    assert "".join(km.xpath("//p[@id='s2']")[0].itertext()) == segment_texts(root, "km")["s2"]
 
 
 def test_build_is_reproducible(built: tuple[Path, Path], tmp_path: Path) -> None:
