@@ -244,14 +244,14 @@ def render_release_index(
     return _render(env, "site_release_index.html", rel=index, site=site)
 
 
-def render_pdf_bytes(
+def render_release_pdf(
     ws: Workspace,
     release: Release,
     document: Document,
     lang: str,
     texts: dict[str, str | None],
     draft: bool,
-) -> bytes:
+) -> Any:
     """One language of a release through print.html and WeasyPrint (glyphs checked first)."""
     from publisher.render import pdf
     from publisher.render.html import render_print
@@ -291,4 +291,4 @@ def render_pdf_bytes(
     fetcher = pdf.restricted_fetcher(
         [ws.templates_dir, PACKAGE_TEMPLATES, release.root], fonts.font_files
     )
-    return pdf.write_pdf(html, base_dir=release.root, fetcher=fetcher)
+    return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher)

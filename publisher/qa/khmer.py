@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 COENG = "\u17d2"
 ROBAT = "\u17cc"
@@ -233,8 +234,11 @@ def parse(text: str) -> tuple[list[Cluster], list[Orphan]]:
     return clusters, orphans
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Rewrite text in canonical Khmer encoding (for suggestions and matching).
+
+    Memoized: the checker asks for the same words again and again.
 
     Clusters are reordered, doubled vowels merged and
     deprecated characters replaced where Unicode names a replacement. A coeng
@@ -301,6 +305,15 @@ def encoding_issues(text: str) -> list[Issue]:
 
     clusters, orphans = parse(text)
     for cluster in clusters:
+        suspect = (
+            cluster.dangling_coeng
+            or cluster.marks_before_subscript()
+            or cluster.out_of_order()
+            or cluster.vowel_count() > 1
+            or (cluster.ro_not_last() and not cluster.has_joiner)
+        )
+        if not suspect:  # the common case: skip finding the word for a message
+            continue
         word = _word_at(text, cluster.start, cluster.end)
         good = normalize(word)
         if cluster.dangling_coeng:

@@ -122,8 +122,19 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
     return fetcher
 
 
+@dataclass
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
 def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
     """Render print HTML to PDF bytes (tagged PDF/UA-1, reproducible)."""
+    return render_pdf(html, base_dir=base_dir, fetcher=fetcher).data
+
+
+def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
+    """Render print HTML to a PDF, with its page count (for listings, no second parse)."""
     import logging
 
     import weasyprint
@@ -132,7 +143,9 @@ def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
 
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+    document = weasyprint.HTML(
+        string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+    ).render()
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
     assert pdf is not None
-    return bytes(pdf)
+    return RenderedPdf(bytes(pdf), len(document.pages))

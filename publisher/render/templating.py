@@ -16,7 +16,14 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+)
 
 from publisher import languages
 from publisher.errors import RenderError
@@ -75,6 +82,7 @@ def _environment(templates_dirs: tuple[Path, ...]) -> Environment:
     loaders = [FileSystemLoader(str(d)) for d in templates_dirs if d.is_dir()]
     env = Environment(
         loader=ChoiceLoader(loaders),
+        bytecode_cache=_bytecode_cache(templates_dirs[0].parent if templates_dirs else None),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -82,6 +90,22 @@ def _environment(templates_dirs: tuple[Path, ...]) -> Environment:
     )
     env.filters["css_string"] = css_string
     return env
+
+
+def _bytecode_cache(workspace_root: Path | None) -> BytecodeCache | None:
+    """Compiled templates kept in the workspace's cache: a CLI run does not recompile them.
+
+    Jinja keys each entry by the template's source checksum, so an edited
+    template is recompiled; without a writable workspace there is no cache.
+    """
+    if workspace_root is None:
+        return None
+    folder = workspace_root / ".publisher-cache" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def make_environment(templates_dirs: list[Path], translations: NullTranslations) -> Environment:

@@ -95,8 +95,10 @@ def build_site(
         pages = engine.html(listed, draft=False, variant="site",
                             params={"pdf": True, "site": site_params})  # fmt: skip
         pdfs = engine.pdfs([(p, lang) for p in listed for lang in p.published], draft=False)
+        thumbs = engine.thumbnails(pdfs)
         state = OutputState(engine.cache, out_dir)
         site = _Site(engine, state, base, site_languages(ws), report)
+        site.thumbs = thumbs
         available: dict[str, list[str]] = {}
         for plan in listed:
             langs = site.copy_release(plan, pages[plan.slug], pdfs)
@@ -133,6 +135,7 @@ class _Site:
         self.base = base
         self.langs = langs
         self.report = report
+        self.thumbs: dict[tuple[str, str], Step] = {}
         self._envs: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -202,8 +205,9 @@ class _Site:
             cache = self.engine.cache
             self._copy(f"{folder}/{lang}.html", page.key, cache.file(page.key, f"{lang}.html"))
             self._copy(f"{folder}/{lang}.pdf", pdf.key, cache.file(pdf.key, "out.pdf"))
-            if pdf.meta.get("thumb"):
-                self._copy(f"{folder}/{lang}.png", pdf.key, cache.file(pdf.key, "thumb.png"))
+            thumb = self.thumbs.get((plan.slug, lang))
+            if thumb is not None and thumb.meta.get("thumb"):
+                self._copy(f"{folder}/{lang}.png", thumb.key, cache.file(thumb.key, "thumb.png"))
             langs.append(lang)
         return langs
 
@@ -257,7 +261,7 @@ class _Site:
                 plan.source_lang if plan.source_lang in langs else langs[0])  # fmt: skip
             view = plan.views[shown]
             folder = f"../releases/{plan.slug}"
-            thumb = pdfs[(plan.slug, shown)]
+            thumb = self.thumbs[(plan.slug, shown)]
             width, height = _png_size(self.engine.cache.file(thumb.key, "thumb.png"))
             editions = []
             for other in langs:

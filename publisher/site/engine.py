@@ -243,6 +243,29 @@ class Engine:
                 self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
         return steps
 
+    def thumbnails(
+        self, pdfs: dict[tuple[str, str], Step]
+    ) -> dict[tuple[str, str], Step]:
+        """A first-page PNG per rendered PDF (only the site lists them); keyed by the PDF's key."""
+        steps: dict[tuple[str, str], Step] = {}
+        misses: list[tuple[tuple[str, str], tuple[Any, ...]]] = []
+        for ident, pdf in pdfs.items():
+            if pdf.error:
+                steps[ident] = pdf
+                continue
+            key = fp.digest("thumbnail", pdf.key)
+            meta = self.cache.get(key)
+            if meta is None:
+                source = str(self.cache.file(pdf.key, "out.pdf"))
+                misses.append((ident, (source, key, str(self.cache.root.parent))))
+                steps[ident] = Step(key, {})
+            else:
+                steps[ident] = Step(key, meta)
+        results = self._run("thumbnails", tasks.render_thumbnail, [a for _, a in misses])
+        for (ident, _), meta in zip(misses, results, strict=True):
+            steps[ident].meta = meta
+        return steps
+
     # ------------------------------------------------------------------ running
 
     def _run(

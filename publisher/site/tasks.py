@@ -240,49 +240,46 @@ def _html(
 def render_pdf(
     root: str, slug: str, lang: str, draft: bool, key: str, cache_root: str
 ) -> dict[str, Any]:
-    """One language's PDF, with what a listing shows of it: size, pages, a thumbnail."""
+    """One language's PDF, with what a listing shows of it: size and pages."""
     try:
-        data = _pdf(root, slug, lang, draft)
+        rendered = _pdf(root, slug, lang, draft)
     except PublisherError as exc:
         return _error(exc)
     finally:
         _release_memory()
     import hashlib
 
-    files = {"out.pdf": data}
-    pages, thumb = _poppler(data)
-    if thumb is not None:
-        files["thumb.png"] = thumb
     meta = {
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "pages": pages,
-        "thumb": thumb is not None,
+        "size": len(rendered.data),
+        "sha256": hashlib.sha256(rendered.data).hexdigest(),
+        "pages": rendered.pages,
     }
-    return Cache(Path(cache_root)).put(key, files, meta)
+    return Cache(Path(cache_root)).put(key, {"out.pdf": rendered.data}, meta)
 
 
-def _pdf(root: str, slug: str, lang: str, draft: bool) -> bytes:
-    from publisher.build import render_pdf_bytes
+def render_thumbnail(pdf_path: str, key: str, cache_root: str) -> dict[str, Any]:
+    """A first-page PNG of a PDF, for site listings (a step of its own: builds need none)."""
+    thumb = _thumbnail(Path(pdf_path).read_bytes())
+    files = {"thumb.png": thumb} if thumb is not None else {}
+    return Cache(Path(cache_root)).put(key, files, {"thumb": thumb is not None})
+
+
+def _pdf(root: str, slug: str, lang: str, draft: bool) -> Any:
+    from publisher.build import render_release_pdf
 
     ws, release = _load(root, slug)
     document = release.synced_document()
     texts = _texts(ws, release, document, lang, draft)
-    return render_pdf_bytes(ws, release, document, lang, texts, draft)
+    return render_release_pdf(ws, release, document, lang, texts, draft)
 
 
-def _poppler(data: bytes) -> tuple[int | None, bytes | None]:
-    """Page count (pdfinfo) and a first-page PNG (pdftoppm); (None, None) without poppler."""
-    if shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None:
-        return None, None
+def _thumbnail(data: bytes) -> bytes | None:
+    """The first page as a PNG (pdftoppm); None without poppler."""
+    if shutil.which("pdftoppm") is None:
+        return None
     with tempfile.TemporaryDirectory(prefix="publisher-thumb-") as tmp:
         pdf = Path(tmp) / "in.pdf"
         pdf.write_bytes(data)
-        pages = None
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
-        for line in info.stdout.splitlines():
-            if line.startswith("Pages:"):
-                pages = int(line.split()[1])
         out = Path(tmp) / "thumb"
         done = subprocess.run(
             ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
@@ -290,5 +287,4 @@ def _poppler(data: bytes) -> tuple[int | None, bytes | None]:
             capture_output=True, check=False,
         )  # fmt: skip
         png = out.with_suffix(".png")
-        thumb = png.read_bytes() if done.returncode == 0 and png.is_file() else None
-    return pages, thumb
+        return png.read_bytes() if done.returncode == 0 and png.is_file() else None
