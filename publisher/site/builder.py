@@ -94,7 +94,9 @@ def build_site(
         site_params = {"base_url": base}
         pages = engine.html(listed, draft=False, variant="site",
                             params={"pdf": True, "site": site_params})  # fmt: skip
-        pdfs = engine.pdfs([(p, lang) for p in listed for lang in p.published], draft=False)
+        pdfs = engine.pdfs(
+            [(p, lang) for p in listed for lang in p.published], draft=False, thumbnails=True
+        )
         thumbs = engine.thumbnails(pdfs)
         state = OutputState(engine.cache, out_dir)
         site = _Site(engine, state, base, site_languages(ws), report)

@@ -212,7 +212,9 @@ class Engine:
             self.rendered_items += [f"{slug}/{name}" for name in meta.get("files", [])]
         return steps
 
-    def pdfs(self, wanted: list[tuple[Plan, str]], *, draft: bool) -> dict[tuple[str, str], Step]:
+    def pdfs(
+        self, wanted: list[tuple[Plan, str]], *, draft: bool, thumbnails: bool = False
+    ) -> dict[tuple[str, str], Step]:
         """One PDF per (plan, language); (slug, lang) -> Step (files out.pdf, thumb.png)."""
         if not wanted:
             return {}
@@ -227,7 +229,10 @@ class Engine:
             )  # fmt: skip
             meta = self.cache.get(key)
             if meta is None:
-                args = (str(self.ws.root), plan.slug, lang, draft, key, str(self.cache.root.parent))
+                # The site's thumbnail is made while the PDF is at hand (see `thumbnails`).
+                thumb_key = fp.digest("thumbnail", key) if thumbnails else ""
+                args = (str(self.ws.root), plan.slug, lang, draft, key,
+                        str(self.cache.root.parent), thumb_key)  # fmt: skip
                 misses.append(((plan.slug, lang), args))
                 steps[(plan.slug, lang)] = Step(key, {})
             else:

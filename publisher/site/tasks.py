@@ -238,9 +238,13 @@ def _html(
 
 
 def render_pdf(
-    root: str, slug: str, lang: str, draft: bool, key: str, cache_root: str
+    root: str, slug: str, lang: str, draft: bool, key: str, cache_root: str, thumb_key: str = ""
 ) -> dict[str, Any]:
-    """One language's PDF, with what a listing shows of it: size and pages."""
+    """One language's PDF, with what a listing shows of it: size and pages.
+
+    With `thumb_key`, the first-page thumbnail is stored too (a separate cache
+    entry), sparing the site a second pass over every new PDF.
+    """
     try:
         rendered = _pdf(root, slug, lang, draft)
     except PublisherError as exc:
@@ -254,6 +258,10 @@ def render_pdf(
         "sha256": hashlib.sha256(rendered.data).hexdigest(),
         "pages": rendered.pages,
     }
+    if thumb_key:
+        thumb = _thumbnail(rendered.data)
+        files = {"thumb.png": thumb} if thumb is not None else {}
+        Cache(Path(cache_root)).put(thumb_key, files, {"thumb": thumb is not None})
     return Cache(Path(cache_root)).put(key, {"out.pdf": rendered.data}, meta)
 
 
