@@ -30,23 +30,18 @@ from publisher.publication import (
     native_name,
 )
 from publisher.release import Release
+from publisher.site.engine import StepCounts
 from publisher.workspace import Workspace
 
 FORMATS = ("pdf", "html")
 
 
 @dataclass
-class BuildReport:
+class BuildReport(StepCounts):
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     refused: list[Unpublishable] = field(default_factory=list)
     failed: list[PublisherError] = field(default_factory=list)
-    #: steps rendered now / taken from the cache, by kind ("pdf", "html", "plan")
-    rendered: dict[str, int] = field(default_factory=dict)
-    cached: dict[str, int] = field(default_factory=dict)
-    #: "<slug>/<lang>.pdf" for every output actually rendered (not from the cache)
-    rendered_items: list[str] = field(default_factory=list)
-    summary: str = ""
 
     @property
     def ok(self) -> bool:
@@ -129,10 +124,7 @@ def build(
             wanted = wanted_langs or plan.languages
             _write_release(engine, state, plan, wanted, formats, html, pdfs, report, progress)
         state.save()
-        report.rendered = dict(engine.rendered)
-        report.cached = dict(engine.cached)
-        report.rendered_items = list(engine.rendered_items)
-        report.summary = engine.summary()
+        report.take_counts(engine)
     return report
 
 
@@ -225,15 +217,9 @@ def render_release_index(
     ws: Workspace, plan: Any, default: str, entries: list[Alternate], site: Any = None
 ) -> str:
     from publisher.render.html import ReleaseIndex, _render
-    from publisher.render.templating import (
-        locale_dirs,
-        make_environment,
-        template_dirs,
-        translations_for,
-    )
+    from publisher.render.templating import language_environment
 
-    translations = translations_for(default, locale_dirs(ws.locales_dir))
-    env = make_environment(template_dirs(ws.templates_dir), translations)
+    env, translations = language_environment(ws.templates_dir, ws.locales_dir, default)
     view = plan.views[default]
     index = ReleaseIndex(
         view["title"], view["organisation"], translations.gettext("Press Release"), default,
@@ -255,16 +241,9 @@ def render_release_pdf(
     """One language of a release through print.html and WeasyPrint (glyphs checked first)."""
     from publisher.render import pdf
     from publisher.render.html import render_print
-    from publisher.render.templating import (
-        PACKAGE_TEMPLATES,
-        locale_dirs,
-        make_environment,
-        template_dirs,
-        translations_for,
-    )
+    from publisher.render.templating import PACKAGE_TEMPLATES, language_environment
 
-    translations = translations_for(lang, locale_dirs(ws.locales_dir))
-    env = make_environment(template_dirs(ws.templates_dir), translations)
+    env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
     gettext = translations.gettext
     fonts = pdf.print_fonts(lang)
     pub = build_publication(ws, release, document, lang, texts, draft=draft, gettext=gettext)

@@ -125,3 +125,11 @@ def template_dirs(workspace_templates: Path) -> list[Path]:
 
 def locale_dirs(workspace_locales: Path) -> list[Path]:
     return [workspace_locales, PACKAGE_LOCALES]
+
+
+def language_environment(
+    templates_dir: Path, locales_dir: Path, lang: str
+) -> tuple[Environment, NullTranslations]:
+    """The workspace's templates speaking `lang`, and the label translations behind them."""
+    translations = translations_for(lang, locale_dirs(locales_dir))
+    return make_environment(template_dirs(templates_dir), translations), translations

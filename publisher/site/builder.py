@@ -30,7 +30,7 @@ from publisher import languages
 from publisher.errors import UsageError
 from publisher.release import iter_releases
 from publisher.site.cache import OutputState
-from publisher.site.engine import Engine, Plan, ProgressHook, Step
+from publisher.site.engine import Engine, Plan, ProgressHook, Step, StepCounts
 from publisher.site.fingerprint import digest
 from publisher.workspace import Workspace
 
@@ -39,7 +39,7 @@ FEEDS_VERSION = "1"
 
 
 @dataclass
-class SiteReport:
+class SiteReport(StepCounts):
     out_dir: Path
     releases: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
@@ -47,10 +47,6 @@ class SiteReport:
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # refused languages, failed steps
-    rendered: dict[str, int] = field(default_factory=dict)
-    cached: dict[str, int] = field(default_factory=dict)
-    rendered_items: list[str] = field(default_factory=list)
-    summary: str = ""
 
 
 def normalise_base_url(url: str | None) -> str | None:
@@ -117,10 +113,7 @@ def build_site(
         site.root()
         report.removed = state.prune()
         state.save()
-        report.rendered = dict(engine.rendered)
-        report.cached = dict(engine.cached)
-        report.rendered_items = list(engine.rendered_items)
-        report.summary = engine.summary()
+        report.take_counts(engine)
     return report
 
 

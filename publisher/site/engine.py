@@ -79,6 +79,24 @@ class Step:
         return self.meta.get("error")
 
 
+@dataclass(kw_only=True)
+class StepCounts:
+    """What a build rendered now and took from the cache, for its summary line."""
+
+    #: steps rendered now / taken from the cache, by kind ("pdf", "html", "plan")
+    rendered: dict[str, int] = field(default_factory=dict)
+    cached: dict[str, int] = field(default_factory=dict)
+    #: "<slug>/<lang>.pdf" for every output actually rendered (not from the cache)
+    rendered_items: list[str] = field(default_factory=list)
+    summary: str = ""
+
+    def take_counts(self, engine: Engine) -> None:
+        self.rendered = dict(engine.rendered)
+        self.cached = dict(engine.cached)
+        self.rendered_items = list(engine.rendered_items)
+        self.summary = engine.summary()
+
+
 class Engine:
     def __init__(
         self,
