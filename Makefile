@@ -26,7 +26,7 @@ $(VNU):
 		--ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION)
 	@test -f $(VNU)
 
-setup: system $(STAMP) $(VNU)
+setup: system $(STAMP)
 
 demo: setup
 	$(BIN)/publisher status
@@ -36,7 +36,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check publisher tests benchmarks
 
-test: setup lint
+test: setup $(VNU) lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: setup

@@ -18,6 +18,8 @@ done
 # Commands that may come from elsewhere (a JDK, NodeSource's nodejs): only when absent.
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v npm >/dev/null || missing+=(npm)
+# Debian's python3 needs python3-venv for `python3 -m venv` (pyenv builds have it).
+python3 -c "import ensurepip" 2>/dev/null || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 SUDO=""
