@@ -31,3 +31,13 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem one checker found, before it is placed in a segment as a Finding."""
+
+    code: str
+    severity: str
+    message: str
+    suggestion: str | None

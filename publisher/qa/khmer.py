@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from publisher.qa.findings import Issue
+
 COENG = "\u17d2"
 ROBAT = "\u17cc"
 RO = "\u179a"
@@ -278,16 +280,6 @@ def _word_at(text: str, start: int, end: int) -> str:
     while right < len(text) and not text[right].isspace() and text[right] != ZWSP:
         right += 1
     return text[left:right]
-
-
-@dataclass(frozen=True)
-class Issue:
-    """A Khmer encoding problem, before it becomes a Finding."""
-
-    code: str
-    severity: str
-    message: str
-    suggestion: str | None
 
 
 def encoding_issues(text: str) -> list[Issue]:

@@ -11,9 +11,9 @@ Chinese or Khmer sentence are left alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from publisher.qa import khmer, placeables
+from publisher.qa.findings import Issue
 
 _FULL_WIDTH = {
     ",": "，",
@@ -40,14 +40,6 @@ _PAIRS = {
 
 
 _CLOSERS = frozenset("）」』】》”’")
-
-
-@dataclass(frozen=True)
-class Issue:
-    code: str
-    severity: str
-    message: str
-    suggestion: str | None
 
 
 def is_han(ch: str) -> bool:
