@@ -216,7 +216,7 @@ def _write_index(
 def render_release_index(
     ws: Workspace, plan: Any, default: str, entries: list[Alternate], site: Any = None
 ) -> str:
-    from publisher.render.html import ReleaseIndex, _render
+    from publisher.render.html import ReleaseIndex, render_template
     from publisher.render.templating import language_environment
 
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, default)
@@ -226,8 +226,8 @@ def render_release_index(
         entries,
     )  # fmt: skip
     if site is None:
-        return _render(env, "index.html", rel=index)
-    return _render(env, "site_release_index.html", rel=index, site=site)
+        return render_template(env, "index.html", rel=index)
+    return render_template(env, "site_release_index.html", rel=index, site=site)
 
 
 def render_release_pdf(

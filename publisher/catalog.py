@@ -30,7 +30,7 @@ import polib
 
 from publisher import languages
 from publisher.errors import CatalogError
-from publisher.fsutil import atomic_write_text
+from publisher.fsutil import atomic_write_text, read_utf8
 from publisher.states import State
 
 _REVIEW = re.compile(r"^(reviewed|approved) by (.+) on (\S+) \[([0-9a-f]{16})\]$")
@@ -155,12 +155,7 @@ class Catalog:
 
     @classmethod
     def load(cls, path: Path, *, release: str = "") -> Catalog:
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise CatalogError("catalog not found", path=path) from None
-        except UnicodeDecodeError as exc:
-            raise CatalogError(f"not UTF-8 (byte {exc.start})", path=path) from None
+        text = read_utf8(path, CatalogError, "catalog")
         return cls.parse(text, path=path, release=release)
 
     @classmethod

@@ -23,6 +23,16 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def read_utf8(path: Path, error: type[PublisherError], what: str = "file") -> str:
+    """A UTF-8 text file, or `error` naming the file: missing, or the first bad byte."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 text (byte {exc.start})", path=path) from None
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

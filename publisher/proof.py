@@ -131,7 +131,7 @@ def render_html(ws: Workspace, proof: Proof, *, fmt: str, fonts: dict[str, str],
                 font_faces: str = "", text_filters: dict[str, TextFilter | None] | None = None
                 ) -> str:
     """proof.html with the labels in the target language (the reviewer's language)."""
-    from publisher.render.html import _render
+    from publisher.render.html import render_template
     from publisher.render.templating import (
         locale_dirs,
         make_environment,
@@ -148,7 +148,7 @@ def render_html(ws: Workspace, proof: Proof, *, fmt: str, fonts: dict[str, str],
 
     translations = translations_for(proof.lang, locale_dirs(ws.locales_dir))
     env = make_environment(template_dirs(ws.templates_dir), translations)
-    return _render(
+    return render_template(
         env,
         "proof.html",
         proof=proof,

@@ -22,7 +22,7 @@ import tomli_w
 from publisher import languages
 from publisher.document import Document, parse_markdown
 from publisher.errors import ReleaseError, UsageError
-from publisher.fsutil import atomic_write_text, locked
+from publisher.fsutil import atomic_write_text, locked, read_utf8
 from publisher.segments import Alignment, SegmentMap, align
 from publisher.tomlfile import read_toml
 
@@ -145,12 +145,7 @@ class Release:
         return cls(root, ReleaseMeta.from_toml(root.name, root / "release.toml"))
 
     def read_source(self) -> str:
-        try:
-            return self.source_path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise ReleaseError("source.md not found", path=self.source_path) from None
-        except UnicodeDecodeError as exc:
-            raise ReleaseError(f"not UTF-8 (byte {exc.start})", path=self.source_path) from None
+        return read_utf8(self.source_path, ReleaseError, "source.md")
 
     def document(self) -> Document:
         return parse_markdown(self.read_source())

@@ -8,15 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import PublisherError
+from publisher.fsutil import read_utf8
 
 
 def read_toml(path: Path, error: type[PublisherError]) -> dict[str, Any]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise error("file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text (byte {exc.start})", path=path) from None
+    text = read_utf8(path, error)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -15,7 +15,8 @@ from publisher.errors import RenderError
 from publisher.publication import Alternate, Publication
 
 
-def _render(env: Environment, name: str, **context: Any) -> str:
+def render_template(env: Environment, name: str, **context: Any) -> str:
+    """Render `name`; a broken (user-overridden) template is a one-line RenderError."""
     try:
         return env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
@@ -26,12 +27,8 @@ def _render(env: Environment, name: str, **context: Any) -> str:
         raise RenderError(f"template error in {name}: {exc}") from None
 
 
-def render_web(env: Environment, pub: Publication) -> str:
-    return _render(env, "web.html", pub=pub)
-
-
 def render_print(env: Environment, pub: Publication, **context: Any) -> str:
-    return _render(env, "print.html", pub=pub, **context)
+    return render_template(env, "print.html", pub=pub, **context)
 
 
 @dataclass
@@ -41,7 +38,3 @@ class ReleaseIndex:
     doctype: str
     default_lang: str
     languages: list[Alternate]
-
-
-def render_index(env: Environment, index: ReleaseIndex) -> str:
-    return _render(env, "index.html", rel=index)

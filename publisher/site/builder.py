@@ -166,10 +166,10 @@ class _Site:
         return make_environment(template_dirs(self.ws.templates_dir), translations), translations
 
     def render(self, lang: str, template: str, **context: Any) -> str:
-        from publisher.render.html import _render
+        from publisher.render.html import render_template
 
         env, _ = self.env(lang)
-        return _render(env, template, **context)
+        return render_template(env, template, **context)
 
     def label(self, lang: str, text: str) -> str:
         return self.env(lang)[1].gettext(text)

@@ -201,7 +201,7 @@ def _html(
         native_name,
         web_filters,
     )
-    from publisher.render.html import _render
+    from publisher.render.html import render_template
 
     ws, release = _load(root, slug)
     document = release.synced_document()
@@ -227,9 +227,9 @@ def _html(
             site["canonical"] = f"{base}releases/{slug}/{lang}.html" if base else None
             site["home_href"] = f"../../{lang}/index.html"
             site["feed_href"] = f"../../{lang}/feed.xml" if base else None
-            text = _render(env, "site_release.html", pub=pub, site=site)
+            text = render_template(env, "site_release.html", pub=pub, site=site)
         else:
-            text = _render(env, "web.html", pub=pub)
+            text = render_template(env, "web.html", pub=pub)
         files[f"{lang}.html"] = text.encode("utf-8")
     return files
 
