@@ -36,10 +36,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from publisher.core.catalog import Catalog
+from publisher.core.states import State
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-PUBLISHER = [sys.executable, "-c", "from publisher.cli import main; main()"]
+PUBLISHER = [sys.executable, "-c", "from publisher.cli.app import main; main()"]
 BASE_URL = "https://press.example.org/"
 TITLE_SUFFIX = {"en": " (No. {i})", "km": " (លេខ {i})", "zh-Hans": "（第{i}号）"}
 EXTRA_SENTENCE = {
@@ -51,8 +53,6 @@ EXTRA_SENTENCE = {
 
 def generate(root: Path, count: int) -> list[str]:
     """A workspace of `count` approved releases derived from the sample, in seconds."""
-    from publisher.catalog import Catalog
-    from publisher.states import State
 
     root.mkdir(parents=True, exist_ok=True)
     for name in ("publisher.toml", "glossary.toml"):

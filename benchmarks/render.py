@@ -23,6 +23,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from publisher.publishing.builders import dist as build_module
+from publisher.render import html as html_module
+from publisher.workflow.status import resolve_releases
+from publisher.core.workspace import Workspace
+from publisher.publishing.cache import Cache
+from publisher.publishing.engine import cache_dir
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -35,10 +41,6 @@ def main() -> None:
 
     import weasyprint
 
-    from publisher import build as build_module
-    from publisher.render import html as html_module
-    from publisher.workflow import resolve_releases
-    from publisher.workspace import Workspace
 
     ws = Workspace.load(REPO)
     releases = resolve_releases(ws, [])
@@ -51,8 +53,6 @@ def main() -> None:
         return text
 
     html_module.render_print = capture  # type: ignore[assignment]
-    from publisher.site.cache import Cache
-    from publisher.site.engine import cache_dir
 
     steps = Cache(cache_dir(ws)).root  # rendered results (compiled templates are kept)
     shutil.rmtree(steps, ignore_errors=True)

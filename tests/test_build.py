@@ -14,6 +14,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.conftest import SAMPLE_SLUG, Cli
+from publisher.core.document import plain_text
 
 pytestmark = pytest.mark.slow
 LANGS = ("en", "km", "zh-Hans")
@@ -35,7 +36,6 @@ def pdftotext(path: Path, *extra: str) -> str:
 
 
 def segment_texts(root: Path, lang: str) -> dict[str, str]:
-    from publisher.publication import plain_text
 
     release = root / "releases" / SAMPLE_SLUG
     if lang == "en":

@@ -10,8 +10,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.bundle import deterministic_zip, display_width, wrap
-from publisher.publication import plain_text
+from publisher.publishing.builders.bundle import deterministic_zip
+from publisher.publishing.builders.wire import display_width, wrap
+from publisher.core.document import plain_text
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
 from tests.conftest import SAMPLE_SLUG, Cli
 from tests.site_helpers import SECOND_SLUG, make_workspace

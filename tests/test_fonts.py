@@ -14,6 +14,7 @@ import pytest
 from publisher.errors import RenderError
 from publisher.render import fonts, textlayer
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
+from publisher.errors import UsageError
 
 KM = "ព្រះរាជាណាចក្រកម្ពុជា ជាតិ សាសនា ព្រះមហាក្សត្រ សេចក្តីប្រកាសព័ត៌មាន ថ្ងៃទី២ ខែធ្នូ ឆ្នាំ២០២៤ ៕"
 ZH = "柬埔寨王国 民族 宗教 国王 新闻公报 2024年12月2日至4日，洪森亲王对中华人民共和国进行正式访问。"
@@ -117,7 +118,6 @@ def test_find_system_face_does_not_substitute() -> None:
 
 
 def test_unknown_language_is_a_usage_error() -> None:
-    from publisher.errors import UsageError
 
     with pytest.raises(UsageError):
         fonts.fontset("xx")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publisher.catalog import Catalog
+from publisher.core.catalog import Catalog
 from tests.conftest import SAMPLE_SLUG, Cli
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"

@@ -10,13 +10,7 @@ import lxml.html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher.render.khmer_breaks import (
-    ZWSP,
-    insert_break_opportunities,
-    insert_break_opportunities_in_tree,
-    is_khmer,
-    strip_break_opportunities,
-)
+from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities, insert_break_opportunities_in_tree, is_khmer, strip_break_opportunities
 
 KINGDOM = "ព្រះរាជាណាចក្រកម្ពុជា"
 SENTENCE = (

@@ -20,6 +20,8 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
+from publisher.render.templating import PACKAGE_LOCALES, translations_for
+from publisher.cli.app import app
 
 REPO_PO = REPO / "releases" / SAMPLE_SLUG / "translations"
 
@@ -94,7 +96,6 @@ def test_proof_options(cli: Cli, workspace: Path, sample: str, tmp_path: Path) -
 
 def _label(msgid: str, lang: str) -> str:
     """A proof label as the reviewer reads it (the proof speaks the target language)."""
-    from publisher.render.templating import PACKAGE_LOCALES, translations_for
 
     return translations_for(lang, [PACKAGE_LOCALES]).gettext(msgid)
 
@@ -136,7 +137,6 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pa
         pytest.skip("poppler-utils not installed")
     from typer.testing import CliRunner
 
-    from publisher.cli import app
 
     root = tmp_path_factory.mktemp("proof") / "ws"
     root.mkdir()

@@ -15,9 +15,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher import reviewing
+from publisher.workflow import review_session as reviewing
 from publisher.errors import CatalogError
-from publisher.release import find_release
+from publisher.core.release import find_release
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
 
 # The shipped sample's approved Khmer translations, reused as "a translator's work".

@@ -20,6 +20,9 @@ from tests.site_helpers import (
     broken_links,
     make_workspace,
 )
+from publisher.core.release import iter_releases
+from publisher.publishing.builders.site import SiteBuilder
+from publisher.core.workspace import Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 LANGS = ("en", "km", "zh-Hans")
@@ -210,10 +213,10 @@ def warm(built: tuple[Path, Path, str], tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _site(root: Path, out: Path) -> object:
-    from publisher.site.builder import build_site
-    from publisher.workspace import Workspace
 
-    return build_site(Workspace.load(root), out_dir=out, base_url=BASE_URL, jobs=1)
+    ws = Workspace.load(root)
+    builder = SiteBuilder(ws, out_dir=out, base_url=BASE_URL, jobs=1)
+    return builder.build(list(iter_releases(ws.releases_dir)))
 
 
 def test_noop_rebuild_renders_nothing(warm: tuple[Path, Path]) -> None:

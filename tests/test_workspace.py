@@ -43,6 +43,9 @@ def test_init_creates_workspace_files(workspace: Path) -> None:
     assert "ព្រះរាជាណាចក្រកម្ពុជា" in config
     for folder in ("releases", "templates", "locales"):
         assert (workspace / folder).is_dir()
+    # Overrides only: nothing of the package's defaults is copied.
+    assert list((workspace / "templates").iterdir()) == []
+    assert list((workspace / "locales").iterdir()) == []
 
 
 def test_init_refuses_existing_workspace(cli: Cli, workspace: Path) -> None:
@@ -281,7 +284,7 @@ def test_source_language_per_release(cli: Cli, workspace: Path, tmp_path: Path) 
 def test_workspace_found_from_subfolder(workspace: Path, sample: str) -> None:
     cwd = workspace / "releases" / sample
     proc = subprocess.run(
-        [sys.executable, "-m", "publisher.cli", "status", "--json"],
+        [sys.executable, "-m", "publisher", "status", "--json"],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -292,7 +295,7 @@ def test_workspace_found_from_subfolder(workspace: Path, sample: str) -> None:
 
 def test_shipped_sample_is_approved_and_clean() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "publisher.cli", "status", "--json"],
+        [sys.executable, "-m", "publisher", "status", "--json"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -307,7 +310,7 @@ def test_shipped_sample_is_approved_and_clean() -> None:
 def test_help_and_status_start_fast_without_heavy_imports() -> None:
     code = (
         "import sys, runpy; sys.argv=['publisher','status','--json'];\n"
-        "try:\n runpy.run_module('publisher.cli', run_name='__main__')\n"
+        "try:\n runpy.run_module('publisher', run_name='__main__')\n"
         "except SystemExit: pass\n"
         "heavy=[m for m in ('weasyprint','argostranslate','ctranslate2','docx','pydantic')"
         " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)"

@@ -28,13 +28,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from publisher import languages
-from publisher.catalog import Catalog, Entry, Review
+from publisher.core import languages
+from publisher.core.catalog import Catalog, Entry, Review
 from publisher.errors import PublisherError
-from publisher.history import now_iso
+from publisher.core.history import now_iso
 from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError, text_hash
-from publisher.release import Release
-from publisher.states import State
+from publisher.core.release import Release
+from publisher.core.states import State
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
-from publisher import languages
+from publisher.core import languages
 from publisher.qa import khmer, numbers, placeables, punctuation
 from publisher.qa.findings import ERROR, WARNING, Finding
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from publisher.dates import ascii_digits, khmer_digits
+from publisher.core.dates import ascii_digits, khmer_digits
 from publisher.qa import khmer, placeables
 
 Reading = tuple[object, ...]

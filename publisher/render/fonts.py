@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Literal
 
 from publisher.errors import RenderError
+from publisher.core.languages import canonical
 
 Role = Literal["body", "bold", "italic", "bold_italic", "heading", "motto"]
 ROLES: tuple[Role, ...] = ("body", "bold", "italic", "bold_italic", "heading", "motto")
@@ -408,7 +409,6 @@ def fontset(language: str, *, system: bool = True) -> FontSet:
     `system=False` ignores fontconfig and uses only the PyPI fonts (what a plain
     pip install on a machine without the Debian font packages gets).
     """
-    from publisher.languages import canonical
 
     return _fontset(canonical(language), system)
 

@@ -14,6 +14,7 @@ What this adapter adds to WeasyPrint, and nothing else:
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,10 @@ from urllib.parse import unquote, urlparse
 
 from markupsafe import Markup
 
-from publisher.publication import Publication
+from publisher.render.model import Publication
 from publisher.render import fonts as fontlib
 from publisher.render.khmer_breaks import insert_break_opportunities
+from publisher.render import textlayer
 
 FALLBACK_ORDER = ("en", "km", "zh-Hans")
 
@@ -135,11 +137,8 @@ def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
 
 def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     """Render print HTML to a PDF, with its page count (for listings, no second parse)."""
-    import logging
-
     import weasyprint
 
-    from publisher.render import textlayer
 
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -25,7 +25,7 @@ from jinja2 import (
     StrictUndefined,
 )
 
-from publisher import languages
+from publisher.core import languages
 from publisher.errors import RenderError
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "resources" / "templates"
