@@ -4,8 +4,8 @@
 import-linter checks the layers; this script checks what it cannot: an import
 made inside a function, or a command module loaded lazily by name, still
 counts here, so a cycle cannot hide behind a deferred import. Like
-import-linter, `from pkg import mod` counts as importing the submodule. Prints each cycle and exits 1
-if there is any; `make lint` runs it.
+import-linter, `from pkg import mod` counts as importing the submodule.
+Prints each cycle and exits 1 if there is any; `make lint` runs it.
 
 Usage: python scripts/import_cycles.py [PACKAGE_DIR]
 """

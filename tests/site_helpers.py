@@ -11,9 +11,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
-from tests.conftest import REPO, SAMPLE_SLUG
 from publisher.core.catalog import Catalog
 from publisher.core.states import State
+from tests.conftest import REPO, SAMPLE_SLUG
 
 SECOND_SLUG = "2025-01-15-second-release"
 #: A title that must be escaped everywhere (HTML, Atom, sitemap).

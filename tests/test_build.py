@@ -13,8 +13,8 @@ import polib
 import pytest
 from lxml import html as lxml_html
 
-from tests.conftest import SAMPLE_SLUG, Cli
 from publisher.core.document import plain_text
+from tests.conftest import SAMPLE_SLUG, Cli
 
 pytestmark = pytest.mark.slow
 LANGS = ("en", "km", "zh-Hans")

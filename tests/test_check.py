@@ -14,8 +14,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.workflow.checking import check_release
 from publisher.core.release import find_release
+from publisher.workflow.checking import check_release
 from tests.conftest import SAMPLE_SLUG, Cli
 
 SOURCE = """Minister Visits Beijing

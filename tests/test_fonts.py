@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from publisher.errors import RenderError
+from publisher.errors import RenderError, UsageError
 from publisher.render import fonts, textlayer
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
-from publisher.errors import UsageError
 
 KM = "ព្រះរាជាណាចក្រកម្ពុជា ជាតិ សាសនា ព្រះមហាក្សត្រ សេចក្តីប្រកាសព័ត៌មាន ថ្ងៃទី២ ខែធ្នូ ឆ្នាំ២០២៤ ៕"
 ZH = "柬埔寨王国 民族 宗教 国王 新闻公报 2024年12月2日至4日，洪森亲王对中华人民共和国进行正式访问。"

@@ -10,7 +10,13 @@ import lxml.html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities, insert_break_opportunities_in_tree, is_khmer, strip_break_opportunities
+from publisher.render.khmer_breaks import (
+    ZWSP,
+    insert_break_opportunities,
+    insert_break_opportunities_in_tree,
+    is_khmer,
+    strip_break_opportunities,
+)
 
 KINGDOM = "ព្រះរាជាណាចក្រកម្ពុជា"
 SENTENCE = (
@@ -78,9 +84,12 @@ def test_idempotent() -> None:
 
 
 _ALPHABET = st.sampled_from(
-    list("កខគឃងចជញដណតថទធនបពមយរលវសហឡអ") + list("ាិីុូេែៃោៅំះ៉់្") + list("០១២៤។៕")
-    + list(" a1-(),\u200b\n") + ["中", "😀"]
-)  # fmt: skip
+    list("កខគឃងចជញដណតថទធនបពមយរលវសហឡអ")
+    + list("ាិីុូេែៃោៅំះ៉់្")
+    + list("០១២៤។៕")
+    + list(" a1-(),\u200b\n")
+    + ["中", "😀"]
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -19,9 +19,9 @@ import polib
 import pytest
 from lxml import html as lxml_html
 
-from tests.conftest import REPO, SAMPLE_SLUG, Cli
-from publisher.render.templating import PACKAGE_LOCALES, translations_for
 from publisher.cli.app import app
+from publisher.render.templating import PACKAGE_LOCALES, translations_for
+from tests.conftest import REPO, SAMPLE_SLUG, Cli
 
 REPO_PO = REPO / "releases" / SAMPLE_SLUG / "translations"
 
@@ -137,7 +137,6 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pa
         pytest.skip("poppler-utils not installed")
     from typer.testing import CliRunner
 
-
     root = tmp_path_factory.mktemp("proof") / "ws"
     root.mkdir()
     shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
@@ -146,7 +145,8 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pa
     made: dict[str, Path] = {}
     for lang in ("km", "zh-Hans"):
         result = CliRunner().invoke(
-            app, ["--workspace", str(root), "proof", SAMPLE_SLUG, "--lang", lang],
+            app,
+            ["--workspace", str(root), "proof", SAMPLE_SLUG, "--lang", lang],
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output

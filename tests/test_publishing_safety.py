@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from publisher.core.release import Release
+from publisher.core.states import State
+from publisher.core.workspace import Workspace
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.workflow.review import approve, reject
 from publisher.workflow.session import changing, load_catalog, set_translation
 from publisher.workflow.sync import sync_release
-from publisher.core.release import Release
-from publisher.core.states import State
-from publisher.core.workspace import Workspace
 from tests.conftest import REPO, SAMPLE_SLUG
 
 IDS = ["title", *(f"s{n}" for n in range(1, 12))]
@@ -59,9 +59,7 @@ def _apply(ws: Workspace, steps: list[tuple[str, str, int]]) -> None:
                         if variant
                         else (entry.target)
                     )
-                    set_translation(
-                        session, "km", seg, text, origin="human", draft=op == "draft"
-                    )
+                    set_translation(session, "km", seg, text, origin="human", draft=op == "draft")
             elif op in ("review", "approve"):
                 level = State.REVIEWED if op == "review" else State.APPROVED
                 approve(release, "km", by="R", segments=[seg], level=level)
@@ -114,7 +112,9 @@ def test_only_approved_text_is_published(tmp_path: Path, steps: list) -> None:
         assert "DRAFT" not in page.read_text()
     else:
         assert not report.ok
-    draft = DistBuilder(ws, out_dir=out, langs=["km"], formats=["html"], draft=True).build([release])
+    draft = DistBuilder(ws, out_dir=out, langs=["km"], formats=["html"], draft=True).build(
+        [release]
+    )
     assert draft.ok or draft.failed
     if (out / SAMPLE_SLUG / "km.html").exists() and not all_approved:
         tree = lxml_html.fromstring((out / SAMPLE_SLUG / "km.html").read_bytes())

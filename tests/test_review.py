@@ -15,9 +15,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.workflow import review_session as reviewing
-from publisher.errors import CatalogError
 from publisher.core.release import find_release
+from publisher.errors import CatalogError
+from publisher.workflow import review_session as reviewing
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
 
 # The shipped sample's approved Khmer translations, reused as "a translator's work".
@@ -146,7 +146,10 @@ def test_back_returns_to_the_previous_segment(cli: Cli, workspace: Path, sample:
     assert "this is the first segment" in out  # b on the first one stays there
     # title, (b: stays) s -> s1, b -> title again, a -> approves it and moves on to s1.
     assert re.findall(r"\b(title|s1|s2) +(\d)/3", out) == [
-        ("title", "1"), ("s1", "2"), ("title", "1"), ("s1", "2")
+        ("title", "1"),
+        ("s1", "2"),
+        ("title", "1"),
+        ("s1", "2"),
     ]
     po = entries(workspace)
     assert "approved by" in po["title"].tcomment

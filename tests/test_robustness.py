@@ -19,8 +19,8 @@ import polib
 import pytest
 
 from publisher.core.catalog import Catalog
-from publisher.core.states import State
 from publisher.core.release import Release
+from publisher.core.states import State
 from publisher.workflow.review import approve
 from tests.conftest import REPO, SAMPLE_SLUG
 
@@ -65,8 +65,12 @@ def _translated_release(repo_workspace: Path) -> Path:
 
 
 def _run(root: Path, action: str, lang: str, segments: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WORKER, str(root), action, lang,
-                             ",".join(segments)], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(root), action, lang, ",".join(segments)],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _states(release: Path, lang: str) -> dict[str, State]:

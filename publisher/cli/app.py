@@ -14,7 +14,6 @@ A `PublisherError` from any command is printed as one line,
 from __future__ import annotations
 
 import importlib
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,16 +74,12 @@ COMMANDS: dict[str, CommandRef] = {
     "review": CommandRef(
         "publisher.cli.review", _REVIEW, "Review a language segment by segment in the terminal."
     ),
-    "approve": CommandRef(
-        "publisher.cli.review", _REVIEW, "Mark segments reviewed or approved."
-    ),
+    "approve": CommandRef("publisher.cli.review", _REVIEW, "Mark segments reviewed or approved."),
     "reject": CommandRef(
         "publisher.cli.review", _REVIEW, "Send a translation back to draft with a comment."
     ),
     "proof": CommandRef("publisher.cli.review", _REVIEW, "Print a bilingual proof for reviewers."),
-    "build": CommandRef(
-        "publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."
-    ),
+    "build": CommandRef("publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."),
     "site": CommandRef(
         "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."
     ),
@@ -172,4 +167,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

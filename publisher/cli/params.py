@@ -26,6 +26,7 @@ from publisher.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import TaskID
 
 ReleaseArg = Annotated[str, typer.Argument(help="Release (its folder name under releases/)")]
 ReleasesArg = Annotated[list[str] | None, typer.Argument(help="Releases (default: all)")]
@@ -118,14 +119,13 @@ def progress_bar() -> Iterator[StepProgress]:
     if not sys.stderr.isatty():  # and rich is not even imported: a no-op stays fast
         yield lambda stage, done, total: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     err = console(stderr=True)
     if not err.is_terminal:
         yield lambda stage, done, total: None
         return
-    tasks: dict[str, object] = {}
+    tasks: dict[str, TaskID] = {}
     columns = (
         TextColumn("{task.description:<18}"),
         BarColumn(),
@@ -137,6 +137,6 @@ def progress_bar() -> Iterator[StepProgress]:
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+            bar.update(tasks[stage], completed=done, total=total)
 
         yield update

@@ -56,9 +56,7 @@ def build(
     for failed in report.failed:
         typer.echo(f"error: {failed.format()}", err=True)
     total = len(report.written) + len(report.unchanged)
-    typer.echo(
-        f"{total} files in {out_dir} ({len(report.written)} written; {report.summary})"
-    )
+    typer.echo(f"{total} files in {out_dir} ({len(report.written)} written; {report.summary})")
     if not report.ok:
         raise typer.Exit(1)
 

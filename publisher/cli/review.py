@@ -21,11 +21,10 @@ from publisher.cli import params
 from publisher.core.states import State
 from publisher.publishing.builders.proof import ProofBuilder
 from publisher.workflow import review_session as rv
-from publisher.workflow.checking import check_release, count
+from publisher.workflow.checking import ReleaseFinding, check_release, count, workspace_glossary
 from publisher.workflow.review import approve as approve_segments
 from publisher.workflow.review import reject as reject_segment
 from publisher.workflow.status import resolve_releases
-from publisher.workflow.checking import ReleaseFinding, workspace_glossary
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,7 +51,9 @@ def check(
             wanted = [x for x in langs if x in release.meta.target_languages]
             if not wanted:
                 continue
-        results = check_release(release, wanted, glossary=workspace_glossary(params.workspace().root, release))
+        results = check_release(
+            release, wanted, glossary=workspace_glossary(params.workspace().root, release)
+        )
         findings.extend(results)
         checked.append((release.slug, wanted or list(release.meta.target_languages)))
     errors, warnings = count(findings)
@@ -147,7 +148,9 @@ def reject(
 ) -> None:
     """Send a translation back to draft with a comment."""
     rel = params.release(release)
-    entry = reject_segment(rel, params.lang(lang), segment=segment, by=params.reviewer(by), comment=comment)
+    entry = reject_segment(
+        rel, params.lang(lang), segment=segment, by=params.reviewer(by), comment=comment
+    )
     typer.echo(f"{rel.slug} {params.lang(lang)} {entry.id}: back to {entry.state.value}")
 
 
@@ -191,11 +194,11 @@ def _show_item(console: Console, item: rv.ReviewItem) -> None:
     from rich.text import Text
 
     entry = item.entry
-    state = entry.state.value
+    state = entry.state
     head = Text()
     head.append(f" {entry.id} ", style="bold reverse")
     head.append(f"  {item.position}/{item.total}  ")
-    head.append(state, style=STATE_STYLES.get(state, ""))
+    head.append(state.value, style=STATE_STYLES[state])
     head.append(f"  origin: {entry.origin or '-'}  ({entry.kind})", style="dim")
     console.print()
     console.print(Rule(style="dim"))
@@ -274,9 +277,13 @@ def review(
     rel = params.release(release, ws)
     code = rel.require_target(params.lang(lang))
     session = rv.ReviewSession(
-        rel, code, by=params.reviewer(by), state_filter=state,
-        glossary=workspace_glossary(ws.root, rel), memory=rv.memory_lookup(ws.root, rel, code),
-    )  # fmt: skip
+        rel,
+        code,
+        by=params.reviewer(by),
+        state_filter=state,
+        glossary=workspace_glossary(ws.root, rel),
+        memory=rv.memory_lookup(ws.root, rel, code),
+    )
     console = params.console()
 
     def say(message: str, style: str = "") -> None:
@@ -296,8 +303,10 @@ def review(
                 key = rv.parse_key(typed)
                 if key is None:
                     if typed.strip():
-                        say(f"unknown key {typed.strip().lower()!r}; type ? for the list of keys",
-                            "yellow")  # fmt: skip
+                        say(
+                            f"unknown key {typed.strip().lower()!r}; type ? for the list of keys",
+                            "yellow",
+                        )
                     continue
                 comment = text = None
                 if session.needs_comment(key):

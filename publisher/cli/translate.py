@@ -45,7 +45,6 @@ def translate(
     """Fill untranslated and stale segments with drafts (memory first, then Argos)."""
     from rich.progress import Progress
 
-
     ws = params.workspace()
     rel = params.release(release)
     with Progress(transient=True, console=params.console()) as bar:
@@ -123,7 +122,6 @@ def models_remove(name: Annotated[str, typer.Argument(help="Model name, or FROM-
 def glossary_list() -> None:
     """Every term with its Khmer and Chinese equivalents."""
     from rich.table import Table
-
 
     ws = params.workspace()
     glossary = Glossary.load(ws.root)

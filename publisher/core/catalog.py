@@ -29,9 +29,9 @@ from pathlib import Path
 import polib
 
 from publisher.core import languages
-from publisher.errors import CatalogError
 from publisher.core.fsutil import atomic_write_text, read_utf8
 from publisher.core.states import State
+from publisher.errors import CatalogError
 
 _REVIEW = re.compile(r"^(reviewed|approved) by (.+) on (\S+) \[([0-9a-f]{16})\]$")
 _ORIGIN = re.compile(r"^origin: (.+)$")

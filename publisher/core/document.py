@@ -144,4 +144,3 @@ _TAG = re.compile(r"<[^>]+>")
 def plain_text(inline_markdown: str) -> str:
     """The text a reader sees of a segment (markup removed, entities decoded)."""
     return html.unescape(_TAG.sub("", render_inline(inline_markdown)))
-

@@ -19,9 +19,9 @@ from pathlib import Path
 import tomli_w
 
 from publisher.core import languages
-from publisher.errors import UsageError, WorkspaceError
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.tomlfile import read_toml
+from publisher.errors import UsageError, WorkspaceError
 
 GLOSSARY_NAME = "glossary.toml"
 MAX_TERM_CHARS = 200
@@ -69,19 +69,25 @@ class Glossary:
         for lang, name in names.items():
             _validate(name, lang, self.path)
         for term in self.terms:
-            shared = [lang for lang in names if lang in term.names and
-                      term.names[lang] == names[lang]]
+            shared = [
+                lang for lang in names if lang in term.names and term.names[lang] == names[lang]
+            ]
             if shared and shared[0] in ("en",):
-                raise UsageError(f"the glossary already has {names[shared[0]]!r}; edit "
-                                 f"{self.path.name} to change it")
+                raise UsageError(
+                    f"the glossary already has {names[shared[0]]!r}; edit "
+                    f"{self.path.name} to change it"
+                )
         term = Term(dict(names), note)
         self.terms.append(term)
         return term
 
     def mapping(self, source_lang: str, target_lang: str) -> dict[str, str]:
         """Source term -> required target term, longest source terms first."""
-        pairs = {t.names[source_lang]: t.names[target_lang] for t in self.terms
-                 if source_lang in t.names and target_lang in t.names}
+        pairs = {
+            t.names[source_lang]: t.names[target_lang]
+            for t in self.terms
+            if source_lang in t.names and target_lang in t.names
+        }
         return dict(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -89,8 +95,9 @@ def _validate(name: str, where: str, path: Path) -> None:
     if not name:
         raise UsageError(f"{where}: empty term")
     if len(name) > MAX_TERM_CHARS:
-        raise UsageError(f"{where}: a term of {len(name)} characters is not a term "
-                         f"(at most {MAX_TERM_CHARS})")
+        raise UsageError(
+            f"{where}: a term of {len(name)} characters is not a term (at most {MAX_TERM_CHARS})"
+        )
     if any(ord(c) < 32 for c in name):
         raise UsageError(f"{where}: control characters in a term")
 

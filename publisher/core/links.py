@@ -58,4 +58,3 @@ def link_problem(url: str) -> str | None:
         if not address.is_global:
             return "links to private or local addresses are not allowed"
     return None
-

@@ -21,10 +21,10 @@ import tomli_w
 
 from publisher.core import languages
 from publisher.core.document import Document, parse_markdown
-from publisher.errors import ReleaseError, UsageError
 from publisher.core.fsutil import atomic_write_text, locked, read_utf8
 from publisher.core.segments import Alignment, SegmentMap, align
 from publisher.core.tomlfile import read_toml
+from publisher.errors import ReleaseError, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from publisher.core.document import Document
-from publisher.errors import ReleaseError
 from publisher.core.fsutil import atomic_write_text
+from publisher.errors import ReleaseError
 
 SAME_SEGMENT_SIMILARITY = 0.5
 
@@ -113,15 +113,16 @@ def align(old: SegmentMap, document: Document) -> Alignment:
             break
     used = {i for i in ids if i}
     for index, leaf in enumerate(leaves):
-        if ids[index] is None:
+        segment_id = ids[index]
+        if segment_id is None:
             while f"s{result.next_number}" in used:
                 result.next_number += 1
-            ids[index] = f"s{result.next_number}"
-            used.add(ids[index])
+            segment_id = f"s{result.next_number}"
+            used.add(segment_id)
             result.next_number += 1
-            result.added.append(ids[index])
-        leaf.segment = ids[index]
-        result.segments.append(Segment(ids[index], leaf.kind, leaf.text or ""))
+            result.added.append(segment_id)
+        leaf.segment = segment_id
+        result.segments.append(Segment(segment_id, leaf.kind, leaf.text or ""))
     old_ids = old.by_id()
     for seg in result.segments:
         if (

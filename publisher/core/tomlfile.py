@@ -7,8 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from publisher.errors import PublisherError
 from publisher.core.fsutil import read_utf8
+from publisher.errors import PublisherError
 
 
 def read_toml(path: Path, error: type[PublisherError]) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from typing import Any
 import tomli_w
 
 from publisher.core import languages
-from publisher.errors import WorkspaceError
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.states import PUBLISHABLE_LEVELS, State
 from publisher.core.tomlfile import read_toml
+from publisher.errors import WorkspaceError
 
 CONFIG_NAME = "publisher.toml"
 

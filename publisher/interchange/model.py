@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.core.catalog import Review
-from publisher.errors import CatalogError
 from publisher.core.states import State
+from publisher.errors import CatalogError
 
 FORMATS = ("xliff", "po")
 
@@ -61,8 +61,6 @@ class IncomingFile:
     lang: str
     units: list[IncomingUnit] = field(default_factory=list)
     line: int | None = None
-
-
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ import polib
 
 from publisher.core import languages
 from publisher.core.catalog import Catalog
-from publisher.errors import PublisherError
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError
 from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
+from publisher.errors import PublisherError
+from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError
 
 
 def export(release: Release, lang: str) -> bytes:

@@ -13,21 +13,29 @@ from lxml import etree
 
 from publisher import __version__
 from publisher.core import languages
-from publisher.errors import UsageError
 from publisher.core.fsutil import atomic_write_bytes
+from publisher.errors import UsageError
 from publisher.interchange.model import TranslationUnit
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-
 def write_tmx(units: Iterable[TranslationUnit], path: Path, source_lang: str = "en") -> int:
 
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", {
-        "creationtool": "publisher", "creationtoolversion": __version__,
-        "datatype": "plaintext", "segtype": "paragraph", "adminlang": "en",
-        "srclang": source_lang, "o-tmf": "publisher"})
+    etree.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "publisher",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "paragraph",
+            "adminlang": "en",
+            "srclang": source_lang,
+            "o-tmf": "publisher",
+        },
+    )
     body = etree.SubElement(root, "body")
     count = 0
     for unit in units:
@@ -41,8 +49,13 @@ def write_tmx(units: Iterable[TranslationUnit], path: Path, source_lang: str = "
             seg = etree.SubElement(tuv, "seg")
             seg.text = text
         count += 1
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
-                          doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    data = etree.tostring(
+        root,
+        xml_declaration=True,
+        encoding="UTF-8",
+        pretty_print=True,
+        doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+    )
     atomic_write_bytes(path, data)
     return count
 
@@ -50,8 +63,13 @@ def write_tmx(units: Iterable[TranslationUnit], path: Path, source_lang: str = "
 def read_tmx(path: Path) -> list[TranslationUnit]:
     """Units of a TMX 1.4 file, parsed without DTDs, entities or network."""
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, dtd_validation=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+    )
     try:
         tree = etree.parse(str(path), parser)
     except (etree.XMLSyntaxError, OSError) as exc:
@@ -84,7 +102,13 @@ def read_tmx(path: Path) -> list[TranslationUnit]:
             continue
         for lang, text in variants.items():
             if lang != source_lang and text.strip():
-                units.append(TranslationUnit(source_lang, lang, variants[source_lang], text,
-                                  f"{path.name}:{tu.get('tuid', '')}"))
+                units.append(
+                    TranslationUnit(
+                        source_lang,
+                        lang,
+                        variants[source_lang],
+                        text,
+                        f"{path.name}:{tu.get('tuid', '')}",
+                    )
+                )
     return units
-

@@ -40,35 +40,10 @@ DEFAULT_BATCH_TYPE = "examples"
 _BATCHING_OPTIONS = frozenset({"max_batch_size", "batch_type", "asynchronous", "target_prefix"})
 
 
-
-
-
 # --- Argos, imported lazily and configured ------------------------------------------------
 
 
-
-
-
-
-
-
-
-
 # --- Installed packages ---------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- Translation ----------------------------------------------------------------------
@@ -149,8 +124,6 @@ def _cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
 
 
 def _check_sentence_splitter(

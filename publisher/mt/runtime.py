@@ -32,7 +32,6 @@ _ARGOS_ENVIRONMENT = {
 }
 
 
-
 #: Held while Argos's module globals (packages folder, caches) are read or changed.
 lock = threading.RLock()
 
@@ -107,4 +106,3 @@ def forget_translations(translate: ModuleType, pair: tuple[str, str] | None) -> 
         for entry in translate.installed_translates
         if key is not None and entry.package_key != key
     ]
-

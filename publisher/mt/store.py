@@ -18,6 +18,7 @@ from publisher.core import languages
 from publisher.errors import TranslationEngineError, UsageError
 from publisher.mt.runtime import argos, forget_translations, lock
 
+
 @dataclass(frozen=True)
 class ModelInfo:
     """An installed Argos package, as the CLI lists it."""
@@ -179,4 +180,3 @@ def find_model(from_lang: str, to_lang: str, packages_dir: Path) -> ModelInfo:
         f"no Argos model for {source.code}->{target.code} is installed; install one with "
         "`publisher models install FILE`, or translate by hand"
     )
-

@@ -84,8 +84,11 @@ class OutputState:
         # workspace moved or copied with its cache and site/ still knows what it wrote.
         workspace = cache.root.parent.parent.resolve()
         where = out_dir.resolve()
-        name = where.relative_to(workspace).as_posix() if where.is_relative_to(workspace) \
-            else str(where)  # fmt: skip
+        name = (
+            where.relative_to(workspace).as_posix()
+            if where.is_relative_to(workspace)
+            else str(where)
+        )
         self.path = cache.root / "outputs" / f"{digest(name)[:24]}.json"
         try:
             self.files: dict[str, list[Any]] = json.loads(self.path.read_text("utf-8"))

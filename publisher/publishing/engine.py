@@ -19,21 +19,20 @@ import multiprocessing
 import os
 import threading
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from publisher.core.release import Release
+from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError, Unpublishable
 from publisher.publishing import fingerprint as fp
 from publisher.publishing import steps
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
-from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.render import templating
-from publisher.render.templating import locale_dirs, template_dirs
-from publisher.render.templating import catalog_paths
+from publisher.render.templating import catalog_paths, locale_dirs, template_dirs
 
 #: What a step gives back: its meta (also cached as meta.json), or the error it raised.
 StepResult = dict[str, Any] | PublisherError
@@ -145,7 +144,6 @@ class Engine:
 
     def locales(self, lang: str) -> str:
         if lang not in self._locales:
-
             # Positions, not absolute paths: a workspace moved or copied keeps its cache.
             found = [
                 [index, p.relative_to(d).as_posix(), fp.file_hash(p)]
@@ -185,8 +183,8 @@ class Engine:
             # import) on the other cores now, while this process checks the releases.
             self.warm_up()
         results = self._run("checking releases", steps.plan_step, [a for _, a in misses])
-        for (plan, _), meta in zip(misses, results, strict=True):
-            self._fill(plan, meta)
+        for (plan, _), outcome in zip(misses, results, strict=True):
+            self._fill(plan, outcome)
             self.rendered["plan"] += 1
         return plans
 
@@ -219,22 +217,30 @@ class Engine:
             key = fp.digest("html", variant, plan.key, template_key, plan.published, params)
             meta = self.cache.get(key)
             if meta is None:
-                args = (str(self.ws.root), plan.slug, draft, plan.published, variant, params,
-                        key, str(self.cache.root.parent))  # fmt: skip
+                args = (
+                    str(self.ws.root),
+                    plan.slug,
+                    draft,
+                    plan.published,
+                    variant,
+                    params,
+                    key,
+                    str(self.cache.root.parent),
+                )
                 misses.append((plan.slug, args))
                 found[plan.slug] = Step(key, {})
             else:
                 found[plan.slug] = Step(key, meta)
                 self.cached["html"] += len(meta.get("files", []))
         results = self._run("web pages", steps.html_step, [a for _, a in misses])
-        for (slug, _), meta in zip(misses, results, strict=True):
-            if isinstance(meta, PublisherError):
-                found[slug].error = meta
+        for (slug, _), outcome in zip(misses, results, strict=True):
+            if isinstance(outcome, PublisherError):
+                found[slug].error = outcome
                 continue
-            found[slug].meta = meta
-            count = len(meta.get("files", []))
+            found[slug].meta = outcome
+            count = len(outcome.get("files", []))
             self.rendered["html"] += count
-            self.rendered_items += [f"{slug}/{name}" for name in meta.get("files", [])]
+            self.rendered_items += [f"{slug}/{name}" for name in outcome.get("files", [])]
         return found
 
     def pdfs(
@@ -249,15 +255,28 @@ class Engine:
         for plan, lang in wanted:
             files = fp.files_for_language(plan.files, lang)
             key = fp.digest(
-                "pdf", self.config, files, self.locales(lang), template_key, self.fonts(),
-                draft, lang,
-            )  # fmt: skip
+                "pdf",
+                self.config,
+                files,
+                self.locales(lang),
+                template_key,
+                self.fonts(),
+                draft,
+                lang,
+            )
             meta = self.cache.get(key)
             if meta is None:
                 # The site's thumbnail is made while the PDF is at hand (see `thumbnails`).
                 thumb_key = fp.digest("thumbnail", key) if thumbnails else ""
-                args = (str(self.ws.root), plan.slug, lang, draft, key,
-                        str(self.cache.root.parent), thumb_key)  # fmt: skip
+                args = (
+                    str(self.ws.root),
+                    plan.slug,
+                    lang,
+                    draft,
+                    key,
+                    str(self.cache.root.parent),
+                    thumb_key,
+                )
                 misses.append(((plan.slug, lang), args))
                 found[(plan.slug, lang)] = Step(key, {})
             else:
@@ -266,18 +285,16 @@ class Engine:
         # Chinese PDFs take longest: start them first so no worker idles at the end.
         misses.sort(key=lambda item: item[0][1] != "zh-Hans")
         results = self._run("PDFs", steps.pdf_step, [a for _, a in misses], heavy=True)
-        for (ident, _), meta in zip(misses, results, strict=True):
-            if isinstance(meta, PublisherError):
-                found[ident].error = meta
+        for (ident, _), outcome in zip(misses, results, strict=True):
+            if isinstance(outcome, PublisherError):
+                found[ident].error = outcome
             else:
-                found[ident].meta = meta
+                found[ident].meta = outcome
                 self.rendered["pdf"] += 1
                 self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
         return found
 
-    def thumbnails(
-        self, pdfs: dict[tuple[str, str], Step]
-    ) -> dict[tuple[str, str], Step]:
+    def thumbnails(self, pdfs: dict[tuple[str, str], Step]) -> dict[tuple[str, str], Step]:
         """A first-page PNG per rendered PDF (only the site lists them); keyed by the PDF's key."""
         found: dict[tuple[str, str], Step] = {}
         misses: list[tuple[tuple[str, str], tuple[Any, ...]]] = []
@@ -294,11 +311,11 @@ class Engine:
             else:
                 found[ident] = Step(key, meta)
         results = self._run("thumbnails", steps.thumbnail_step, [a for _, a in misses])
-        for (ident, _), meta in zip(misses, results, strict=True):
-            if isinstance(meta, PublisherError):
-                found[ident].error = meta
+        for (ident, _), outcome in zip(misses, results, strict=True):
+            if isinstance(outcome, PublisherError):
+                found[ident].error = outcome
             else:
-                found[ident].meta = meta
+                found[ident].meta = outcome
         return found
 
     # ------------------------------------------------------------------ running
@@ -365,6 +382,7 @@ class Engine:
         """
         if self._pool is not None or self._starting is not None:
             return
+
         def start() -> None:
             pool = self._executor()
             self._warming = [pool.submit(steps.warm_up) for _ in range(self.jobs)]
@@ -385,8 +403,9 @@ class Engine:
         if self._pool is None:
             # forkserver: workers start from a clean process (no threads of ours, no
             # half-held locks) that has imported the renderer once, and fork from it.
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
-                else "spawn"  # fmt: skip
+            method = (
+                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            )
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["publisher.publishing.steps", "weasyprint"])
@@ -410,7 +429,7 @@ class Engine:
         self.close()
 
     def summary(self) -> str:
-        """"rendered 3 PDFs, 3 web pages; 597 from cache" for the CLI."""
+        """ "rendered 3 PDFs, 3 web pages; 597 from cache" for the CLI."""
         parts = []
         for kind, label in (("pdf", "PDF"), ("html", "web page")):
             count = self.rendered[kind]

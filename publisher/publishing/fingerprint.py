@@ -108,8 +108,11 @@ def fonts_fingerprint() -> str:
     for entry in fonts._fontconfig_entries():
         if families & {name.casefold() for name in entry.families}:
             paths.add(entry.path)
-    for extra in (fonts.pypi_noto_sans_khmer(), fonts.pypi_noto_sc("serif"),
-                  fonts.pypi_noto_sc("sans")):  # fmt: skip
+    for extra in (
+        fonts.pypi_noto_sans_khmer(),
+        fonts.pypi_noto_sc("serif"),
+        fonts.pypi_noto_sc("sans"),
+    ):
         if extra is not None:
             paths.add(extra)
     return digest(sorted(_stat(path) for path in paths))

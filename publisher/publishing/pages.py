@@ -19,6 +19,7 @@ from publisher.render.html import render_print, render_template
 from publisher.render.model import Alternate, ReleaseIndex
 from publisher.render.templating import PACKAGE_TEMPLATES, language_environment
 
+
 def render_release_index(
     ws: Workspace, plan: Any, default: str, entries: list[Alternate], site: Any = None
 ) -> str:
@@ -26,9 +27,12 @@ def render_release_index(
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, default)
     view = plan.views[default]
     index = ReleaseIndex(
-        view["title"], view["organisation"], translations.gettext("Press Release"), default,
+        view["title"],
+        view["organisation"],
+        translations.gettext("Press Release"),
+        default,
         entries,
-    )  # fmt: skip
+    )
     if site is None:
         return render_template(env, "index.html", rel=index)
     return render_template(env, "site_release_index.html", rel=index, site=site)
@@ -65,11 +69,10 @@ def render_release_pdf(
         env,
         pub_for_print,
         fonts=fonts,
-        font_faces=fonts.faces_css,  # type: ignore[arg-type]
+        font_faces=fonts.faces_css,
         page_label_css=pdf.page_label_css(label, pdf.COUNTER_STYLES[lang]),
     )
     fetcher = pdf.restricted_fetcher(
         [ws.templates_dir, PACKAGE_TEMPLATES, release.root], fonts.font_files
     )
     return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher)
-

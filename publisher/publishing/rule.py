@@ -53,9 +53,13 @@ def judge(
         catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
         try:
             verdict.texts[lang] = translated_texts(
-                document, catalog, ws.config.required_state, draft=draft,
-                release=release.slug, lang=lang,
-            )  # fmt: skip
+                document,
+                catalog,
+                ws.config.required_state,
+                draft=draft,
+                release=release.slug,
+                lang=lang,
+            )
         except Unpublishable as refusal:
             verdict.refused[lang] = refusal
     if not draft:
@@ -121,8 +125,10 @@ def translated_texts(
         raise NotApproved(
             f"{release}: {lang} not published: {len(blocking)} segment(s) not "
             f"{required.value}: {shown} (use --draft to publish a marked draft)",
-            release=release, lang=lang, blocking=blocking,
-        )  # fmt: skip
+            release=release,
+            lang=lang,
+            blocking=blocking,
+        )
     return texts
 
 
@@ -132,8 +138,10 @@ def qa_blocked(release: str, lang: str, errors: list[ReleaseFinding]) -> QaBlock
     return QaBlocked(
         f"{release}: {lang} not published: {len(errors)} QA "
         f"error(s): {shown} (see `publisher check`; --draft publishes anyway)",
-        release=release, lang=lang, blocking=list(dict.fromkeys(f.segment for f in errors)),
-    )  # fmt: skip
+        release=release,
+        lang=lang,
+        blocking=list(dict.fromkeys(f.segment for f in errors)),
+    )
 
 
 def qa_refusals(ws: Workspace, release: Release, langs: list[str]) -> dict[str, QaBlocked]:

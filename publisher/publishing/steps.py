@@ -10,6 +10,7 @@ with the step.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import shutil
@@ -40,7 +41,6 @@ def init_worker() -> None:
     import weasyprint  # noqa: F401
 
 
-
 def warm_up() -> None:
     """Lay out a tiny page once: fontconfig and Pango initialise before the first real PDF."""
     import weasyprint
@@ -50,10 +50,8 @@ def warm_up() -> None:
 
 def _release_memory() -> None:
     """Hand freed heap back to the system after a PDF (glibc keeps it otherwise)."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 @lru_cache(maxsize=4)
@@ -118,8 +116,6 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
     }
 
 
-
-
 # --------------------------------------------------------------------------- web pages
 
 
@@ -150,19 +146,31 @@ def _html(
     document = release.synced_document()
     with_pdf = bool(params.get("pdf"))
     alternates = [
-        Alternate(lang, native_name(lang), f"{lang}.html",
-                  f"{lang}.pdf" if with_pdf else None, draft=draft)
+        Alternate(
+            lang,
+            native_name(lang),
+            f"{lang}.html",
+            f"{lang}.pdf" if with_pdf else None,
+            draft=draft,
+        )
         for lang in published
-    ]  # fmt: skip
+    ]
     files: dict[str, bytes] = {}
     for lang in published:
         env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
         pub = build_publication(
-            ws, release, document, lang, _texts(ws, release, document, lang, draft),
-            draft=draft, gettext=translations.gettext, alternates=alternates,
+            ws,
+            release,
+            document,
+            lang,
+            _texts(ws, release, document, lang, draft),
+            draft=draft,
+            gettext=translations.gettext,
+            alternates=alternates,
             pdf_href=f"{lang}.pdf" if with_pdf else None,
-            unapproved=draft_unapproved(ws, release, document, lang, draft), **web_filters(lang),
-        )  # fmt: skip
+            unapproved=draft_unapproved(ws, release, document, lang, draft),
+            **web_filters(lang),
+        )
         if variant == "site":
             site = dict(params.get("site", {}))
             base = site.get("base_url")
@@ -227,9 +235,23 @@ def _thumbnail(data: bytes) -> bytes | None:
         pdf.write_bytes(data)
         out = Path(tmp) / "thumb"
         done = subprocess.run(
-            ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
-             "-scale-to-x", str(THUMB_WIDTH), "-scale-to-y", "-1", str(pdf), str(out)],
-            capture_output=True, check=False,
-        )  # fmt: skip
+            [
+                "pdftoppm",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-scale-to-x",
+                str(THUMB_WIDTH),
+                "-scale-to-y",
+                "-1",
+                str(pdf),
+                str(out),
+            ],
+            capture_output=True,
+            check=False,
+        )
         png = out.with_suffix(".png")
         return png.read_bytes() if done.returncode == 0 and png.is_file() else None

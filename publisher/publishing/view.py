@@ -21,6 +21,7 @@ from publisher.render.model import Alternate, Leaf, Publication
 Gettext = Callable[[str], str]
 TextFilter = Callable[[str], str]
 
+
 def build_publication(
     ws: Workspace,
     release: Release,
@@ -120,4 +121,3 @@ def dateline(ws: Workspace, release: Release, lang: str, gettext: Gettext, *, dr
     if not place:
         return day
     return gettext("%(place)s, %(date)s") % {"place": place, "date": day}
-

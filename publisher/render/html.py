@@ -64,8 +64,8 @@ def khmer_wbr(html_text: str) -> str:
         words = part.split("\u200b")
         parts[index] = "<wbr>".join(
             _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word)
-            if "\u200b" in part else word
+            if "\u200b" in part
+            else word
             for word in words
         )
     return "".join(parts)
-

@@ -133,7 +133,7 @@ def _walk(element: _Element, skip: frozenset[str], *, skipped: bool) -> None:
 
 
 def icu_version() -> str | None:
-    """"icu4py 1.2.0" when ICU's line breaker can be loaded, else None (for `doctor`)."""
+    """ "icu4py 1.2.0" when ICU's line breaker can be loaded, else None (for `doctor`)."""
     import importlib.metadata  # ~40 ms: only `doctor` asks
 
     try:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from publisher import __version__
 
+
 @dataclass
 class Leaf:
     kind: str
@@ -73,7 +74,6 @@ class Publication:
 
         walk(self.blocks)
         return out
-
 
 
 @dataclass

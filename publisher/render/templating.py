@@ -115,7 +115,7 @@ def make_environment(templates_dirs: list[Path], translations: NullTranslations)
     environment is safe and spares recompiling every template per language.
     """
     env = _environment(tuple(templates_dirs))
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     return env
 
 

@@ -250,7 +250,7 @@ def _wrapped_draw_first_line(
     return result
 
 
-_wrapped_draw_first_line.__publisher_textlayer__ = True  # type: ignore[attr-defined]
+_wrapped_draw_first_line.__publisher_textlayer__ = True  # type: ignore[attr-defined]  # a mark on a function
 
 
 def is_installed() -> bool:
@@ -278,7 +278,7 @@ def install(mode: Mode = "auto") -> None:
     if message:
         warnings.warn(message, UserWarning, stacklevel=2)
     _state.original = getattr(module, HOOK_NAME)
-    _wrapped_draw_first_line.__publisher_original__ = _state.original  # type: ignore[attr-defined]
+    _wrapped_draw_first_line.__publisher_original__ = _state.original  # type: ignore[attr-defined]  # a mark on a function
     setattr(module, HOOK_NAME, _wrapped_draw_first_line)
 
 

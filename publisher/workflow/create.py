@@ -21,6 +21,7 @@ from publisher.errors import UsageError
 from publisher.workflow.session import new_catalog
 from publisher.workflow.sources import read_source
 
+
 def create_release(
     ws: Workspace,
     source: Path,
@@ -56,7 +57,6 @@ def create_release(
     meta = ReleaseMeta(slug, date, place or "", src_lang, targets)
     staging = ws.releases_dir / f".{slug}.importing"
     if staging.exists():
-
         shutil.rmtree(staging)
     release = Release(staging, meta)
     try:
@@ -76,8 +76,6 @@ def create_release(
         )
         staging.rename(folder)
     except BaseException:
-
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Release.load(folder)
-

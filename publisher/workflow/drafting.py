@@ -17,14 +17,14 @@ from pathlib import Path
 
 from publisher.core import languages
 from publisher.core.catalog import Entry
-from publisher.errors import UsageError
 from publisher.core.glossary import Glossary
-from publisher.workflow.memory import build_memory
 from publisher.core.release import Release
 from publisher.core.states import State
-from publisher.workflow.session import changing, set_translation
+from publisher.errors import UsageError
 from publisher.mt import argos
 from publisher.mt.protect import translate_protected
+from publisher.workflow.memory import build_memory
+from publisher.workflow.session import changing, set_translation
 
 ENGINES = ("auto", "memory", "argos")
 FILLABLE = (State.UNTRANSLATED, State.STALE)
@@ -41,7 +41,8 @@ class DraftReport:
     model: str | None = None
 
 
-Progress = Callable[[int, int], None]
+#: progress(done, total), in sentences translated.
+DraftProgress = Callable[[int, int], None]
 
 
 def fill_drafts(
@@ -53,7 +54,7 @@ def fill_drafts(
     engine: str = "auto",
     segments: Iterable[str] = (),
     force: bool = False,
-    progress: Progress | None = None,
+    progress: DraftProgress | None = None,
 ) -> DraftReport:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; use auto, memory or argos")
@@ -75,18 +76,28 @@ def fill_drafts(
         own = f"{release.slug}/"
         machine: list[Entry] = []
         for entry in todo:
-            unit = memory.exact(entry.source, source_lang, code, exclude_origin_prefix=own) if (
-                memory) else None
+            unit = (
+                memory.exact(entry.source, source_lang, code, exclude_origin_prefix=own)
+                if (memory)
+                else None
+            )
             if unit is not None:
-                set_translation(session, code, entry.id, unit.target, draft=True,
-                                origin=f"memory {unit.origin} score 100", action="translate")
+                set_translation(
+                    session,
+                    code,
+                    entry.id,
+                    unit.target,
+                    draft=True,
+                    origin=f"memory {unit.origin} score 100",
+                    action="translate",
+                )
                 report.from_memory.append(entry.id)
                 continue
             if memory is not None:
-                matches = memory.fuzzy(entry.source, source_lang, code,
-                                       exclude_origin_prefix=own)
-                suggestions = [f"memory {m.score}% ({m.unit.origin}): {m.unit.target}"
-                               for m in matches]
+                matches = memory.fuzzy(entry.source, source_lang, code, exclude_origin_prefix=own)
+                suggestions = [
+                    f"memory {m.score}% ({m.unit.origin}): {m.unit.target}" for m in matches
+                ]
                 if suggestions != entry.suggestions:
                     entry.suggestions = suggestions
                     session.changed(code)
@@ -96,25 +107,36 @@ def fill_drafts(
         if machine and engine in ("auto", "argos"):
             translator = _translator(source_lang, code, models_dir)
             report.model = f"{translator.model.name} {translator.model.version}"
-            drafts = _machine_drafts(translator, [e.source for e in machine], code, glossary,
-                                     progress)
+            drafts = _machine_drafts(
+                translator, [e.source for e in machine], code, glossary, progress
+            )
             for entry, draft in zip(machine, drafts, strict=True):
-                set_translation(session, code, entry.id, draft, draft=True, action="translate",
-                                origin=f"machine argos {translator.model.name} "
-                                       f"{translator.model.version}")
+                set_translation(
+                    session,
+                    code,
+                    entry.id,
+                    draft,
+                    draft=True,
+                    action="translate",
+                    origin=f"machine argos {translator.model.name} {translator.model.version}",
+                )
                 report.from_machine.append(entry.id)
         elif machine:
             report.left = [e.id for e in machine]
     return report
 
 
-def _translator(source_lang: str, target_lang: str, models_dir: Path):  # type: ignore[no-untyped-def]
-
+def _translator(source_lang: str, target_lang: str, models_dir: Path) -> argos.Translator:
     return argos.load_translator(source_lang, target_lang, models_dir)
 
 
-def _machine_drafts(translator, texts: list[str], lang: str,  # type: ignore[no-untyped-def]
-                    glossary: dict[str, str], progress: Progress | None) -> list[str]:
+def _machine_drafts(
+    translator: argos.Translator,
+    texts: list[str],
+    lang: str,
+    glossary: dict[str, str],
+    progress: DraftProgress | None,
+) -> list[str]:
     """Protect what the machine must not touch, translate in one batch, restore."""
 
     def batch(items: list[str]) -> list[str]:

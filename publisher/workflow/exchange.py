@@ -32,17 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.core.catalog import Entry, Review, approval_hash
-from publisher.errors import UsageError
-from publisher.interchange import EXCHANGE_FORMATS
-from publisher.workflow.session import load_catalog
-from publisher.errors import PublisherError
 from publisher.core.history import Event, now_iso
-from publisher.interchange import po, xliff
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError, text_hash
 from publisher.core.release import Release, find_release
 from publisher.core.states import REVIEW_LEVELS, State
-from publisher.workflow.session import Session, changing
 from publisher.core.workspace import Workspace
+from publisher.errors import PublisherError, UsageError
+from publisher.interchange import EXCHANGE_FORMATS, po, xliff
+from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError, text_hash
+from publisher.workflow.session import Session, changing, load_catalog
 
 _REJECTED_AT = re.compile(r"^rejected by .+? on (\S+?):")
 
@@ -289,10 +286,7 @@ def export_release(release: Release, lang: str, fmt: str) -> bytes:
     code = release.require_target(lang)
     release.synced_document()
     if fmt == "po":
-
         return po.export(release, code)
     if fmt == "xliff":
-
         return xliff.write(release, load_catalog(release, code))
     raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(EXCHANGE_FORMATS)}")
-

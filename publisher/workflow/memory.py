@@ -15,16 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.interchange.model import TranslationUnit
-from publisher.interchange.tmx import read_tmx
 from publisher.core.release import iter_releases
 from publisher.core.states import State
+from publisher.interchange.model import TranslationUnit
+from publisher.interchange.tmx import read_tmx
 from publisher.workflow.session import load_catalog
 
 FUZZY_THRESHOLD = 0.75
 MEMORY_DIR = "memory"
-
-
 
 
 @dataclass(frozen=True)
@@ -48,18 +46,35 @@ class Memory:
         self.units.append(unit)
         self._exact.setdefault((unit.source_lang, unit.target_lang, _key(unit.source)), unit)
 
-    def exact(self, source: str, source_lang: str, target_lang: str,
-              exclude_origin_prefix: str | None = None) -> Unit | None:
+    def exact(
+        self,
+        source: str,
+        source_lang: str,
+        target_lang: str,
+        exclude_origin_prefix: str | None = None,
+    ) -> Unit | None:
         unit = self._exact.get((source_lang, target_lang, _key(source)))
         if unit and exclude_origin_prefix and unit.origin.startswith(exclude_origin_prefix):
-            others = [u for u in self.units if u.source_lang == source_lang and
-                      u.target_lang == target_lang and _key(u.source) == _key(source) and
-                      not u.origin.startswith(exclude_origin_prefix)]
+            others = [
+                u
+                for u in self.units
+                if u.source_lang == source_lang
+                and u.target_lang == target_lang
+                and _key(u.source) == _key(source)
+                and not u.origin.startswith(exclude_origin_prefix)
+            ]
             return others[0] if others else None
         return unit
 
-    def fuzzy(self, source: str, source_lang: str, target_lang: str, *, limit: int = 3,
-              exclude_origin_prefix: str | None = None) -> list[Match]:
+    def fuzzy(
+        self,
+        source: str,
+        source_lang: str,
+        target_lang: str,
+        *,
+        limit: int = 3,
+        exclude_origin_prefix: str | None = None,
+    ) -> list[Match]:
         """Best matches scoring at least 75, by difflib similarity of the texts."""
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(_key(source))
@@ -71,7 +86,8 @@ class Memory:
                 continue
             matcher.set_seq1(_key(unit.source))
             if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < (
-                    FUZZY_THRESHOLD):
+                FUZZY_THRESHOLD
+            ):
                 continue
             score = matcher.ratio()
             if score >= FUZZY_THRESHOLD and _key(unit.source) != _key(source):
@@ -93,17 +109,18 @@ def build_memory(workspace_root: Path) -> Memory:
                 continue
             for entry in load_catalog(release, lang):
                 if entry.state is State.APPROVED:
-                    memory.add(Unit(release.meta.source_language, lang, entry.source,
-                                    entry.target, f"{release.slug}/{entry.id}"))
+                    memory.add(
+                        Unit(
+                            release.meta.source_language,
+                            lang,
+                            entry.source,
+                            entry.target,
+                            f"{release.slug}/{entry.id}",
+                        )
+                    )
     folder = workspace_root / MEMORY_DIR
     if folder.is_dir():
         for tmx in sorted(folder.glob("*.tmx")):
             for unit in read_tmx(tmx):
                 memory.add(unit)
     return memory
-
-
-
-
-
-

@@ -17,6 +17,7 @@ from publisher.core.states import REVIEW_LEVELS, State
 from publisher.errors import CatalogError, UsageError
 from publisher.workflow.session import changing
 
+
 @dataclass
 class ReviewReport:
     changed: list[str]
@@ -48,11 +49,11 @@ def approve(
         if refused and not all_segments:
             listed = ", ".join(f"{k} ({v.value})" for k, v in refused.items())
             raise CatalogError(
-                f"cannot {level.value[:-1]}e {listed}: translate it first"
+                f"cannot approve {listed}: translate it first"
                 if level is State.APPROVED
                 else f"cannot mark {listed} as reviewed: translate it first"
             )
-        report = ReviewReport([], [], refused)
+        report = ReviewReport([], [], dict(refused))
         now = now_iso()
         for entry in targets:
             if entry.id in refused:
@@ -97,4 +98,3 @@ def reject(release: Release, lang: str, *, segment: str, by: str, comment: str) 
         )
         session.changed(code)
     return entry
-

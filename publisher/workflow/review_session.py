@@ -23,14 +23,14 @@ from pathlib import Path
 
 from publisher.core import history
 from publisher.core.catalog import Entry
-from publisher.workflow.checking import Glossary
-from publisher.errors import PublisherError, ReviewRefused, UsageError
 from publisher.core.history import Event, now_iso
-from publisher.qa import Finding, check_segment
 from publisher.core.release import Release
 from publisher.core.states import State
-from publisher.workflow.session import Session, changing, load_catalog, set_translation
+from publisher.errors import PublisherError, ReviewRefused, UsageError
+from publisher.qa import Finding, check_segment
+from publisher.workflow.checking import Glossary
 from publisher.workflow.memory import Memory, build_memory
+from publisher.workflow.session import Session, changing, load_catalog, set_translation
 
 # What `publisher review` shows by default: everything a reviewer still has to look at.
 NEEDS_REVIEW: frozenset[State] = frozenset(
@@ -139,9 +139,13 @@ def load_item(
         state=entry.state.value,
         glossary=dict((glossary or {}).get(code, {})),
     )
-    events = [
-        e for e in history.read(release.history_path) if e.segment == segment and e.lang == code
-    ][-history_events:] if history_events else []
+    events = (
+        [e for e in history.read(release.history_path) if e.segment == segment and e.lang == code][
+            -history_events:
+        ]
+        if history_events
+        else []
+    )
     suggestions = list(entry.suggestions)
     if memory is not None and entry.state is not State.APPROVED:
         suggestions += [s for s in memory(entry.source) if s not in suggestions]
@@ -337,9 +341,14 @@ class ReviewSession:
         """The segment shown now, read fresh from the release after each move or edit."""
         if self._item is None:
             self._item = load_item(
-                self.release, self.lang, self.queue[self.index], position=self.index + 1,
-                total=len(self.queue), glossary=self.glossary, memory=self.memory,
-            )  # fmt: skip
+                self.release,
+                self.lang,
+                self.queue[self.index],
+                position=self.index + 1,
+                total=len(self.queue),
+                glossary=self.glossary,
+                memory=self.memory,
+            )
         return self._item
 
     @property
@@ -355,7 +364,9 @@ class ReviewSession:
     def needs_text(key: Key) -> bool:
         return key is Key.EDIT
 
-    def press(self, key: Key, *, comment: str | None = None, text: str | None = None) -> list[Message]:
+    def press(
+        self, key: Key, *, comment: str | None = None, text: str | None = None
+    ) -> list[Message]:
         """Apply a key; the messages to show. `comment`/`text` answer a reject/edit."""
         if key is Key.HELP:
             return [Message(f"  {k.value}  {meaning}") for k, meaning in KEY_HELP]
@@ -377,23 +388,33 @@ class ReviewSession:
             return [Message("translation unchanged", "warning")]
         try:
             stored = decide(
-                self.release, self.lang, item.entry.id, decision, by=self.by,
-                shown_target=item.entry.target, comment=comment, text=text,
-            )  # fmt: skip
+                self.release,
+                self.lang,
+                item.entry.id,
+                decision,
+                by=self.by,
+                shown_target=item.entry.target,
+                comment=comment,
+                text=text,
+            )
         except PublisherError as exc:
             if decision is Decision.EDIT:
                 self._item = None  # show the segment as it is now
             return [Message(f"not saved: {exc.message}", "error")]
         messages: list[Message] = []
         if stored is None:
-            messages.append(Message(
-                f"{item.entry.id}: translation unchanged" if decision is Decision.EDIT
-                else f"{item.entry.id}: already {item.state.value}, nothing to save"
-            ))  # fmt: skip
+            messages.append(
+                Message(
+                    f"{item.entry.id}: translation unchanged"
+                    if decision is Decision.EDIT
+                    else f"{item.entry.id}: already {item.state.value}, nothing to save"
+                )
+            )
         else:
             self.tally.add(decision)
-            messages.append(Message(f"{item.entry.id}: {decision.value}, now {stored.state.value}",
-                                    "ok"))  # fmt: skip
+            messages.append(
+                Message(f"{item.entry.id}: {decision.value}, now {stored.state.value}", "ok")
+            )
             errors = sum(f.is_error for f in item.findings)
             if errors and decision in (Decision.APPROVE, Decision.REVIEW):
                 messages.append(

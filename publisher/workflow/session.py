@@ -21,6 +21,7 @@ from publisher.core.segments import Alignment
 from publisher.core.states import State
 from publisher.errors import CatalogError
 
+
 def new_catalog(release: Release, lang: str, alignment: Alignment) -> Catalog:
     entries = {s.id: Entry(s.id, s.source, kind=s.kind) for s in alignment.segments}
     return Catalog(
@@ -125,4 +126,3 @@ def set_translation(
     )
     session.changed(lang)
     return True
-

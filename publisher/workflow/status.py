@@ -16,6 +16,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import ReleaseError
 from publisher.workflow.session import load_catalog
 
+
 @dataclass
 class LanguageStatus:
     lang: str
@@ -64,4 +65,3 @@ def resolve_releases(ws: Workspace, names: Iterable[str]) -> list[Release]:
     if not names:
         return list(iter_releases(ws.releases_dir))
     return [find_release(ws.releases_dir, name) for name in names]
-

@@ -17,6 +17,7 @@ from publisher.core.segments import SegmentMap
 from publisher.core.states import State
 from publisher.workflow.session import changing, new_catalog
 
+
 @dataclass
 class SyncReport:
     slug: str
@@ -116,4 +117,3 @@ def sync_release(release: Release) -> SyncReport:
         [s.id for s in alignment.removed],
         invalidated,
     )
-

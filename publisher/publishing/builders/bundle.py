@@ -81,17 +81,19 @@ class BundleBuilder(Builder[BundleResult]):
             for step in [page[plan.slug], *pdfs.values()]:
                 if step.error:
                     raise step.error
-            html = {lang: engine.cache.file(page[plan.slug].key, f"{lang}.html").read_bytes()
-                    for lang in plan.published}  # fmt: skip
-            pdf = {lang: engine.cache.file(pdfs[(plan.slug, lang)].key, "out.pdf").read_bytes()
-                   for lang in plan.published}  # fmt: skip
+            html = {
+                lang: engine.cache.file(page[plan.slug].key, f"{lang}.html").read_bytes()
+                for lang in plan.published
+            }
+            pdf = {
+                lang: engine.cache.file(pdfs[(plan.slug, lang)].key, "out.pdf").read_bytes()
+                for lang in plan.published
+            }
         data = bundle_bytes(
             self.ws, release, plan.published, html, pdf, plan.views, refused=plan.refused
         )
         atomic_write_bytes(self.target, data)
         return BundleResult(self.target, plan.published, refused, len(data))
-
-
 
 
 def bundle_bytes(
@@ -116,8 +118,14 @@ def bundle_bytes(
             (f"{lang}.txt", wire, "text/plain; charset=utf-8"),
         ):
             files[name] = data
-            entries.append({"name": name, "type": mime, "size": len(data),
-                            "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
+            entries.append(
+                {
+                    "name": name,
+                    "type": mime,
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
         view = views[lang]
         manifest_langs[lang] = {
             "title": view["title"],
@@ -169,15 +177,24 @@ def approval_records(ws: Workspace, release: Release, langs: list[str]) -> dict[
     for lang in langs:
         if lang == release.meta.source_language:
             imported = next((e for e in events if e.action == "import"), None)
-            out[lang] = {"source": True, "imported_at": imported.at if imported else None,
-                         "imported_by": imported.by if imported else None}  # fmt: skip
+            out[lang] = {
+                "source": True,
+                "imported_at": imported.at if imported else None,
+                "imported_by": imported.by if imported else None,
+            }
             continue
         catalog = load_catalog(release, lang)
         records = []
         for entry in catalog:
             if entry.review is not None and entry.state in (State.APPROVED, State.REVIEWED):
-                records.append({"segment": entry.id, "level": entry.state.value,
-                                "by": entry.review.by, "at": entry.review.at})  # fmt: skip
+                records.append(
+                    {
+                        "segment": entry.id,
+                        "level": entry.state.value,
+                        "by": entry.review.by,
+                        "at": entry.review.at,
+                    }
+                )
         logged = [e for e in events if e.lang == lang and e.action == "approve"]
         out[lang] = {
             "by": sorted({r["by"] for r in records}),
@@ -190,13 +207,3 @@ def approval_records(ws: Workspace, release: Release, langs: list[str]) -> dict[
 
 
 # --------------------------------------------------------------------------- wire copy
-
-
-
-
-
-
-
-
-
-

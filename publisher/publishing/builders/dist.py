@@ -85,14 +85,18 @@ class DistBuilder(Builder[BuildReport]):
                 report.refused += [r for lang, r in plan.refused.items() if lang in wanted]
             good = [p for p in plans if not p.error and p.published]
             html = (
-                engine.html(good, draft=self.draft, variant="build",
-                            params={"pdf": "pdf" in self.formats})
-                if "html" in self.formats else {}
-            )  # fmt: skip
+                engine.html(
+                    good, draft=self.draft, variant="build", params={"pdf": "pdf" in self.formats}
+                )
+                if "html" in self.formats
+                else {}
+            )
             pdf_wanted = [
-                (p, lang) for p in good for lang in p.published
+                (p, lang)
+                for p in good
+                for lang in p.published
                 if "pdf" in self.formats and lang in (self.langs or p.languages)
-            ]  # fmt: skip
+            ]
             pdfs = engine.pdfs(pdf_wanted, draft=self.draft)
             state = OutputState(engine.cache, self.out_dir)
             for plan in good:
@@ -169,9 +173,12 @@ class DistBuilder(Builder[BuildReport]):
             )
         rel = f"{plan.slug}/index.html"
         key = digest(
-            "index", plan.key, engine.templates.key("index.html"), engine.locales(default),
+            "index",
+            plan.key,
+            engine.templates.key("index.html"),
+            engine.locales(default),
             [vars(e) for e in entries],
-        )  # fmt: skip
+        )
         if state.up_to_date(rel, key):
             report.unchanged.append(state.out_dir / rel)
             return

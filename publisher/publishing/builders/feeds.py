@@ -46,8 +46,14 @@ def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEnt
     _sub(feed, f"{a}title", title)
     _sub(feed, f"{a}updated", _stamp(max((e.date for e in entries), default="1970-01-01")))
     _sub(feed, f"{a}link", rel="self", type="application/atom+xml", href=f"{base}{lang}/feed.xml")
-    _sub(feed, f"{a}link", rel="alternate", type="text/html", hreflang=lang,
-         href=f"{base}{lang}/index.html")  # fmt: skip
+    _sub(
+        feed,
+        f"{a}link",
+        rel="alternate",
+        type="text/html",
+        hreflang=lang,
+        href=f"{base}{lang}/index.html",
+    )
     _sub(_sub(feed, f"{a}author"), f"{a}name", author)
     _sub(feed, f"{a}generator", "publisher")
     for item in entries:
@@ -59,12 +65,25 @@ def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEnt
         _sub(entry, f"{a}published", _stamp(item.date))
         _sub(entry, f"{a}updated", _stamp(item.date))
         _sub(entry, f"{a}summary", item.summary).set("type", "text")
-        _sub(entry, f"{a}link", rel="alternate", type="text/html", hreflang=lang,
-             href=f"{folder}{lang}.html")  # fmt: skip
+        _sub(
+            entry,
+            f"{a}link",
+            rel="alternate",
+            type="text/html",
+            hreflang=lang,
+            href=f"{folder}{lang}.html",
+        )
         # One alternate only: readers follow the first they find, and it must be this
         # feed's language (the page itself links to the other languages).
-        _sub(entry, f"{a}link", rel="enclosure", type="application/pdf", hreflang=lang,
-             length=str(item.pdf_length), href=f"{folder}{lang}.pdf")  # fmt: skip
+        _sub(
+            entry,
+            f"{a}link",
+            rel="enclosure",
+            type="application/pdf",
+            hreflang=lang,
+            length=str(item.pdf_length),
+            href=f"{folder}{lang}.pdf",
+        )
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -129,9 +129,15 @@ def default_path(ws: Workspace, proof: Proof, fmt: str) -> Path:
     return ws.root / "dist" / proof.slug / f"proof-{proof.lang}.{fmt}"
 
 
-def proof_html(ws: Workspace, proof: Proof, *, fmt: str, fonts: dict[str, str],
-                font_faces: str = "", text_filters: dict[str, TextFilter | None] | None = None
-                ) -> str:
+def proof_html(
+    ws: Workspace,
+    proof: Proof,
+    *,
+    fmt: str,
+    fonts: dict[str, str],
+    font_faces: str = "",
+    text_filters: dict[str, TextFilter | None] | None = None,
+) -> str:
     """proof.html with the labels in the target language (the reviewer's language)."""
 
     filters = text_filters or {}

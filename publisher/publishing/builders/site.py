@@ -21,28 +21,32 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from collections.abc import Sequence
-
+from publisher.core import dates
 from publisher.core.languages import native_name
 from publisher.core.release import Release
+from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
+from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder, ProgressHook
 from publisher.publishing.cache import OutputState
 from publisher.publishing.engine import Engine, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import digest
-from publisher.core.workspace import Workspace
-from publisher.render.templating import locale_dirs, make_environment, template_dirs, translations_for
-from publisher.render.html import render_template
 from publisher.publishing.pages import render_release_index
+from publisher.render.html import render_template
 from publisher.render.model import Alternate
-from publisher.publishing.builders import feeds
-from publisher.core import dates
+from publisher.render.templating import (
+    locale_dirs,
+    make_environment,
+    template_dirs,
+    translations_for,
+)
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
 FEEDS_VERSION = "1"
@@ -65,8 +69,9 @@ def normalise_base_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise UsageError(f"--base-url must be an http(s) URL like https://example.org/press/, "
-                         f"not {url!r}")  # fmt: skip
+        raise UsageError(
+            f"--base-url must be an http(s) URL like https://example.org/press/, not {url!r}"
+        )
     return url if url.endswith("/") else url + "/"
 
 
@@ -112,8 +117,9 @@ class SiteBuilder(Builder[SiteReport]):
             listed = [p for p in plans if not p.error and p.published]
             listed.sort(key=lambda p: (p.date, p.slug), reverse=True)
             site_params = {"base_url": base}
-            pages = engine.html(listed, draft=False, variant="site",
-                                params={"pdf": True, "site": site_params})  # fmt: skip
+            pages = engine.html(
+                listed, draft=False, variant="site", params={"pdf": True, "site": site_params}
+            )
             pdfs = engine.pdfs(
                 [(p, lang) for p in listed for lang in p.published], draft=False, thumbnails=True
             )
@@ -145,9 +151,13 @@ class _Site:
     """Writes the site's files; each page is rendered only when its inputs' key changed."""
 
     def __init__(
-        self, engine: Engine, state: OutputState, base: str | None, langs: list[str],
+        self,
+        engine: Engine,
+        state: OutputState,
+        base: str | None,
+        langs: list[str],
         report: SiteReport,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.engine = engine
         self.ws = engine.ws
         self.state = state
@@ -200,9 +210,7 @@ class _Site:
 
     # ------------------------------------------------------------------ releases
 
-    def copy_release(
-        self, plan: Plan, page: Step, pdfs: dict[tuple[str, str], Step]
-    ) -> list[str]:
+    def copy_release(self, plan: Plan, page: Step, pdfs: dict[tuple[str, str], Step]) -> list[str]:
         """Copy a release's pages, PDFs and thumbnails; the languages that made it."""
         if page.error:
             self.report.skipped.append(page.error.format())
@@ -225,10 +233,15 @@ class _Site:
 
     def homes_for(self, prefix: str) -> list[dict[str, str]]:
         return [
-            {"lang": lang, "href": f"{prefix}{lang}/index.html", "native_name": native_name(lang),
-             "label": self.label(lang, "Press releases"), "organisation": self.organisation(lang)}
+            {
+                "lang": lang,
+                "href": f"{prefix}{lang}/index.html",
+                "native_name": native_name(lang),
+                "label": self.label(lang, "Press releases"),
+                "organisation": self.organisation(lang),
+            }
             for lang in self.langs
-        ]  # fmt: skip
+        ]
 
     def release_index(
         self, plan: Plan, langs: list[str], pdfs: dict[tuple[str, str], Step]
@@ -237,21 +250,29 @@ class _Site:
         rel = f"releases/{plan.slug}/index.html"
         sizes = {lang: pdfs[(plan.slug, lang)].meta["size"] for lang in langs}
         key = digest(
-            "site-release-index", plan.key, langs, sizes, self.langs,
+            "site-release-index",
+            plan.key,
+            langs,
+            sizes,
+            self.langs,
             self.templates_key("site_release_index.html"),
             [self.engine.locales(lang) for lang in self.langs],
-        )  # fmt: skip
+        )
         default = plan.source_lang if plan.source_lang in langs else langs[0]
 
         def make() -> str:
             entries = [
                 Alternate(
-                    lang, native_name(lang), f"{lang}.html", f"{lang}.pdf",
-                    title=plan.views[lang]["title"], dateline=plan.views[lang]["dateline"],
+                    lang,
+                    native_name(lang),
+                    f"{lang}.html",
+                    f"{lang}.pdf",
+                    title=plan.views[lang]["title"],
+                    dateline=plan.views[lang]["dateline"],
                     pdf_size=_kb(sizes[lang], lang),
                 )
                 for lang in langs
-            ]  # fmt: skip
+            ]
             return render_release_index(
                 self.ws, plan, default, entries, site={"homes": self.homes_for("../../")}
             )
@@ -261,14 +282,20 @@ class _Site:
     # ------------------------------------------------------------------ listings
 
     def _entries(
-        self, lang: str, plans: list[Plan], available: dict[str, list[str]],
+        self,
+        lang: str,
+        plans: list[Plan],
+        available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
-    ) -> list[dict[str, Any]]:  # fmt: skip
+    ) -> list[dict[str, Any]]:
         entries = []
         for plan in plans:
             langs = available[plan.slug]
-            shown = lang if lang in langs else (
-                plan.source_lang if plan.source_lang in langs else langs[0])  # fmt: skip
+            shown = (
+                lang
+                if lang in langs
+                else (plan.source_lang if plan.source_lang in langs else langs[0])
+            )
             view = plan.views[shown]
             folder = f"../releases/{plan.slug}"
             thumb = self.thumbs[(plan.slug, shown)]
@@ -277,38 +304,61 @@ class _Site:
             for other in langs:
                 meta = pdfs[(plan.slug, other)].meta
                 pages = meta.get("pages")
-                editions.append({
-                    "lang": other, "native_name": native_name(other),
-                    "html_href": f"{folder}/{other}.html", "pdf_href": f"{folder}/{other}.pdf",
-                    "size_text": _kb(meta["size"], lang), "pages": pages,
-                    "pages_text": _number(pages, lang) if pages is not None else "",
-                })  # fmt: skip
-            entries.append({
-                "slug": plan.slug, "lang": shown, "title": view["title"],
-                "summary": view["summary"], "date_iso": plan.date,
-                "date_text": _official_date(plan.date, lang),
-                "html_href": f"{folder}/{shown}.html",
-                "thumb_href": f"{folder}/{shown}.png" if thumb.meta.get("thumb") else None,
-                "thumb_width": width, "thumb_height": height, "editions": editions,
-            })  # fmt: skip
+                editions.append(
+                    {
+                        "lang": other,
+                        "native_name": native_name(other),
+                        "html_href": f"{folder}/{other}.html",
+                        "pdf_href": f"{folder}/{other}.pdf",
+                        "size_text": _kb(meta["size"], lang),
+                        "pages": pages,
+                        "pages_text": _number(pages, lang) if pages is not None else "",
+                    }
+                )
+            entries.append(
+                {
+                    "slug": plan.slug,
+                    "lang": shown,
+                    "title": view["title"],
+                    "summary": view["summary"],
+                    "date_iso": plan.date,
+                    "date_text": _official_date(plan.date, lang),
+                    "html_href": f"{folder}/{shown}.html",
+                    "thumb_href": f"{folder}/{shown}.png" if thumb.meta.get("thumb") else None,
+                    "thumb_width": width,
+                    "thumb_height": height,
+                    "editions": editions,
+                }
+            )
         return entries
 
     def _listing_key(
-        self, kind: str, plans: list[Plan], available: dict[str, list[str]],
-        pdfs: dict[tuple[str, str], Step], *templates: str,
-    ) -> str:  # fmt: skip
+        self,
+        kind: str,
+        plans: list[Plan],
+        available: dict[str, list[str]],
+        pdfs: dict[tuple[str, str], Step],
+        *templates: str,
+    ) -> str:
         return digest(
-            kind, self.base, self.langs, self.engine.config,
-            [[p.key, available[p.slug], [pdfs[(p.slug, x)].key for x in available[p.slug]]]
-             for p in plans],
+            kind,
+            self.base,
+            self.langs,
+            self.engine.config,
+            [
+                [p.key, available[p.slug], [pdfs[(p.slug, x)].key for x in available[p.slug]]]
+                for p in plans
+            ],
             self.templates_key(*templates) if templates else "",
             [self.engine.locales(lang) for lang in self.langs],
-        )  # fmt: skip
+        )
 
     def homes(
-        self, plans: list[Plan], available: dict[str, list[str]],
+        self,
+        plans: list[Plan],
+        available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
-    ) -> None:  # fmt: skip
+    ) -> None:
         key = self._listing_key("home", plans, available, pdfs, "site_home.html")
         for lang in self.langs:
 
@@ -328,8 +378,13 @@ class _Site:
             self._put(f"{lang}/index.html", digest(key, lang), make)
 
     def root(self) -> None:
-        key = digest("root", self.langs, self.templates_key("site_root.html"), self.engine.config,
-                     [self.engine.locales(lang) for lang in self.langs])  # fmt: skip
+        key = digest(
+            "root",
+            self.langs,
+            self.templates_key("site_root.html"),
+            self.engine.config,
+            [self.engine.locales(lang) for lang in self.langs],
+        )
         source = self.ws.config.source_language
 
         def make() -> str:
@@ -345,9 +400,11 @@ class _Site:
         self._put("index.html", key, make)
 
     def feeds(
-        self, plans: list[Plan], available: dict[str, list[str]],
+        self,
+        plans: list[Plan],
+        available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
-    ) -> None:  # fmt: skip
+    ) -> None:
         assert self.base is not None
         key = self._listing_key("feed", plans, available, pdfs)
         for lang in self.langs:
@@ -356,27 +413,39 @@ class _Site:
 
                 mine = [p for p in plans if lang in available[p.slug]]
                 return feeds.atom(
-                    base=self.base or "", lang=lang,
+                    base=self.base or "",
+                    lang=lang,
                     title=f"{self.organisation(lang)} – {self.label(lang, 'Press releases')}",
                     author=self.organisation(lang),
-                    entries=[feeds.FeedEntry(
-                        slug=p.slug, date=p.date, title=p.views[lang]["title"],
-                        summary=p.views[lang]["summary"],
-                        pdf_length=pdfs[(p.slug, lang)].meta["size"],
-                        alternates=available[p.slug],
-                    ) for p in mine],
-                )  # fmt: skip
+                    entries=[
+                        feeds.FeedEntry(
+                            slug=p.slug,
+                            date=p.date,
+                            title=p.views[lang]["title"],
+                            summary=p.views[lang]["summary"],
+                            pdf_length=pdfs[(p.slug, lang)].meta["size"],
+                            alternates=available[p.slug],
+                        )
+                        for p in mine
+                    ],
+                )
 
             self._put(f"{lang}/feed.xml", digest(key, lang, FEEDS_VERSION), make)
 
     def sitemap(self, plans: list[Plan], available: dict[str, list[str]]) -> None:
-        key = digest("sitemap", self.base, self.langs, FEEDS_VERSION,
-                     [[p.slug, p.date, available[p.slug]] for p in plans])  # fmt: skip
+        key = digest(
+            "sitemap",
+            self.base,
+            self.langs,
+            FEEDS_VERSION,
+            [[p.slug, p.date, available[p.slug]] for p in plans],
+        )
 
         def make() -> bytes:
 
-            return feeds.sitemap(self.base or "", self.langs,
-                                 [(p.slug, p.date, available[p.slug]) for p in plans])  # fmt: skip
+            return feeds.sitemap(
+                self.base or "", self.langs, [(p.slug, p.date, available[p.slug]) for p in plans]
+            )
 
         self._put("sitemap.xml", key, make)
 

@@ -31,8 +31,9 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
 
     document = release.synced_document()
     catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
-    texts = translated_texts(document, catalog, ws.config.required_state, draft=False,
-                             release=release.slug, lang=lang)  # fmt: skip
+    texts = translated_texts(
+        document, catalog, ws.config.required_state, draft=False, release=release.slug, lang=lang
+    )
     gettext = translations_for(lang, locale_dirs(ws.locales_dir)).gettext
     pub = build_publication(ws, release, document, lang, texts, draft=False, gettext=gettext)
     paragraphs: list[list[str]] = [wrap(pub.dateline, lang)]
@@ -59,8 +60,11 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str) -> list[list[str]]:
                 else:
                     mark = f"{dates.localize_digits(str(number), lang)}. "
                     number += 1
-                lines = wrap(item.text, lang, first=indent + mark,
-                             rest=indent + " " * len(mark)) if item.text else []  # fmt: skip
+                lines = (
+                    wrap(item.text, lang, first=indent + mark, rest=indent + " " * len(mark))
+                    if item.text
+                    else []
+                )
                 out.append(lines)
                 out.extend(_blocks(item.children, lang, indent + " " * len(mark)))
         elif leaf.kind == "rule":
@@ -110,4 +114,3 @@ def wrap(text: str, lang: str, *, width: int = WIDTH, first: str = "", rest: str
     if has_text:
         lines.append(line.rstrip())
     return lines
-

@@ -54,4 +54,3 @@ def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
     if not imported.markdown.strip():
         raise SourceError("the release has a title but no body text", path=path)
     return imported
-

@@ -99,4 +99,3 @@ def escape_block_start(text: str) -> str:
     if re.match(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|={3,}|-{3,}|_{3,})", text):
         return "\\" + text
     return text
-

@@ -9,9 +9,19 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import HEADING_COLON, HEADING_MAX_WORDS, ImportedSource, clean_title, escape_block_start, escape_inline, is_short_line, normalise
+from publisher.workflow.sources.common import (
+    HEADING_COLON,
+    HEADING_MAX_WORDS,
+    ImportedSource,
+    clean_title,
+    escape_block_start,
+    escape_inline,
+    is_short_line,
+    normalise,
+)
 
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
 
@@ -81,7 +91,7 @@ def import_docx(path: Path, *, explicit_title: bool) -> ImportedSource:
     return ImportedSource("\n\n".join(out) + "\n", title)
 
 
-def _docx_kind(para: object, style: str) -> str:
+def _docx_kind(para: Any, style: str) -> str:
     name = style.lower()
     if name == "title":
         return "title"
@@ -93,15 +103,15 @@ def _docx_kind(para: object, style: str) -> str:
         return "number"
     if "quote" in name:
         return "quote"
-    ppr = para._p.pPr  # type: ignore[attr-defined]
+    ppr = para._p.pPr  # python-docx has no public API for list numbering
     if ppr is not None and ppr.numPr is not None:
         return "bullet"
     return "paragraph"
 
 
-def _docx_runs(para: object) -> str:
+def _docx_runs(para: Any) -> str:
     parts: list[str] = []
-    for run in para.runs:  # type: ignore[attr-defined]
+    for run in para.runs:
         text = escape_inline(run.text)
         if not text.strip():
             parts.append(text)
@@ -115,4 +125,3 @@ def _docx_runs(para: object) -> str:
             core = f"*{core}*"
         parts.append(lead + core + trail)
     return "".join(parts).replace("****", "")
-

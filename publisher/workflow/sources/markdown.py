@@ -9,6 +9,7 @@ from publisher.core.document import parse_markdown
 from publisher.errors import SourceError
 from publisher.workflow.sources.common import MD_HEADING, ImportedSource, clean_title, is_short_line
 
+
 def import_markdown(text: str, *, explicit_title: bool, path: Path | None = None) -> ImportedSource:
     """Keep the author's Markdown; take a leading `# Title` out as the title."""
 
@@ -35,4 +36,3 @@ def import_markdown(text: str, *, explicit_title: bool, path: Path | None = None
     body = re.sub(r"(?m)^# ", "## ", body)
     parse_markdown(body)  # fail early on anything the parser cannot take
     return ImportedSource(body, title)
-

@@ -9,7 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import BULLET, HEADING_COLON, HEADING_MAX_WORDS, NUMBERED, ImportedSource, clean_title, escape_block_start, escape_inline, is_short_line
+from publisher.workflow.sources.common import (
+    BULLET,
+    HEADING_COLON,
+    HEADING_MAX_WORDS,
+    NUMBERED,
+    ImportedSource,
+    clean_title,
+    escape_block_start,
+    escape_inline,
+    is_short_line,
+)
+
 
 def import_text(text: str, *, explicit_title: bool, path: Path | None = None) -> ImportedSource:
     raw_lines = [line.rstrip() for line in text.split("\n")]
@@ -85,4 +96,3 @@ def _classify(para: str, following: str | None) -> tuple[str, str]:
         if len(words) <= HEADING_MAX_WORDS:
             return "heading", m.group(1).strip()
     return "paragraph", para.strip()
-
