@@ -25,7 +25,10 @@ def export(
         Path | None, typer.Option("--out", help="File to write (default: standard output)")
     ] = None,
 ) -> None:
-    """Write one language of a release as XLIFF 2.1 or PO for a translator's tool."""
+    """Write one language of a release as XLIFF or PO.
+
+    XLIFF 2.1 for CAT tools, PO for Poedit, Weblate or a text editor.
+    """
     fmt = fmt.strip().lower()
     if fmt not in EXCHANGE_FORMATS:
         raise UsageError(f"--format must be one of: {', '.join(EXCHANGE_FORMATS)}")
@@ -45,7 +48,10 @@ def import_(
         str | None, typer.Option(help="Who imports (default: $PUBLISHER_REVIEWER, git user.name)")
     ] = None,
 ) -> None:
-    """Apply a translator's PO or XLIFF file; all or nothing, approvals never forged."""
+    """Apply a translator's PO or XLIFF file.
+
+    All or nothing; newer work in the catalogs is never overwritten.
+    """
     reports = import_file(params.workspace(), file, by=params.reviewer(by))
     for report in reports:
         typer.echo(f"{report.release} {report.lang}: {report.summary()}")

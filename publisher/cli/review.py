@@ -38,7 +38,10 @@ def check(
     lang: Annotated[list[str] | None, typer.Option("--lang", help="Language (repeat)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
-    """Run the translation QA checks; exit 1 if any error is found."""
+    """Run the translation QA checks.
+
+    Numbers, dates, links, glossary terms, punctuation and Khmer encoding; exit 1 on errors.
+    """
     ws = params.workspace()
     named = bool(releases)
     langs = [params.lang(x) for x in lang] if lang else None
@@ -117,7 +120,10 @@ def approve(
     level: Annotated[str, typer.Option(help="reviewed or approved")] = "approved",
     comment: Annotated[str | None, typer.Option(help="Why, for the record")] = None,
 ) -> None:
-    """Mark segments reviewed or approved (bound to their exact text)."""
+    """Mark segments reviewed or approved.
+
+    An approval is bound to the exact source and translation it was given for.
+    """
     rel = params.release(release)
     report = approve_segments(
         rel,
@@ -338,7 +344,10 @@ def proof(
         typer.Option("--out", help="File to write (default: dist/<release>/proof-<lang>.<format>)"),
     ] = None,
 ) -> None:
-    """Print a bilingual proof (source | translation, states, QA) marked DRAFT, for reviewers."""
+    """Print a bilingual proof for reviewers.
+
+    Source and translation side by side with states and QA findings, marked DRAFT.
+    """
     ws = params.workspace()
     rel = params.release(release, ws)
     path, made = ProofBuilder(ws, lang=params.lang(lang), fmt=fmt, out=out).build([rel])

@@ -19,11 +19,16 @@ from publisher.workflow.session import load_catalog
 
 app = typer.Typer()
 models_app = typer.Typer(
-    help="Offline Argos Translate models (installed from files only).", no_args_is_help=True
+    help="Offline machine-translation models.\n\nArgos Translate packages, installed from files only.",
+    no_args_is_help=True,
 )
-glossary_app = typer.Typer(help="The protocol glossary (glossary.toml).", no_args_is_help=True)
+glossary_app = typer.Typer(
+    help="The protocol glossary.\n\nRequired translations of names and titles, in glossary.toml.",
+    no_args_is_help=True,
+)
 memory_app = typer.Typer(
-    help="Translation memory: approved segments, TMX in memory/.", no_args_is_help=True
+    help="The translation memory.\n\nEvery approved segment of the workspace, and TMX files in memory/.",
+    no_args_is_help=True,
 )
 app.add_typer(models_app, name="models")
 app.add_typer(glossary_app, name="glossary")
@@ -42,7 +47,10 @@ def translate(
     ),
     force: Annotated[bool, typer.Option(help="Also redraft translated/reviewed/approved")] = False,
 ) -> None:
-    """Fill untranslated and stale segments with drafts (memory first, then Argos)."""
+    """Fill untranslated and stale segments with drafts.
+
+    Translation memory first, then an installed offline model.
+    """
     from rich.progress import Progress
 
     ws = params.workspace()

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from publisher.errors import PublisherError
+from publisher.errors import LockTimeout, PublisherError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -81,10 +81,6 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-class LockTimeout(PublisherError):
-    """Another command holds the release for longer than we are willing to wait."""
 
 
 @contextlib.contextmanager

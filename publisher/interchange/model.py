@@ -13,13 +13,8 @@ from pathlib import Path
 
 from publisher.core.catalog import Review
 from publisher.core.states import State
-from publisher.errors import CatalogError
 
 FORMATS = ("xliff", "po")
-
-
-class InterchangeError(CatalogError):
-    """An exchange file is unsafe, malformed or does not fit the release it names."""
 
 
 def text_hash(segment: str, text: str) -> str:

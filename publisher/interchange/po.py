@@ -17,8 +17,8 @@ from publisher.core import languages
 from publisher.core.catalog import Catalog
 from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
-from publisher.errors import PublisherError
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError
+from publisher.errors import InterchangeError, PublisherError
+from publisher.interchange.model import IncomingFile, IncomingUnit
 
 
 def export(release: Release, lang: str) -> bytes:

@@ -33,8 +33,8 @@ from publisher.core.catalog import Catalog, Entry, Review
 from publisher.core.history import now_iso
 from publisher.core.release import Release
 from publisher.core.states import State
-from publisher.errors import PublisherError
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError, text_hash
+from publisher.errors import InterchangeError, PublisherError
+from publisher.interchange.model import IncomingFile, IncomingUnit, text_hash
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"

@@ -36,9 +36,9 @@ from publisher.core.history import Event, now_iso
 from publisher.core.release import Release, find_release
 from publisher.core.states import REVIEW_LEVELS, State
 from publisher.core.workspace import Workspace
-from publisher.errors import PublisherError, UsageError
+from publisher.errors import InterchangeError, PublisherError, UsageError
 from publisher.interchange import EXCHANGE_FORMATS, po, xliff
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError, text_hash
+from publisher.interchange.model import IncomingFile, IncomingUnit, text_hash
 from publisher.workflow.session import Session, changing, load_catalog
 
 _REJECTED_AT = re.compile(r"^rejected by .+? on (\S+?):")
