@@ -11,7 +11,10 @@ from publisher.workflow.overrides import copy_template, list_templates
 
 app = typer.Typer()
 templates_app = typer.Typer(
-    help="The workspace's template overrides.\n\ntemplates/ holds only what the office changed; every other template comes from the package.",
+    help=(
+        "The workspace's template overrides.\n\n"
+        "templates/ holds only what the office changed; the rest comes from the package."
+    ),
     no_args_is_help=True,
 )
 app.add_typer(templates_app, name="templates")

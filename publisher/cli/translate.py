@@ -19,7 +19,7 @@ from publisher.workflow.session import load_catalog
 
 app = typer.Typer()
 models_app = typer.Typer(
-    help="Offline machine-translation models.\n\nArgos Translate packages, installed from files only.",
+    help="Offline machine-translation models.\n\nArgos packages, installed from files only.",
     no_args_is_help=True,
 )
 glossary_app = typer.Typer(
@@ -27,7 +27,7 @@ glossary_app = typer.Typer(
     no_args_is_help=True,
 )
 memory_app = typer.Typer(
-    help="The translation memory.\n\nEvery approved segment of the workspace, and TMX files in memory/.",
+    help="The translation memory.\n\nEvery approved segment, and TMX files in memory/.",
     no_args_is_help=True,
 )
 app.add_typer(models_app, name="models")
