@@ -1,6 +1,6 @@
 """Benchmark: our build of the sample against bare WeasyPrint on the same print HTML.
 
-Goal (issue 3): our build adds at most 15 % to WeasyPrint's own rendering time.
+Goal: our build adds at most 15 % to WeasyPrint's own rendering time.
 
 In one run, alternately (so machine noise hits both alike):
   ours  - `publisher build` of the sample, from scratch (cache emptied): 3 PDFs +

@@ -1,4 +1,4 @@
-"""Issue 6: the built site in a real browser (headless Chromium, Debian's /usr/bin/chromium).
+"""The built site in a real browser (headless Chromium, Debian's /usr/bin/chromium).
 
 Chromium is driven over the DevTools protocol through `--remote-debugging-pipe`
 (JSON messages on file descriptors 3 and 4): no websocket library, no browser

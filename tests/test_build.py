@@ -1,4 +1,4 @@
-"""Issue 3: publishing the sample as PDF and HTML in three languages."""
+"""Publishing the sample as PDF and HTML in three languages."""
 
 from __future__ import annotations
 

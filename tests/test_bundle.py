@@ -1,4 +1,4 @@
-"""Issue 6: `publisher bundle`, the zip for wire services."""
+"""`publisher bundle`, the zip for wire services."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 5: `publisher check` finds planted translation faults and stays silent on good ones.
+"""`publisher check` finds planted translation faults and stays silent on good ones.
 
 The faults are written into a scratch release's PO files the way a
 translator's tool would write them, and found through the real command, so

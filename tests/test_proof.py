@@ -1,4 +1,4 @@
-"""Issue 5: `publisher proof`, the bilingual proof reviewers read on paper or in a meeting.
+"""`publisher proof`, the bilingual proof reviewers read on paper or in a meeting.
 
 The PDF is read back with poppler as a reviewer's eyes would: both texts of
 every segment in their own column, each segment's two texts starting on the

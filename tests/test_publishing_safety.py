@@ -1,4 +1,4 @@
-"""Issue 7: property-based proof that nothing unapproved is ever published.
+"""Property-based proof that nothing unapproved is ever published.
 
 Hypothesis plays random sequences of what translators and reviewers do (edit,
 draft, review, approve, reject, edit the source and sync), then builds. Without

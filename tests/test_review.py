@@ -1,4 +1,4 @@
-"""Issue 5: `publisher review`, the interactive terminal review, driven through piped stdin.
+"""`publisher review`, the interactive terminal review, driven through piped stdin.
 
 Each test types keys as a reviewer would, then reads back what a later user
 or tool sees: the PO catalog (through polib, as Poedit would), history.jsonl,
@@ -246,3 +246,40 @@ def test_fuzzy_memory_suggestions_are_shown(cli: Cli, workspace: Path, sample: s
     out = cli("review", sample, "--lang", "km", input="q\n").stdout
     assert re.search(r"suggestion memory \d\d% \(office\.tmx[^)]*\): ទស្សនកិច្ចនៅប្រទេសវៀតណាម", out)
     assert entries(workspace)["title"].msgstr != "ទស្សនកិច្ចនៅប្រទេសវៀតណាម"
+
+
+# ---------------------------------------------------------------- the session without a terminal
+
+
+def test_review_session_navigation_without_a_terminal(workspace: Path, sample: str) -> None:
+    """The navigation the CLI draws lives in the workflow: keys in, decisions and messages out."""
+    translate(workspace, ["title", "s1", "s2"])
+    release = find_release(workspace / "releases", sample)
+    session = reviewing.ReviewSession(release, "km", by="Sok Dara")
+    assert session.queue == ["title", "s1", "s2"] and session.item.entry.id == "title"
+    assert [m.text for m in session.press(reviewing.Key.BACK)] == ["this is the first segment"]
+    assert session.press(reviewing.Key.APPROVE)[0].text == "title: approved, now approved"
+    assert session.item.entry.id == "s1" and session.item.position == 2
+    assert session.press(reviewing.Key.SKIP) == []
+    assert session.item.entry.id == "s2"
+    refused = session.press(reviewing.Key.REJECT, comment="")
+    assert refused[0].tone == "error" and "needs a comment" in refused[0].text
+    assert session.item.entry.id == "s2"  # a refused decision stays on the segment
+    assert session.press(reviewing.Key.EDIT, text="   ")[0].text == "translation unchanged"
+    session.press(reviewing.Key.EDIT, text="ថ្មី")
+    assert session.item.entry.id == "s2" and session.item.entry.target == "ថ្មី"
+    session.press(reviewing.Key.BACK)
+    assert session.item.entry.id == "s1"
+    session.press(reviewing.Key.SKIP)
+    session.press(reviewing.Key.REVIEW)
+    assert session.finished and session.reached_end
+    assert session.tally.summary() == "1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped"
+    assert session.summary().endswith("km: 1 approved, 1 reviewed, 0 rejected, 1 edited, "
+                                      "2 skipped; 2 segments still need review")  # fmt: skip
+
+
+def test_keys_parse_as_typed() -> None:
+    assert reviewing.parse_key(" A ") is reviewing.Key.APPROVE
+    assert reviewing.parse_key("quit") is reviewing.Key.QUIT
+    assert reviewing.parse_key("help") is reviewing.Key.HELP
+    assert reviewing.parse_key("z") is None and reviewing.parse_key("") is None

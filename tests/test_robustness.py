@@ -1,4 +1,4 @@
-"""Issue 7: two people at once, and a crash in the middle of a write.
+"""Two people at once, and a crash in the middle of a write.
 
 Workers are separate Python processes calling the same domain functions the
 CLI calls, so the release lock and the atomic writes are exercised for real.

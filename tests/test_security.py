@@ -1,4 +1,4 @@
-"""Issue 7: nothing from a release reaches a page unescaped, nothing is fetched."""
+"""Nothing from a release reaches a page unescaped, nothing is fetched."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 6: `publisher site`, and the incremental build machinery it shares with `build`."""
+"""`publisher site`, and the incremental build machinery it shares with `build`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4: machine drafts, translation memory, glossary, through the CLI."""
+"""Machine drafts, translation memory, glossary, through the CLI."""
 
 from __future__ import annotations
 

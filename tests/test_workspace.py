@@ -1,4 +1,4 @@
-"""Issue 2: workspace, import, segments, catalogs, sync, status, approve/reject."""
+"""Workspace, import, segments, catalogs, sync, status, approve/reject."""
 
 from __future__ import annotations
 

@@ -41,9 +41,6 @@ JobsOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object")]
 
-#: progress(stage, done, total), as the build engine reports it.
-StepProgress = Callable[[str, int, int], None]
-
 
 @dataclass
 class Options:
@@ -114,7 +111,7 @@ def console(stderr: bool = False) -> Console:
 
 
 @contextmanager
-def progress_bar() -> Iterator[StepProgress]:
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A rich progress bar on stderr ("PDFs ━━━━━ 123/600"); silent when not a terminal."""
     if not sys.stderr.isatty():  # and rich is not even imported: a no-op stays fast
         yield lambda stage, done, total: None

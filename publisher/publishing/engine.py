@@ -114,10 +114,9 @@ class Engine:
         start while the changed release is checked). Otherwise a few PDFs render in this
         process, which costs less than starting workers when nothing else runs meanwhile."""
 
-        # The template environments live as long as the process, and Jinja does not notice
-        # a workspace override created after a template was first loaded: a build (in a
-        # long-lived process: tests, an editor plug-in) must see the templates as they are.
-        templating._environment.cache_clear()
+        # A build in a long-lived process (tests, the web review) sees the templates as
+        # they are now.
+        templating.forget_compiled_templates()
         self.ws = ws
         self.jobs = max(1, jobs or default_jobs())
         self.progress = progress

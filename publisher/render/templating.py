@@ -108,6 +108,16 @@ def _bytecode_cache(workspace_root: Path | None) -> BytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
+def forget_compiled_templates() -> None:
+    """Drop the environments compiled in this process, so a new override is seen.
+
+    Jinja does not notice a workspace template created after a template of the
+    same name was first loaded from the package; a long-lived process (the tests,
+    the web review) calls this before a build.
+    """
+    _environment.cache_clear()
+
+
 def make_environment(templates_dirs: list[Path], translations: NullTranslations) -> Environment:
     """The template environment, speaking the language of `translations`.
 

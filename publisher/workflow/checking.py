@@ -19,7 +19,7 @@ from publisher.core.release import Release
 from publisher.qa import Finding, check_segment
 from publisher.workflow.session import load_catalog
 
-# lang -> {source term: the term that language must use}. Empty until issue 6 brings one.
+#: lang -> {source term: the term that language must use}, from glossary.toml.
 Glossary = Mapping[str, Mapping[str, str]]
 
 

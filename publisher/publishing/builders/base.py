@@ -9,18 +9,16 @@ writes its output atomically. A new output (e-mail, say) is one new subclass.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.publishing.engine import Engine
+from publisher.publishing.engine import Engine, ProgressHook
 
 #: The page formats a release is published in (what `build --format` takes).
 PAGE_FORMATS = ("pdf", "html")
 
-#: progress(stage, done, total), for a progress bar.
-ProgressHook = Callable[[str, int, int], None]
 
 R = TypeVar("R")
 

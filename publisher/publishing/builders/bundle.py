@@ -30,8 +30,9 @@ from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
 from publisher.errors import RenderError, Unpublishable
-from publisher.publishing.builders.base import Builder, ProgressHook
+from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.wire import wire_copy
+from publisher.publishing.engine import ProgressHook
 from publisher.workflow.session import load_catalog
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -23,9 +23,9 @@ from publisher.core.languages import native_name
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, RenderError, Unpublishable
-from publisher.publishing.builders.base import PAGE_FORMATS, Builder, ProgressHook
+from publisher.publishing.builders.base import PAGE_FORMATS, Builder
 from publisher.publishing.cache import OutputState
-from publisher.publishing.engine import Engine, Plan, Step, StepCounts
+from publisher.publishing.engine import Engine, Plan, ProgressHook, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
 from publisher.render.model import Alternate

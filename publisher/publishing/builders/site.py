@@ -34,9 +34,9 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
 from publisher.publishing.builders import feeds
-from publisher.publishing.builders.base import Builder, ProgressHook
+from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import OutputState
-from publisher.publishing.engine import Engine, Plan, Step, StepCounts
+from publisher.publishing.engine import Engine, Plan, ProgressHook, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
 from publisher.render.html import render_template
