@@ -53,11 +53,13 @@ def read_capped(path: Path, cap: int, error: type[PublisherError], what: str = "
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"not a regular file (a device, pipe or folder): refusing to read this {what}",
-                        path=path)  # fmt: skip
+            raise error(
+                f"not a regular file (a device, pipe or folder): not reading this {what}", path=path
+            )
         if info.st_size > cap:
-            raise error(f"the {what} is {megabytes(info.st_size)}; the limit is {megabytes(cap)}",
-                        path=path)  # fmt: skip
+            raise error(
+                f"the {what} is {megabytes(info.st_size)}; the limit is {megabytes(cap)}", path=path
+            )
         chunks: list[bytes] = []
         total = 0
         while True:
