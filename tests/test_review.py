@@ -283,3 +283,49 @@ def test_keys_parse_as_typed() -> None:
     assert reviewing.parse_key("quit") is reviewing.Key.QUIT
     assert reviewing.parse_key("help") is reviewing.Key.HELP
     assert reviewing.parse_key("z") is None and reviewing.parse_key("") is None
+
+
+# ---------------------------------------------------------------- four eyes
+
+
+def _four_eyes(workspace: Path) -> None:
+    config = workspace / "publisher.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[review]\nfour_eyes = true\n",
+                      encoding="utf-8")  # fmt: skip
+
+
+def test_four_eyes_refuses_the_last_editor_in_the_cli(
+    cli: Cli, workspace: Path, sample: str
+) -> None:
+    _four_eyes(workspace)
+    translate(workspace, ["title", "s1"])
+    release = find_release(workspace / "releases", sample)
+    reviewing.decide(release, "km", "title", reviewing.Decision.EDIT, by="Sok Dara", text="ចំណងជើង")
+    refused = cli("approve", sample, "--lang", "km", "--segment", "title", "--by", "Sok Dara",
+                  ok=False)  # fmt: skip
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: title cannot be approved by Sok Dara: Sok Dara made its current translation, "
+        "and this workspace requires another person to approve it ([review] four_eyes = true)\n"
+    )
+    out = cli("approve", sample, "--lang", "km", "--all", "--by", "sok  dara")
+    assert "skipped under the four-eyes rule (you made their current translation): title" in (
+        out.stderr
+    )
+    assert "approved by" in entries(workspace)["s1"].tcomment
+    assert "approved by" not in entries(workspace)["title"].tcomment
+    cli("approve", sample, "--lang", "km", "--segment", "title", "--by", "Li Wei")
+    assert "approved by Li Wei" in entries(workspace)["title"].tcomment
+
+
+def test_four_eyes_refuses_the_last_editor_in_a_review_session(
+    workspace: Path, sample: str
+) -> None:
+    _four_eyes(workspace)
+    translate(workspace, ["title"])
+    release = find_release(workspace / "releases", sample)
+    session = reviewing.ReviewSession(release, "km", by="Sok Dara")
+    session.press(reviewing.Key.EDIT, text="ចំណងជើងថ្មី")
+    (message,) = session.press(reviewing.Key.APPROVE)
+    assert message.tone == "error" and "four_eyes = true" in message.text
+    assert session.press(reviewing.Key.REVIEW)[0].text == "title: reviewed, now reviewed"

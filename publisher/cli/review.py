@@ -142,6 +142,12 @@ def approve(
     if report.skipped:
         listed = ", ".join(f"{k} ({v.value})" for k, v in report.skipped.items())
         typer.echo(f"skipped, translate these first: {listed}", err=True)
+    if report.own_edits:
+        typer.echo(
+            f"skipped under the four-eyes rule (you made their current translation): "
+            f"{', '.join(report.own_edits)}",
+            err=True,
+        )
 
 
 @app.command()

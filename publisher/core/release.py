@@ -57,6 +57,10 @@ class ReleaseMeta:
     target_languages: list[str]
     reference: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The release's number in the office's series ("MFAIC/2024/031"), given at creation.
+    number: str | None = None
+    #: Nothing of the release may appear anywhere before this time (always with its zone).
+    embargo: dt.datetime | None = None
 
     def to_toml(self) -> str:
         data: dict[str, Any] = {
@@ -65,6 +69,10 @@ class ReleaseMeta:
             "source_language": self.source_language,
             "target_languages": self.target_languages,
         }
+        if self.number:
+            data["number"] = self.number
+        if self.embargo is not None:
+            data["embargo"] = self.embargo
         if self.reference:
             data["reference"] = self.reference
         data.update(self.extra)
@@ -88,13 +96,49 @@ class ReleaseMeta:
             if source in targets:
                 raise ValueError(f"the source language {source} is also a target language")
             reference = data.pop("reference", None)
+            number = data.pop("number", None)
+            if number is not None and (not isinstance(number, str) or not number.strip()):
+                raise ValueError('number must be a non-empty string like "MFAIC/2024/031"')
+            embargo = parse_embargo(data.pop("embargo", None))
         except KeyError as exc:
             raise ReleaseError(f"missing key {exc.args[0]!r}", path=path) from None
         except (ValueError, TypeError) as exc:
             raise ReleaseError(str(exc), path=path) from None
         except UsageError as exc:
             raise ReleaseError(exc.message, path=path) from None
-        return cls(slug, date, place, source, targets, str(reference) if reference else None, data)
+        return cls(
+            slug, date, place, source, targets, str(reference) if reference else None, data,
+            number, embargo,
+        )  # fmt: skip
+
+
+def parse_embargo(value: object) -> dt.datetime | None:
+    """An embargo from release.toml: a date and time with its offset, or nothing.
+
+    A date alone or a time without a zone is refused: "2 December" has let a wire
+    publish at 00:01 in another time zone.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"embargo must be a date and time with its offset, like "
+                f"2024-12-02T08:00:00+07:00, not {value!r}"
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                "embargo needs a time zone offset, like 2024-12-02T08:00:00+07:00 "
+                "(set it with `publisher embargo`, which adds the workspace's zone)"
+            )
+        return value
+    if isinstance(value, dt.date):
+        raise ValueError("embargo needs a time and a time zone, not only a date: "
+                         "2024-12-02T08:00:00+07:00")  # fmt: skip
+    raise ValueError("embargo must be a date and time like 2024-12-02T08:00:00+07:00")
 
 
 @dataclass

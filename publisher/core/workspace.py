@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 
@@ -46,6 +47,27 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 
+DEFAULT_TIME_ZONE = "Asia/Phnom_Penh"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A media contact of the office, printed on releases and used as the sender of mail.
+
+    `names` holds the name as each language writes it (transliterated); the
+    role is a label translated through the workspace's boilerplate catalogs.
+    """
+
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name_in(self, lang: str) -> str:
+        return self.names.get(lang, self.name)
+
+
 @dataclass
 class WorkspaceConfig:
     source_language: str
@@ -55,6 +77,13 @@ class WorkspaceConfig:
     motto: dict[str, list[str]]
     places: dict[str, dict[str, str]] = field(default_factory=dict)
     models_dir: str = ".publisher/argos-packages"
+    #: IANA zone that fills a missing offset in embargo times ("08:00" means 08:00 here).
+    time_zone: str = DEFAULT_TIME_ZONE
+    #: [review] four_eyes: nobody approves a translation they last edited themselves.
+    four_eyes: bool = False
+    contacts: list[Contact] = field(default_factory=list)
+    #: The whole file, for the sections an adapter validates itself (e.g. [smtp]).
+    raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, path: Path) -> WorkspaceConfig:
@@ -81,6 +110,20 @@ class WorkspaceConfig:
                 for name, names in data.get("places", {}).items()
             }
             models_dir = str(data.get("models", {}).get("directory", cls.models_dir))
+            time_zone = str(ws.get("time_zone", DEFAULT_TIME_ZONE))
+            try:
+                ZoneInfo(time_zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise WorkspaceError(
+                    f"unknown time zone {time_zone!r}; use an IANA name like Asia/Phnom_Penh",
+                    path=path,
+                ) from None
+            review = data.get("review", {})
+            four_eyes = review.get("four_eyes", False)
+            if not isinstance(four_eyes, bool):
+                raise WorkspaceError("[review] four_eyes must be true or false", path=path)
+            contacts = [_contact(item, index, path) for index, item in
+                        enumerate(data.get("contacts", []), start=1)]  # fmt: skip
         except WorkspaceError:
             raise
         except (AttributeError, TypeError, ValueError) as exc:
@@ -88,7 +131,20 @@ class WorkspaceConfig:
         except Exception as exc:  # UsageError from an unknown language code
             message = getattr(exc, "message", str(exc))
             raise WorkspaceError(message, path=path) from None
-        return cls(source, targets, required, organisation, motto, places, models_dir)
+        return cls(
+            source, targets, required, organisation, motto, places, models_dir,
+            time_zone, four_eyes, contacts, data,
+        )  # fmt: skip
+
+
+def _contact(item: Any, index: int, path: Path) -> Contact:
+    if not isinstance(item, dict) or not str(item.get("name", "")).strip():
+        raise WorkspaceError(f"contact {index} needs at least a name", path=path)
+    names = {languages.canonical(k): str(v) for k, v in item.get("names", {}).items()}
+    return Contact(
+        str(item["name"]).strip(), str(item.get("role", "")), str(item.get("phone", "")),
+        str(item.get("email", "")), names,
+    )  # fmt: skip
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -132,6 +188,15 @@ def find_workspace(start: Path | None = None) -> Workspace:
         f"no {CONFIG_NAME} found in {here} or any parent folder; "
         "create a workspace with `publisher init DIR` or pass --workspace DIR"
     )
+
+
+def config_for(path: Path) -> WorkspaceConfig | None:
+    """The configuration of the workspace that holds `path`, or None outside any."""
+    here = path.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return WorkspaceConfig.from_toml(folder / CONFIG_NAME)
+    return None
 
 
 def open_workspace(explicit: Path | None) -> Workspace:

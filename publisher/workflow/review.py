@@ -8,13 +8,15 @@ segments cannot be approved.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from publisher.core import history
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
-from publisher.errors import CatalogError, UsageError
+from publisher.core.workspace import config_for
+from publisher.errors import CatalogError, ReviewRefused, UsageError
 from publisher.workflow.session import changing
 
 
@@ -23,6 +25,41 @@ class ReviewReport:
     changed: list[str]
     unchanged: list[str]
     skipped: dict[str, State]  # segment -> its state, when it cannot take this decision
+    #: segments the reviewer last edited themselves, refused under the four-eyes rule
+    own_edits: list[str] = field(default_factory=list)
+
+
+#: History actions that set a translation's text (a person's when `by` is given).
+_EDITS = frozenset({"edit", "import", "translate"})
+
+
+def last_editors(release: Release, lang: str) -> dict[str, str | None]:
+    """segment -> who last set its translation (None: a machine or memory draft)."""
+    editors: dict[str, str | None] = {}
+    for event in history.read(release.history_path):
+        if event.lang == lang and event.segment and event.action in _EDITS:
+            editors[event.segment] = event.by
+    return editors
+
+
+def four_eyes_applies(release: Release) -> bool:
+    """Whether the release's workspace enables `[review] four_eyes`."""
+    config = config_for(release.root)
+    return config is not None and config.four_eyes
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """Two records name the same person (spacing and case aside); a machine is nobody."""
+    if not a or not b:
+        return False
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def four_eyes_message(segment: str, by: str) -> str:
+    return (
+        f"{segment} cannot be approved by {by}: {by} made its current translation, and this "
+        "workspace requires another person to approve it ([review] four_eyes = true)"
+    )
 
 
 def approve(
@@ -54,9 +91,14 @@ def approve(
                 else f"cannot mark {listed} as reviewed: translate it first"
             )
         report = ReviewReport([], [], dict(refused))
+        editors = last_editors(session.release, code) if four_eyes_applies(release) else {}
+        own = [e.id for e in targets if e.id not in refused and same_person(editors.get(e.id), by)]
+        if own and not all_segments:
+            raise ReviewRefused(four_eyes_message(", ".join(own), by))
+        report.own_edits = own
         now = now_iso()
         for entry in targets:
-            if entry.id in refused:
+            if entry.id in refused or entry.id in own:
                 continue
             before = entry.state
             if before is level:

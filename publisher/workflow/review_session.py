@@ -30,6 +30,12 @@ from publisher.errors import PublisherError, ReviewRefused, UsageError
 from publisher.qa import Finding, check_segment
 from publisher.workflow.checking import Glossary
 from publisher.workflow.memory import Memory, build_memory
+from publisher.workflow.review import (
+    four_eyes_applies,
+    four_eyes_message,
+    last_editors,
+    same_person,
+)
 from publisher.workflow.session import Session, changing, load_catalog, set_translation
 
 # What `publisher review` shows by default: everything a reviewer still has to look at.
@@ -203,6 +209,10 @@ def decide(
                 raise ReviewRefused(f"cannot {verb} {segment}: it is {before.value}; {hint}")
             if before.at_least(level):
                 return None  # already there; a review never downgrades an approval
+            if level is State.APPROVED and four_eyes_applies(release):
+                editor = last_editors(session.release, code).get(segment)
+                if same_person(editor, by):
+                    raise ReviewRefused(four_eyes_message(segment, by))
             entry.set_review(level, by, now)
             action = "approve" if level is State.APPROVED else "review"
             session.events.append(
