@@ -74,3 +74,34 @@ def format_number(value: float | int, lang: str) -> str:
     code = languages.canonical(lang)
     text = format_decimal(value, locale=languages.get(code).babel)
     return khmer_digits(text) if code == "km" else text
+
+
+def format_time(moment: dt.datetime, lang: str) -> str:
+    """A clock time as an official text of `lang` writes it: 08:00, ០៨:០០, 8时 (8时30分)."""
+    code = languages.canonical(lang)
+    if code == "zh-Hans":
+        return f"{moment.hour}时" + (f"{moment.minute}分" if moment.minute else "")
+    return localize_digits(f"{moment.hour:02d}:{moment.minute:02d}", code)
+
+
+def format_utc_offset(moment: dt.datetime) -> str:
+    """ "UTC+07:00": the offset written the same way in every language."""
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def zone_city(zone: str, lang: str) -> str:
+    """The city that names an IANA zone, in `lang` ("Asia/Phnom_Penh" -> ភ្នំពេញ, 金边)."""
+    from babel.dates import get_timezone, get_timezone_location
+
+    try:
+        return str(
+            get_timezone_location(
+                get_timezone(zone), locale=languages.get(lang).babel, return_city=True
+            )
+        )
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")

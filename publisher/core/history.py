@@ -43,6 +43,8 @@ class Event:
     by: str | None = None
     comment: str | None = None
     detail: str | None = None
+    #: The translation an approval or review was given for (so it can be restored later).
+    text: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(

@@ -8,6 +8,7 @@ Templates only lay it out; the renderers only turn it into HTML or PDF.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
@@ -121,3 +122,21 @@ def dateline(ws: Workspace, release: Release, lang: str, gettext: Gettext, *, dr
     if not place:
         return day
     return gettext("%(place)s, %(date)s") % {"place": place, "date": day}
+
+
+def embargo_line(ws: Workspace, release: Release, lang: str, gettext: Gettext) -> str | None:
+    """ "EMBARGOED UNTIL 08:00, 2 December 2024 (Phnom Penh, UTC+07:00)" in `lang`, or None.
+
+    The time is shown in the workspace's zone (the office's clock), named by its
+    city in the reader's language, with the UTC offset that removes any doubt.
+    """
+    embargo = release.meta.embargo
+    if embargo is None:
+        return None
+    local = embargo.astimezone(ZoneInfo(ws.config.time_zone))
+    return gettext("EMBARGOED UNTIL %(time)s, %(date)s (%(place)s, %(offset)s)") % {
+        "time": dates.format_time(local, lang),
+        "date": dates.format_date(local.date(), lang),
+        "place": dates.zone_city(ws.config.time_zone, lang),
+        "offset": dates.format_utc_offset(local),
+    }

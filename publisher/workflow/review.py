@@ -115,6 +115,7 @@ def approve(
                     level.value,
                     by,
                     comment,
+                    text=entry.target,
                 )
             )
             report.changed.append(entry.id)

@@ -216,7 +216,17 @@ def decide(
             entry.set_review(level, by, now)
             action = "approve" if level is State.APPROVED else "review"
             session.events.append(
-                Event(now, action, code, segment, before.value, level.value, by, comment)
+                Event(
+                    now,
+                    action,
+                    code,
+                    segment,
+                    before.value,
+                    level.value,
+                    by,
+                    comment,
+                    text=entry.target,
+                )
             )
         elif decision is Decision.REJECT:
             if before is State.UNTRANSLATED:
