@@ -30,7 +30,9 @@ import polib
 
 from publisher.core import languages
 from publisher.core.fsutil import atomic_write_text, read_utf8
+from publisher.core.limits import check_segment_length
 from publisher.core.states import State
+from publisher.core.text import clean_text
 from publisher.errors import CatalogError
 
 _REVIEW = re.compile(r"^(reviewed|approved) by (.+) on (\S+) \[([0-9a-f]{16})\]$")
@@ -93,6 +95,9 @@ class Entry:
     # State changes. Each returns nothing; the caller records history.
 
     def set_translation(self, target: str, *, origin: str, draft: bool) -> None:
+        """Store a new translation, cleaned of control characters and within the length cap."""
+        target = clean_text(target)
+        check_segment_length(target, CatalogError, f"the translation of {self.id}")
         self.target = target
         self.origin = origin
         self.fuzzy = draft

@@ -1,60 +1,173 @@
 """Links a published release may carry, wherever they appear in its text.
 
-The PDF renderer would try to fetch an image; a journalist's browser would
-follow a link. A press release has no business pointing at local files, this
-machine, the office's private network or inline `data:` payloads, so sources
-and translations are both checked here before anything is stored or published.
+The PDF renderer would try to fetch an image; a journalist's browser (or mail
+client) would follow a link. A press
+release has no business pointing at local files, this machine, the office's
+private network or inline `data:` payloads.
+
+Links are found on the parsed Markdown (every link and image destination,
+reference definitions and autolinks included, wherever they sit: title, list,
+table, a destination on the next line); a URL in running text is text, never
+turned into a link by our outputs. Each is
+normalised as a browser would read it (tabs and newlines removed, backslashes
+as slashes, percent-escapes in the host decoded, protocol-relative `//host`
+as http) and its host decided with the standard library: `ipaddress` for
+addresses, and `socket.inet_aton` for the shorthand IPv4 forms browsers
+accept (`127.1`, `0x7f000001`, `2130706433`, `0177.0.0.1`).
 """
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from publisher.core.document import markdown_parser
 from publisher.errors import SourceError
 
-_MD_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
 
+@lru_cache(maxsize=1)
+def _inspecting_parser() -> MarkdownIt:
+    """The document's parser, but keeping every destination as a link.
 
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
-
+    markdown-it leaves `javascript:`, `file:` and most `data:` links as plain
+    text (its `validateLink`); for checking, they must be seen as the links the
+    author meant, so the author is told rather than surprised.
+    """
+    parser = copy.copy(markdown_parser())
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see docstring
+    return parser
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp")
+_URL_NOISE = re.compile(r"[\t\n\r]")
 
 
-def check_links(markdown: str, path: Path | None = None) -> None:
-    """Refuse links and images a published page must never carry.
+@dataclass(frozen=True)
+class Link:
+    """A destination found in Markdown, with the line of the text it was found in."""
 
-    The PDF renderer would try to fetch an image; a journalist's browser would
-    follow a link. A press release has no business pointing at local files,
-    this machine, the office's private network or inline `data:` payloads.
+    url: str
+    line: int  # 1-based, counted in the Markdown given
+    image: bool = False
+
+
+def find_links(markdown: str) -> list[Link]:
+    """Every link and image destination of `markdown` (a URL in running text is text)."""
+    lines = markdown.splitlines()
+    found: list[Link] = []
+    for token in _inspecting_parser().parse(markdown):
+        start = token.map[0] if token.map else 0
+        end = token.map[1] if token.map else len(lines)
+        for child in _walk(token):
+            url = child.attrGet("href") if child.type == "link_open" else None
+            if child.type == "image":
+                url = child.attrGet("src")
+            if isinstance(url, str):
+                found.append(Link(url, _line_of(url, lines, start, end), child.type == "image"))
+    return found
+
+
+def _walk(token: Token) -> Iterator[Token]:
+    for child in token.children or []:
+        yield child
+        yield from _walk(child)
+
+
+def _line_of(url: str, lines: list[str], start: int, end: int) -> int:
+    """The line of the block where `url` is written (a reference definition may be elsewhere)."""
+    probe = url[:40]
+    for number in range(start, min(end, len(lines))):
+        if probe in lines[number]:
+            return number + 1
+    for number, line in enumerate(lines):
+        if probe in line:
+            return number + 1
+    return start + 1
+
+
+def check_links(markdown: str, path: Path | None = None, *, first_line: int = 1) -> None:
+    """Refuse the first link or image a published page must never carry.
+
+    `first_line` is the line of `path` where `markdown` starts, so that the
+    error names the file's own line.
     """
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        for match in (*_MD_LINK.finditer(line), *_AUTOLINK.finditer(line)):
-            problem = link_problem(match.group(1))
-            if problem:
-                raise SourceError(f"{problem}: {match.group(1)[:80]}", path=path, line=number)
+    for link in find_links(markdown):
+        problem = link_problem(link.url)
+        if problem:
+            shown = link.url if len(link.url) <= 80 else link.url[:77] + "..."
+            raise SourceError(f"{problem}: {shown}", path=path, line=link.line + first_line - 1)
+
+
+def unsafe_links(markdown: str) -> list[tuple[Link, str]]:
+    """Every link of `markdown` that may not be published, with the reason."""
+    out = []
+    for link in find_links(markdown):
+        problem = link_problem(link.url)
+        if problem:
+            out.append((link, problem))
+    return out
 
 
 def link_problem(url: str) -> str | None:
     """Why `url` may not appear in a release, or None if it may."""
-
-    if url.startswith(("#", "/")) or ":" not in url.split("/")[0]:
-        return None  # relative link inside the page or site
+    url = _URL_NOISE.sub("", url).strip().replace("\\", "/")
+    if not url or url.startswith("#"):
+        return None  # a fragment of the page itself
+    if url.startswith("//"):
+        url = "http:" + url  # protocol-relative: the page's own scheme, http or https
+    head = url.split("/", 1)[0]
+    if ":" not in head:
+        if ".." in url.split("/"):
+            return "links may not leave the release folder (..)"
+        return None  # a relative link inside the release
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _SAFE_SCHEMES:
         return f"links with the scheme {scheme!r} are not allowed (only http, https, mailto, tel)"
     if scheme in ("http", "https"):
-        host = (parts.hostname or "").lower()
-        if not host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-            return "links to this machine or a local network are not allowed"
         try:
-            address = ipaddress.ip_address(host)
+            host = unquote(parts.hostname or "").lower().rstrip(".")
         except ValueError:
-            return None
+            return "a link with a malformed host is not allowed"
+        return host_problem(host)
+    return None
+
+
+def host_problem(host: str) -> str | None:
+    """Why a link to `host` may not be published (a local or private one), or None."""
+    if not host:
+        return "a link without a host is not allowed"
+    address = _address(host)
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
         if not address.is_global:
             return "links to private or local addresses are not allowed"
+        return None
+    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES) or "." not in host:
+        return "links to this machine or a local network are not allowed"
+    return None
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address `host` names, in any notation a browser accepts; None for a name."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9a-fx.]+", host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
     return None

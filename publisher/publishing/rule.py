@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from publisher.core.catalog import Catalog
 from publisher.core.document import Document
-from publisher.core.links import check_links
+from publisher.core.links import unsafe_links
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
-from publisher.errors import NotApproved, QaBlocked, RenderError, SourceError, Unpublishable
+from publisher.errors import NotApproved, QaBlocked, Unpublishable
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
 from publisher.workflow.session import load_catalog
 
@@ -114,12 +114,10 @@ def translated_texts(
             continue
         if not entry.state.at_least(required):
             blocking.append(seg)
-        if entry.target.strip():
-            try:
-                check_links(entry.target)
-            except SourceError as exc:
-                raise RenderError(f"{release}: {lang} segment {seg}: {exc.message}") from None
-        texts[seg] = entry.target if entry.target.strip() else None
+        # A link that may not be published is never rendered, even in a draft; outside
+        # drafts QA reports it as an error (`unsafe-link`), which refuses the language.
+        safe = bool(entry.target.strip()) and not unsafe_links(entry.target)
+        texts[seg] = entry.target if safe else None
     if blocking and not draft:
         shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(

@@ -17,7 +17,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 
 from publisher.core import languages
+from publisher.core.links import unsafe_links
 from publisher.core.states import State
+from publisher.core.text import is_forbidden_control, strip_controls
 from publisher.qa import khmer, numbers, placeables, punctuation
 from publisher.qa.findings import ERROR, WARNING, Finding
 
@@ -57,6 +59,8 @@ CODES: dict[str, str] = {
     "km-coeng-ro-order": WARNING,
     "km-deprecated-char": ERROR,  # WARNING for merely discouraged characters
     "km-obsolete-char": WARNING,
+    "unsafe-link": ERROR,
+    "control-character": ERROR,
     "whitespace-edges": WARNING,
     "double-space": WARNING,
     "unbalanced-brackets": WARNING,
@@ -377,7 +381,39 @@ def _khmer_encoding(
     ]
 
 
+def _safety(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
+    """What must never reach a published page: unsafe links, invisible control characters.
+
+    A link to a private address or a `file:` URL would be followed by readers (or
+    fetched by the renderer); a bidi override reorders what readers see ("日6月5"
+    for "5月6日") and a control character breaks the PDF. Sources are cleaned on
+    import; a translation edited by hand is caught here, and errors block publishing.
+    """
+    out: list[Finding] = []
+    for link, problem in unsafe_links(target):
+        out.append(Finding(segment, ERROR, "unsafe-link", f"{problem}: {link.url[:80]}"))
+    bad = sorted({f"U+{ord(c):04X}" for c in target if is_forbidden_control(c)})
+    if bad:
+        out.append(
+            Finding(
+                segment, ERROR, "control-character",
+                f"The translation contains invisible control characters ({', '.join(bad)}) "
+                "that change how it is displayed; remove them.",
+                strip_controls(target),
+            )
+        )  # fmt: skip
+    return out
+
+
 _CONTENT_CHECKS: tuple[Check, ...] = (
+    _safety,
     _placeables,
     _numbers,
     _glossary,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.core.links import check_links
+from publisher.core.links import unsafe_links
 from publisher.errors import SourceError
 from publisher.workflow.sources.common import ImportedSource, clean_title, decode
 from publisher.workflow.sources.docx import import_docx
@@ -36,10 +36,13 @@ def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
             f"{MAX_SOURCE_BYTES // 1_000_000} MB",
             path=path,
         )
+    text: str | None = None
     if suffix in (".txt", ".text"):
-        imported = import_text(decode(path), explicit_title=title is not None, path=path)
+        text = decode(path)
+        imported = import_text(text, explicit_title=title is not None, path=path)
     elif suffix in (".md", ".markdown"):
-        imported = import_markdown(decode(path), explicit_title=title is not None, path=path)
+        text = decode(path)
+        imported = import_markdown(text, explicit_title=title is not None, path=path)
     elif suffix == ".docx":
         imported = import_docx(path, explicit_title=title is not None)
     else:
@@ -48,9 +51,28 @@ def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
         )
     if title is not None:
         imported.title = clean_title(title)
-    check_links(imported.markdown, path)
+    _refuse_unsafe_links(imported, path, text)
     if not imported.title:
         raise SourceError("no title found; pass --title TEXT", path=path)
     if not imported.markdown.strip():
         raise SourceError("the release has a title but no body text", path=path)
     return imported
+
+
+def _refuse_unsafe_links(imported: ImportedSource, path: Path, text: str | None) -> None:
+    """The first link of title or body that may not be published, at its line in the file."""
+    for markdown in (imported.title or "", imported.markdown):
+        for link, problem in unsafe_links(markdown):
+            shown = link.url if len(link.url) <= 80 else link.url[:77] + "..."
+            raise SourceError(f"{problem}: {shown}", path=path, line=_line_in(text, link.url))
+
+
+def _line_in(text: str | None, url: str) -> int | None:
+    """The line of the source file where `url` is written (None for a Word file)."""
+    if text is None:
+        return None
+    probe = url[:40]
+    for number, line in enumerate(text.splitlines(), start=1):
+        if probe in line:
+            return number
+    return None

@@ -8,10 +8,10 @@ CommonMark never reads a press officer's asterisk or bracket as markup.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from publisher.core.text import clean_text
 from publisher.errors import SourceError
 
 TITLE_MAX_CHARS = 160
@@ -64,13 +64,9 @@ def decode(path: Path) -> str:
     return normalise(text)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
 def normalise(text: str) -> str:
     """NFC, Unix newlines, no control characters or bidi overrides; everything else kept."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text)
+    return clean_text(text)
 
 
 def clean_title(title: str) -> str:
