@@ -10,6 +10,7 @@ with their type, message, path, line and attributes intact, so `build --jobs
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -92,6 +93,10 @@ class ReleaseError(PublisherError):
     """A release folder, its metadata or its source is missing or malformed."""
 
 
+class SymlinkRefused(ReleaseError):
+    """A file or folder of the workspace is a symbolic link, or leads outside it."""
+
+
 class LockTimeout(ReleaseError):
     """Another command holds the release for longer than we are willing to wait."""
 
@@ -144,6 +149,28 @@ class NotApproved(Unpublishable):
 
 class QaBlocked(Unpublishable):
     """The language's translations still have QA errors."""
+
+
+class StorageError(PublisherError):
+    """The disk or the file system failed (full disk, read-only, permission, I/O error).
+
+    Not the user's input, so exit code 1; every write is atomic, so files already
+    in place are as they were.
+    """
+
+    exit_code = 1
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> StorageError:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            reason += " (the disk is full)"
+        elif exc.errno == errno.EROFS:
+            reason += " (the disk is read-only)"
+        return cls(
+            f"{reason}; files already in place were not changed",
+            path=exc.filename if isinstance(exc.filename, str | Path) else None,
+        )
 
 
 class TranslationEngineError(PublisherError):

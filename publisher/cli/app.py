@@ -24,7 +24,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from publisher.cli.params import options
-from publisher.errors import PublisherError
+from publisher.errors import PublisherError, StorageError
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,10 @@ class PublisherGroup(TyperGroup):
         except PublisherError as exc:
             typer.echo(f"error: {exc.format()}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a full disk, a read-only folder: not a bug, not a traceback
+            error = StorageError.from_os_error(exc)
+            typer.echo(f"error: {error.format()}", err=True)
+            ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing half-written was kept", err=True)
             ctx.exit(130)

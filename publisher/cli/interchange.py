@@ -32,12 +32,14 @@ def export(
     fmt = fmt.strip().lower()
     if fmt not in EXCHANGE_FORMATS:
         raise UsageError(f"--format must be one of: {', '.join(EXCHANGE_FORMATS)}")
-    rel = params.release(release)
+    ws = params.workspace()
+    rel = params.release(release, ws)
+    target = ws.check_output(out) if out is not None else None
     data = export_release(rel, params.lang(lang), fmt)
-    if out is None:
+    if target is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
-    atomic_write_bytes(out, data)
+    atomic_write_bytes(target, data)
     typer.echo(f"wrote {out} ({rel.slug}, {params.lang(lang)}, {fmt})", err=True)
 
 

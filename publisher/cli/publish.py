@@ -38,7 +38,7 @@ def build(
     """
     ws = params.workspace()
     targets = resolve_releases(ws, releases or [])
-    out_dir = (out or ws.root / "dist").resolve()
+    out_dir = ws.check_output(out or ws.root / "dist", folder=True)
     with params.progress_bar() as progress:
         builder = DistBuilder(
             ws,
@@ -78,7 +78,7 @@ def site(
     Home pages, Atom feeds and a sitemap per language, every release's pages and PDFs.
     """
     ws = params.workspace()
-    out_dir = (out or ws.root / "site").resolve()
+    out_dir = ws.check_output(out or ws.root / "site", folder=True)
     builder = SiteBuilder(ws, out_dir=out_dir, base_url=base_url, jobs=params.jobs(jobs))
     with params.progress_bar() as builder.progress:
         report = builder.build(list(iter_releases(ws.releases_dir)))
@@ -108,7 +108,7 @@ def bundle(
     """
     ws = params.workspace()
     rel = params.release(release, ws)
-    target = (out or ws.root / "dist" / f"{rel.slug}.zip").resolve()
+    target = ws.check_output(out or ws.root / "dist" / f"{rel.slug}.zip")
     builder = BundleBuilder(ws, target=target, jobs=params.jobs(jobs))
     with params.progress_bar() as builder.progress:
         result = builder.build([rel])

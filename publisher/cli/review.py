@@ -356,7 +356,8 @@ def proof(
     """
     ws = params.workspace()
     rel = params.release(release, ws)
-    path, made = ProofBuilder(ws, lang=params.lang(lang), fmt=fmt, out=out).build([rel])
+    target = ws.check_output(out) if out is not None else None
+    path, made = ProofBuilder(ws, lang=params.lang(lang), fmt=fmt, out=target).build([rel])
     typer.echo(
         f"wrote {path} ({len(made.rows)} segments, {made.errors} QA errors, "
         f"{made.warnings} warnings)"

@@ -203,7 +203,8 @@ def memory_export(
     """Write the translation memory as TMX 1.4."""
 
     ws = params.workspace()
-    count = write_tmx(build_memory(ws.root).units, out, ws.config.source_language)
+    target = ws.check_output(out)
+    count = write_tmx(build_memory(ws.root).units, target, ws.config.source_language)
     typer.echo(f"wrote {count} translation units to {out}")
 
 

@@ -30,7 +30,7 @@ import polib
 
 from publisher.core import languages
 from publisher.core.fsutil import atomic_write_text, read_utf8
-from publisher.core.limits import check_segment_length
+from publisher.core.limits import MAX_IMPORT_BYTES, check_segment_length, megabytes
 from publisher.core.states import State
 from publisher.core.text import clean_text
 from publisher.errors import CatalogError
@@ -160,6 +160,12 @@ class Catalog:
 
     @classmethod
     def load(cls, path: Path, *, release: str = "") -> Catalog:
+        size = path.stat().st_size if path.is_file() and not path.is_symlink() else 0
+        if size > MAX_IMPORT_BYTES:
+            raise CatalogError(
+                f"the catalog is {megabytes(size)}; the limit is {megabytes(MAX_IMPORT_BYTES)}",
+                path=path,
+            )
         text = read_utf8(path, CatalogError, "catalog")
         return cls.parse(text, path=path, release=release)
 

@@ -14,9 +14,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from publisher.core.limits import check_segment_count, check_segment_length
+from publisher.errors import SourceError
 
 
 @lru_cache(maxsize=1)
@@ -144,3 +148,11 @@ _TAG = re.compile(r"<[^>]+>")
 def plain_text(inline_markdown: str) -> str:
     """The text a reader sees of a segment (markup removed, entities decoded)."""
     return html.unescape(_TAG.sub("", render_inline(inline_markdown)))
+
+
+def check_document_size(document: Document, path: Path | str) -> None:
+    """Refuse a source with more segments, or longer ones, than a release may have."""
+    leaves = list(document.leaves())
+    check_segment_count(len(leaves), SourceError, str(path))
+    for number, leaf in enumerate(leaves, start=1):
+        check_segment_length(leaf.text or "", SourceError, f"{path}: segment {number}")

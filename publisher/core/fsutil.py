@@ -1,9 +1,16 @@
-"""Crash-safe file writes and per-release locks.
+"""Crash-safe file writes, per-release locks, and no way out of the workspace.
 
 Every file the tool writes goes through `atomic_write_*`: a temporary file in
 the same folder, fsync, then rename, so a crash leaves either the old or the
 new file, never half of one. Commands that change a release hold its lock so
 two people working at once cannot lose each other's updates.
+
+None of these functions follows a symbolic link: a release's `source.md`
+linked to /etc/passwd would otherwise be read into catalogs and sent to
+translators, a linked `history.jsonl` would be appended to wherever it
+points, and a dangling `.lock` link would create its target. Files are opened
+with `O_NOFOLLOW`, and a symlink in the way is a `SymlinkRefused` error that
+names it, with nothing read or written.
 """
 
 from __future__ import annotations
@@ -17,23 +24,48 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from publisher.errors import LockTimeout, PublisherError
+from publisher.errors import LockTimeout, PublisherError, SymlinkRefused
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def refuse_symlink(path: Path) -> None:
+    """Raise `SymlinkRefused` if `path` itself is a symbolic link (dangling or not)."""
+    if path.is_symlink():
+        raise SymlinkRefused(
+            f"is a symbolic link (to {os.readlink(path)}); files of a workspace must be "
+            "regular files inside it: replace the link with the file itself",
+            path=path,
+        )
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            refuse_symlink(path)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
 def read_utf8(path: Path, error: type[PublisherError], what: str = "file") -> str:
     """A UTF-8 text file, or `error` naming the file: missing, or the first bad byte."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_bytes(path).decode("utf-8")
     except FileNotFoundError:
         raise error(f"{what} not found", path=path) from None
+    except IsADirectoryError:
+        raise error(f"{what} is a folder, not a file", path=path) from None
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte {exc.start})", path=path) from None
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    refuse_symlink(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -64,7 +96,8 @@ def append_lines(path: Path, lines: list[str]) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     data = "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    refuse_symlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o666)
     try:
         written = os.write(fd, data)
         if written != len(data):  # only on a full disk; finish what can be finished
@@ -87,7 +120,8 @@ def _fsync_dir(folder: Path) -> None:
 def locked(lock_path: Path, *, timeout: float = 30.0, what: str = "") -> Iterator[None]:
     """Hold an exclusive advisory lock on `lock_path` (created if missing)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    refuse_symlink(lock_path)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -12,7 +12,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from publisher.core.fsutil import append_lines
+from publisher.core.fsutil import append_lines, read_bytes
 
 
 def now_iso() -> str:
@@ -62,7 +62,7 @@ def read(path: Path) -> list[Event]:
     if not path.exists():
         return []
     events: list[Event] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_bytes(path).decode("utf-8", "replace").splitlines():
         if not line.strip():
             continue
         try:

@@ -19,6 +19,8 @@ from publisher.errors import PublisherError
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 #: What a .docx may unpack to (a zip bomb is refused before python-docx sees it).
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
+#: Its text (word/document.xml): a real release's is a few hundred KB.
+MAX_DOCX_TEXT = 10 * 1024 * 1024
 #: A translator's PO, XLIFF or TMX file.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: One segment (a paragraph, a list item, a title), source or translation.

@@ -47,6 +47,7 @@ def _inspecting_parser() -> MarkdownIt:
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see docstring
     return parser
 
+
 _SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp")
 _URL_NOISE = re.compile(r"[\t\n\r]")

@@ -21,7 +21,7 @@ import tomli_w
 
 from publisher.core import languages
 from publisher.core.document import Document, parse_markdown
-from publisher.core.fsutil import atomic_write_text, locked, read_utf8
+from publisher.core.fsutil import atomic_write_text, locked, read_utf8, refuse_symlink
 from publisher.core.segments import Alignment, SegmentMap, align
 from publisher.core.tomlfile import read_toml
 from publisher.errors import ReleaseError, UsageError
@@ -184,6 +184,8 @@ class Release:
 
     @classmethod
     def load(cls, root: Path) -> Release:
+        for path in (root.parent, root, root / "translations"):
+            refuse_symlink(path)
         if not root.is_dir():
             raise ReleaseError("release folder not found", path=root)
         return cls(root, ReleaseMeta.from_toml(root.name, root / "release.toml"))

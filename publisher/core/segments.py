@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from publisher.core.document import Document
-from publisher.core.fsutil import atomic_write_text
+from publisher.core.fsutil import atomic_write_text, read_bytes
 from publisher.errors import ReleaseError
 
 SAME_SEGMENT_SIMILARITY = 0.5
@@ -36,10 +37,10 @@ class SegmentMap:
 
     @classmethod
     def load(cls, path: Path) -> SegmentMap:
-        if not path.exists():
+        if not os.path.lexists(path):
             return cls([], 1)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(path).decode("utf-8"))
             segments = [
                 Segment(str(s["id"]), str(s["kind"]), str(s["source"])) for s in data["segments"]
             ]

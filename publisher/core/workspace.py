@@ -8,6 +8,7 @@ it is published.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from publisher.core import languages
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.states import PUBLISHABLE_LEVELS, State
 from publisher.core.tomlfile import read_toml
-from publisher.errors import WorkspaceError
+from publisher.errors import UsageError, WorkspaceError
 
 CONFIG_NAME = "publisher.toml"
 
@@ -168,6 +169,33 @@ class Workspace:
     def locales_dir(self) -> Path:
         return self.root / "locales"
 
+    def check_output(self, path: Path, *, folder: bool = False) -> Path:
+        """`path` resolved, if a command may write its output there; else a UsageError.
+
+        Outputs (exports, proofs, bundles, built sites) never land on the
+        workspace's own files: not inside releases/, templates/, locales/,
+        memory/, lists/ or the tool's folders, not onto publisher.toml,
+        glossary.toml or any other file git tracks here, and an output folder
+        is never the workspace itself or a folder that contains it.
+        """
+        target = path.expanduser().resolve()
+        root = self.root.resolve()
+        what = "output folder" if folder else "output file"
+        if folder and (target == root or root.is_relative_to(target)):
+            raise UsageError(f"--out {path}: the {what} would hold the workspace itself; "
+                             "choose a folder such as dist/ or site/")  # fmt: skip
+        for name in PROTECTED_FOLDERS:
+            protected = root / name
+            if target == protected or target.is_relative_to(protected):
+                raise UsageError(f"--out {path}: {name}/ belongs to the workspace; write the "
+                                 f"{what} elsewhere (for example dist/)")  # fmt: skip
+        if not folder and target.parent == root and target.name in PROTECTED_FILES:
+            raise UsageError(f"--out {path}: that is the workspace's {target.name}")
+        if not folder and target.is_relative_to(root) and target in _tracked_files(root):
+            raise UsageError(f"--out {path}: that file is part of the workspace (tracked by "
+                             "git); write the output elsewhere")  # fmt: skip
+        return target
+
     @property
     def models_dir(self) -> Path:
         return (self.root / self.config.models_dir).resolve()
@@ -176,6 +204,29 @@ class Workspace:
     def load(cls, root: Path) -> Workspace:
         root = root.resolve()
         return cls(root, WorkspaceConfig.from_toml(root / CONFIG_NAME))
+
+
+#: Folders and files of a workspace that no command output may replace.
+PROTECTED_FOLDERS = (
+    "releases", "templates", "locales", "memory", "lists", "boilerplate", ".publisher",
+    ".publisher-cache", ".git",
+)  # fmt: skip
+PROTECTED_FILES = (CONFIG_NAME, "glossary.toml")
+
+
+def _tracked_files(root: Path) -> set[Path]:
+    """Files git tracks in the workspace (none when it is not a git checkout)."""
+    if not (root / ".git").exists():
+        return set()
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z"], capture_output=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if listed.returncode != 0:
+        return set()
+    return {(root / name).resolve() for name in listed.stdout.decode().split("\0") if name}
 
 
 def find_workspace(start: Path | None = None) -> Workspace:

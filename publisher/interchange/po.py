@@ -15,6 +15,7 @@ import polib
 
 from publisher.core import languages
 from publisher.core.catalog import Catalog
+from publisher.core.fsutil import read_bytes
 from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
 from publisher.errors import InterchangeError, PublisherError
@@ -23,7 +24,7 @@ from publisher.interchange.model import IncomingFile, IncomingUnit
 
 def export(release: Release, lang: str) -> bytes:
     try:
-        return release.catalog_path(lang).read_bytes()
+        return read_bytes(release.catalog_path(lang))
     except FileNotFoundError:
         raise InterchangeError(
             f"no {lang} catalog; run `publisher sync {release.slug}`",

@@ -14,7 +14,8 @@ from lxml import etree
 from publisher import __version__
 from publisher.core import languages
 from publisher.core.fsutil import atomic_write_bytes
-from publisher.errors import UsageError
+from publisher.core.limits import MAX_IMPORT_BYTES, read_capped
+from publisher.errors import InterchangeError, UsageError
 from publisher.interchange.model import TranslationUnit
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -70,9 +71,10 @@ def read_tmx(path: Path) -> list[TranslationUnit]:
         huge_tree=False,
         dtd_validation=False,
     )
+    data = read_capped(path, MAX_IMPORT_BYTES, InterchangeError, "TMX file")
     try:
-        tree = etree.parse(str(path), parser)
-    except (etree.XMLSyntaxError, OSError) as exc:
+        tree = etree.ElementTree(etree.fromstring(data, parser))
+    except etree.XMLSyntaxError as exc:
         raise UsageError(f"{path}: not a readable TMX file: {exc}") from None
     if tree.docinfo.internalDTD is not None and list(tree.docinfo.internalDTD.iterentities()):
         raise UsageError(f"{path}: TMX files with entity declarations are refused")

@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
-from publisher.errors import PublisherError, Unpublishable
+from publisher.errors import PublisherError, StorageError, Unpublishable
 from publisher.publishing import fingerprint as fp
 from publisher.publishing import steps
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
@@ -343,6 +343,8 @@ class Engine:
                     results.append(fn(*args))
                 except PublisherError as error:
                     results.append(error)
+                except OSError as exc:
+                    results.append(StorageError.from_os_error(exc))
                 self._report(stage, done, total)
             return results
         self._started()
@@ -445,6 +447,8 @@ def _outcome(future: Future[dict[str, Any]]) -> StepResult:
         return future.result()
     except PublisherError as error:
         return error
+    except OSError as exc:
+        return StorageError.from_os_error(exc)
 
 
 def _as_completed(futures: list[Future[dict[str, Any]]]) -> Iterable[Future[dict[str, Any]]]:

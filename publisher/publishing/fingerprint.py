@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from publisher import __version__
+from publisher.core.fsutil import read_bytes
+from publisher.errors import SymlinkRefused
 from publisher.render import fonts
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +42,14 @@ def digest(*parts: Any) -> str:
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes; "missing" when there is no such file."""
+    """SHA-256 of a file's bytes; "missing" when there is no such file, "symlink" for a link
+    (never followed: the step that reads it refuses it, see core/fsutil.py)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_bytes(path)).hexdigest()
     except (FileNotFoundError, IsADirectoryError):
         return "missing"
+    except SymlinkRefused:
+        return "symlink"
 
 
 @lru_cache(maxsize=1)
@@ -64,13 +70,15 @@ def release_files(root: Path) -> dict[str, str]:
     catalogs carry the approvals), so appending to it renders nothing again.
     """
     out: dict[str, str] = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or rel.name in RELEASE_IGNORED:
-            continue
-        if path.is_file():
-            out[rel.as_posix()] = file_hash(path)
-    return out
+    for folder, dirs, names in os.walk(root):  # links to folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(folder)
+        for name in sorted(names):
+            if name.startswith(".") or name in RELEASE_IGNORED:
+                continue
+            path = here / name
+            out[path.relative_to(root).as_posix()] = file_hash(path)
+    return dict(sorted(out.items()))
 
 
 def files_for_language(files: dict[str, str], lang: str) -> dict[str, str]:

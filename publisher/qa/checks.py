@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 
 from publisher.core import languages
+from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
 from publisher.core.states import State
 from publisher.core.text import is_forbidden_control, strip_controls
@@ -60,6 +61,7 @@ CODES: dict[str, str] = {
     "km-deprecated-char": ERROR,  # WARNING for merely discouraged characters
     "km-obsolete-char": WARNING,
     "unsafe-link": ERROR,
+    "segment-too-long": ERROR,
     "control-character": ERROR,
     "whitespace-edges": WARNING,
     "double-space": WARNING,
@@ -109,6 +111,15 @@ def check_segment(
         )
     elif current is State.DRAFT:
         add("not-reviewed", WARNING, "This translation is a draft and has not been reviewed.")
+
+    if len(target) > MAX_SEGMENT_CHARS:
+        add(
+            "segment-too-long",
+            ERROR,
+            f"The translation has {len(target):,} characters; a segment may have at most "
+            f"{MAX_SEGMENT_CHARS:,}.",
+        )
+        return findings  # the other checks would take seconds on such a text
 
     if src_lang != tgt_lang:
         untranslated = _untranslated(source, target, src_lang, tgt_lang)

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from publisher.core import history, languages
-from publisher.core.document import parse_markdown
+from publisher.core.document import check_document_size, parse_markdown
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.history import Event, now_iso
 from publisher.core.release import Release, ReleaseMeta, slugify, validate_slug
@@ -53,6 +53,7 @@ def create_release(
         raise UsageError(f"a release named {slug!r} already exists; choose another --slug")
     markdown = f"# {imported.title}\n\n{imported.markdown}"
     document = parse_markdown(markdown)
+    check_document_size(document, source)
     alignment = align(SegmentMap([]), document)
     meta = ReleaseMeta(slug, date, place or "", src_lang, targets)
     staging = ws.releases_dir / f".{slug}.importing"

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from publisher.core.catalog import Entry, Review, approval_hash
 from publisher.core.history import Event, now_iso
+from publisher.core.limits import MAX_IMPORT_BYTES, read_capped
 from publisher.core.release import Release, find_release
 from publisher.core.states import REVIEW_LEVELS, State
 from publisher.core.workspace import Workspace
@@ -77,12 +78,7 @@ class ImportReport:
 
 def read_file(path: Path) -> list[IncomingFile]:
     """Parse an exchange file, choosing the reader by extension, then by content."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InterchangeError("file not found", path=path) from None
-    except OSError as exc:
-        raise InterchangeError(f"cannot read: {exc.strerror}", path=path) from None
+    data = read_capped(path, MAX_IMPORT_BYTES, InterchangeError, "file")
     suffix = path.suffix.lower()
     if suffix in (".xlf", ".xliff", ".xml") or (
         suffix not in (".po", ".pot") and xliff.looks_like_xliff(data)

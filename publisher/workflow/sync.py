@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from publisher.core.catalog import Entry
+from publisher.core.document import check_document_size
 from publisher.core.history import Event, now_iso
 from publisher.core.links import check_links
 from publisher.core.release import Release
@@ -37,6 +38,7 @@ def sync_release(release: Release) -> SyncReport:
     check_links(release.read_source(), release.source_path)
     with changing(release) as session:
         document, alignment = session.release.aligned()
+        check_document_size(document, release.source_path)
         now = now_iso()
         for lang in session.release.meta.target_languages:
             path = session.release.catalog_path(lang)

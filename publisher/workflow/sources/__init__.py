@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from publisher.core.limits import MAX_SOURCE_BYTES, megabytes
 from publisher.core.links import unsafe_links
 from publisher.errors import SourceError
 from publisher.workflow.sources.common import ImportedSource, clean_title, decode
@@ -17,9 +18,7 @@ from publisher.workflow.sources.docx import import_docx
 from publisher.workflow.sources.markdown import import_markdown
 from publisher.workflow.sources.text import import_text
 
-__all__ = ["MAX_SOURCE_BYTES", "ImportedSource", "read_source"]
-
-MAX_SOURCE_BYTES = 5 * 1024 * 1024  # a press release is a few pages; refuse anything absurd
+__all__ = ["ImportedSource", "read_source"]
 
 
 def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
@@ -32,8 +31,8 @@ def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
         raise SourceError("the file is empty", path=path)
     if size > MAX_SOURCE_BYTES:
         raise SourceError(
-            f"the file is {size / 1e6:.1f} MB; a release source must be under "
-            f"{MAX_SOURCE_BYTES // 1_000_000} MB",
+            f"the file is {megabytes(size)}; a release source may be at most "
+            f"{megabytes(MAX_SOURCE_BYTES)}",
             path=path,
         )
     text: str | None = None

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from publisher.core.limits import MAX_SOURCE_BYTES, read_capped
 from publisher.core.text import clean_text
 from publisher.errors import SourceError
 
@@ -39,7 +40,7 @@ class ImportedSource:
 
 
 def decode(path: Path) -> str:
-    data = path.read_bytes()
+    data = read_capped(path, MAX_SOURCE_BYTES, SourceError, "source file")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError("this is a binary file, not text", path=path)
     for bom, codec in (

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from publisher.core.limits import MAX_DOCX_TEXT, MAX_DOCX_UNCOMPRESSED, MAX_SEGMENTS, megabytes
 from publisher.errors import SourceError
 from publisher.workflow.sources.common import (
     HEADING_COLON,
@@ -22,8 +23,6 @@ from publisher.workflow.sources.common import (
     is_short_line,
     normalise,
 )
-
-MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
 
 
 def import_docx(path: Path, *, explicit_title: bool) -> ImportedSource:
@@ -37,6 +36,13 @@ def import_docx(path: Path, *, explicit_title: bool) -> ImportedSource:
                 )
             if "word/document.xml" not in archive.namelist():
                 raise SourceError("not a Word document (no word/document.xml)", path=path)
+            body = archive.getinfo("word/document.xml").file_size
+            if body > MAX_DOCX_TEXT:
+                raise SourceError(
+                    f"the .docx's text is {megabytes(body)} of XML; a press release's is a few "
+                    f"hundred KB (the limit is {megabytes(MAX_DOCX_TEXT)})",
+                    path=path,
+                )
     except zipfile.BadZipFile:
         raise SourceError("not a valid .docx file (not a zip archive)", path=path) from None
     import docx  # python-docx; imported here to keep CLI start-up fast
@@ -48,7 +54,14 @@ def import_docx(path: Path, *, explicit_title: bool) -> ImportedSource:
     title: str | None = None
     out: list[str] = []
     previous_kind = ""
-    for para in document.paragraphs:
+    paragraphs = document.paragraphs
+    if len(paragraphs) > MAX_SEGMENTS:
+        raise SourceError(
+            f"the .docx has {len(paragraphs):,} paragraphs; a release may have at most "
+            f"{MAX_SEGMENTS:,} segments",
+            path=path,
+        )
+    for para in paragraphs:
         text = normalise(_docx_runs(para)).strip()
         plain = normalise(para.text).strip()
         if not plain:
