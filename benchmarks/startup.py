@@ -61,7 +61,7 @@ def main() -> None:
     trace = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "publisher", "status"],
         cwd=REPO, capture_output=True, text=True,
-    )  # fmt: skip
+    )
     rows = []
     for line in trace.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)

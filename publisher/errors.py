@@ -97,6 +97,10 @@ class SymlinkRefused(ReleaseError):
     """A file or folder of the workspace is a symbolic link, or leads outside it."""
 
 
+class UnfinishedChange(ReleaseError):
+    """A release has a change that was interrupted after it was committed to (see fsck)."""
+
+
 class LockTimeout(ReleaseError):
     """Another command holds the release for longer than we are willing to wait."""
 

@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 from lxml import html as lxml_html
 
 from publisher.core.catalog import Catalog
-from publisher.core.states import State
+from publisher.core.release import Release
+from publisher.workflow.review import approve
 from tests.conftest import REPO, SAMPLE_SLUG
 
 SECOND_SLUG = "2025-01-15-second-release"
@@ -48,12 +49,12 @@ def make_workspace(root: Path, *, second_zh_approved: bool = False) -> Path:
         catalog = Catalog.load(path, release=SECOND_SLUG)
         old = catalog.entries["title"]
         assert old.review is not None
-        entry = dataclasses.replace(old, source=SECOND_TITLE_EN, target=target)
-        if lang == "km" or second_zh_approved:
-            entry.set_review(State.APPROVED, "Sok Dara", "2025-01-14T10:00:00Z")
+        entry = dataclasses.replace(old, source=SECOND_TITLE_EN, target=target, review=None)
         catalog.entries["title"] = entry
         catalog.release = SECOND_SLUG
         catalog.save(path)
+        if lang == "km" or second_zh_approved:  # approved as a reviewer would, with history
+            approve(Release.load(second), lang, by="Sok Dara", segments=["title"])
     return root
 
 

@@ -76,16 +76,20 @@ def test_a_fix_to_a_package_default_reaches_an_existing_workspace(tmp_path: Path
     """A workspace made by `init` renders with the installed package's templates, whatever
     they are at build time: edit a default in a copy of the package and rebuild."""
     package = tmp_path / "pkg" / "publisher"
-    shutil.copytree(Path(publisher.__file__).parent, package,
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        Path(publisher.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
+    )
     ws = tmp_path / "ws"
     env = {"PYTHONPATH": str(package.parent), "PUBLISHER_REVIEWER": "Test"}
 
     def run(*args: str) -> str:
         proc = subprocess.run(
             [sys.executable, "-m", "publisher", "--workspace", str(ws), *args],
-            capture_output=True, text=True, env=env, cwd=tmp_path,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
 

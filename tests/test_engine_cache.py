@@ -60,7 +60,7 @@ def test_output_state_copies_once_and_repairs_edits(tmp_path: Path) -> None:
     assert not (out / "r" / "km.html").exists()
 
 
-def test_release_files_ignore_history_lock_and_hidden(tmp_path: Path) -> None:
+def test_release_files_ignore_lock_and_hidden_not_history(tmp_path: Path) -> None:
     (tmp_path / "translations").mkdir()
     (tmp_path / "source.md").write_text("# T\n")
     (tmp_path / "translations" / "km.po").write_text("po")
@@ -68,11 +68,13 @@ def test_release_files_ignore_history_lock_and_hidden(tmp_path: Path) -> None:
     (tmp_path / ".lock").write_text("")
     (tmp_path / ".tmp-file").write_text("x")
     files = release_files(tmp_path)
-    assert sorted(files) == ["source.md", "translations/km.po"]
+    # history.jsonl backs the approvals: an input of the plan (not of the pages)
+    assert sorted(files) == ["history.jsonl", "source.md", "translations/km.po"]
     assert files["source.md"] == file_hash(tmp_path / "source.md")
-    before = dict(files)
     (tmp_path / "history.jsonl").write_text("{}\n{}\n")
-    assert release_files(tmp_path) == before
+    assert release_files(tmp_path)["history.jsonl"] != files["history.jsonl"]
+    before = release_files(tmp_path)
+    assert "history.jsonl" not in files_for_language(before, "km")
     os.utime(tmp_path / "source.md", (1, 1))  # a checkout changes mtimes, not content
     assert release_files(tmp_path) == before
     (tmp_path / "source.md").write_text("# T2\n")

@@ -30,8 +30,13 @@ PRIVATE = [
     "http://printer.local/",
     "http://fileserver/share",
 ]
-REFUSED_SCHEMES = ["file:///etc/passwd", "javascript:alert(1)", "java\tscript:alert(1)",
-                   "data:text/html,<b>x</b>", "ftp://example.org/x"]  # fmt: skip
+REFUSED_SCHEMES = [
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<b>x</b>",
+    "ftp://example.org/x",
+]
 ALLOWED = [
     "https://www.mfaic.gov.kh/",
     "http://example.org/a?b=c#d",

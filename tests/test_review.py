@@ -274,8 +274,9 @@ def test_review_session_navigation_without_a_terminal(workspace: Path, sample: s
     session.press(reviewing.Key.REVIEW)
     assert session.finished and session.reached_end
     assert session.tally.summary() == "1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped"
-    assert session.summary().endswith("km: 1 approved, 1 reviewed, 0 rejected, 1 edited, "
-                                      "2 skipped; 2 segments still need review")  # fmt: skip
+    assert session.summary().endswith(
+        "km: 1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped; 2 segments still need review"
+    )
 
 
 def test_keys_parse_as_typed() -> None:
@@ -290,8 +291,9 @@ def test_keys_parse_as_typed() -> None:
 
 def _four_eyes(workspace: Path) -> None:
     config = workspace / "publisher.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n[review]\nfour_eyes = true\n",
-                      encoding="utf-8")  # fmt: skip
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[review]\nfour_eyes = true\n", encoding="utf-8"
+    )
 
 
 def test_four_eyes_refuses_the_last_editor_in_the_cli(
@@ -301,8 +303,9 @@ def test_four_eyes_refuses_the_last_editor_in_the_cli(
     translate(workspace, ["title", "s1"])
     release = find_release(workspace / "releases", sample)
     reviewing.decide(release, "km", "title", reviewing.Decision.EDIT, by="Sok Dara", text="ចំណងជើង")
-    refused = cli("approve", sample, "--lang", "km", "--segment", "title", "--by", "Sok Dara",
-                  ok=False)  # fmt: skip
+    refused = cli(
+        "approve", sample, "--lang", "km", "--segment", "title", "--by", "Sok Dara", ok=False
+    )
     assert refused.exit_code == 2
     assert refused.stderr == (
         "error: title cannot be approved by Sok Dara: Sok Dara made its current translation, "

@@ -21,7 +21,9 @@ import pytest
 from publisher.core.catalog import Catalog
 from publisher.core.release import Release
 from publisher.core.states import State
+from publisher.workflow.fsck import check_release
 from publisher.workflow.review import approve
+from publisher.workflow.session import load_catalog
 from tests.conftest import REPO, SAMPLE_SLUG
 
 WORKER = """
@@ -74,7 +76,9 @@ def _run(root: Path, action: str, lang: str, segments: list[str]) -> subprocess.
 
 
 def _states(release: Path, lang: str) -> dict[str, State]:
-    catalog = Catalog.load(release / "translations" / f"{lang}.po")
+    """The states as every command sees them, after fsck finished any interrupted change."""
+    check_release(Release.load(release), repair=True)
+    catalog = load_catalog(Release.load(release), lang)
     return {e.id: e.state for e in catalog}
 
 

@@ -53,6 +53,11 @@ COMMANDS: dict[str, CommandRef] = {
     "templates": CommandRef(
         "publisher.cli.templates", _WORKSPACE, "The workspace's template overrides."
     ),
+    "fsck": CommandRef(
+        "publisher.cli.repair",
+        _WORKSPACE,
+        "Check releases for interrupted changes and inconsistencies, and repair them.",
+    ),
     "doctor": CommandRef(
         "publisher.cli.workspace", _WORKSPACE, "What this machine gives the publisher."
     ),

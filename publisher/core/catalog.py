@@ -14,6 +14,12 @@ tool does not understand us, degrade to a *less* reviewed state:
   and target, so any edit of either by any tool silently drops the segment
   back to `translated`.
 
+A record in the file is only a claim. It is an approval when the release's
+history holds the event that made it (`publisher approve`, `review` or the web
+review record one, with the same reviewer, time and hash): the workflow sets
+`Entry.backed` from the history when it loads a catalog. A record written by
+hand or carried in by an imported file is not backed, so it approves nothing.
+
 Each entry's msgctxt is the segment id, so two identical sentences stay two
 segments. polib is used because Babel's reader drops `#| msgid`.
 """
@@ -71,9 +77,12 @@ class Entry:
     notes: list[str] = field(default_factory=list)  # the translators' own comments
     suggestions: list[str] = field(default_factory=list)  # e.g. fuzzy memory matches
     obsolete: bool = False
+    #: The review record is backed by an approval event in the release's history.
+    backed: bool = False
 
     @property
-    def state(self) -> State:
+    def claimed_state(self) -> State:
+        """The state the file claims (its review record matching the texts, backed or not)."""
         if not self.target.strip():
             return State.UNTRANSLATED
         if self.fuzzy:
@@ -81,6 +90,19 @@ class Entry:
         if self.review and self.review.hash == approval_hash(self.id, self.source, self.target):
             return self.review.level
         return State.TRANSLATED
+
+    @property
+    def state(self) -> State:
+        """The state: a review counts only when the history backs its record."""
+        claimed = self.claimed_state
+        if claimed in (State.REVIEWED, State.APPROVED) and not self.backed:
+            return State.TRANSLATED
+        return claimed
+
+    @property
+    def review_unbacked(self) -> bool:
+        """A review record that matches the texts but that no approval in history made."""
+        return self.claimed_state in (State.REVIEWED, State.APPROVED) and not self.backed
 
     @property
     def review_invalidated(self) -> bool:
@@ -121,6 +143,7 @@ class Entry:
         self.previous_source = None
         self.rejection = None
         self.review = Review(level, by, at, approval_hash(self.id, self.source, self.target))
+        self.backed = True  # the caller records the approval event in the same change
 
     def reject(self, by: str, at: str, comment: str) -> None:
         self.fuzzy = True

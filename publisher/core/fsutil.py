@@ -65,7 +65,14 @@ def read_utf8(path: Path, error: type[PublisherError], what: str = "file") -> st
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`: a crash leaves the old file or the new one, never half.
+
+    Only a regular file (or nothing) is replaced: never a symbolic link, and never a
+    device or a pipe (a rename over /dev/full would replace the device itself).
+    """
     refuse_symlink(path)
+    if path.exists() and not path.is_file():
+        raise PublisherError("not a regular file; refusing to replace it", path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -79,7 +86,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -107,7 +114,7 @@ def append_lines(path: Path, lines: list[str]) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

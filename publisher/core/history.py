@@ -45,6 +45,8 @@ class Event:
     detail: str | None = None
     #: The translation an approval or review was given for (so it can be restored later).
     text: str | None = None
+    #: The hash an approval record carries in the catalog (binds it to this event).
+    seal: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(

@@ -107,9 +107,16 @@ class ReleaseMeta:
         except UsageError as exc:
             raise ReleaseError(exc.message, path=path) from None
         return cls(
-            slug, date, place, source, targets, str(reference) if reference else None, data,
-            number, embargo,
-        )  # fmt: skip
+            slug,
+            date,
+            place,
+            source,
+            targets,
+            str(reference) if reference else None,
+            data,
+            number,
+            embargo,
+        )
 
 
 def parse_embargo(value: object) -> dt.datetime | None:
@@ -136,8 +143,9 @@ def parse_embargo(value: object) -> dt.datetime | None:
             )
         return value
     if isinstance(value, dt.date):
-        raise ValueError("embargo needs a time and a time zone, not only a date: "
-                         "2024-12-02T08:00:00+07:00")  # fmt: skip
+        raise ValueError(
+            "embargo needs a time and a time zone, not only a date: 2024-12-02T08:00:00+07:00"
+        )
     raise ValueError("embargo must be a date and time like 2024-12-02T08:00:00+07:00")
 
 
@@ -226,6 +234,9 @@ def iter_releases(releases_dir: Path) -> Iterator[Release]:
     if not releases_dir.is_dir():
         return
     for folder in sorted(releases_dir.iterdir()):
+        # A dot folder is a `publisher new` still staging (or one that was interrupted).
+        if folder.name.startswith("."):
+            continue
         if folder.is_dir() and (folder / "release.toml").is_file():
             yield Release.load(folder)
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from publisher.core.document import Document
-from publisher.core.fsutil import atomic_write_text, read_bytes
+from publisher.core.fsutil import atomic_write_bytes, read_bytes
 from publisher.errors import ReleaseError
 
 SAME_SEGMENT_SIMILARITY = 0.5
@@ -48,9 +48,12 @@ class SegmentMap:
         except (ValueError, KeyError, TypeError) as exc:
             raise ReleaseError(f"malformed segment map: {exc}", path=path) from None
 
-    def save(self, path: Path) -> None:
+    def to_json(self) -> bytes:
         data = {"next_number": self.next_number, "segments": [asdict(s) for s in self.segments]}
-        atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+    def save(self, path: Path) -> None:
+        atomic_write_bytes(path, self.to_json())
 
     def by_id(self) -> dict[str, Segment]:
         return {s.id: s for s in self.segments}

@@ -123,8 +123,10 @@ class WorkspaceConfig:
             four_eyes = review.get("four_eyes", False)
             if not isinstance(four_eyes, bool):
                 raise WorkspaceError("[review] four_eyes must be true or false", path=path)
-            contacts = [_contact(item, index, path) for index, item in
-                        enumerate(data.get("contacts", []), start=1)]  # fmt: skip
+            contacts = [
+                _contact(item, index, path)
+                for index, item in enumerate(data.get("contacts", []), start=1)
+            ]
         except WorkspaceError:
             raise
         except (AttributeError, TypeError, ValueError) as exc:
@@ -133,9 +135,18 @@ class WorkspaceConfig:
             message = getattr(exc, "message", str(exc))
             raise WorkspaceError(message, path=path) from None
         return cls(
-            source, targets, required, organisation, motto, places, models_dir,
-            time_zone, four_eyes, contacts, data,
-        )  # fmt: skip
+            source,
+            targets,
+            required,
+            organisation,
+            motto,
+            places,
+            models_dir,
+            time_zone,
+            four_eyes,
+            contacts,
+            data,
+        )
 
 
 def _contact(item: Any, index: int, path: Path) -> Contact:
@@ -143,9 +154,12 @@ def _contact(item: Any, index: int, path: Path) -> Contact:
         raise WorkspaceError(f"contact {index} needs at least a name", path=path)
     names = {languages.canonical(k): str(v) for k, v in item.get("names", {}).items()}
     return Contact(
-        str(item["name"]).strip(), str(item.get("role", "")), str(item.get("phone", "")),
-        str(item.get("email", "")), names,
-    )  # fmt: skip
+        str(item["name"]).strip(),
+        str(item.get("role", "")),
+        str(item.get("phone", "")),
+        str(item.get("email", "")),
+        names,
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -182,18 +196,24 @@ class Workspace:
         root = self.root.resolve()
         what = "output folder" if folder else "output file"
         if folder and (target == root or root.is_relative_to(target)):
-            raise UsageError(f"--out {path}: the {what} would hold the workspace itself; "
-                             "choose a folder such as dist/ or site/")  # fmt: skip
+            raise UsageError(
+                f"--out {path}: the {what} would hold the workspace itself; "
+                "choose a folder such as dist/ or site/"
+            )
         for name in PROTECTED_FOLDERS:
             protected = root / name
             if target == protected or target.is_relative_to(protected):
-                raise UsageError(f"--out {path}: {name}/ belongs to the workspace; write the "
-                                 f"{what} elsewhere (for example dist/)")  # fmt: skip
+                raise UsageError(
+                    f"--out {path}: {name}/ belongs to the workspace; write the "
+                    f"{what} elsewhere (for example dist/)"
+                )
         if not folder and target.parent == root and target.name in PROTECTED_FILES:
             raise UsageError(f"--out {path}: that is the workspace's {target.name}")
         if not folder and target.is_relative_to(root) and target in _tracked_files(root):
-            raise UsageError(f"--out {path}: that file is part of the workspace (tracked by "
-                             "git); write the output elsewhere")  # fmt: skip
+            raise UsageError(
+                f"--out {path}: that file is part of the workspace (tracked by "
+                "git); write the output elsewhere"
+            )
         return target
 
     @property
@@ -208,9 +228,16 @@ class Workspace:
 
 #: Folders and files of a workspace that no command output may replace.
 PROTECTED_FOLDERS = (
-    "releases", "templates", "locales", "memory", "lists", "boilerplate", ".publisher",
-    ".publisher-cache", ".git",
-)  # fmt: skip
+    "releases",
+    "templates",
+    "locales",
+    "memory",
+    "lists",
+    "boilerplate",
+    ".publisher",
+    ".publisher-cache",
+    ".git",
+)
 PROTECTED_FILES = (CONFIG_NAME, "glossary.toml")
 
 

@@ -59,7 +59,7 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
         raise InterchangeError(exc.message, path=path) from None
     incoming = IncomingFile(path, release, source_lang, catalog.lang)
     for entry in catalog:
-        state = entry.state
+        state = entry.claimed_state  # what the file says; whether it counts is decided on import
         review = entry.review if state in REVIEW_LEVELS else None
         incoming.units.append(
             IncomingUnit(

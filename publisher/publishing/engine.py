@@ -71,6 +71,8 @@ class Plan:
     published: list[str] = field(default_factory=list)
     refused: dict[str, Unpublishable] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: lang -> digest of its approved segments (a draft page marks the others)
+    approvals: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,7 +168,7 @@ class Engine:
         for release in releases:
             files = fp.release_files(release.root)
             locales = {lang: self.locales(lang) for lang in release.languages}
-            key = fp.digest("plan", self.config, files, locales, draft)
+            key = fp.digest("plan", release.slug, self.config, files, locales, draft)
             plan = Plan(release.slug, key, files)
             meta = self.cache.get(key)
             if meta is None:
@@ -201,6 +203,7 @@ class Engine:
             for lang, data in meta["refused"].items()
         }
         plan.views = meta["views"]
+        plan.approvals = meta.get("approvals", {})
 
     def html(
         self, plans: list[Plan], *, draft: bool, variant: str, params: dict[str, Any]
@@ -255,8 +258,10 @@ class Engine:
             files = fp.files_for_language(plan.files, lang)
             key = fp.digest(
                 "pdf",
+                plan.slug,
                 self.config,
                 files,
+                plan.approvals.get(lang, ""),
                 self.locales(lang),
                 template_key,
                 self.fonts(),

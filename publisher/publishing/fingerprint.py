@@ -29,7 +29,10 @@ from publisher.render import fonts
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 #: Files of a release folder that are not inputs of any rendered output.
-RELEASE_IGNORED = frozenset({"history.jsonl", ".lock"})
+RELEASE_IGNORED = frozenset({".lock"})
+#: The release's history: an input of the publishing rule (it backs the approvals), not of
+#: the pages themselves; a page's key takes its language's approvals from the plan instead.
+HISTORY = "history.jsonl"
 
 
 _REFERENCE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""")
@@ -66,8 +69,9 @@ def tool_fingerprint() -> str:
 def release_files(root: Path) -> dict[str, str]:
     """Relative path -> content hash of every input file of a release folder.
 
-    history.jsonl is not an input of any output (it records who did what; the
-    catalogs carry the approvals), so appending to it renders nothing again.
+    history.jsonl is an input of the plan (it backs the approvals) but not of the
+    pages (see `files_for_language`): appending to it re-judges the release and
+    renders again only a page whose approvals changed.
     """
     out: dict[str, str] = {}
     for folder, dirs, names in os.walk(root):  # links to folders are not followed
@@ -88,7 +92,7 @@ def files_for_language(files: dict[str, str], lang: str) -> dict[str, str]:
     return {
         name: value
         for name, value in files.items()
-        if not name.startswith("translations/") or name == mine
+        if (not name.startswith("translations/") or name == mine) and name != HISTORY
     }
 
 

@@ -25,6 +25,7 @@ from publisher.core.languages import native_name
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.publishing.cache import Cache
+from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.rule import Texts, draft_unapproved, judge, translated_texts
 from publisher.publishing.view import build_publication
@@ -113,6 +114,16 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
         "published": published,
         "refused": {lang: error.to_dict() for lang, error in verdict.refused.items()},
         "views": views,
+        "approvals": {
+            lang: digest(
+                sorted(
+                    e.id
+                    for e in load_catalog(release, lang)
+                    if e.state.at_least(ws.config.required_state)
+                )
+            )
+            for lang in release.meta.target_languages
+        },
     }
 
 

@@ -414,12 +414,14 @@ def _safety(
     if bad:
         out.append(
             Finding(
-                segment, ERROR, "control-character",
+                segment,
+                ERROR,
+                "control-character",
                 f"The translation contains invisible control characters ({', '.join(bad)}) "
                 "that change how it is displayed; remove them.",
                 strip_controls(target),
             )
-        )  # fmt: skip
+        )
     return out
 
 

@@ -16,22 +16,23 @@ An import applies what the translator *changed* and nothing else:
 * A translation made against a source that has changed since the export is
   stored as `stale` (the catalog's newer source, the file's text, and the old
   source as the previous source) so a translator must look at it again.
-* An import never raises a segment to reviewed/approved unless the file's
-  review record is bound to the exact segment, source and target (the record
-  from an export of the same text, i.e. a round trip). A reviewed or approved
-  segment whose target the file changes, or whose state the file lowers,
-  loses its approval, and the report says so.
+* An import never raises a segment to reviewed or approved: approvals come
+  only from `publisher approve`, `review` and the web review, recorded in the
+  release's history. A review the file claims is accepted only where it is
+  identical to the approval the workspace holds for the same text (a round
+  trip: nothing changes); every other claim is dropped and named in the
+  report. A reviewed or approved segment whose target the file changes, or
+  whose state the file lowers, loses its approval, and the report says so.
 * A round trip with no edits changes nothing: no catalog bytes, no history.
 """
 
 from __future__ import annotations
 
-import re
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.core.catalog import Entry, Review, approval_hash
+from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import MAX_IMPORT_BYTES, read_capped
 from publisher.core.release import Release, find_release
@@ -41,8 +42,6 @@ from publisher.errors import InterchangeError, PublisherError, UsageError
 from publisher.interchange import EXCHANGE_FORMATS, po, xliff
 from publisher.interchange.model import IncomingFile, IncomingUnit, text_hash
 from publisher.workflow.session import Session, changing, load_catalog
-
-_REJECTED_AT = re.compile(r"^rejected by .+? on (\S+?):")
 
 
 @dataclass
@@ -69,7 +68,11 @@ class ImportReport:
             (self.stale, "became stale"),
             (self.approvals_dropped, "approvals dropped"),
             (self.conflicts, "conflicts (catalog kept, file's text added as a suggestion)"),
-            (self.not_granted, "review states not granted (no matching review record)"),
+            (
+                self.not_granted,
+                "approval claims dropped (a file cannot approve: use publisher approve, "
+                "review or the web review)",
+            ),
         ):
             if ids:
                 parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
@@ -181,7 +184,11 @@ def _apply_file(session: Session, incoming: IncomingFile, by: str) -> ImportRepo
 
 
 def _apply_unit(entry: Entry, unit: IncomingUnit, name: str, now: str) -> str:
-    """Change `entry` as the file asks; the name of the report list it belongs in."""
+    """Change `entry` as the file asks; the name of the report list it belongs in.
+
+    A file never grants a review: a changed text is stored as translated (or
+    draft), whatever review the file claims for it.
+    """
     target = unit.target
     if not target.strip():
         return "unchanged"  # an empty target never deletes a translation
@@ -207,18 +214,18 @@ def _apply_unit(entry: Entry, unit: IncomingUnit, name: str, now: str) -> str:
         entry.set_translation(target, origin=origin, draft=True)
         entry.mark_stale(unit.source)
         return "stale"
-    wanted = unit.state
-    if wanted in REVIEW_LEVELS and _bound(unit.review, entry, target, wanted):
-        entry.set_translation(target, origin=origin, draft=False)
-        assert unit.review is not None
-        entry.set_review(wanted, unit.review.by, unit.review.at)
-    else:
-        entry.set_translation(target, origin=origin, draft=not wanted.at_least(State.TRANSLATED))
+    entry.set_translation(target, origin=origin, draft=not unit.state.at_least(State.TRANSLATED))
     return "updated"
 
 
 def _apply_state(entry: Entry, unit: IncomingUnit) -> bool:
-    """Apply a state change the file asks for on an unchanged text; True if anything changed."""
+    """Apply a state change the file asks for on an unchanged text; True if anything changed.
+
+    A review the file claims is never granted (only the approving commands approve):
+    a claim identical to what the workspace holds changes nothing, any other is
+    dropped and reported. Lowering a state is honoured (a less reviewed state is
+    always safe), and lowering a review drops it.
+    """
     current = entry.state
     wanted: State | None = unit.state
     if unit.exported_state is not None and unit.state is unit.exported_state:
@@ -228,19 +235,10 @@ def _apply_state(entry: Entry, unit: IncomingUnit) -> bool:
     if wanted is None or wanted is current:
         return False
     if wanted in REVIEW_LEVELS:
-        if wanted.rank < current.rank:  # approved -> reviewed: the approver did review it
-            assert entry.review is not None
-            entry.set_review(wanted, entry.review.by, entry.review.at)
+        if current in REVIEW_LEVELS and wanted.rank < current.rank:
+            entry.review = None  # approved -> reviewed in a tool: no longer final
             return True
-        if _bound(unit.review, entry, entry.target, wanted) and not _rejected_since(
-            entry, unit.review
-        ):
-            assert unit.review is not None
-            entry.set_review(wanted, unit.review.by, unit.review.at)
-            return True
-        if current.at_least(State.TRANSLATED):
-            return False  # asked for a review it cannot prove: refused, reported
-        wanted = State.TRANSLATED
+        return False  # a review claim: dropped, reported by the caller
     if wanted is State.TRANSLATED:
         if current in REVIEW_LEVELS:
             entry.review = None
@@ -252,24 +250,6 @@ def _apply_state(entry: Entry, unit: IncomingUnit) -> bool:
         entry.set_translation(entry.target, origin=entry.origin or "human", draft=True)
         return True
     return False
-
-
-def _bound(review: Review | None, entry: Entry, target: str, level: State) -> bool:
-    """The file's review record was given for exactly this segment, source and target."""
-    return (
-        review is not None
-        and review.level is level
-        and bool(review.by)
-        and review.hash == approval_hash(entry.id, entry.source, target)
-    )
-
-
-def _rejected_since(entry: Entry, review: Review | None) -> bool:
-    """A reviewer rejected the text after the file's review record: do not undo that."""
-    if not entry.rejection or review is None:
-        return False
-    m = _REJECTED_AT.match(entry.rejection)
-    return m is None or m.group(1) >= review.at
 
 
 def export_release(release: Release, lang: str, fmt: str) -> bytes:

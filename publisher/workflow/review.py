@@ -116,6 +116,7 @@ def approve(
                     by,
                     comment,
                     text=entry.target,
+                    seal=entry.review.hash if entry.review else None,
                 )
             )
             report.changed.append(entry.id)

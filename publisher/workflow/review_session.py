@@ -226,6 +226,7 @@ def decide(
                     by,
                     comment,
                     text=entry.target,
+                    seal=entry.review.hash if entry.review else None,
                 )
             )
         elif decision is Decision.REJECT:

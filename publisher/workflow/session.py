@@ -1,10 +1,17 @@
 """Open a release for changing: its catalogs under its lock, written together on success.
 
 Every change a command makes to a release happens inside `changing()`: the
-release's lock is held, the catalogs are read fresh, the change is validated
-completely before anything is written, then each file is written atomically
-and the history records who did what. A failure inside the block writes
-nothing. None of this knows about the CLI.
+release's lock is held, an interrupted earlier change is finished first, the
+catalogs are read fresh, the change is validated completely before anything is
+written, then every file it touches and its history lines are written as one
+change (publisher/core/journal.py): all of it or, after a crash, none of it
+until it is finished. A failure inside the block writes nothing. None of this
+knows about the CLI.
+
+Catalogs are read with the release's approvals: a review record counts only
+when the history holds the event that made it (see core/catalog.py), and a
+change clears records that no longer count (edited texts, records made by hand
+or carried in by an imported file), saying so in the history.
 """
 
 from __future__ import annotations
@@ -13,13 +20,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from publisher.core import history, languages
+from publisher.core import journal, languages
 from publisher.core.catalog import Catalog, Entry
 from publisher.core.history import Event, now_iso, po_date
+from publisher.core.history import read as read_history
 from publisher.core.release import Release
 from publisher.core.segments import Alignment
 from publisher.core.states import State
 from publisher.errors import CatalogError
+
+#: (language, segment, level, by, at, seal): one approval or review the history records.
+ApprovalKey = tuple[str, str, str, str, str, str]
+_LEVEL_OF_ACTION = {"approve": State.APPROVED.value, "review": State.REVIEWED.value}
 
 
 def new_catalog(release: Release, lang: str, alignment: Alignment) -> Catalog:
@@ -29,7 +41,19 @@ def new_catalog(release: Release, lang: str, alignment: Alignment) -> Catalog:
     )
 
 
-def load_catalog(release: Release, lang: str) -> Catalog:
+def recorded_approvals(release: Release) -> set[ApprovalKey]:
+    """Every approval and review the release's history records, with its seal."""
+    found: set[ApprovalKey] = set()
+    for event in read_history(release.history_path):
+        level = _LEVEL_OF_ACTION.get(event.action)
+        if level and event.lang and event.segment and event.by and event.seal:
+            found.add((event.lang, event.segment, level, event.by, event.at, event.seal))
+    return found
+
+
+def load_catalog(release: Release, lang: str, approvals: set[ApprovalKey] | None = None) -> Catalog:
+    """A target language's catalog, each review record marked as backed by history or not."""
+    journal.refuse_unfinished(release.root)
     code = release.require_target(lang)
     path = release.catalog_path(code)
     catalog = Catalog.load(path, release=release.slug)
@@ -37,6 +61,14 @@ def load_catalog(release: Release, lang: str) -> Catalog:
         raise CatalogError(f"this catalog is for {catalog.lang}, expected {code}", path=path)
     catalog.lang = code
     catalog.release = release.slug
+    if approvals is None and any(entry.review for entry in catalog):
+        approvals = recorded_approvals(release)
+    for entry in catalog:
+        review = entry.review
+        entry.backed = review is not None and (
+            (code, entry.id, review.level.value, review.by, review.at, review.hash)
+            in (approvals or ())
+        )
     return catalog
 
 
@@ -48,13 +80,27 @@ class Session:
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     dirty: set[str] = field(default_factory=set)
+    #: Other files of the release this change writes (path relative to the release).
+    staged: dict[str, bytes] = field(default_factory=dict)
+    what: str = "change"
+    _approvals: set[ApprovalKey] | None = None
 
     def catalog(self, lang: str) -> Catalog:
         code = languages.canonical(lang)
         if code not in self.catalogs:
-            catalog = load_catalog(self.release, code)
+            if self._approvals is None:
+                self._approvals = recorded_approvals(self.release)
+            catalog = load_catalog(self.release, code, self._approvals)
             for entry in catalog:
-                if entry.review_invalidated and entry.review is not None:
+                reason = None
+                if entry.review_invalidated:
+                    reason = "the translation or source was edited after the review"
+                elif entry.review_unbacked:
+                    reason = (
+                        "the review record is not in the release's history (written by hand or "
+                        "carried in by a file); only publisher's approve and review make one"
+                    )
+                if reason and entry.review is not None:
                     self.events.append(
                         Event(
                             now_iso(),
@@ -63,7 +109,7 @@ class Session:
                             entry.id,
                             entry.review.level.value,
                             State.TRANSLATED.value,
-                            detail="the translation or source was edited after the review",
+                            detail=reason,
                         )
                     )
                     entry.review = None
@@ -74,22 +120,31 @@ class Session:
     def changed(self, lang: str) -> None:
         self.dirty.add(languages.canonical(lang))
 
+    def stage(self, name: str, data: bytes) -> None:
+        """Write another file of the release (segments.json, release.toml) in this change."""
+        self.staged[name] = data
+
     def commit(self) -> None:
         stamp = po_date(now_iso())
+        change = journal.Change(dict(self.staged), [e.to_json() for e in self.events], self.what)
+        root = self.release.root
         for lang in sorted(self.dirty):
             catalog = self.catalogs[lang]
             catalog.revision = stamp
-            catalog.save(self.release.catalog_path(lang))
-        history.append(self.release.history_path, self.events)
+            path = self.release.catalog_path(lang)
+            change.files[path.relative_to(root).as_posix()] = catalog.to_po().encode("utf-8")
+        journal.write(root, change)
         self.dirty.clear()
         self.events = []
+        self.staged = {}
 
 
 @contextmanager
-def changing(release: Release, timeout: float = 30.0) -> Iterator[Session]:
+def changing(release: Release, timeout: float = 30.0, what: str = "change") -> Iterator[Session]:
     """Open a release for changes under its lock; write only if the block succeeds."""
     with release.lock(timeout):
-        session = Session(Release.load(release.root))
+        journal.recover(release.root)
+        session = Session(Release.load(release.root), what=what)
         yield session
         session.commit()
 

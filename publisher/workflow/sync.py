@@ -14,9 +14,9 @@ from publisher.core.document import check_document_size
 from publisher.core.history import Event, now_iso
 from publisher.core.links import check_links
 from publisher.core.release import Release
-from publisher.core.segments import SegmentMap
+from publisher.core.segments import Segment, SegmentMap
 from publisher.core.states import State
-from publisher.workflow.session import changing, new_catalog
+from publisher.workflow.session import Session, changing, new_catalog
 
 
 @dataclass
@@ -33,74 +33,22 @@ class SyncReport:
 
 
 def sync_release(release: Release) -> SyncReport:
-    """Bring every catalog in line with the edited source."""
-
+    """Bring every catalog in line with the edited source (and with segments.json)."""
     check_links(release.read_source(), release.source_path)
-    with changing(release) as session:
+    with changing(release, what="sync") as session:
         document, alignment = session.release.aligned()
         check_document_size(document, release.source_path)
         now = now_iso()
         for lang in session.release.meta.target_languages:
-            path = session.release.catalog_path(lang)
-            if path.exists():
-                catalog = session.catalog(lang)
-            else:
-                catalog = new_catalog(session.release, lang, alignment)
-                session.catalogs[lang] = catalog
+            if not session.release.catalog_path(lang).exists():
+                session.catalogs[lang] = new_catalog(session.release, lang, alignment)
                 session.changed(lang)
-            if alignment.unchanged and all(s.id in catalog.entries for s in alignment.segments):
-                continue
-            entries: dict[str, Entry] = {}
-            old_entries = dict(catalog.entries)
-            for seg in alignment.segments:
-                entry = old_entries.pop(seg.id, None)
-                if entry is None:
-                    revived = next((o for o in catalog.obsolete if o.id == seg.id), None)
-                    entry = Entry(seg.id, seg.source, kind=seg.kind)
-                    if revived is not None:
-                        catalog.obsolete.remove(revived)
-                    session.events.append(
-                        Event(now, "add", lang, seg.id, None, State.UNTRANSLATED.value)
-                    )
-                elif entry.source != seg.source:
-                    before = entry.state
-                    old_source = entry.source
-                    entry.source = seg.source
-                    entry.mark_stale(old_source)
-                    session.events.append(
-                        Event(
-                            now,
-                            "stale",
-                            lang,
-                            seg.id,
-                            before.value,
-                            entry.state.value,
-                            detail="source changed",
-                        )
-                    )
-                entry.kind = seg.kind
-                entries[seg.id] = entry
-            for gone in old_entries.values():
-                gone.obsolete = True
-                catalog.obsolete = [o for o in catalog.obsolete if o.id != gone.id] + [gone]
-                session.events.append(
-                    Event(
-                        now,
-                        "obsolete",
-                        lang,
-                        gone.id,
-                        gone.state.value,
-                        None,
-                        detail="segment removed from the source",
-                    )
-                )
-            catalog.entries = entries
-            session.changed(lang)
+            session.catalog(lang)
+            reconcile(session, lang, alignment.segments)
         invalidated = sum(1 for e in session.events if e.action == "invalidate")
         if not alignment.unchanged:
-            SegmentMap(alignment.segments, alignment.next_number).save(
-                session.release.segments_path
-            )
+            segment_map = SegmentMap(alignment.segments, alignment.next_number)
+            session.stage("segments.json", segment_map.to_json())
             session.events.append(
                 Event(
                     now,
@@ -119,3 +67,61 @@ def sync_release(release: Release) -> SyncReport:
         [s.id for s in alignment.removed],
         invalidated,
     )
+
+
+def reconcile(session: Session, lang: str, segments: list[Segment]) -> bool:
+    """Make one catalog hold exactly `segments`, by the sync rules; True if it changed.
+
+    A new segment is added untranslated (an obsolete entry of the same id revived),
+    an entry whose source differs becomes stale with its old source and translation
+    kept, an entry no segment has any more is kept as obsolete.
+    """
+    catalog = session.catalog(lang)
+    if [(e.id, e.source, e.kind) for e in catalog] == [(s.id, s.source, s.kind) for s in segments]:
+        return False
+    now = now_iso()
+    entries: dict[str, Entry] = {}
+    old_entries = dict(catalog.entries)
+    for seg in segments:
+        entry = old_entries.pop(seg.id, None)
+        if entry is None:
+            revived = next((o for o in catalog.obsolete if o.id == seg.id), None)
+            entry = Entry(seg.id, seg.source, kind=seg.kind)
+            if revived is not None:
+                catalog.obsolete.remove(revived)
+            session.events.append(Event(now, "add", lang, seg.id, None, State.UNTRANSLATED.value))
+        elif entry.source != seg.source:
+            before = entry.state
+            old_source = entry.source
+            entry.source = seg.source
+            entry.mark_stale(old_source)
+            session.events.append(
+                Event(
+                    now,
+                    "stale",
+                    lang,
+                    seg.id,
+                    before.value,
+                    entry.state.value,
+                    detail="source changed",
+                )
+            )
+        entry.kind = seg.kind
+        entries[seg.id] = entry
+    for gone in old_entries.values():
+        gone.obsolete = True
+        catalog.obsolete = [o for o in catalog.obsolete if o.id != gone.id] + [gone]
+        session.events.append(
+            Event(
+                now,
+                "obsolete",
+                lang,
+                gone.id,
+                gone.state.value,
+                None,
+                detail="segment removed from the source",
+            )
+        )
+    catalog.entries = entries
+    session.changed(lang)
+    return True
