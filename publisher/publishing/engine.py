@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from publisher.core import journal
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
-from publisher.errors import PublisherError, StorageError, Unpublishable
+from publisher.errors import PublisherError, StorageError, UnfinishedChange, Unpublishable
 from publisher.publishing import fingerprint as fp
 from publisher.publishing import steps
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
@@ -170,6 +171,12 @@ class Engine:
             locales = {lang: self.locales(lang) for lang in release.languages}
             key = fp.digest("plan", release.slug, self.config, files, locales, draft)
             plan = Plan(release.slug, key, files)
+            try:  # a release with an unfinished change is read by nobody, cache or not
+                journal.refuse_unfinished(release.root)
+            except UnfinishedChange as error:
+                plan.error = error
+                plans.append(plan)
+                continue
             meta = self.cache.get(key)
             if meta is None:
                 args = (str(self.ws.root), release.slug, draft, key, str(self.cache.root.parent))
