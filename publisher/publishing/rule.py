@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from publisher.core.catalog import Catalog
 from publisher.core.document import Document
+from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
 from publisher.core.release import Release
 from publisher.core.states import State
@@ -114,9 +115,14 @@ def translated_texts(
             continue
         if not entry.state.at_least(required):
             blocking.append(seg)
-        # A link that may not be published is never rendered, even in a draft; outside
-        # drafts QA reports it as an error (`unsafe-link`), which refuses the language.
-        safe = bool(entry.target.strip()) and not unsafe_links(entry.target)
+        # A link that may not be published, or a text far over the length cap (edited
+        # into a catalog by hand), is never rendered, even in a draft; outside drafts QA
+        # reports it as an error, which refuses the language.
+        safe = (
+            bool(entry.target.strip())
+            and len(entry.target) <= MAX_SEGMENT_CHARS
+            and not unsafe_links(entry.target)
+        )
         texts[seg] = entry.target if safe else None
     if blocking and not draft:
         shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
