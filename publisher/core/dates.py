@@ -8,6 +8,8 @@ cannot produce, so the Khmer forms are composed here from Babel's month names.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -17,6 +19,7 @@ from babel.numbers import format_decimal
 from publisher.core import languages
 
 KHMER_DIGITS = "០១២៣៤៥៦៧៨៩"
+_DATE_ONLY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TO_KHMER = str.maketrans("0123456789", KHMER_DIGITS)
 _FROM_NATIVE = str.maketrans(KHMER_DIGITS + "０１２３４５６７８９", "0123456789" * 2)
 
@@ -105,3 +108,29 @@ def zone_city(zone: str, lang: str) -> str:
         )
     except (LookupError, ValueError):
         return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def parse_moment(text: str, zone: str) -> dt.datetime:
+    """A date and time a person typed, with its zone: "2024-12-02 08:00" (in `zone`),
+    "2024-12-02T08:00+07:00". A date alone or an impossible time is a ValueError that
+    says what is wrong."""
+    value = " ".join(text.strip().split())
+    if _DATE_ONLY.fullmatch(value):
+        raise ValueError(
+            f"{text!r} has no time: an embargo needs the time as well, e.g. "
+            f'"{value} 08:00" (in {zone}) or "{value}T08:00+07:00"'
+        )
+    try:
+        moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1).replace("Z", "+00:00"))
+    except ValueError as exc:
+        reason = str(exc)
+        if "out of range" in reason or "must be in" in reason:
+            raise ValueError(f"{text!r} is not a real date and time ({reason})") from None
+        raise ValueError(
+            f"{text!r} is not a date and time like 2024-12-02 08:00 or 2024-12-02T08:00+07:00"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    offset = moment.utcoffset() or dt.timedelta(0)
+    # Stored with a fixed offset (what release.toml and a wire service read), not a zone name.
+    return moment.replace(tzinfo=dt.timezone(offset), microsecond=0)

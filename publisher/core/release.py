@@ -28,8 +28,15 @@ from publisher.errors import ReleaseError, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
+#: The workspace's boilerplate: a release-shaped folder beside releases/ holding the texts
+#: every release carries (the About paragraph, media-contact roles), translated and
+#: approved once; commands name it like a release.
+BOILERPLATE = "boilerplate"
+
 
 def validate_slug(slug: str) -> str:
+    if slug == BOILERPLATE:
+        raise UsageError(f"{BOILERPLATE!r} names the workspace's boilerplate; choose another name")
     if not SLUG_RE.match(slug):
         raise UsageError(
             f"invalid release name {slug!r}: use lower-case letters, digits and hyphens "
@@ -61,6 +68,10 @@ class ReleaseMeta:
     number: str | None = None
     #: Nothing of the release may appear anywhere before this time (always with its zone).
     embargo: dt.datetime | None = None
+    #: Whether the release carries the workspace's About paragraph (boilerplate/).
+    about: bool = True
+    #: The media contacts it names, by name (None: all of the workspace's).
+    contacts: list[str] | None = None
 
     def to_toml(self) -> str:
         data: dict[str, Any] = {
@@ -73,6 +84,10 @@ class ReleaseMeta:
             data["number"] = self.number
         if self.embargo is not None:
             data["embargo"] = self.embargo
+        if not self.about:
+            data["about"] = False
+        if self.contacts is not None:
+            data["contacts"] = self.contacts
         if self.reference:
             data["reference"] = self.reference
         data.update(self.extra)
@@ -100,6 +115,14 @@ class ReleaseMeta:
             if number is not None and (not isinstance(number, str) or not number.strip()):
                 raise ValueError('number must be a non-empty string like "MFAIC/2024/031"')
             embargo = parse_embargo(data.pop("embargo", None))
+            about = data.pop("about", True)
+            if not isinstance(about, bool):
+                raise ValueError("about must be true or false")
+            contacts = data.pop("contacts", None)
+            if contacts is not None and (
+                not isinstance(contacts, list) or not all(isinstance(c, str) for c in contacts)
+            ):
+                raise ValueError('contacts must be a list of names, like ["Sok Dara"]')
         except KeyError as exc:
             raise ReleaseError(f"missing key {exc.args[0]!r}", path=path) from None
         except (ValueError, TypeError) as exc:
@@ -116,6 +139,8 @@ class ReleaseMeta:
             data,
             number,
             embargo,
+            about,
+            contacts,
         )
 
 
@@ -242,7 +267,15 @@ def iter_releases(releases_dir: Path) -> Iterator[Release]:
 
 
 def find_release(releases_dir: Path, name: str) -> Release:
-    """A release by slug (or by a path to its folder)."""
+    """A release by slug (or by a path to its folder), or the workspace's boilerplate."""
+    if name == BOILERPLATE:
+        folder = releases_dir.parent / BOILERPLATE
+        if not (folder / "release.toml").is_file():
+            raise UsageError(
+                "this workspace has no boilerplate/ (About paragraph, contact roles); "
+                "create it with `publisher boilerplate init`"
+            )
+        return Release.load(folder)
     candidate = Path(name)
     if candidate.is_dir() and (candidate / "release.toml").is_file():
         resolved = candidate.resolve()

@@ -18,7 +18,9 @@ import tomli_w
 
 from publisher.core import languages
 from publisher.core.fsutil import atomic_write_text
+from publisher.core.release import BOILERPLATE
 from publisher.core.states import PUBLISHABLE_LEVELS, State
+from publisher.core.text import clean_text
 from publisher.core.tomlfile import read_toml
 from publisher.errors import UsageError, WorkspaceError
 
@@ -83,6 +85,10 @@ class WorkspaceConfig:
     #: [review] four_eyes: nobody approves a translation they last edited themselves.
     four_eyes: bool = False
     contacts: list[Contact] = field(default_factory=list)
+    #: [numbering] pattern: how releases are numbered ("MFAIC/{year}/{seq:03d}"); None: no numbers.
+    number_pattern: str | None = None
+    #: [conventions] per-language texts that override the label catalogs' (end_mark, ...).
+    conventions: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The whole file, for the sections an adapter validates itself (e.g. [smtp]).
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -127,6 +133,13 @@ class WorkspaceConfig:
                 _contact(item, index, path)
                 for index, item in enumerate(data.get("contacts", []), start=1)
             ]
+            pattern = data.get("numbering", {}).get("pattern")
+            if pattern is not None:
+                check_number_pattern(str(pattern), path)
+            conventions = {
+                str(name): {languages.canonical(k): clean_text(str(v)) for k, v in values.items()}
+                for name, values in data.get("conventions", {}).items()
+            }
         except WorkspaceError:
             raise
         except (AttributeError, TypeError, ValueError) as exc:
@@ -145,7 +158,30 @@ class WorkspaceConfig:
             time_zone,
             four_eyes,
             contacts,
+            str(pattern) if pattern is not None else None,
+            conventions,
             data,
+        )
+
+
+#: Fields a release number pattern may use.
+NUMBER_FIELDS = ("year", "seq")
+
+
+def check_number_pattern(pattern: str, path: Path) -> None:
+    """A pattern like "MFAIC/{year}/{seq:03d}": it must hold {seq} and nothing unknown."""
+    try:
+        pattern.format(year=2024, seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise WorkspaceError(
+            f"[numbering] pattern {pattern!r} is not valid: {exc}; use the fields "
+            "{year} and {seq}, e.g. \"MFAIC/{year}/{seq:03d}\"",
+            path=path,
+        ) from None
+    if "{seq" not in pattern:
+        raise WorkspaceError(
+            f"[numbering] pattern {pattern!r} has no {{seq}}: every number must be different",
+            path=path,
         )
 
 
@@ -174,6 +210,15 @@ class Workspace:
     @property
     def releases_dir(self) -> Path:
         return self.root / "releases"
+
+    @property
+    def boilerplate_dir(self) -> Path:
+        """The texts every release carries (About paragraph, contact roles), translated once."""
+        return self.root / BOILERPLATE
+
+    def convention(self, name: str, lang: str) -> str | None:
+        """A per-language text the office configured ([conventions] NAME), or None."""
+        return self.config.conventions.get(name, {}).get(lang)
 
     @property
     def templates_dir(self) -> Path:

@@ -1,11 +1,13 @@
 """The publishing rule: what may be published, in which language, and why not.
 
-A language of a release is published only when every segment has reached the
-workspace's required state for the exact source text being published, and QA
-finds no error in its translations. A draft build publishes anyway, marking
-every page DRAFT and each unapproved segment. Every builder (dist, site,
-bundle) and `publisher status` ask `judge`, so they can never disagree about
-what is publishable.
+A language of a release is published only when every segment it shows has
+reached the workspace's required state for the exact source text being
+published, and QA finds no error in its translations. The segments it shows
+are its own and those it takes from the workspace's boilerplate (the About
+paragraph, the contact roles: `boilerplate/s1` in a refusal). A draft build
+publishes anyway, marking every page DRAFT and each unapproved segment. Every
+builder (dist, site, bundle, mail) and `publisher status` ask `judge`, so they
+can never disagree about what is publishable.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable
+from publisher.workflow import boilerplate
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
 from publisher.workflow.session import load_catalog
 
-#: segment id -> the text to publish (None: shown as untranslated in a draft)
+#: segment id -> the text to publish (None: shown as untranslated in a draft); boilerplate
+#: segments are keyed `boilerplate/<id>`.
 Texts = dict[str, str | None]
 
 
@@ -40,6 +44,21 @@ class Verdict:
         return list(self.texts)
 
 
+@dataclass
+class Shared:
+    """The boilerplate a release carries: its folder, its document and what is used."""
+
+    release: Release | None
+    document: Document | None
+    use: boilerplate.Use
+
+    @classmethod
+    def of(cls, ws: Workspace, release: Release) -> Shared:
+        shared = boilerplate.load(ws)
+        document = shared.synced_document() if shared is not None else None
+        return cls(shared, document, boilerplate.use(ws, release, document))
+
+
 def judge(
     ws: Workspace,
     release: Release,
@@ -50,61 +69,80 @@ def judge(
 ) -> Verdict:
     """Apply the rule to every language of `release` (or to `langs`)."""
     verdict = Verdict()
+    shared = Shared.of(ws, release)
     for lang in langs or release.languages:
-        catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
         try:
-            verdict.texts[lang] = translated_texts(
-                document,
-                catalog,
-                ws.config.required_state,
-                draft=draft,
-                release=release.slug,
-                lang=lang,
+            verdict.texts[lang] = publication_texts(
+                ws, release, document, lang, draft=draft, shared=shared
             )
         except Unpublishable as refusal:
             verdict.refused[lang] = refusal
     if not draft:
-        for lang, blocked in qa_refusals(ws, release, list(verdict.texts)).items():
+        for lang, blocked in qa_refusals(ws, release, list(verdict.texts), shared).items():
             del verdict.texts[lang]
             verdict.refused[lang] = blocked
     return verdict
 
 
-def unapproved_segments(document: Document, catalog: Catalog | None, required: State) -> set[str]:
-    """Segments whose translation is not (or no longer) in the required state."""
-    if catalog is None:
-        return set()
-    out: set[str] = set()
-    for leaf in document.leaves():
-        entry = catalog.entries.get(leaf.segment or "")
-        if entry is None or entry.source != leaf.text or not entry.state.at_least(required):
-            out.add(leaf.segment or "")
-    return out
-
-
-def draft_unapproved(
-    ws: Workspace, release: Release, document: Document, lang: str, draft: bool
-) -> set[str]:
-    """In a draft, the segments to mark as not yet approved (none outside drafts)."""
-    if not draft or lang == release.meta.source_language:
-        return set()
-    return unapproved_segments(document, load_catalog(release, lang), ws.config.required_state)
-
-
-def translated_texts(
+def publication_texts(
+    ws: Workspace,
+    release: Release,
     document: Document,
-    catalog: Catalog | None,
-    required: State,
+    lang: str,
     *,
     draft: bool,
-    release: str,
-    lang: str,
+    shared: Shared | None = None,
 ) -> Texts:
-    """Segment id -> text to publish (None: show as untranslated), or refuse."""
+    """Every text `lang` shows of `release`, its own and its boilerplate's, or the refusal."""
+    shared = shared or Shared.of(ws, release)
+    required = ws.config.required_state
+    catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
+    texts, blocking = _choose(document, catalog, required)
+    if shared.use.segments:
+        found, missing = _boilerplate_texts(shared, lang, required)
+        texts.update(found)
+        blocking += missing
+    if blocking and not draft:
+        shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
+        raise NotApproved(
+            f"{release.slug}: {lang} not published: {len(blocking)} segment(s) not "
+            f"{required.value}: {shown} (use --draft to publish a marked draft)",
+            release=release.slug,
+            lang=lang,
+            blocking=blocking,
+        )
+    return texts
+
+
+def _boilerplate_texts(shared: Shared, lang: str, required: State) -> tuple[Texts, list[str]]:
+    shared_release, document = shared.release, shared.document
+    wanted = set(shared.use.segments)
+    if shared_release is None or document is None:
+        return {}, []
+    if lang == shared_release.meta.source_language:
+        catalog = None
+    elif lang in shared_release.meta.target_languages:
+        catalog = load_catalog(shared_release, lang)
+    else:  # the boilerplate is not translated into this language at all
+        ids = [boilerplate.PREFIX + seg for seg in shared.use.segments]
+        return dict.fromkeys(ids), ids
+    texts, blocking = _choose(document, catalog, required, only=wanted)
+    return (
+        {boilerplate.PREFIX + seg: text for seg, text in texts.items()},
+        [boilerplate.PREFIX + seg for seg in blocking],
+    )
+
+
+def _choose(
+    document: Document, catalog: Catalog | None, required: State, only: set[str] | None = None
+) -> tuple[Texts, list[str]]:
+    """The text of each segment (None when it cannot be shown) and the segments not ready."""
     texts: Texts = {}
     blocking: list[str] = []
     for leaf in document.leaves():
         seg = leaf.segment or ""
+        if only is not None and seg not in only:
+            continue
         if catalog is None:
             texts[seg] = leaf.text
             continue
@@ -124,6 +162,20 @@ def translated_texts(
             and not unsafe_links(entry.target)
         )
         texts[seg] = entry.target if safe else None
+    return texts, blocking
+
+
+def translated_texts(
+    document: Document,
+    catalog: Catalog | None,
+    required: State,
+    *,
+    draft: bool,
+    release: str,
+    lang: str,
+) -> Texts:
+    """A release's own segment texts (no boilerplate), or refuse: for property tests."""
+    texts, blocking = _choose(document, catalog, required)
     if blocking and not draft:
         shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
@@ -134,6 +186,32 @@ def translated_texts(
             blocking=blocking,
         )
     return texts
+
+
+def unapproved_segments(document: Document, catalog: Catalog | None, required: State) -> set[str]:
+    """Segments whose translation is not (or no longer) in the required state."""
+    if catalog is None:
+        return set()
+    _, blocking = _choose(document, catalog, required)
+    return set(blocking)
+
+
+def draft_unapproved(
+    ws: Workspace, release: Release, document: Document, lang: str, draft: bool
+) -> set[str]:
+    """In a draft, the segments to mark as not yet approved (none outside drafts)."""
+    if not draft:
+        return set()
+    found: set[str] = set()
+    if lang != release.meta.source_language:
+        found = unapproved_segments(
+            document, load_catalog(release, lang), ws.config.required_state
+        )
+    shared = Shared.of(ws, release)
+    if shared.use.segments:
+        _, missing = _boilerplate_texts(shared, lang, ws.config.required_state)
+        found |= set(missing)
+    return found
 
 
 def qa_blocked(release: str, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:
@@ -148,14 +226,28 @@ def qa_blocked(release: str, lang: str, errors: list[ReleaseFinding]) -> QaBlock
     )
 
 
-def qa_refusals(ws: Workspace, release: Release, langs: list[str]) -> dict[str, QaBlocked]:
-    """The QA errors `publisher check` reports block publishing, as approvals do."""
+def qa_refusals(
+    ws: Workspace, release: Release, langs: list[str], shared: Shared | None = None
+) -> dict[str, QaBlocked]:
+    """The QA errors `publisher check` reports block publishing, as approvals do; the
+    boilerplate's count where the release shows the segment."""
     targets = [lang for lang in langs if lang != release.meta.source_language]
-    if not targets:
-        return {}
-    findings = check_release(release, targets, glossary=workspace_glossary(ws.root, release))
+    shared = shared or Shared.of(ws, release)
+    findings = (
+        check_release(release, targets, glossary=workspace_glossary(ws.root, release))
+        if targets
+        else []
+    )
+    if shared.release is not None and shared.use.segments:
+        used = set(shared.use.segments)
+        langs_there = [x for x in langs if x in shared.release.meta.target_languages]
+        if langs_there:
+            glossary = workspace_glossary(ws.root, shared.release)
+            for finding in check_release(shared.release, langs_there, glossary=glossary):
+                if finding.segment in used:
+                    findings.append(finding.prefixed(boilerplate.PREFIX))
     out = {}
-    for lang in targets:
+    for lang in langs:
         errors = [f for f in findings if f.lang == lang and f.is_error]
         if errors:
             out[lang] = qa_blocked(release.slug, lang, errors)

@@ -27,7 +27,7 @@ from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.publishing.cache import Cache
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
-from publisher.publishing.rule import Texts, draft_unapproved, judge, translated_texts
+from publisher.publishing.rule import Texts, draft_unapproved, judge, publication_texts
 from publisher.publishing.view import build_publication
 from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
@@ -67,10 +67,7 @@ def _load(root: str, slug: str) -> tuple[Workspace, Release]:
 
 
 def _texts(ws: Workspace, release: Release, document: Any, lang: str, draft: bool) -> Texts:
-    catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
-    return translated_texts(
-        document, catalog, ws.config.required_state, draft=draft, release=release.slug, lang=lang
-    )
+    return publication_texts(ws, release, document, lang, draft=draft)
 
 
 # --------------------------------------------------------------------------- plan

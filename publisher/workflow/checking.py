@@ -9,6 +9,7 @@ reviewer sees where to look and the build can refuse to publish on errors.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,11 @@ class ReleaseFinding:
     @property
     def is_error(self) -> bool:
         return self.finding.is_error
+
+    def prefixed(self, prefix: str) -> ReleaseFinding:
+        """The same finding with its segment named from another release (`boilerplate/s1`)."""
+        finding = dataclasses.replace(self.finding, segment=prefix + self.finding.segment)
+        return ReleaseFinding(self.release, self.lang, finding)
 
     def to_json(self) -> dict[str, Any]:
         return {

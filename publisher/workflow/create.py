@@ -10,7 +10,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from publisher.core import history, languages
+from publisher.core import history, languages, numbering
 from publisher.core.document import check_document_size, parse_markdown
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.history import Event, now_iso
@@ -32,8 +32,15 @@ def create_release(
     place: str | None = None,
     target_languages: list[str] | None = None,
     source_language: str | None = None,
+    embargo: dt.datetime | None = None,
+    folder: Path | None = None,
 ) -> Release:
-    """Import `source` as a new release folder with empty catalogs."""
+    """Import `source` as a new release folder with empty catalogs.
+
+    The release gets the next number of the workspace's series (if it numbers
+    releases) once everything else has been checked. `folder` places it elsewhere
+    than releases/ (the workspace's boilerplate).
+    """
     imported = read_source(source, title=title)
     assert imported.title is not None
     date = date or dt.date.today()
@@ -47,16 +54,21 @@ def create_release(
     ]
     if not targets and target_languages is None:
         targets = [lang for lang in ("en", "km", "zh-Hans") if lang != src_lang]
-    slug = validate_slug(slug) if slug else slugify(date, imported.title)
-    folder = ws.releases_dir / slug
+    if folder is not None:
+        slug = folder.name  # the boilerplate: its folder is its name
+    else:
+        slug = validate_slug(slug) if slug else slugify(date, imported.title)
+    folder = folder or ws.releases_dir / slug
     if folder.exists():
         raise UsageError(f"a release named {slug!r} already exists; choose another --slug")
     markdown = f"# {imported.title}\n\n{imported.markdown}"
     document = parse_markdown(markdown)
     check_document_size(document, source)
     alignment = align(SegmentMap([]), document)
-    meta = ReleaseMeta(slug, date, place or "", src_lang, targets)
-    staging = ws.releases_dir / f".{slug}.importing"
+    meta = ReleaseMeta(slug, date, place or "", src_lang, targets, embargo=embargo)
+    if ws.config.number_pattern and folder.parent == ws.releases_dir:
+        meta.number = numbering.allocate(ws.root, ws.config.number_pattern, date.year, slug)
+    staging = folder.parent / f".{folder.name}.importing"
     if staging.exists():
         shutil.rmtree(staging)
     release = Release(staging, meta)

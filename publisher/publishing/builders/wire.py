@@ -16,12 +16,11 @@ from icu4py.breakers import LineBreaker
 from publisher.core import dates
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.publishing.rule import translated_texts
+from publisher.publishing.rule import publication_texts
 from publisher.publishing.view import build_publication
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
 from publisher.render.model import Leaf
 from publisher.render.templating import locale_dirs, translations_for
-from publisher.workflow.session import load_catalog
 
 WIDTH = 72
 
@@ -30,10 +29,7 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     """The release as plain text: dateline, title, body, end mark; 72 columns."""
 
     document = release.synced_document()
-    catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
-    texts = translated_texts(
-        document, catalog, ws.config.required_state, draft=False, release=release.slug, lang=lang
-    )
+    texts = publication_texts(ws, release, document, lang, draft=False)
     gettext = translations_for(lang, locale_dirs(ws.locales_dir)).gettext
     pub = build_publication(ws, release, document, lang, texts, draft=False, gettext=gettext)
     paragraphs: list[list[str]] = [wrap(pub.dateline, lang)]
