@@ -50,6 +50,12 @@ COMMANDS: dict[str, CommandRef] = {
     "status": CommandRef(
         "publisher.cli.workspace", _WORKSPACE, "What is left to do, and what can be published."
     ),
+    "embargo": CommandRef(
+        "publisher.cli.embargo", _WORKSPACE, "Set, move or lift a release's embargo."
+    ),
+    "boilerplate": CommandRef(
+        "publisher.cli.boilerplate", _WORKSPACE, "The workspace's boilerplate."
+    ),
     "templates": CommandRef(
         "publisher.cli.templates", _WORKSPACE, "The workspace's template overrides."
     ),

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from publisher.cli import params
-from publisher.core.release import iter_releases
+from publisher.core.release import Release, iter_releases
+from publisher.core.workspace import Workspace
+from publisher.errors import UsageError
 from publisher.publishing.builders.base import PAGE_FORMATS
 from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.builders.site import SiteBuilder
+from publisher.workflow import embargo as embargoes
 from publisher.workflow.status import resolve_releases
 
 app = typer.Typer()
@@ -71,17 +75,35 @@ def site(
             help="Where the site is served, e.g. https://example.org/press/ (for feeds, sitemap)",
         ),
     ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help='Judge embargoes at this time, e.g. "2024-12-02 09:00"'),
+    ] = None,
+    force: Annotated[
+        list[str] | None,
+        typer.Option("--force", help="Publish this embargoed release before its time (repeat)"),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, recorded in its history (with --force)")
+    ] = None,
+    by: params.ByOpt = None,
     jobs: params.JobsOpt = None,
 ) -> None:
     """Build a static site of every published release.
 
     Home pages, Atom feeds and a sitemap per language, every release's pages and PDFs.
+    An embargoed release is left out of every file until its time.
     """
     ws = params.workspace()
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
-    builder = SiteBuilder(ws, out_dir=out_dir, base_url=base_url, jobs=params.jobs(jobs))
+    at = embargoes.now(now, ws.config.time_zone)
+    releases = list(iter_releases(ws.releases_dir))
+    early = _early(ws, releases, force or [], reason, by, at)
+    builder = SiteBuilder(
+        ws, out_dir=out_dir, base_url=base_url, now=at, early=early, jobs=params.jobs(jobs)
+    )
     with params.progress_bar() as builder.progress:
-        report = builder.build(list(iter_releases(ws.releases_dir)))
+        report = builder.build(releases)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     for skipped in report.skipped:
@@ -92,6 +114,41 @@ def site(
         + (f", {len(report.removed)} removed" if report.removed else "")
         + f" ({report.summary})"
     )
+    if report.next_lift is not None:
+        held = len(report.embargoed)
+        typer.echo(
+            f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
+            f"{report.next_lift.isoformat()}: build the site again then"
+        )
+
+
+def _early(
+    ws: Workspace,
+    releases: list[Release],
+    forced: list[str],
+    reason: str | None,
+    by: str | None,
+    at: dt.datetime,
+) -> list[str]:
+    """Releases `--force`d onto the site before their embargo, each recorded in its history."""
+    if not forced:
+        if reason:
+            raise UsageError("--reason goes with --force RELEASE")
+        return []
+    if not (reason or "").strip():
+        raise UsageError("publishing an embargoed release early needs --reason TEXT")
+    by_slug = {r.slug: r for r in releases}
+    who = params.reviewer(by)
+    early = []
+    for slug in forced:
+        release = by_slug.get(slug) or params.release(slug, ws)
+        if not embargoes.in_force(release, at):
+            raise UsageError(f"{slug} is not under embargo; --force is not needed")
+        embargoes.record_early_publication(
+            release, by=who, reason=reason or "", where="published on the site"
+        )
+        early.append(release.slug)
+    return early
 
 
 @app.command()

@@ -17,6 +17,7 @@ from publisher.mt.store import list_models
 from publisher.render import fonts
 from publisher.render.khmer_breaks import icu_version
 from publisher.workflow.create import create_release
+from publisher.workflow.embargo import parse as parse_embargo
 from publisher.workflow.status import LanguageStatus, release_status, resolve_releases
 from publisher.workflow.sync import sync_release
 
@@ -60,6 +61,13 @@ def new(
         list[str] | None, typer.Option("--lang", help="Target language (repeat)")
     ] = None,
     source_lang: Annotated[str | None, typer.Option(help="Language of the source")] = None,
+    embargo: Annotated[
+        str | None,
+        typer.Option(
+            help='Embargo: "2024-12-02 08:00" (the workspace\'s zone) or with an offset, '
+            "2024-12-02T08:00+07:00; the time is required"
+        ),
+    ] = None,
 ) -> None:
     """Import a source release into releases/<slug>/."""
     ws = params.workspace()
@@ -69,6 +77,7 @@ def new(
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise UsageError(f"--date must look like 2024-11-30, not {date!r}") from None
+    moment = parse_embargo(ws, embargo) if embargo else None
     release = create_release(
         ws,
         source,
@@ -78,12 +87,17 @@ def new(
         place=place,
         target_languages=params.langs(lang),
         source_language=params.lang(source_lang) if source_lang else None,
+        embargo=moment,
     )
     count = len(release.segment_map().segments)
     typer.echo(
         f"created {release.root.relative_to(ws.root)} ({count} segments, "
         f"languages: {', '.join(release.meta.target_languages)})"
     )
+    if release.meta.number:
+        typer.echo(f"number: {release.meta.number}")
+    if release.meta.embargo:
+        typer.echo(f"embargoed until {release.meta.embargo.isoformat()}")
 
 
 @app.command()
@@ -127,6 +141,8 @@ def status(
                 {
                     "slug": r.slug,
                     "date": r.meta.date.isoformat(),
+                    "number": r.meta.number,
+                    "embargo": r.meta.embargo.isoformat() if r.meta.embargo else None,
                     "source_language": r.meta.source_language,
                     "required_state": required.value,
                     "languages": {
@@ -153,8 +169,12 @@ def status(
         console.print("no releases yet; import one with `publisher new SOURCE`")
     for rel, langs in results:
         # One column per language: fits a narrow terminal however long the state names.
+        extra = f", No. {rel.meta.number}" if rel.meta.number else ""
+        if rel.meta.embargo is not None:
+            extra += f", embargoed until {rel.meta.embargo.isoformat()}"
         console.print(
-            f"[bold]{rel.slug}[/]  {rel.meta.date.isoformat()}, source {rel.meta.source_language}",
+            f"[bold]{rel.slug}[/]  {rel.meta.date.isoformat()}, source "
+            f"{rel.meta.source_language}{extra}",
             highlight=False,
             soft_wrap=True,
         )

@@ -175,7 +175,7 @@ def check_number_pattern(pattern: str, path: Path) -> None:
     except (KeyError, IndexError, ValueError) as exc:
         raise WorkspaceError(
             f"[numbering] pattern {pattern!r} is not valid: {exc}; use the fields "
-            "{year} and {seq}, e.g. \"MFAIC/{year}/{seq:03d}\"",
+            '{year} and {seq}, e.g. "MFAIC/{year}/{seq:03d}"',
             path=path,
         ) from None
     if "{seq" not in pattern:

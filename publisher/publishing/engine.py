@@ -136,10 +136,13 @@ class Engine:
         self.rendered: Counter[str] = Counter()
         self.cached: Counter[str] = Counter()
         self.rendered_items: list[str] = []
+        # Inputs of every release: the configuration, the glossary (QA), and the boilerplate
+        # (About and contact roles, with its history: its approvals).
         self.config = fp.digest(
             fp.tool_fingerprint(),
             fp.file_hash(ws.root / CONFIG_NAME),
             fp.file_hash(ws.root / "glossary.toml"),
+            fp.release_files(ws.boilerplate_dir) if ws.boilerplate_dir.is_dir() else {},
         )
 
     # ------------------------------------------------------------------ inputs

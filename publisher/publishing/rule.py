@@ -204,9 +204,7 @@ def draft_unapproved(
         return set()
     found: set[str] = set()
     if lang != release.meta.source_language:
-        found = unapproved_segments(
-            document, load_catalog(release, lang), ws.config.required_state
-        )
+        found = unapproved_segments(document, load_catalog(release, lang), ws.config.required_state)
     shared = Shared.of(ws, release)
     if shared.use.segments:
         _, missing = _boilerplate_texts(shared, lang, ws.config.required_state)

@@ -101,6 +101,7 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
             "dateline": pub.dateline,
             "date_text": dates.format_date(release.meta.date, lang),
             "organisation": pub.organisation,
+            "release_line": pub.release_line,
             "draft": draft,
         }
     return {

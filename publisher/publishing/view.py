@@ -17,7 +17,9 @@ from publisher.core.document import Block, Document, plain_text, render_inline
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import RenderError
-from publisher.render.model import Alternate, Leaf, Publication
+from publisher.render.model import Alternate, ContactView, Leaf, Publication
+from publisher.render.model import Boilerplate as BoilerplateView
+from publisher.workflow import boilerplate
 
 Gettext = Callable[[str], str]
 TextFilter = Callable[[str], str]
@@ -49,8 +51,8 @@ def build_publication(
     filt = text_filter or (lambda s: s)
     after = html_filter or (lambda s: s)
 
-    def leaf_of(block: Block) -> Leaf:
-        seg = block.segment
+    def leaf_of(block: Block, prefix: str = "") -> Leaf:
+        seg = prefix + block.segment if block.segment else None
         text = texts.get(seg or "") if block.text is not None else None
         untranslated = block.text is not None and text is None
         shown = block.text if untranslated else text
@@ -67,7 +69,7 @@ def build_publication(
             source_lang=source_lang,
             level=block.level,
             start=block.start,
-            children=[leaf_of(child) for child in block.children],
+            children=[leaf_of(child, prefix) for child in block.children],
         )
 
     title_block = document.title
@@ -82,6 +84,7 @@ def build_publication(
         summary = summary[:239].rsplit(" ", 1)[0] + "…"
     organisation = ws.config.organisation.get(lang) or ws.config.organisation.get(source_lang, "")
     motto = ws.config.motto.get(lang) or ws.config.motto.get(source_lang, [])
+    embargo = embargo_line(ws, release, lang, gettext)
     return Publication(
         release_id=release.slug,
         lang=lang,
@@ -98,7 +101,60 @@ def build_publication(
         alternates=alternates or [],
         x_default_href="index.html",
         pdf_href=pdf_href,
+        number=release.meta.number,
+        embargo=embargo,
+        embargo_iso=release.meta.embargo.isoformat() if release.meta.embargo else None,
+        release_line=embargo or gettext("For immediate release"),
+        end_mark=ws.convention("end_mark", lang) or gettext("###"),
+        boilerplate=_boilerplate(ws, release, lang, leaf_of),
     )
+
+
+def _boilerplate(
+    ws: Workspace, release: Release, lang: str, leaf_of: Callable[[Block, str], Leaf]
+) -> BoilerplateView:
+    """The About section and media contacts of the workspace, as `lang` shows them."""
+    shared = boilerplate.load(ws)
+    document = shared.synced_document() if shared is not None else None
+    use = boilerplate.use(ws, release, document)
+    view = BoilerplateView(more_information=ws.convention("more_information", lang))
+    if document is not None:
+        by_id = {leaf.segment: leaf for leaf in document.leaves() if leaf.segment}
+        wanted = set(use.segments)
+        leaves = {
+            seg: leaf_of(block, boilerplate.PREFIX) for seg, block in by_id.items() if seg in wanted
+        }
+        about = [leaves[seg] for seg in use.about if seg in leaves]
+        view.about_heading, view.about = (about[0], about[1:]) if about else (None, [])
+        if use.contacts_heading:
+            view.contacts_heading = leaves.get(use.contacts_heading)
+    view.contacts = [
+        ContactView(
+            contact.name_in(lang),
+            leaves_role
+            if (leaves_role := _role(use, contact.name, view, leaf_of, document))
+            else None,
+            contact.phone,
+            dates.localize_digits(contact.phone, lang),
+            contact.email,
+        )
+        for contact in use.contacts
+    ]
+    return view
+
+
+def _role(
+    use: boilerplate.Use,
+    name: str,
+    view: BoilerplateView,
+    leaf_of: Callable[[Block, str], Leaf],
+    document: Document | None,
+) -> Leaf | None:
+    seg = use.roles.get(name)
+    if seg is None or document is None:
+        return None
+    block = next((b for b in document.leaves() if b.segment == seg), None)
+    return leaf_of(block, boilerplate.PREFIX) if block is not None else None
 
 
 def place_name(ws: Workspace, release: Release, lang: str, *, draft: bool) -> str:

@@ -41,6 +41,28 @@ class Alternate:
 
 
 @dataclass
+class ContactView:
+    """One media contact as the reader's language writes it."""
+
+    name: str
+    role: Leaf | None
+    phone: str
+    phone_text: str  # as printed (Khmer digits in Khmer); `phone` stays dialable for tel:
+    email: str
+
+
+@dataclass
+class Boilerplate:
+    """The workspace's texts a release carries: About section and media contacts."""
+
+    about_heading: Leaf | None = None
+    about: list[Leaf] = field(default_factory=list)
+    contacts_heading: Leaf | None = None
+    contacts: list[ContactView] = field(default_factory=list)
+    more_information: str | None = None  # the office's own line ([conventions])
+
+
+@dataclass
 class Publication:
     release_id: str
     lang: str
@@ -57,6 +79,13 @@ class Publication:
     alternates: list[Alternate]
     x_default_href: str
     pdf_href: str | None
+    #: The release's number in the office's series, and the line that says when it may run.
+    number: str | None = None
+    embargo: str | None = None  # "EMBARGOED UNTIL 08:00, 2 December 2024 (...)", or None
+    embargo_iso: str | None = None
+    release_line: str = ""  # the embargo line, or "For immediate release"
+    end_mark: str = ""
+    boilerplate: Boilerplate = field(default_factory=lambda: Boilerplate())
     tool_version: str = __version__
 
     @property
@@ -73,6 +102,11 @@ class Publication:
                 walk(leaf.children)
 
         walk(self.blocks)
+        shared = self.boilerplate
+        out += [leaf for leaf in (shared.about_heading, *shared.about) if leaf is not None]
+        if shared.contacts_heading is not None:
+            out.append(shared.contacts_heading)
+        out += [c.role for c in shared.contacts if c.role is not None]
         return out
 
 

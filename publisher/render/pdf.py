@@ -73,6 +73,13 @@ def check_glyphs(pub: Publication, fonts: PrintFonts) -> None:
         ("organisation", pub.organisation),
         ("motto", " ".join(pub.motto)),
         ("dateline", pub.dateline),
+        ("release line", pub.release_line),
+        ("end mark", pub.end_mark),
+        ("more information", pub.boilerplate.more_information or ""),
+    ]
+    texts += [
+        (f"contact {c.name}", f"{c.name} {c.phone_text} {c.email}")
+        for c in pub.boilerplate.contacts
     ]
     texts += [(f"segment {leaf.segment}", leaf.text) for leaf in pub.leaves()]
     for where, text in texts:

@@ -89,9 +89,7 @@ def set_embargo(
     return EmbargoChange(before, moment)
 
 
-def record_early_publication(
-    release: Release, *, by: str, reason: str, where: str
-) -> None:
+def record_early_publication(release: Release, *, by: str, reason: str, where: str) -> None:
     """An embargoed release published before its time (`site --force`), in its history."""
     if not reason.strip():
         raise UsageError("publishing an embargoed release early needs --reason TEXT")
@@ -99,7 +97,10 @@ def record_early_publication(
         embargo = session.release.meta.embargo
         session.events.append(
             Event(
-                now_iso(), "publish-early", by=by, comment=reason,
+                now_iso(),
+                "publish-early",
+                by=by,
+                comment=reason,
                 detail=f"{where} before the embargo of "
                 f"{embargo.isoformat() if embargo else 'its time'}",
             )

@@ -133,6 +133,7 @@ def bundle_bytes(
             "date": release.meta.date.isoformat(),
             "date_text": dates.format_date(release.meta.date, lang),
             "dateline": view["dateline"],
+            "release_line": view.get("release_line", ""),
             "files": entries,
             "approval": approvals[lang],
         }
@@ -141,6 +142,8 @@ def bundle_bytes(
         "release": release.slug,
         "date": release.meta.date.isoformat(),
         "reference": release.meta.reference,
+        "number": release.meta.number,
+        "embargo": release.meta.embargo.isoformat() if release.meta.embargo else None,
         "source_language": release.meta.source_language,
         "required_state": ws.config.required_state.value,
         "languages": manifest_langs,

@@ -47,6 +47,7 @@ from publisher.render.templating import (
     template_dirs,
     translations_for,
 )
+from publisher.workflow import embargo as embargoes
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
 FEEDS_VERSION = "1"
@@ -61,6 +62,13 @@ class SiteReport(StepCounts):
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # refused languages, failed steps
+    #: slug -> embargo time, for releases held back (nothing of them is in the site)
+    embargoed: dict[str, dt.datetime] = field(default_factory=dict)
+
+    @property
+    def next_lift(self) -> dt.datetime | None:
+        """When the next held-back release may appear (rebuild the site then)."""
+        return min(self.embargoed.values(), default=None)
 
 
 def normalise_base_url(url: str | None) -> str | None:
@@ -93,12 +101,18 @@ class SiteBuilder(Builder[SiteReport]):
         *,
         out_dir: Path,
         base_url: str | None = None,
+        now: dt.datetime | None = None,
+        early: Sequence[str] = (),
         jobs: int | None = None,
         progress: ProgressHook | None = None,
     ) -> None:
+        """`now`: the time embargoes are judged at (default: now); `early`: embargoed
+        releases to publish anyway (the caller has recorded that decision)."""
         super().__init__(ws, jobs=jobs, progress=progress)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.early = set(early)
 
     def build(self, releases: Sequence[Release]) -> SiteReport:
         base, ws, out_dir = self.base, self.ws, self.out_dir
@@ -107,8 +121,18 @@ class SiteBuilder(Builder[SiteReport]):
             report.warnings.append(
                 "no --base-url: feeds and sitemap.xml need absolute URLs and were not written"
             )
+        # Embargoed releases are not even looked at: nothing of them can reach a page, a
+        # feed, the sitemap, a listing or a thumbnail, and files an earlier build wrote
+        # for them (the embargo set later) are removed with the others no longer produced.
+        public = []
+        for release in releases:
+            if embargoes.in_force(release, self.now) and release.slug not in self.early:
+                assert release.meta.embargo is not None
+                report.embargoed[release.slug] = release.meta.embargo
+            else:
+                public.append(release)
         with self.engine() as engine:
-            plans = engine.plans(list(releases), draft=False)
+            plans = engine.plans(public, draft=False)
             for plan in plans:
                 if plan.error:
                     report.skipped.append(plan.error.format())

@@ -32,12 +32,29 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     texts = publication_texts(ws, release, document, lang, draft=False)
     gettext = translations_for(lang, locale_dirs(ws.locales_dir)).gettext
     pub = build_publication(ws, release, document, lang, texts, draft=False, gettext=gettext)
-    paragraphs: list[list[str]] = [wrap(pub.dateline, lang)]
+    # The first line says when the copy may run: a wire desk reads nothing before it.
+    paragraphs: list[list[str]] = [wrap(pub.release_line, lang)]
+    if pub.number:
+        paragraphs.append(wrap(gettext("No. %(number)s") % {"number": pub.number}, lang))
+    paragraphs.append(wrap(pub.dateline, lang))
     if pub.reference:
         paragraphs.append(wrap(f"{gettext('Reference')}: {pub.reference}", lang))
     paragraphs.append(wrap(pub.title_text, lang))
     paragraphs.extend(_blocks(pub.blocks, lang, ""))
-    paragraphs.append([gettext("###")])
+    shared = pub.boilerplate
+    if shared.about_heading is not None:
+        paragraphs.append(wrap(shared.about_heading.text, lang))
+        paragraphs += [wrap(p.text, lang) for p in shared.about]
+    if shared.contacts:
+        if shared.contacts_heading is not None:
+            paragraphs.append(wrap(shared.contacts_heading.text, lang))
+        if shared.more_information:
+            paragraphs.append(wrap(shared.more_information, lang))
+        for contact in shared.contacts:
+            line = contact.name + (f", {contact.role.text}" if contact.role else "")
+            details = " ".join(x for x in (contact.phone_text, contact.email) if x)
+            paragraphs.append(wrap(f"{line}: {details}" if details else line, lang))
+    paragraphs.append([pub.end_mark])
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines) + "\n"
 
 
