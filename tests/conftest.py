@@ -86,15 +86,18 @@ def sample(cli: Cli) -> str:
     return SAMPLE_SLUG
 
 
+def copy_repo_workspace(root: Path) -> Path:
+    """This repository's workspace copied to `root`: configuration, glossary, release
+    numbers, the boilerplate and the releases (the shipped sample, approved)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("publisher.toml", "glossary.toml", "numbers.jsonl"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("releases", "boilerplate", "templates", "locales"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo", ".lock"))
+    return root
+
+
 @pytest.fixture
 def repo_workspace(tmp_path: Path) -> Iterator[Path]:
     """A copy of this repository's workspace (the shipped sample, approved)."""
-    root = tmp_path / "repo-ws"
-    root.mkdir()
-    shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
-    shutil.copytree(REPO / "releases", root / "releases")
-    for name in ("templates", "locales"):
-        shutil.copytree(
-            REPO / name, root / name, symlinks=False, ignore=shutil.ignore_patterns("*.mo")
-        )
-    yield root
+    yield copy_repo_workspace(tmp_path / "repo-ws")

@@ -26,10 +26,11 @@ def make_workspace(root: Path, *, second_zh_approved: bool = False) -> Path:
     """The shipped sample plus a second, newer release whose Chinese is not approved."""
 
     root.mkdir(parents=True)
-    for name in ("publisher.toml", "glossary.toml"):
+    for name in ("publisher.toml", "glossary.toml", "numbers.jsonl"):
         if (REPO / name).exists():
             shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "releases", root / "releases")
+    shutil.copytree(REPO / "boilerplate", root / "boilerplate")
     sample = root / "releases" / SAMPLE_SLUG
     second = root / "releases" / SECOND_SLUG
     shutil.copytree(sample, second)

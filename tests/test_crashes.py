@@ -88,6 +88,7 @@ def _views(cli: Cli, ws: Path) -> tuple[dict[tuple[str, str], bool], list[str]]:
         (release["slug"], lang): counts["publishable"]
         for release in json.loads(status.stdout)["releases"]
         for lang, counts in release["languages"].items()
+        if release["slug"] != "boilerplate"  # never published on its own
     }
     return verdict, []
 

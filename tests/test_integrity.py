@@ -23,11 +23,13 @@ def _tree_hash(root: Path) -> str:
     for folder, dirs, names in os.walk(root):
         dirs.sort()
         for name in sorted(names):
+            if name == ".lock":
+                continue  # a lock file appears on the first change: not content
             path = Path(folder) / name
             h.update(str(path.relative_to(root)).encode())
             if path.is_symlink():
                 h.update(b"->" + os.readlink(path).encode())
-            elif name != ".lock":
+            else:
                 h.update(path.read_bytes())
     return h.hexdigest()
 

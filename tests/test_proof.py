@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 
 from publisher.cli.app import app
 from publisher.render.templating import PACKAGE_LOCALES, translations_for
-from tests.conftest import REPO, SAMPLE_SLUG, Cli
+from tests.conftest import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 REPO_PO = REPO / "releases" / SAMPLE_SLUG / "translations"
 
@@ -137,11 +137,7 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pa
         pytest.skip("poppler-utils not installed")
     from typer.testing import CliRunner
 
-    root = tmp_path_factory.mktemp("proof") / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
-    for name in ("releases", "templates", "locales"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    root = copy_repo_workspace(tmp_path_factory.mktemp("proof") / "ws")
     made: dict[str, Path] = {}
     for lang in ("km", "zh-Hans"):
         result = CliRunner().invoke(

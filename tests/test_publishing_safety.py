@@ -25,7 +25,7 @@ from publisher.publishing.builders.dist import DistBuilder
 from publisher.workflow.review import approve, reject
 from publisher.workflow.session import changing, load_catalog, set_translation
 from publisher.workflow.sync import sync_release
-from tests.conftest import REPO, SAMPLE_SLUG
+from tests.conftest import SAMPLE_SLUG, copy_repo_workspace
 
 IDS = ["title", *(f"s{n}" for n in range(1, 12))]
 OPS = ("edit", "draft", "review", "approve", "reject", "source", "approve_all")
@@ -41,10 +41,7 @@ def _workspace(tmp: Path) -> Workspace:
     root = tmp / "ws"
     if root.exists():
         shutil.rmtree(root)
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "publisher.toml", root)
-    shutil.copytree(REPO / "releases", root / "releases")
-    return Workspace.load(root)
+    return Workspace.load(copy_repo_workspace(root))
 
 
 def _apply(ws: Workspace, steps: list[tuple[str, str, int]]) -> None:

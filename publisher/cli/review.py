@@ -47,7 +47,7 @@ def check(
     langs = [params.lang(x) for x in lang] if lang else None
     findings: list[ReleaseFinding] = []
     checked: list[tuple[str, list[str]]] = []
-    for release in resolve_releases(ws, releases or []):
+    for release in resolve_releases(ws, releases or [], with_boilerplate=True):
         wanted = langs
         if langs is not None and not named:
             # Checking every release: skip languages a release is not translated into.

@@ -103,7 +103,7 @@ def new(
 @app.command()
 def sync(releases: params.ReleasesArg = None) -> None:
     """Update the catalogs after the source was edited."""
-    for release in resolve_releases(params.workspace(), releases or []):
+    for release in resolve_releases(params.workspace(), releases or [], with_boilerplate=True):
         report = sync_release(release)
         if report.nothing:
             typer.echo(f"{report.slug}: up to date")
@@ -133,7 +133,8 @@ def status(
     ws = params.workspace()
     required = ws.config.required_state
     results = [
-        (r, release_status(r, required)) for r in resolve_releases(ws, [release] if release else [])
+        (r, release_status(r, required))
+        for r in resolve_releases(ws, [release] if release else [], with_boilerplate=True)
     ]
     if as_json:
         payload = {

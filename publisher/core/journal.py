@@ -71,6 +71,20 @@ def write(root: Path, change: Change, log_name: str = "history.jsonl") -> None:
     if journal.exists():
         shutil.rmtree(journal)
     journal.mkdir()
+    try:
+        manifest = _prepare(root, journal, change, log_name)
+    except BaseException:
+        # Nothing was committed: the release stays exactly as it was.
+        shutil.rmtree(journal, ignore_errors=True)
+        raise
+    crash_point("manifest")
+    _apply(root, manifest)
+    shutil.rmtree(journal)
+    fsync_dir(root)
+
+
+def _prepare(root: Path, journal: Path, change: Change, log_name: str) -> dict[str, Any]:
+    """Stage every new file, then write the manifest last (the commit point)."""
     entries = []
     for number, (rel, data) in enumerate(sorted(change.files.items())):
         staged = journal / f"{number}.new"
@@ -86,10 +100,7 @@ def write(root: Path, change: Change, log_name: str = "history.jsonl") -> None:
         "log": {"name": log_name, "size_before": _size(log), "lines": change.log},
     }
     atomic_write_bytes(journal / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
-    crash_point("manifest")
-    _apply(root, manifest)
-    shutil.rmtree(journal)
-    fsync_dir(root)
+    return manifest
 
 
 def _apply(root: Path, manifest: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ What this adapter adds to WeasyPrint, and nothing else:
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,9 @@ def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     """Render print HTML to a PDF, with its page count (for listings, no second parse)."""
     import weasyprint
 
+    # fontTools stamps the instances it makes of variable fonts (Noto Sans Khmer bold) with
+    # the time, unless SOURCE_DATE_EPOCH is set: the same inputs must give the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(

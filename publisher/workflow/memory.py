@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.core.release import iter_releases
+from publisher.core.release import BOILERPLATE, Release, iter_releases
 from publisher.core.states import State
 from publisher.interchange.model import TranslationUnit
 from publisher.interchange.tmx import read_tmx
@@ -103,7 +103,10 @@ def build_memory(workspace_root: Path) -> Memory:
     """Every approved segment of every release, then the TMX files in memory/."""
 
     memory = Memory()
-    for release in iter_releases(workspace_root / "releases"):
+    releases = list(iter_releases(workspace_root / "releases"))
+    if (workspace_root / BOILERPLATE / "release.toml").is_file():
+        releases.append(Release.load(workspace_root / BOILERPLATE))
+    for release in releases:
         for lang in release.meta.target_languages:
             if not release.catalog_path(lang).exists():
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from publisher.core.release import Release, find_release, iter_releases
+from publisher.core.release import BOILERPLATE, Release, find_release, iter_releases
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
 from publisher.errors import ReleaseError
@@ -59,9 +59,15 @@ def release_status(release: Release, required: State) -> list[LanguageStatus]:
     ]
 
 
-def resolve_releases(ws: Workspace, names: Iterable[str]) -> list[Release]:
-
+def resolve_releases(
+    ws: Workspace, names: Iterable[str], *, with_boilerplate: bool = False
+) -> list[Release]:
+    """The releases named, or all of them (and the boilerplate, for the commands that
+    translate and check it: it is never published on its own)."""
     names = list(names)
-    if not names:
-        return list(iter_releases(ws.releases_dir))
-    return [find_release(ws.releases_dir, name) for name in names]
+    if names:
+        return [find_release(ws.releases_dir, name) for name in names]
+    found = list(iter_releases(ws.releases_dir))
+    if with_boilerplate and (ws.boilerplate_dir / "release.toml").is_file():
+        found.append(find_release(ws.releases_dir, BOILERPLATE))
+    return found
