@@ -11,12 +11,13 @@ import typer
 
 from publisher.cli import params
 from publisher.core.states import ORDER
+from publisher.core.wording import counted
 from publisher.core.workspace import init_workspace
 from publisher.errors import PublisherError, UsageError
 from publisher.mt.store import list_models
 from publisher.render import fonts
 from publisher.render.khmer_breaks import icu_version
-from publisher.workflow.create import create_release
+from publisher.workflow.create import import_release
 from publisher.workflow.status import LanguageStatus, release_status, resolve_releases
 from publisher.workflow.sync import sync_release
 
@@ -45,8 +46,23 @@ def init(
 def new(
     source: Annotated[Path, typer.Argument(help="The release: .txt, .md or .docx", dir_okay=False)],
     title: Annotated[
-        str | None, typer.Option(help="Title (default: the file's first line)")
+        str | None,
+        typer.Option(help="Title (default: the file's `# Title`, or its short first paragraph)"),
     ] = None,
+    first_line_title: Annotated[
+        bool,
+        typer.Option(
+            "--first-line-title",
+            help="The file's first line is the title, even if its paragraph goes on",
+        ),
+    ] = False,
+    accept_changes: Annotated[
+        bool,
+        typer.Option(
+            "--accept-changes",
+            help="Import a Word file's tracked changes as if all were accepted",
+        ),
+    ] = False,
     slug: Annotated[
         str | None, typer.Option(help="Folder name (default: date + title words)")
     ] = None,
@@ -61,7 +77,10 @@ def new(
     ] = None,
     source_lang: Annotated[str | None, typer.Option(help="Language of the source")] = None,
 ) -> None:
-    """Import a source release into releases/<slug>/."""
+    """Import a source release into releases/<slug>/.
+
+    Says what it imported, and gives a warning for anything it left out or changed.
+    """
     ws = params.workspace()
     day = None
     if date:
@@ -69,20 +88,30 @@ def new(
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise UsageError(f"--date must look like 2024-11-30, not {date!r}") from None
-    release = create_release(
+    result = import_release(
         ws,
         source,
         title=title,
+        first_line_title=first_line_title,
+        accept_changes=accept_changes,
         slug=slug,
         date=day,
         place=place,
         target_languages=params.langs(lang),
         source_language=params.lang(source_lang) if source_lang else None,
     )
+    release = result.release
+    for notice in result.notices:
+        typer.echo(notice.format(source), err=True)
     count = len(release.segment_map().segments)
     typer.echo(
         f"created {release.root.relative_to(ws.root)} ({count} segments, "
         f"languages: {', '.join(release.meta.target_languages)})"
+    )
+    warnings = sum(1 for n in result.notices if n.level == "warning")
+    typer.echo(
+        result.summary()
+        + (f"; {counted(warnings, 'warning')} above" if warnings else "; nothing left out")
     )
 
 

@@ -67,6 +67,9 @@ def build_publication(
             level=block.level,
             start=block.start,
             children=[leaf_of(child) for child in block.children],
+            number=block.number,
+            header=block.header,
+            align=block.align,
         )
 
     title_block = document.title
