@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
-from publisher.core.release import iter_releases
+from publisher.core.release import scan_releases
+from publisher.core.wording import counted, listing
 from publisher.publishing.builders.base import PAGE_FORMATS
 from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.builders.site import SiteBuilder
-from publisher.workflow.status import resolve_releases
+from publisher.workflow.status import load_releases
 
 app = typer.Typer()
 
@@ -37,7 +38,7 @@ def build(
     errors), or everything marked DRAFT with --draft.
     """
     ws = params.workspace()
-    targets = resolve_releases(ws, releases or [])
+    targets, broken = load_releases(ws, releases or [])
     out_dir = (out or ws.root / "dist").resolve()
     with params.progress_bar() as progress:
         builder = DistBuilder(
@@ -51,14 +52,38 @@ def build(
             progress=progress,
         )
         report = builder.build(targets)
+    report.failed[:0] = broken
     for refused in report.refused:
         typer.echo(f"not published: {refused.message}", err=True)
+    if report.refused:
+        typer.echo(
+            "hint: `publisher build --draft` publishes them anyway, marked DRAFT on every page",
+            err=True,
+        )
     for failed in report.failed:
         typer.echo(f"error: {failed.format()}", err=True)
-    total = len(report.written) + len(report.unchanged)
-    typer.echo(f"{total} files in {out_dir} ({len(report.written)} written; {report.summary})")
+    typer.echo(files_written(len(report.written), len(report.unchanged), out_dir))
+    typer.echo(report.summary)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def files_written(written: int, unchanged: int, folder: Path, removed: int = 0) -> str:
+    """ "Wrote 2 files in dist; 5 were already up to date." """
+    if not written and not unchanged:
+        text = f"Wrote nothing in {folder}"
+    elif not written:
+        text = (
+            f"Nothing to write: {'the' if unchanged > 1 else 'its'} {counted(unchanged, 'file')} "
+        )
+        text += f"in {folder} {'are' if unchanged > 1 else 'is'} up to date"
+    else:
+        text = f"Wrote {counted(written, 'file')} in {folder}"
+        if unchanged:
+            text += f"; {unchanged} {'was' if unchanged == 1 else 'were'} already up to date"
+    if removed:
+        text += f"; removed {counted(removed, 'file')} no longer published"
+    return text + "."
 
 
 @app.command()
@@ -79,19 +104,28 @@ def site(
     """
     ws = params.workspace()
     out_dir = (out or ws.root / "site").resolve()
+    releases, broken = scan_releases(ws.releases_dir)
     builder = SiteBuilder(ws, out_dir=out_dir, base_url=base_url, jobs=params.jobs(jobs))
     with params.progress_bar() as builder.progress:
-        report = builder.build(list(iter_releases(ws.releases_dir)))
+        report = builder.build(releases)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     for skipped in report.skipped:
         typer.echo(f"not on the site: {skipped}", err=True)
+    if report.skipped:
+        typer.echo(
+            "hint: the site shows approved languages only; `publisher status` says what is left",
+            err=True,
+        )
+    for error in broken:
+        typer.echo(f"error: {error.format()}", err=True)
     typer.echo(
-        f"{len(report.releases)} releases in {out_dir}: {len(report.written)} files written, "
-        f"{report.unchanged} unchanged"
-        + (f", {len(report.removed)} removed" if report.removed else "")
-        + f" ({report.summary})"
+        f"The site has {counted(len(report.releases), 'release')}. "
+        + files_written(len(report.written), report.unchanged, out_dir, len(report.removed))
     )
+    typer.echo(report.summary)
+    if broken:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -114,4 +148,10 @@ def bundle(
         result = builder.build([rel])
     for refused in result.refused:
         typer.echo(f"not in the bundle: {refused}", err=True)
-    typer.echo(f"wrote {target} ({', '.join(result.languages)}; {result.size} bytes)")
+    if result.refused:
+        typer.echo(
+            "hint: a bundle carries approved languages only; "
+            f"`publisher status {rel.slug}` says what is left",
+            err=True,
+        )
+    typer.echo(f"Wrote {target} ({listing(result.languages)}; {counted(result.size, 'byte')}).")

@@ -369,7 +369,7 @@ class _Reader:
         text = _ANCHOR.sub(lambda m: self._anchor(m, line), text)
         text = _STRONG.sub(lambda m: _wrap(m.group(2), "**"), text)
         text = _EMPHASIS.sub(lambda m: _wrap(m.group(2), "*"), text)
-        text = _IMG.sub(self._img, text)
+        text = _IMG.sub(lambda m: self._img(m, line), text)
         text = _BREAK.sub(" ", text)
 
         def tag(m: re.Match[str]) -> str:
@@ -389,10 +389,13 @@ class _Reader:
             return escape_inline(_TAG.sub("", inner).strip())
         return inner
 
-    def _img(self, m: re.Match[str]) -> str:
+    def _img(self, m: re.Match[str], line: int | None = None) -> str:
         src = _attribute(m.group(1), "src") or ""
         alt = _attribute(m.group(1), "alt") or ""
-        return f"![{escape_inline(alt)}]({_destination(src)})" if src else ""
+        if not _usable_picture(src):
+            self.warn(f"HTML picture {src[:60]!r} left out: not a file next to the source", line)
+            return escape_inline(alt)
+        return f"![{escape_inline(alt)}]({_destination(src)})"
 
     def reference_links(self, text: str) -> str:
         """`[text][ref]`, `[ref][]` and `[ref]` as inline links (their definitions are
@@ -539,7 +542,14 @@ class _HtmlText(HTMLParser):
             self.link, self.link_start = values["href"], len(self.parts)
         elif tag == "img" and values.get("src"):
             alt = escape_inline(values.get("alt", ""))
-            self.parts.append(self.reader.pictures(f"![{alt}]({values['src']})", self.line))
+            src = values["src"]
+            if _usable_picture(src):
+                self.parts.append(self.reader.pictures(f"![{alt}]({src})", self.line))
+            else:
+                self.reader.warn(
+                    f"HTML picture {src[:60]!r} left out: not a file next to the source", self.line
+                )
+                self.parts.append(alt)
         elif tag in ("b", "strong"):
             self.parts.append("**")
         elif tag in ("i", "em"):
@@ -632,6 +642,12 @@ def _attribute(attrs: str, name: str) -> str | None:
     if m is None:
         return None
     return html.unescape(next(g for g in m.groups() if g is not None))
+
+
+def _usable_picture(src: str) -> bool:
+    """An HTML picture worth keeping: a file beside the source, or on the web (as a link)."""
+    scheme = src.split("/")[0]
+    return bool(src) and (":" not in scheme or bool(re.match(r"(?i)^https?:", src)))
 
 
 def _destination(url: str) -> str:
