@@ -83,6 +83,7 @@ class Glossary:
                 table.add(lang, name)
             if term.note:
                 table.add("note", term.note)
+            table.trivia.indent = "\n"  # a blank line before each [[term]], as the file has
             terms.append(table)
         atomic_write_text(self.path, tomlkit.dumps(document))
         self._added = []

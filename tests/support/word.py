@@ -69,6 +69,20 @@ class WordFile:
         )
         return abstract_id
 
+    def restart(self, num_id: str, start: int) -> str:
+        """Word's "Set numbering value": the same list, counted on from `start`."""
+        numbering = self.doc.part.numbering_part.element
+        self._next_num += 1
+        new_id = str(self._next_num)
+        numbering.append(
+            parse_xml(
+                f'<w:num {NS} w:numId="{new_id}"><w:abstractNumId w:val="{num_id}"/>'
+                f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+                "</w:num>"
+            )
+        )
+        return new_id
+
     def numbered(self, text: str, num_id: str, level: int = 0) -> Any:
         return self.xml_paragraph(
             f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>',

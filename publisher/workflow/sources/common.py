@@ -169,9 +169,14 @@ def normalise(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_WRAPPED = re.compile(r"(?<![\w*])(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+
+
 def clean_title(title: str) -> str:
-    """A title as plain text on one line: `**Bold**` and links show as their words."""
-    return " ".join(plain_text(" ".join(normalise(title).split())).split())
+    """A title as plain text on one line: `**Bold**` and links show as their words,
+    also where a plain-text file typed the asterisks."""
+    text = " ".join(plain_text(" ".join(normalise(title).split())).split())
+    return _WRAPPED.sub(r"\2", text)
 
 
 def title_markdown(title: str) -> str:

@@ -376,7 +376,8 @@ class _Reader:
             self.tags_removed.add(m.group(1).lower())
             return ""
 
-        return _TAG.sub(tag, text)
+        text = _TAG.sub(tag, text)
+        return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)  # where a tag or comment was
 
     def _anchor(self, m: re.Match[str], line: int | None) -> str:
         attrs, inner = m.group(1), m.group(2)
@@ -531,6 +532,8 @@ class _HtmlText(HTMLParser):
             return
         if tag in self._BLOCKS:
             self.flush()
+            if tag in ("p", "div", "section", "article", "header", "footer", "center"):
+                self.reader.tags_removed.add(tag)
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.kind, self.level = "heading", int(tag[1])
             elif tag == "li":
