@@ -16,7 +16,7 @@ from publisher.core.wording import counted
 from publisher.core.workspace import init_workspace
 from publisher.errors import PublisherError, UsageError
 from publisher.mt.store import list_models
-from publisher.publishing.rule import readiness
+from publisher.publishing.readiness import readiness
 from publisher.render import fonts
 from publisher.render.khmer_breaks import icu_version
 from publisher.workflow.create import import_release

@@ -22,7 +22,6 @@ from publisher.core.workspace import Workspace
 from publisher.errors import NotApproved, QaBlocked, RenderError, SourceError, Unpublishable
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
 from publisher.workflow.session import load_catalog
-from publisher.workflow.status import LanguageStatus, release_status
 
 #: segment id -> the text to publish (None: shown as untranslated in a draft)
 Texts = dict[str, str | None]
@@ -158,39 +157,3 @@ def qa_refusals(ws: Workspace, release: Release, langs: list[str]) -> dict[str, 
         if errors:
             out[lang] = qa_blocked(release.slug, lang, errors)
     return out
-
-
-#: QA codes about the workflow state, which "not approved" already says.
-_NOT_APPROVED_CODES = frozenset({"untranslated", "empty-target", "stale", "not-reviewed"})
-
-
-def readiness(ws: Workspace, release: Release) -> list[LanguageStatus]:
-    """What `publisher status` shows: each target language's counts by state and,
-    by `judge` (approvals, then QA errors, exactly as `build` decides), whether it
-    may be published and every reason it may not."""
-    statuses = release_status(release, ws.config.required_state)
-    if any(s.out_of_sync for s in statuses):
-        return statuses  # nothing can be judged before `publisher sync`
-    document = release.synced_document()
-    targets = list(release.meta.target_languages)
-    verdict = judge(ws, release, document, draft=False, langs=targets)
-    # QA is judged only once approvals pass; status names both reasons at once.
-    # Untranslated and stale segments are already named as not approved.
-    unapproved = [lang for lang, r in verdict.refused.items() if isinstance(r, NotApproved)]
-    qa: dict[str, QaBlocked] = {}
-    if unapproved:
-        findings = check_release(release, unapproved, glossary=workspace_glossary(ws.root, release))
-        for lang in unapproved:
-            errors = [
-                f
-                for f in findings
-                if f.lang == lang and f.is_error and f.code not in _NOT_APPROVED_CODES
-            ]
-            if errors:
-                qa[lang] = qa_blocked(release.slug, lang, errors)
-    for status in statuses:
-        reasons = [r for r in (verdict.refused.get(status.lang), qa.get(status.lang)) if r]
-        status.refusals = [r.message for r in reasons]
-        status.qa_errors = [s for r in reasons if isinstance(r, QaBlocked) for s in r.blocking]
-        status.judged = True
-    return statuses
