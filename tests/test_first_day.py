@@ -67,6 +67,28 @@ def test_status_names_both_reasons_of_a_language(repo_workspace: Path) -> None:
     ]
 
 
+def test_status_verdicts_are_cached_until_a_file_changes(
+    repo_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publisher.publishing import readiness
+
+    judged: list[str] = []
+    original = readiness._judge
+
+    def counting(ws: object, release: object) -> object:
+        judged.append(release.slug)  # type: ignore[attr-defined]
+        return original(ws, release)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(readiness, "_judge", counting)
+    cli = Cli(repo_workspace)
+    cli("status")
+    cli("status")
+    assert judged == [SAMPLE_SLUG]  # the second status read the verdict from the cache
+    break_a_date(repo_workspace)
+    data = json.loads(cli("status", "--json").stdout)["releases"][0]["languages"]
+    assert judged == [SAMPLE_SLUG, SAMPLE_SLUG] and data["zh-Hans"]["publishable"] is False
+
+
 # ---------------------------------------------------------------- 15. who approves
 
 
@@ -268,3 +290,34 @@ def test_chinese_wire_copy_never_splits_a_number_or_latin_word(width: int) -> No
         assert not (first[-1] in "年月" and second[0].isdigit()), joint
         assert not (first[-1].isascii() and first[-1].isalpha() and second[0].isalpha()), joint
     assert any("2023年8月2日" in line for line in lines)
+
+
+def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
+    from markupsafe import Markup
+
+    from publisher.publishing.builders import wire
+    from publisher.render.model import Leaf
+
+    def leaf(kind: str, text: str = "", **extra: object) -> Leaf:
+        return Leaf(kind, None, Markup(text), text, **extra)  # type: ignore[arg-type]
+
+    numbered = leaf(
+        "ordered_list",
+        start=3,
+        children=[leaf("item", "Third.", number=3), leaf("item", "Seventh.", number=7)],
+    )
+    signature = leaf(
+        "table",
+        children=[
+            leaf("row", header=True, children=[leaf("cell"), leaf("cell")]),
+            leaf("row", children=[leaf("cell", "Prak Sokhonn"), leaf("cell", "Wang Yi")]),
+            leaf("row", children=[leaf("cell", "Minister"), leaf("cell", "Minister")]),
+        ],
+    )
+    assert wire._blocks([numbered, signature], "en", "") == [
+        ["3. Third."],
+        ["7. Seventh."],
+        ["Prak Sokhonn", "Minister"],
+        ["Wang Yi", "Minister"],
+    ]
+    assert wire._blocks([numbered], "km", "") == [["៣. Third."], ["៧. Seventh."]]

@@ -618,3 +618,42 @@ def test_picture_outside_the_source_folder_is_refused(
     result = new(cli, path, ok=False)
     assert result.stderr.startswith(f"error: {path}:3: the picture ../elsewhere.png is outside")
     shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------- what the author wrote is kept
+
+AUTHORED = [
+    "# T\n\n- a\n  - b\n    1. c\n    2. d\n- e\n\n> quote *em*\n> - in list\n>\n> para\n",
+    "# T\n\n1. item one\n\n   second para of item\n\n2) other delim\n3) three\n",
+    "# T\n\nA [link (x)](https://x.org/a_(b)) and <https://auto.org> and &amp; `co*de` \\*lit\\*\n",
+    "# T\n\n```\ncode block\n```\n\n    indented code\n\n***\n\nAfter rule.\n",
+    "# T\n\n- # heading in item\n- > quote in item\n",
+    "# T\n\n10. ten\n11. eleven\n\n* star\n+ plus\n",
+    "# T\n\nLine one  \nhard break\\\nand more\n",
+    "# T\n\n| a | b |\n|---|---|\n| `x|y` | [l](https://x.org) |\n",
+]
+
+
+@pytest.mark.parametrize("markdown", AUTHORED)
+def test_authored_markdown_keeps_its_segments(markdown: str) -> None:
+    """The body is written again from its parse: the same segments, kinds and numbers."""
+    from publisher.workflow.sources.common import TitleChoice
+    from publisher.workflow.sources.markdown import import_markdown
+
+    imported = import_markdown(markdown, title=TitleChoice())
+    again = f"# {imported.title}\n\n{imported.markdown}"
+
+    def leaves(text: str) -> list[tuple[str, str, int | None]]:
+        return [(b.kind, b.text or "", b.number) for b in parse_markdown(text).leaves()]
+
+    assert leaves(again) == leaves(markdown)
+    assert imported.notices == []
+
+
+def test_the_sample_imports_as_the_shipped_release(cli: Cli, workspace: Path) -> None:
+    from tests.conftest import REPO, SAMPLE_SLUG, SAMPLE_TITLE, SAMPLE_TXT
+
+    cli("new", str(SAMPLE_TXT), "--title", SAMPLE_TITLE, "--date", "2024-11-30",
+        "--place", "Phnom Penh")  # fmt: skip
+    shipped = (REPO / "releases" / SAMPLE_SLUG / "source.md").read_text(encoding="utf-8")
+    assert stored(workspace, SAMPLE_SLUG) == shipped

@@ -265,8 +265,7 @@ class _Reader:
             if not body.strip():
                 self.warn(f"empty list item “{marker.strip()}” left out", line)
             else:
-                first, _, rest = body.partition("\n")
-                items.append(marker + escape_block_start(first) + (("\n" + rest) if rest else ""))
+                items.append(marker + body)
             i = end
         return "\n".join(items)
 
@@ -280,7 +279,7 @@ class _Reader:
             if tok.type == "paragraph_open":
                 text = self.inline(tokens[i + 1], line)
                 if text.strip():
-                    parts.append(escape_block_start(text) if parts else text)
+                    parts.append(escape_block_start(text))
                 i += 3
             elif tok.type == "heading_open":
                 text = self.inline(tokens[i + 1], line)
