@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
+from tests.support.word import WordFile
 
 BAD = REPO / "tests" / "data" / "bad"
 RELEASE = f"releases/{SAMPLE_SLUG}"
@@ -58,6 +59,26 @@ CASES = [
         "--date",
     ),
     Case("unknown language", new("{bad}/long-first-line.txt", "--lang", "fr"), "unknown language"),
+    Case(
+        "docx with tracked changes",
+        ("new", "{tmp}/tracked.docx", "--slug", "bad"),
+        "accept or reject them in Word first",
+    ),
+    Case("front matter syntax", new("{bad}/front-matter-syntax.md"), "front matter"),
+    Case("front matter date", new("{bad}/front-matter-date.md"), "front matter: date"),
+    Case("picture that is not one", new("{bad}/picture-not-image.md"), "not a PNG, JPEG"),
+    Case("picture outside the folder", new("{bad}/picture-outside.md"), "outside the source"),
+    Case(
+        "title twice",
+        ("new", "{bad}/long-first-line.txt", "--title", "T", "--first-line-title"),
+        "either --title or --first-line-title",
+    ),
+    Case(
+        "accept changes of a text file",
+        new("{bad}/long-first-line.txt", "--accept-changes"),
+        "for Word files",
+    ),
+    Case("list before any title", ("new", "{bad}/list-first.txt", "--slug", "bad"), "--title"),
     # slugs, release names, ids
     Case("slug ../", (*new("{bad}/long-first-line.txt")[:-1], "../evil"), "invalid release name"),
     Case(
@@ -94,6 +115,16 @@ CASES = [
         "lang ../",
         ("approve", SAMPLE_SLUG, "--lang", "../../km", "--all", "--by", "R"),
         "unknown language",
+    ),
+    Case(
+        "empty reviewer",
+        ("approve", SAMPLE_SLUG, "--lang", "km", "--all", "--by", ""),
+        "--by is empty",
+    ),
+    Case(
+        "accept a suggestion that is not there",
+        ("suggestions", "accept", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "R"),
+        "no suggestions",
     ),
     Case(
         "reviewer with newline",
@@ -218,6 +249,8 @@ CASES = [
 def snapshot(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
+        if ".publisher-cache" in path.parts:
+            continue  # derived results (status caches its verdicts), not the workspace's files
         if path.is_file() and path.name != ".lock":
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         elif path.is_dir():
@@ -227,13 +260,22 @@ def snapshot(root: Path) -> str:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Inputs too big to commit: a 50 MB text and a .docx that unpacks to 200 MB."""
+    """Inputs too big to commit (a 50 MB text, a .docx that unpacks to 200 MB) or made
+    as Word writes them (a .docx with a tracked change)."""
     folder = tmp_path_factory.mktemp("generated")
     with open(folder / "huge.txt", "wb") as handle:
         handle.write(b"Title\n\n")
         line = b"The ministry announced a visit. " * 32 + b"\n"
         for _ in range((50 * 1024 * 1024) // len(line) + 1):
             handle.write(line)
+    word = WordFile()
+    word.paragraph("A Title", style="Title")
+    word.xml_paragraph(
+        '<w:r><w:t xml:space="preserve">The visit starts</w:t></w:r>'
+        '<w:ins w:id="1" w:author="X" w:date="2024-11-29T10:00:00Z">'
+        '<w:r><w:t xml:space="preserve"> on Monday</w:t></w:r></w:ins>'
+    )
+    word.save(folder / "tracked.docx")
     with zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", b"<w:document>" + b"\0" * (200 * 1024 * 1024))

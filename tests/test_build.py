@@ -227,7 +227,7 @@ def test_unapproved_segment_refused_then_published_as_draft(repo_workspace: Path
 def test_draft_shows_untranslated_segments_as_such(cli: Cli, workspace: Path, sample: str) -> None:
     out = workspace / "dist"
     result = cli("build", "--lang", "km", "--out", str(out), ok=False)
-    assert result.exit_code == 1 and "12 segment(s)" in result.stderr
+    assert result.exit_code == 1 and "12 segments not approved" in result.stderr
     cli("build", "--draft", "--lang", "km", "--format", "html", "--out", str(out))
     tree = lxml_html.fromstring((out / sample / "km.html").read_bytes())
     marked = tree.xpath("//*[contains(concat(' ', @class, ' '), ' untranslated ')]")

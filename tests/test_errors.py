@@ -86,8 +86,9 @@ def test_worker_side_qa_refusal_reads_as_in_one_process(repo_workspace: Path) ->
     code, lines = two
     assert code == 1
     assert lines == [
-        f"not published: {slugs[2]}: zh-Hans not published: 1 QA error(s): s1 date-missing "
-        "(see `publisher check`; --draft publishes anyway)"
+        "hint: `publisher build --draft` publishes them anyway, marked DRAFT on every page",
+        f"not published: {slugs[2]}: zh-Hans not published: 1 QA error: s1 date-missing "
+        f"(see `publisher check {slugs[2]}`)",
     ]
 
 

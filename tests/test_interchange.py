@@ -363,7 +363,7 @@ def test_a_later_catalog_edit_is_never_overwritten(cli: Cli, ws: Path, tmp_path:
     unedited = cli("import", str(path))  # the old file does not undo the newer catalog edit
     assert "0 updated" in unedited.stdout
     result = cli("import", str(_edit_xliff(path, edit)))
-    assert "1 conflicts" in result.stdout and "(s10)" in result.stdout
+    assert "1 conflict (s10)" in result.stdout and "(s10)" in result.stdout
     entry = Catalog.load(po).get("s10")
     assert entry.target == "总结" and entry.suggestions == ["结束语"]
     assert "结束语" in po.read_text(encoding="utf-8")  # kept for the reviewer, not lost

@@ -138,3 +138,61 @@ def test_segment_map_round_trips_through_json(tmp_path: Path) -> None:
     again = SegmentMap.load(path)
     assert again == seg_map
     assert align(again, parse_markdown(SOURCE)).unchanged
+
+
+# ---------------------------------------------------------------- numbers, tables, non-content
+
+
+def test_ordered_items_keep_their_own_numbers() -> None:
+    doc = parse_markdown("# T\n\n1. a\n2. b\n\n- x\n\n3. c\n4. d\n7. e\n")
+    lists = [b for b in doc.blocks if b.kind.endswith("_list")]
+    assert [(b.kind, b.start) for b in lists] == [
+        ("ordered_list", 1),
+        ("bullet_list", None),
+        ("ordered_list", 3),
+    ]
+    assert [item.number for item in lists[2].children] == [3, 4, 7]
+    assert [item.number for item in lists[1].children] == [None]
+
+
+def test_one_number_on_every_item_counts_up_from_it() -> None:
+    (ordered,) = parse_markdown("# T\n\n5. a\n5. b\n5. c\n").blocks[1:]
+    assert [item.number for item in ordered.children] == [5, 6, 7]
+
+
+def test_table_rows_and_cells_are_blocks_and_cells_are_segments() -> None:
+    doc = parse_markdown("# T\n\n| A | *B* |\n|:--|--:|\n| 1 \\| 2 | |\n")
+    (table,) = doc.blocks[1:]
+    assert table.kind == "table"
+    rows = [(row.header, [(c.text, c.align) for c in row.children]) for row in table.children]
+    assert rows == [
+        (True, [("A", "left"), ("*B*", "right")]),
+        (False, [("1 | 2", "left"), (None, "right")]),
+    ]
+    assert _kinds("# T\n\n| A | B |\n|---|---|\n| 1 | |\n") == [
+        ("title", "T"),
+        ("cell", "A"),
+        ("cell", "B"),
+        ("cell", "1"),
+    ]
+    result = align(SegmentMap([]), doc)
+    assert [(s.id, s.kind) for s in result.segments] == [
+        ("title", "title"),
+        ("s1", "cell"),
+        ("s2", "cell"),
+        ("s3", "cell"),
+    ]
+
+
+def test_an_edited_cell_is_stale_not_a_new_segment() -> None:
+    old, _ = _map("# T\n\n| Minister | Prak Sokhonn |\n|---|---|\n")
+    result = align(old, parse_markdown("# T\n\n| Minister | H.E. Prak Sokhonn |\n|---|---|\n"))
+    assert result.changed == {"s2": "Prak Sokhonn"} and not result.added
+
+
+def test_empty_items_and_lone_comments_are_not_segments() -> None:
+    assert _kinds("# T\n\n- a\n-\n- b\n\n<!-- note to self -->\n\n1.\n") == [
+        ("title", "T"),
+        ("item", "a"),
+        ("item", "b"),
+    ]

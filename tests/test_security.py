@@ -20,10 +20,14 @@ HOSTILE = (
 
 
 @pytest.fixture
-def hostile_release(cli: Cli, tmp_path: Path) -> str:
-    source = tmp_path / "hostile.md"
-    source.write_text(HOSTILE, encoding="utf-8")
+def hostile_release(cli: Cli, workspace: Path, tmp_path: Path) -> str:
+    """Raw HTML written into a release's source.md by hand (an import removes it, see
+    tests/test_import_fidelity.py): the stored source never interprets it."""
+    source = tmp_path / "plain.md"
+    source.write_text("# Visit\n\nThe minister said.\n", encoding="utf-8")
     cli("new", str(source), "--slug", "hostile", "--date", "2025-03-01", "--place", "Phnom Penh")
+    (workspace / "releases" / "hostile" / "source.md").write_text(HOSTILE, encoding="utf-8")
+    cli("sync", "hostile")
     return "hostile"
 
 

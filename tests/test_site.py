@@ -200,7 +200,7 @@ def test_without_base_url_feeds_and_sitemap_are_skipped_with_a_warning(
     assert "warning: no --base-url" in result.stderr
     assert not (out / "sitemap.xml").exists() and not list(out.rglob("feed.xml"))
     assert (out / "km" / "index.html").is_file() and broken_links(out) == []
-    assert "rendered 0 PDF" in result.stdout or "PDF" not in result.stdout.split("(")[-1]
+    assert "Rendered 5 web pages; 5 PDFs came from the cache." in result.stdout.splitlines()
 
 
 def test_bad_base_url_is_a_one_line_error(built: tuple[Path, Path, str], tmp_path: Path) -> None:
@@ -234,7 +234,8 @@ def test_noop_rebuild_renders_nothing(warm: tuple[Path, Path]) -> None:
     assert report.rendered == {} and report.rendered_items == []  # type: ignore[attr-defined]
     assert report.written == [] and report.removed == []  # type: ignore[attr-defined]
     result = Cli(root)("site", "--out", str(out), "--base-url", BASE_URL)
-    assert "0 files written" in result.stdout and "rendered nothing" in result.stdout
+    assert "Nothing to write: the 25 files in" in result.stdout
+    assert "Rendered nothing; 5 PDFs and 5 web pages came from the cache." in result.stdout
 
 
 def test_changing_one_release_renders_only_it(warm: tuple[Path, Path]) -> None:
@@ -290,9 +291,10 @@ def test_withdrawn_release_is_removed_from_the_site(warm: tuple[Path, Path]) -> 
 def test_build_uses_the_same_cache(warm: tuple[Path, Path]) -> None:
     root, _ = warm
     result = Cli(root)("build", SAMPLE_SLUG, "--out", str(root / "dist"), "--jobs", "2")
-    assert "rendered 3 web pages; 3 from cache" in result.stdout  # PDFs come from the site's
+    # the PDFs come from the site's build
+    assert "Rendered 3 web pages; 3 PDFs came from the cache." in result.stdout
     assert (root / "dist" / SAMPLE_SLUG / "km.pdf").read_bytes() == (
         root / "site" / "releases" / SAMPLE_SLUG / "km.pdf"
     ).read_bytes()
     again = Cli(root)("build", SAMPLE_SLUG, "--out", str(root / "dist"))
-    assert "0 written; rendered nothing" in again.stdout
+    assert "Rendered nothing; 3 PDFs and 3 web pages came from the cache." in again.stdout

@@ -102,7 +102,7 @@ def test_a_record_written_by_hand_is_not_an_approval(ws: Path) -> None:
     po.save()
     assert set(_states(ws, "km").values()) == {"translated"}
     build = cli("build", "--lang", "km", "--format", "html", ok=False)
-    assert build.exit_code == 1 and "km not published: 12 segment(s) not approved" in build.stderr
+    assert build.exit_code == 1 and "km not published: 12 segments not approved" in build.stderr
     report = cli("fsck", SAMPLE_SLUG).stdout
     assert "review records in translations/km.po that the history does not back" in report
     assert "repaired: removed the review records the history does not back" in report

@@ -81,6 +81,11 @@ COMMANDS: dict[str, CommandRef] = {
     ),
     "memory": CommandRef("publisher.cli.translate", _TRANSLATE, "The translation memory."),
     "glossary": CommandRef("publisher.cli.translate", _TRANSLATE, "The protocol glossary."),
+    "suggestions": CommandRef(
+        "publisher.cli.suggestions",
+        _TRANSLATE,
+        "Suggestions waiting in a catalog: list, accept, drop.",
+    ),
     "check": CommandRef("publisher.cli.review", _REVIEW, "Run the translation QA checks."),
     "review": CommandRef(
         "publisher.cli.review", _REVIEW, "Review a language segment by segment in the terminal."

@@ -55,5 +55,7 @@ def import_(
     All or nothing; newer work in the catalogs is never overwritten.
     """
     reports = import_file(params.workspace(), file, by=params.reviewer(by))
+    for note in dict.fromkeys(note for report in reports for note in report.notes):
+        typer.echo(f"note: {file}: {note}", err=True)
     for report in reports:
         typer.echo(f"{report.release} {report.lang}: {report.summary()}")

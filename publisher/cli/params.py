@@ -84,15 +84,27 @@ def jobs(value: int | None) -> int | None:
 
 
 def reviewer(by: str | None) -> str:
-    """Who is acting: --by, else $PUBLISHER_REVIEWER, else git's user.name."""
-    name = by or os.environ.get("PUBLISHER_REVIEWER")
-    if not name:
-        try:
-            name = subprocess.run(
-                ["git", "config", "user.name"], capture_output=True, text=True, timeout=5
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            name = ""
+    """Who is acting: --by, else $PUBLISHER_REVIEWER, else git's user.name.
+
+    A name taken from git (which may be a machine's or a project's) is said on
+    stderr, so nobody is recorded as the approver of a ministry's text without
+    seeing it; `--by ''` is refused.
+    """
+    source = None
+    if by is not None:
+        if not by.strip():
+            raise UsageError("--by is empty: give the name to record, e.g. --by 'Sok Dara'")
+        name = by
+    else:
+        name = os.environ.get("PUBLISHER_REVIEWER", "")
+        if not name.strip():
+            source = "git config user.name"
+            try:
+                name = subprocess.run(
+                    ["git", "config", "user.name"], capture_output=True, text=True, timeout=5
+                ).stdout.strip()
+            except (OSError, subprocess.SubprocessError):
+                name = ""
     if any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E for c in name or ""):
         raise UsageError("--by must be a plain name, without line breaks or control characters")
     name = " ".join((name or "").split())
@@ -100,6 +112,8 @@ def reviewer(by: str | None) -> str:
         raise UsageError("say who you are with --by NAME (or set PUBLISHER_REVIEWER)")
     if len(name) > 100 or any(c in name for c in "[]\n"):
         raise UsageError("--by must be a plain name of at most 100 characters")
+    if source is not None:
+        typer.echo(f"recorded as {name} (from {source}; --by NAME records another name)", err=True)
     return name
 
 

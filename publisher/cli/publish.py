@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
-from publisher.core.release import Release, iter_releases
+from publisher.core.release import Release, scan_releases
+from publisher.core.wording import counted, listing
 from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
 from publisher.publishing.builders.base import PAGE_FORMATS
@@ -17,7 +18,7 @@ from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.builders.site import SiteBuilder
 from publisher.workflow import embargo as embargoes
-from publisher.workflow.status import resolve_releases
+from publisher.workflow.status import load_releases
 
 app = typer.Typer()
 
@@ -41,7 +42,7 @@ def build(
     errors), or everything marked DRAFT with --draft.
     """
     ws = params.workspace()
-    targets = resolve_releases(ws, releases or [])
+    targets, broken = load_releases(ws, releases or [])
     out_dir = ws.check_output(out or ws.root / "dist", folder=True)
     with params.progress_bar() as progress:
         builder = DistBuilder(
@@ -55,14 +56,38 @@ def build(
             progress=progress,
         )
         report = builder.build(targets)
+    report.failed[:0] = broken
     for refused in report.refused:
         typer.echo(f"not published: {refused.message}", err=True)
+    if report.refused:
+        typer.echo(
+            "hint: `publisher build --draft` publishes them anyway, marked DRAFT on every page",
+            err=True,
+        )
     for failed in report.failed:
         typer.echo(f"error: {failed.format()}", err=True)
-    total = len(report.written) + len(report.unchanged)
-    typer.echo(f"{total} files in {out_dir} ({len(report.written)} written; {report.summary})")
+    typer.echo(files_written(len(report.written), len(report.unchanged), out_dir))
+    typer.echo(report.summary)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def files_written(written: int, unchanged: int, folder: Path, removed: int = 0) -> str:
+    """ "Wrote 2 files in dist; 5 were already up to date." """
+    if not written and not unchanged:
+        text = f"Wrote nothing in {folder}"
+    elif not written:
+        text = (
+            f"Nothing to write: {'the' if unchanged > 1 else 'its'} {counted(unchanged, 'file')} "
+        )
+        text += f"in {folder} {'are' if unchanged > 1 else 'is'} up to date"
+    else:
+        text = f"Wrote {counted(written, 'file')} in {folder}"
+        if unchanged:
+            text += f"; {unchanged} {'was' if unchanged == 1 else 'were'} already up to date"
+    if removed:
+        text += f"; removed {counted(removed, 'file')} no longer published"
+    return text + "."
 
 
 @app.command()
@@ -97,7 +122,7 @@ def site(
     ws = params.workspace()
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
     at = embargoes.now(now, ws.config.time_zone)
-    releases = list(iter_releases(ws.releases_dir))
+    releases, broken = scan_releases(ws.releases_dir)
     early = _early(ws, releases, force or [], reason, by, at)
     builder = SiteBuilder(
         ws, out_dir=out_dir, base_url=base_url, now=at, early=early, jobs=params.jobs(jobs)
@@ -108,18 +133,26 @@ def site(
         typer.echo(f"warning: {warning}", err=True)
     for skipped in report.skipped:
         typer.echo(f"not on the site: {skipped}", err=True)
+    if report.skipped:
+        typer.echo(
+            "hint: the site shows approved languages only; `publisher status` says what is left",
+            err=True,
+        )
+    for error in broken:
+        typer.echo(f"error: {error.format()}", err=True)
     typer.echo(
-        f"{len(report.releases)} releases in {out_dir}: {len(report.written)} files written, "
-        f"{report.unchanged} unchanged"
-        + (f", {len(report.removed)} removed" if report.removed else "")
-        + f" ({report.summary})"
+        f"The site has {counted(len(report.releases), 'release')}. "
+        + files_written(len(report.written), report.unchanged, out_dir, len(report.removed))
     )
+    typer.echo(report.summary)
     if report.next_lift is not None:
         held = len(report.embargoed)
         typer.echo(
             f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
             f"{report.next_lift.isoformat()}: build the site again then"
         )
+    if broken:
+        raise typer.Exit(1)
 
 
 def _early(
@@ -171,4 +204,10 @@ def bundle(
         result = builder.build([rel])
     for refused in result.refused:
         typer.echo(f"not in the bundle: {refused}", err=True)
-    typer.echo(f"wrote {target} ({', '.join(result.languages)}; {result.size} bytes)")
+    if result.refused:
+        typer.echo(
+            "hint: a bundle carries approved languages only; "
+            f"`publisher status {rel.slug}` says what is left",
+            err=True,
+        )
+    typer.echo(f"Wrote {target} ({listing(result.languages)}; {counted(result.size, 'byte')}).")

@@ -10,15 +10,18 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
+from publisher.core.release import Release
 from publisher.core.states import ORDER
+from publisher.core.wording import counted
 from publisher.core.workspace import init_workspace
 from publisher.errors import PublisherError, UsageError
 from publisher.mt.store import list_models
+from publisher.publishing.readiness import readiness
 from publisher.render import fonts
 from publisher.render.khmer_breaks import icu_version
-from publisher.workflow.create import create_release
+from publisher.workflow.create import import_release
 from publisher.workflow.embargo import parse as parse_embargo
-from publisher.workflow.status import LanguageStatus, release_status, resolve_releases
+from publisher.workflow.status import LanguageStatus, load_releases, resolve_releases
 from publisher.workflow.sync import sync_release
 
 app = typer.Typer()
@@ -46,8 +49,23 @@ def init(
 def new(
     source: Annotated[Path, typer.Argument(help="The release: .txt, .md or .docx", dir_okay=False)],
     title: Annotated[
-        str | None, typer.Option(help="Title (default: the file's first line)")
+        str | None,
+        typer.Option(help="Title (default: the file's `# Title`, or its short first paragraph)"),
     ] = None,
+    first_line_title: Annotated[
+        bool,
+        typer.Option(
+            "--first-line-title",
+            help="The file's first line is the title, even if its paragraph goes on",
+        ),
+    ] = False,
+    accept_changes: Annotated[
+        bool,
+        typer.Option(
+            "--accept-changes",
+            help="Import a Word file's tracked changes as if all were accepted",
+        ),
+    ] = False,
     slug: Annotated[
         str | None, typer.Option(help="Folder name (default: date + title words)")
     ] = None,
@@ -69,7 +87,10 @@ def new(
         ),
     ] = None,
 ) -> None:
-    """Import a source release into releases/<slug>/."""
+    """Import a source release into releases/<slug>/.
+
+    Says what it imported, and gives a warning for anything it left out or changed.
+    """
     ws = params.workspace()
     day = None
     if date:
@@ -78,10 +99,12 @@ def new(
         except ValueError:
             raise UsageError(f"--date must look like 2024-11-30, not {date!r}") from None
     moment = parse_embargo(ws, embargo) if embargo else None
-    release = create_release(
+    result = import_release(
         ws,
         source,
         title=title,
+        first_line_title=first_line_title,
+        accept_changes=accept_changes,
         slug=slug,
         date=day,
         place=place,
@@ -89,10 +112,18 @@ def new(
         source_language=params.lang(source_lang) if source_lang else None,
         embargo=moment,
     )
+    release = result.release
+    for notice in result.notices:
+        typer.echo(notice.format(source), err=True)
     count = len(release.segment_map().segments)
     typer.echo(
         f"created {release.root.relative_to(ws.root)} ({count} segments, "
         f"languages: {', '.join(release.meta.target_languages)})"
+    )
+    warnings = sum(1 for n in result.notices if n.level == "warning")
+    typer.echo(
+        result.summary()
+        + (f"; {counted(warnings, 'warning')} above" if warnings else "; nothing left out")
     )
     if release.meta.number:
         typer.echo(f"number: {release.meta.number}")
@@ -128,14 +159,19 @@ def status(
 ) -> None:
     """What is left to do, and what can be published.
 
-    Segments per state and language, and whether each language may be published.
+    Segments per state and language, and whether each language may be published by
+    the rule `build` applies (approvals and QA errors), with the reasons why not.
+    A broken release is reported and the others are shown (exit 2 at the end).
     """
     ws = params.workspace()
     required = ws.config.required_state
-    results = [
-        (r, release_status(r, required))
-        for r in resolve_releases(ws, [release] if release else [], with_boilerplate=True)
-    ]
+    releases, broken = load_releases(ws, [release] if release else [], with_boilerplate=True)
+    results: list[tuple[Release, list[LanguageStatus]]] = []
+    for rel in releases:
+        try:
+            results.append((rel, readiness(ws, rel)))
+        except PublisherError as error:
+            broken.append(error)
     if as_json:
         payload = {
             "releases": [
@@ -152,21 +188,33 @@ def status(
                             "total": s.total,
                             "publishable": s.publishable,
                             "blocking": s.blocking,
+                            "qa_errors": s.qa_errors,
+                            "why_not": s.refusals
+                            or (["run `publisher sync` first"] if s.out_of_sync else []),
                             "out_of_sync": s.out_of_sync,
                         }
                         for s in langs
                     },
                 }
                 for r, langs in results
-            ]
+            ],
+            "errors": [failure.to_dict() for failure in broken],
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_status(results, bool(broken))
+    for failure in broken:
+        typer.echo(f"error: {failure.format()}", err=True)
+    if broken:
+        raise typer.Exit(2)
+
+
+def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: bool) -> None:
     from rich import box
     from rich.table import Table
 
     console = params.console()
-    if not results:
+    if not results and not broken:
         console.print("no releases yet; import one with `publisher new SOURCE`")
     for rel, langs in results:
         # One column per language: fits a narrow terminal however long the state names.
@@ -189,6 +237,16 @@ def status(
         table.add_row("approved", *(f"{s.approved_percent:.0f}%" for s in langs))
         table.add_row("publishable", *(_verdict(s) for s in langs))
         console.print(table)
+        reasons = [reason for s in langs for reason in s.refusals]
+        for reason in reasons:
+            console.print(f"  why not: {reason}", highlight=False, soft_wrap=True, markup=False)
+        if reasons:
+            console.print(
+                f"  `publisher build --draft {rel.slug}` publishes a marked draft meanwhile",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
 
 
 def _verdict(s: LanguageStatus) -> str:
@@ -196,7 +254,12 @@ def _verdict(s: LanguageStatus) -> str:
         return "[green]yes[/]"
     if s.out_of_sync:
         return "[yellow]run sync[/]"
-    return f"[red]no ({len(s.blocking)} left)[/]"
+    parts = []
+    if s.blocking:
+        parts.append(f"{len(s.blocking)} left")
+    if s.qa_errors:
+        parts.append(counted(len(s.qa_errors), "QA error"))
+    return f"[red]no ({', '.join(parts)})[/]" if parts else "[red]no[/]"
 
 
 @app.command()

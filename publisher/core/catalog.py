@@ -194,6 +194,7 @@ class Catalog:
 
     @classmethod
     def parse(cls, text: str, *, path: Path | None = None, release: str = "") -> Catalog:
+        text = text.removeprefix("\ufeff")  # a byte-order mark from an editor: not PO syntax
         _check_syntax(text, path)
         try:
             po = polib.pofile(text, check_for_duplicates=True, wrapwidth=0)

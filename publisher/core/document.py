@@ -1,9 +1,14 @@
 """A release's source as a tree of blocks whose leaves are translatable segments.
 
-The stored source is CommonMark. Each leaf block (the title, a heading, a
-paragraph, a list item, a paragraph in a quote) is one segment whose text is
-the block's *inline* Markdown, so emphasis and links travel with the sentence
-through translation, as po4a does. Raw HTML is never interpreted.
+The stored source is CommonMark plus GFM tables. Each leaf block (the title, a
+heading, a paragraph, a list item, a paragraph in a quote, a table cell) is one
+segment whose text is the block's *inline* Markdown, so emphasis and links
+travel with the sentence through translation, as po4a does. Raw HTML is never
+interpreted; a paragraph that is nothing but an HTML comment is not content.
+
+What is not a sentence is structure, kept outside the segments so that no
+translator can change it: an ordered list item's own number (a statement's
+paragraph 5 stays 5, whatever comes before it), a table's rows and columns.
 """
 
 from __future__ import annotations
@@ -25,20 +30,29 @@ from publisher.errors import SourceError
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark with raw HTML disabled: `<script>` in a source is text, not markup.
+    """CommonMark with GFM tables and raw HTML disabled: `<script>` in a source is text.
 
     Built once: constructing a parser costs more than parsing a paragraph.
     """
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    options = {"html": False, "linkify": False, "typographer": False}
+    return MarkdownIt("commonmark", options).enable("table")
+
+
+#: Block kinds. Leaves (with text): title, heading, paragraph, item, quote, cell.
+#: Containers: bullet_list, ordered_list, blockquote, table, row; and rule.
+LEAF_KINDS = frozenset({"title", "heading", "paragraph", "item", "quote", "cell"})
 
 
 @dataclass
 class Block:
     """One node of the document tree.
 
-    `kind` is one of: title, heading, paragraph, bullet_list, ordered_list,
-    item, quote, rule. Leaves carry `text` (inline Markdown); containers carry
-    `children`. `segment` is filled in when ids are assigned.
+    `kind` is one of the kinds above. Leaves carry `text` (inline Markdown);
+    containers carry `children`. `segment` is filled in when ids are assigned.
+    An item of an ordered list carries its own `number`; a list its `start`
+    (its first item's number). A table's rows are `row` blocks (`header` for
+    the column headings) of `cell` blocks (`align`: left, center, right or
+    None); an empty cell has no text and no segment.
     """
 
     kind: str
@@ -47,6 +61,9 @@ class Block:
     start: int | None = None
     children: list[Block] = field(default_factory=list)
     segment: str | None = None
+    number: int | None = None
+    header: bool = False
+    align: str | None = None
 
     def leaves(self) -> Iterator[Block]:
         if self.text is not None:
@@ -85,6 +102,16 @@ def parse_markdown(source: str) -> Document:
     return Document(blocks)
 
 
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+_ALIGN = re.compile(r"text-align:(left|center|right)")
+
+
+def is_html_comment(text: str) -> bool:
+    """Text that is only HTML comments: an author's note to themselves, never content."""
+    return bool(text.strip()) and not _HTML_COMMENT.sub("", text).strip()
+
+
 def _build(
     tokens: list[Token], i: int, closing: str | None, context: str
 ) -> tuple[list[Block], int]:
@@ -100,21 +127,31 @@ def _build(
                 block = Block("heading", text, level=int(tok.tag[1:]))
             else:
                 block = Block({"item": "item", "quote": "quote"}.get(context, "paragraph"), text)
-            if text:
+            if text and not is_html_comment(text):
                 blocks.append(block)
             i += 3  # open, inline, close
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             kind = "bullet_list" if tok.type == "bullet_list_open" else "ordered_list"
-            start = int(tok.attrGet("start") or 1) if kind == "ordered_list" else None
             items, i = _build(tokens, i + 1, tok.type.replace("_open", "_close"), "list")
-            blocks.append(Block(kind, start=start, children=items))
+            if kind == "ordered_list":
+                _number_items(items)
+            if items:
+                start = items[0].number if kind == "ordered_list" else None
+                blocks.append(Block(kind, start=start, children=items))
         elif tok.type == "list_item_open":
+            number = int(tok.info) if tok.info.isdigit() else None
             children, i = _build(tokens, i + 1, "list_item_close", "item")
             item = _merge_item(children)
-            blocks.append(item)
+            item.number = number
+            if item.text or item.children:  # an empty `-` or `1.` is not a segment
+                blocks.append(item)
         elif tok.type == "blockquote_open":
             children, i = _build(tokens, i + 1, "blockquote_close", "quote")
-            blocks.append(Block("blockquote", children=children))
+            if children:
+                blocks.append(Block("blockquote", children=children))
+        elif tok.type == "table_open":
+            table, i = _table(tokens, i + 1)
+            blocks.append(table)
         elif tok.type == "hr":
             blocks.append(Block("rule"))
             i += 1
@@ -128,13 +165,53 @@ def _build(
     return blocks, i
 
 
+def _number_items(items: list[Block]) -> None:
+    """Each item keeps the number written before it; `1.` on every item counts up.
+
+    Markdown authors (and press offices) often number every item `1.` and let
+    the renderer count, so a list whose items all carry one number is numbered
+    from it; any other list keeps its numbers as written, skips included.
+    """
+    numbers = [item.number for item in items]
+    if len(items) > 1 and len(set(numbers)) == 1 and numbers[0] is not None:
+        for offset, item in enumerate(items):
+            item.number = numbers[0] + offset
+
+
+def _table(tokens: list[Token], i: int) -> tuple[Block, int]:
+    """Rows of cells from a GFM table; the header row is marked, empty cells hold no text."""
+    table = Block("table")
+    header = False
+    row: Block | None = None
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "table_close":
+            return table, i + 1
+        if tok.type == "thead_open":
+            header = True
+        elif tok.type == "thead_close":
+            header = False
+        elif tok.type == "tr_open":
+            row = Block("row", header=header)
+            table.children.append(row)
+        elif tok.type in ("th_open", "td_open") and row is not None:
+            text = normalise_text(tokens[i + 1].content)
+            m = _ALIGN.search(str(tok.attrGet("style") or ""))
+            cell = Block("cell", text or None, align=m.group(1) if m else None)
+            row.children.append(cell)
+            i += 3  # open, inline, close
+            continue
+        i += 1
+    return table, i
+
+
 def _merge_item(children: list[Block]) -> Block:
     """A list item's first paragraph is its text; anything after (nested lists) its children."""
     if children and children[0].kind == "item":
         first = children[0]
         first.children = children[1:]
         return first
-    return Block("item", "", children=children)
+    return Block("item", None, children=children)
 
 
 def render_inline(text: str) -> str:

@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomli_w
-
 from publisher.core import languages
-from publisher.core.fsutil import atomic_write_text
+from publisher.core.fsutil import atomic_write_text, read_utf8
 from publisher.core.tomlfile import read_toml
 from publisher.errors import UsageError, WorkspaceError
 
@@ -40,6 +38,8 @@ class Term:
 class Glossary:
     path: Path
     terms: list[Term] = field(default_factory=list)
+    #: terms added since loading, written by `save` after what the file holds
+    _added: list[Term] = field(default_factory=list, repr=False)
 
     @classmethod
     def load(cls, workspace_root: Path) -> Glossary:
@@ -62,8 +62,31 @@ class Glossary:
         return cls(path, terms)
 
     def save(self) -> None:
-        data = {"term": [{**t.names, **({"note": t.note} if t.note else {})} for t in self.terms]}
-        atomic_write_text(self.path, _HEADER + tomli_w.dumps(data))
+        """Write the terms added since loading into glossary.toml, keeping everything
+        else in the file as the office wrote it: comments, order, spacing, quoting."""
+        # tomlkit costs about 20 ms to import; only `glossary add` needs it.
+        import tomlkit
+        from tomlkit.exceptions import TOMLKitError
+
+        text = read_utf8(self.path, WorkspaceError) if self.path.exists() else _HEADER
+        try:
+            document = tomlkit.parse(text)
+        except TOMLKitError as exc:
+            raise WorkspaceError(f"invalid TOML: {exc}", path=self.path) from None
+        terms = document.get("term")
+        if terms is None:
+            terms = tomlkit.aot()
+            document.append("term", terms)
+        for term in self._added:
+            table = tomlkit.table()
+            for lang, name in term.names.items():
+                table.add(lang, name)
+            if term.note:
+                table.add("note", term.note)
+            table.trivia.indent = "\n"  # a blank line before each [[term]], as the file has
+            terms.append(table)
+        atomic_write_text(self.path, tomlkit.dumps(document))
+        self._added = []
 
     def add(self, names: dict[str, str], note: str = "") -> Term:
         for lang, name in names.items():
@@ -79,6 +102,7 @@ class Glossary:
                 )
         term = Term(dict(names), note)
         self.terms.append(term)
+        self._added.append(term)
         return term
 
     def mapping(self, source_lang: str, target_lang: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from publisher.core.document import Document, parse_markdown
 from publisher.core.fsutil import atomic_write_text, locked, read_utf8, refuse_symlink
 from publisher.core.segments import Alignment, SegmentMap, align
 from publisher.core.tomlfile import read_toml
-from publisher.errors import ReleaseError, UsageError
+from publisher.errors import PublisherError, ReleaseError, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
@@ -253,6 +253,27 @@ class Release:
 
     def write_meta(self) -> None:
         atomic_write_text(self.meta_path, self.meta.to_toml())
+
+
+def scan_releases(releases_dir: Path) -> tuple[list[Release], list[PublisherError]]:
+    """Every release that loads, and the error of each that does not.
+
+    One broken release.toml must not stop `status`, `build` or `site` for the
+    others: they report it and go on.
+    """
+    good: list[Release] = []
+    broken: list[PublisherError] = []
+    if not releases_dir.is_dir():
+        return good, broken
+    for folder in sorted(releases_dir.iterdir()):
+        if folder.name.startswith("."):
+            continue  # a `publisher new` still staging (or interrupted)
+        if folder.is_dir() and (folder / "release.toml").is_file():
+            try:
+                good.append(Release.load(folder))
+            except PublisherError as error:
+                broken.append(error)
+    return good, broken
 
 
 def iter_releases(releases_dir: Path) -> Iterator[Release]:

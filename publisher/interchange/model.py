@@ -56,6 +56,8 @@ class IncomingFile:
     lang: str
     units: list[IncomingUnit] = field(default_factory=list)
     line: int | None = None
+    #: what the reader accepted with a remark (a byte-order mark), for the import's report
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

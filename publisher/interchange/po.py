@@ -32,7 +32,18 @@ def export(release: Release, lang: str) -> bytes:
         ) from None
 
 
+#: What Notepad and some editors put before a UTF-8 file; PO tools do not expect it.
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def read(data: bytes, path: Path) -> list[IncomingFile]:
+    notes: list[str] = []
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+        notes.append(
+            "the file starts with a byte-order mark (BOM), which PO tools do not expect; "
+            "it was ignored (save the file as UTF-8 without BOM to avoid this note)"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -57,7 +68,7 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
         source_lang = languages.canonical(catalog.source_lang or "en")
     except PublisherError as exc:
         raise InterchangeError(exc.message, path=path) from None
-    incoming = IncomingFile(path, release, source_lang, catalog.lang)
+    incoming = IncomingFile(path, release, source_lang, catalog.lang, notes=notes)
     for entry in catalog:
         state = entry.claimed_state  # what the file says; whether it counts is decided on import
         review = entry.review if state in REVIEW_LEVELS else None

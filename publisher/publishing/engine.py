@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from publisher.core import journal
 from publisher.core.release import Release
+from publisher.core.wording import counted, listing
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError, StorageError, UnfinishedChange, Unpublishable
 from publisher.publishing import fingerprint as fp
@@ -445,15 +446,20 @@ class Engine:
         self.close()
 
     def summary(self) -> str:
-        """ "rendered 3 PDFs, 3 web pages; 597 from cache" for the CLI."""
-        parts = []
-        for kind, label in (("pdf", "PDF"), ("html", "web page")):
-            count = self.rendered[kind]
-            if count:
-                parts.append(f"{count} {label}{'s' if count != 1 else ''}")
-        cached = self.cached["pdf"] + self.cached["html"]
-        text = "rendered " + (", ".join(parts) if parts else "nothing")
-        return text + (f"; {cached} from cache" if cached else "")
+        """ "Rendered 3 PDFs and 3 web pages; 597 PDFs came from the cache." for the CLI."""
+
+        def kinds(counts: Counter[str]) -> list[str]:
+            return [
+                counted(counts[kind], label)
+                for kind, label in (("pdf", "PDF"), ("html", "web page"))
+                if counts[kind]
+            ]
+
+        rendered, cached = kinds(self.rendered), kinds(self.cached)
+        text = f"Rendered {listing(rendered) or 'nothing'}"
+        if cached:
+            text += f"; {listing(cached)} came from the cache"
+        return text + "."
 
 
 def _outcome(future: Future[dict[str, Any]]) -> StepResult:

@@ -51,7 +51,9 @@ def render_release_pdf(
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
     gettext = translations.gettext
     fonts = pdf.print_fonts(lang)
-    pub = build_publication(ws, release, document, lang, texts, draft=draft, gettext=gettext)
+    pub = build_publication(
+        ws, release, document, lang, texts, draft=draft, gettext=gettext, pictures="files"
+    )
     pdf.check_glyphs(pub, fonts)
     pub_for_print = build_publication(
         ws,
@@ -63,6 +65,7 @@ def render_release_pdf(
         gettext=gettext,
         text_filter=pdf.text_filter_for(lang),
         unapproved=draft_unapproved(ws, release, document, lang, draft),
+        pictures="files",
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
     html = render_print(

@@ -20,6 +20,7 @@ from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
 from publisher.core.release import Release
 from publisher.core.states import State
+from publisher.core.wording import counted
 from publisher.core.workspace import Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable
 from publisher.workflow import boilerplate
@@ -54,6 +55,8 @@ class Shared:
 
     @classmethod
     def of(cls, ws: Workspace, release: Release) -> Shared:
+        if release.root == ws.boilerplate_dir:  # the boilerplate carries nothing of itself
+            return cls(None, None, boilerplate.Use([], [], None, {}))
         shared = boilerplate.load(ws)
         document = shared.synced_document() if shared is not None else None
         return cls(shared, document, boilerplate.use(ws, release, document))
@@ -105,8 +108,8 @@ def publication_texts(
     if blocking and not draft:
         shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
-            f"{release.slug}: {lang} not published: {len(blocking)} segment(s) not "
-            f"{required.value}: {shown} (use --draft to publish a marked draft)",
+            f"{release.slug}: {lang} not published: {counted(len(blocking), 'segment')} not "
+            f"{required.value}: {shown}",
             release=release.slug,
             lang=lang,
             blocking=blocking,
@@ -179,8 +182,8 @@ def translated_texts(
     if blocking and not draft:
         shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
-            f"{release}: {lang} not published: {len(blocking)} segment(s) not "
-            f"{required.value}: {shown} (use --draft to publish a marked draft)",
+            f"{release}: {lang} not published: {counted(len(blocking), 'segment')} not "
+            f"{required.value}: {shown}",
             release=release,
             lang=lang,
             blocking=blocking,
@@ -216,8 +219,8 @@ def qa_blocked(release: str, lang: str, errors: list[ReleaseFinding]) -> QaBlock
     """The refusal of a language whose translations have QA errors."""
     shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
     return QaBlocked(
-        f"{release}: {lang} not published: {len(errors)} QA "
-        f"error(s): {shown} (see `publisher check`; --draft publishes anyway)",
+        f"{release}: {lang} not published: {counted(len(errors), 'QA error')}: {shown} "
+        f"(see `publisher check {release}`)",
         release=release,
         lang=lang,
         blocking=list(dict.fromkeys(f.segment for f in errors)),

@@ -93,7 +93,14 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
     for lang in published:
         _, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
         pub = build_publication(
-            ws, release, document, lang, texts[lang], draft=draft, gettext=translations.gettext
+            ws,
+            release,
+            document,
+            lang,
+            texts[lang],
+            draft=draft,
+            gettext=translations.gettext,
+            pictures="files",
         )
         views[lang] = {
             "title": pub.title_text,
@@ -167,6 +174,7 @@ def _html(
     files: dict[str, bytes] = {}
     for lang in published:
         env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
+        filters = web_filters(lang)
         pub = build_publication(
             ws,
             release,
@@ -178,7 +186,8 @@ def _html(
             alternates=alternates,
             pdf_href=f"{lang}.pdf" if with_pdf else None,
             unapproved=draft_unapproved(ws, release, document, lang, draft),
-            **web_filters(lang),
+            text_filter=filters.get("text_filter"),
+            html_filter=filters.get("html_filter"),
         )
         if variant == "site":
             site = dict(params.get("site", {}))

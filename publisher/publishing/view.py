@@ -7,12 +7,14 @@ Templates only lay it out; the renderers only turn it into HTML or PDF.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Collection
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from publisher.core import dates
+from publisher.core import dates, media
 from publisher.core.document import Block, Document, plain_text, render_inline
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
@@ -39,6 +41,7 @@ def build_publication(
     pdf_href: str | None = None,
     alternates: list[Alternate] | None = None,
     unapproved: Collection[str] = (),
+    pictures: str = "inline",
 ) -> Publication:
     """Assemble the view of `release` in `lang` from the chosen segment texts.
 
@@ -46,10 +49,13 @@ def build_publication(
     insert Khmer line-break opportunities there), `html_filter` the HTML after
     (the web edition turns those into `<wbr>`). `unapproved` names the segments a
     draft shows that have not reached the required state, so they can be marked.
+    `pictures`: "inline" puts each picture into the page (a web page depends on no
+    other file), "files" leaves `media/NAME` for the PDF renderer to read.
     """
     source_lang = release.meta.source_language
     filt = text_filter or (lambda s: s)
     after = html_filter or (lambda s: s)
+    place_pictures = _picture_placer(release, inline=pictures == "inline")
 
     def leaf_of(block: Block, prefix: str = "") -> Leaf:
         seg = prefix + block.segment if block.segment else None
@@ -60,7 +66,7 @@ def build_publication(
         return Leaf(
             kind=block.kind,
             segment=seg,
-            html=Markup(after(render_inline(filt(shown))))
+            html=Markup(after(place_pictures(render_inline(filt(shown)))))
             if block.text is not None
             else Markup(""),
             text=plain_text(shown) if block.text is not None else "",
@@ -70,6 +76,9 @@ def build_publication(
             level=block.level,
             start=block.start,
             children=[leaf_of(child, prefix) for child in block.children],
+            number=block.number,
+            header=block.header,
+            align=block.align,
         )
 
     title_block = document.title
@@ -155,6 +164,32 @@ def _role(
         return None
     block = next((b for b in document.leaves() if b.segment == seg), None)
     return leaf_of(block, boilerplate.PREFIX) if block is not None else None
+
+
+_IMG_SRC = re.compile(r'(<img src=")([^"]*)(")')
+
+
+def _picture_placer(release: Release, *, inline: bool) -> Callable[[str], str]:
+    """Each `<img src="media/NAME">` checked against the release's media/ folder, and
+    put inline when asked; any other picture is refused (a page must not fetch it)."""
+    cache: dict[str, str] = {}
+
+    def place(rendered: str) -> str:
+        if "<img " not in rendered:
+            return rendered
+
+        def one(m: re.Match[str]) -> str:
+            src = html.unescape(m.group(2))
+            if src not in cache:
+                path = media.picture_file(release.root, src, RenderError)
+                cache[src] = (
+                    media.data_uri(media.read_picture(path, RenderError)) if inline else src
+                )
+            return m.group(1) + html.escape(cache[src]) + m.group(3)
+
+        return _IMG_SRC.sub(one, rendered)
+
+    return place
 
 
 def place_name(ws: Workspace, release: Release, lang: str, *, draft: bool) -> str:

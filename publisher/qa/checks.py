@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "number-missing": ERROR,
     "number-extra": WARNING,
     "glossary-term-missing": ERROR,
+    "picture-missing": ERROR,
     "zh-ascii-punctuation": ERROR,
     "en-full-width-punctuation": WARNING,
     "km-ascii-full-stop": ERROR,  # WARNING when not at the end of the segment
@@ -138,9 +139,9 @@ def check_segment(
 def _script_words(text: str) -> dict[str, float]:
     """Rough word counts per script, so that a Latin name in Chinese does not dominate.
 
-    URLs and addresses are left out: they are Latin in every language.
+    URLs, addresses and picture files are left out: they are Latin in every language.
     """
-    text = placeables.mask(text)
+    text = _PICTURE.sub(" ", placeables.mask(text))
     latin = [
         w
         for w in re.findall(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’\-]*", text)
@@ -425,8 +426,37 @@ def _safety(
     return out
 
 
+_PICTURE = re.compile(r"\]\(\s*<?(media/[^)\s>]+)>?[^)]*\)")
+
+
+def _pictures(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
+    """A picture of the source must be in the translation, by the same file."""
+    wanted = _PICTURE.findall(source)
+    have = _PICTURE.findall(target)
+    return [
+        Finding(
+            segment,
+            ERROR,
+            "picture-missing",
+            f"The translation has lost the picture {name} (keep the `![...]({name})` part "
+            "and translate only the words between the brackets).",
+            None,
+        )
+        for name in dict.fromkeys(wanted)
+        if name not in have
+    ]
+
+
 _CONTENT_CHECKS: tuple[Check, ...] = (
     _safety,
+    _pictures,
     _placeables,
     _numbers,
     _glossary,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from publisher.qa import khmer, placeables
+from publisher.qa import khmer, markup, placeables
 from publisher.qa.findings import Issue
 
 _FULL_WIDTH = {
@@ -59,14 +59,16 @@ def is_cjk(ch: str) -> bool:
 
 
 def _protected(text: str) -> set[int]:
-    """Indices inside URLs, e-mail addresses and phone numbers."""
-    return {i for p in placeables.find(text) for i in range(p.start, p.end)}
+    """Indices inside URLs, e-mail addresses, phone numbers and Markdown syntax."""
+    found = {i for p in placeables.find(text) for i in range(p.start, p.end)}
+    return found | markup.syntax(text)
 
 
-def _neighbour(text: str, index: int, step: int) -> str | None:
-    """The nearest non-space character before (step -1) or after (+1) index."""
+def _neighbour(text: str, index: int, step: int, skip: set[int] | None = None) -> str | None:
+    """The nearest character before (step -1) or after (+1) index that a reader sees:
+    spaces and the Markdown syntax in `skip` (emphasis markers, link brackets) aside."""
     i = index + step
-    while 0 <= i < len(text) and text[i] in " \u00a0\u3000":
+    while 0 <= i < len(text) and (text[i] in " \u00a0\u3000" or (skip and i in skip)):
         i += step
     return text[i] if 0 <= i < len(text) else None
 
@@ -74,6 +76,7 @@ def _neighbour(text: str, index: int, step: int) -> str | None:
 def chinese_issues(text: str) -> list[Issue]:
     """ASCII punctuation and quotes in a Chinese text, with the full-width fix."""
     protected = _protected(text)
+    hidden = markup.syntax(text)
     han = sum(1 for c in text if is_han(c))
     if not han:
         return []
@@ -83,7 +86,10 @@ def chinese_issues(text: str) -> list[Issue]:
     for m in re.finditer(r"\.{2,}", text):
         if m.start() in protected:
             continue
-        before, after = _neighbour(text, m.start(), -1), _neighbour(text, m.end() - 1, 1)
+        before, after = (
+            _neighbour(text, m.start(), -1, hidden),
+            _neighbour(text, m.end() - 1, 1, hidden),
+        )
         latin = [c for c in (before, after) if c and (c.isascii() and c.isalnum())]
         if len(latin) < 2:  # "Sen... and" between Latin words stays as it is
             fixes[m.start()] = "……"
@@ -103,7 +109,7 @@ def chinese_issues(text: str) -> list[Issue]:
             pairs.append((stack.pop(), i))
     paired = {i for pair in pairs for i in pair}
     for open_, close in pairs:
-        before, after = _neighbour(text, open_, -1), _neighbour(text, close, 1)
+        before, after = _neighbour(text, open_, -1, hidden), _neighbour(text, close, 1, hidden)
         inside = text[open_ + 1 : close]
         if (before and is_cjk(before)) or (after and is_cjk(after)) or any(map(is_han, inside)):
             fixes[open_], fixes[close] = "（", "）"
@@ -111,7 +117,7 @@ def chinese_issues(text: str) -> list[Issue]:
     for i, ch in enumerate(text):
         if i in protected or i in ellipsis or i in paired or ch not in _FULL_WIDTH:
             continue
-        before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        before, after = _neighbour(text, i, -1, hidden), _neighbour(text, i, 1, hidden)
         if ch in ".,:" and before and after and before.isdigit() and after.isdigit():
             continue  # 3.5, 1,500, 10:30
         if ch == "." and re.fullmatch(r"\s*[0-9]{1,2}", text[:i]):
@@ -140,7 +146,10 @@ def chinese_issues(text: str) -> list[Issue]:
         for i, ch in enumerate(text)
         if ch == "'"
         and i not in protected
-        and any(c and is_cjk(c) for c in (_neighbour(text, i, -1), _neighbour(text, i, 1)))
+        and any(
+            c and is_cjk(c)
+            for c in (_neighbour(text, i, -1, hidden), _neighbour(text, i, 1, hidden))
+        )
     ]
     for n, i in enumerate(single):
         fixes[i] = "‘" if n % 2 == 0 else "’"
@@ -178,13 +187,17 @@ def khmer_share(text: str) -> float:
 def khmer_issues(text: str) -> list[Issue]:
     """ASCII full stops ending Khmer sentences and ASCII colons inside Khmer words."""
     protected = _protected(text)
+    hidden = markup.syntax(text)
     issues: list[Issue] = []
     stops: list[int] = []
     for m in re.finditer(r"(?<!\.)\.(?!\.)", text):
         i = m.start()
         if i in protected or i == 0:
             continue
-        before = text[i - 1]
+        k = i - 1
+        while k > 0 and k in hidden:  # "**ខ្មែរ**." : the stop follows the word
+            k -= 1
+        before = text[k]
         at_end = not text[i + 1 :].strip()
         khmer_before = khmer.is_khmer_letter(before) or "\u17e0" <= before <= "\u17e9"
         # After Latin or ASCII digits only the segment's final stop is surely Khmer.
@@ -283,11 +296,17 @@ def _balanced(text: str) -> tuple[bool, str | None]:
     return True, None
 
 
+def _mask_syntax(masked: str, original: str) -> str:
+    """`masked` with the Markdown syntax of `original` blanked out (same length)."""
+    hidden = markup.syntax(original)
+    return "".join(" " if i in hidden else ch for i, ch in enumerate(masked))
+
+
 def bracket_issues(source: str, target: str) -> list[Issue]:
     """Unbalanced brackets or quotes, unless the source is unbalanced too (split quotes)."""
-    text = placeables.mask(target)
+    text = _mask_syntax(placeables.mask(target), target)
     ok, culprit = _balanced(text)
-    if ok or not _balanced(placeables.mask(source))[0]:
+    if ok or not _balanced(_mask_syntax(placeables.mask(source), source))[0]:
         return []
     return [
         Issue(

@@ -26,6 +26,11 @@ class Leaf:
     level: int = 0
     start: int | None = None
     children: list[Leaf] = field(default_factory=list)
+    #: an ordered list item's own number, as the source wrote it
+    number: int | None = None
+    #: a table row of column headings; a table cell's alignment
+    header: bool = False
+    align: str | None = None
 
 
 @dataclass

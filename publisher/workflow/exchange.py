@@ -57,6 +57,7 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)  # the file's text kept as a suggestion
     approvals_dropped: list[str] = field(default_factory=list)
     not_granted: list[str] = field(default_factory=list)  # review states the file cannot prove
+    notes: list[str] = field(default_factory=list)  # what the reader accepted with a remark
 
     @property
     def changed(self) -> bool:
@@ -67,7 +68,6 @@ class ImportReport:
         for ids, label in (
             (self.stale, "became stale"),
             (self.approvals_dropped, "approvals dropped"),
-            (self.conflicts, "conflicts (catalog kept, file's text added as a suggestion)"),
             (
                 self.not_granted,
                 "approval claims dropped (a file cannot approve: use publisher approve, "
@@ -76,6 +76,18 @@ class ImportReport:
         ):
             if ids:
                 parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
+        if self.conflicts:
+            listed = ", ".join(self.conflicts)
+            conflicts = (
+                "1 conflict" if len(self.conflicts) == 1 else f"{len(self.conflicts)} conflicts"
+            )
+            parts.append(
+                f"{conflicts} ({listed}): the catalog kept its newer text and the file's text is "
+                f"a suggestion in releases/{self.release}/translations/{self.lang}.po; "
+                f"see them with `publisher suggestions list {self.release} --lang {self.lang}`, "
+                f"take one with `publisher suggestions accept {self.release} --lang {self.lang} "
+                f"--segment {self.conflicts[0]}` or drop it with `publisher suggestions drop ...`"
+            )
         return ", ".join(parts)
 
 
@@ -149,7 +161,7 @@ def _apply_file(session: Session, incoming: IncomingFile, by: str) -> ImportRepo
             line=unknown[0].line,
         )
     name = incoming.path.name
-    report = ImportReport(incoming.release, incoming.lang, name)
+    report = ImportReport(incoming.release, incoming.lang, name, notes=list(incoming.notes))
     now = now_iso()
     for unit in incoming.units:
         entry = catalog.entries[unit.id]

@@ -1,19 +1,26 @@
 """What is left to do, per release and language: segment counts by state.
 
 Whether a language may be published is decided by the publishing rule
-(publisher/publishing/rule.py), which also weighs QA errors; this module only
-counts states and names the segments below the required one.
+(publisher/publishing/rule.py, `readiness`), which also weighs QA errors and
+fills in the reasons; this module only counts states and names the segments
+below the required one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from publisher.core.release import BOILERPLATE, Release, find_release, iter_releases
+from publisher.core.release import (
+    BOILERPLATE,
+    Release,
+    find_release,
+    iter_releases,
+    scan_releases,
+)
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
-from publisher.errors import ReleaseError
+from publisher.errors import PublisherError, ReleaseError
 from publisher.workflow.session import load_catalog
 
 
@@ -24,6 +31,11 @@ class LanguageStatus:
     required: State
     blocking: list[str]  # segments not yet in the required state
     out_of_sync: bool = False
+    #: filled in by the publishing rule (publisher.publishing.rule.readiness): why the
+    #: language may not be published, and the segments with QA errors
+    refusals: list[str] = field(default_factory=list)
+    qa_errors: list[str] = field(default_factory=list)
+    judged: bool = False
 
     @property
     def total(self) -> int:
@@ -31,7 +43,13 @@ class LanguageStatus:
 
     @property
     def publishable(self) -> bool:
-        return not self.blocking and not self.out_of_sync and self.total > 0
+        return (
+            not self.blocking
+            and not self.out_of_sync
+            and self.total > 0
+            and not self.refusals
+            and not self.qa_errors
+        )
 
     @property
     def approved_percent(self) -> float:
@@ -62,8 +80,8 @@ def release_status(release: Release, required: State) -> list[LanguageStatus]:
 def resolve_releases(
     ws: Workspace, names: Iterable[str], *, with_boilerplate: bool = False
 ) -> list[Release]:
-    """The releases named, or all of them (and the boilerplate, for the commands that
-    translate and check it: it is never published on its own)."""
+    """The named releases, or all of them (and the boilerplate, for the commands that
+    translate and check it: it is never published on its own); a broken one raises."""
     names = list(names)
     if names:
         return [find_release(ws.releases_dir, name) for name in names]
@@ -71,3 +89,28 @@ def resolve_releases(
     if with_boilerplate and (ws.boilerplate_dir / "release.toml").is_file():
         found.append(find_release(ws.releases_dir, BOILERPLATE))
     return found
+
+
+def load_releases(
+    ws: Workspace, names: Iterable[str], *, with_boilerplate: bool = False
+) -> tuple[list[Release], list[PublisherError]]:
+    """The named releases (or all, and the boilerplate if asked), and the error of each
+    broken one, so that a command can report those and go on with the others. An
+    unknown name raises."""
+    names = list(names)
+    good: list[Release] = []
+    broken: list[PublisherError] = []
+    if not names:
+        good, broken = scan_releases(ws.releases_dir)
+        if with_boilerplate and (ws.boilerplate_dir / "release.toml").is_file():
+            try:
+                good.append(find_release(ws.releases_dir, BOILERPLATE))
+            except ReleaseError as error:
+                broken.append(error)
+        return good, broken
+    for name in names:
+        try:
+            good.append(find_release(ws.releases_dir, name))
+        except ReleaseError as error:
+            broken.append(error)
+    return good, broken

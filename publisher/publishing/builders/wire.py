@@ -31,7 +31,9 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     document = release.synced_document()
     texts = publication_texts(ws, release, document, lang, draft=False)
     gettext = translations_for(lang, locale_dirs(ws.locales_dir)).gettext
-    pub = build_publication(ws, release, document, lang, texts, draft=False, gettext=gettext)
+    pub = build_publication(
+        ws, release, document, lang, texts, draft=False, gettext=gettext, pictures="files"
+    )
     # The first line says when the copy may run: a wire desk reads nothing before it.
     paragraphs: list[list[str]] = [wrap(pub.release_line, lang)]
     if pub.number:
@@ -71,6 +73,7 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str) -> list[list[str]]:
                 if leaf.kind == "bullet_list":
                     mark = "- "
                 else:
+                    number = item.number if item.number is not None else number
                     mark = f"{dates.localize_digits(str(number), lang)}. "
                     number += 1
                 lines = (
@@ -80,9 +83,35 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str) -> list[list[str]]:
                 )
                 out.append(lines)
                 out.extend(_blocks(item.children, lang, indent + " " * len(mark)))
+        elif leaf.kind == "table":
+            out.extend(_table(leaf, lang, indent))
         elif leaf.kind == "rule":
             out.append([indent + "* * *"])
     return [lines for lines in out if lines]
+
+
+def _table(table: Leaf, lang: str, indent: str) -> list[list[str]]:
+    """A table as text: a row per paragraph, its cells joined by " | ". A table
+    without headings (a signature block) is read column by column instead, each
+    column's cells one under the other, as the names and titles belong together."""
+    rows = [[cell.text for cell in row.children] for row in table.children]
+    labelled = any(
+        row.header and any(cells) for row, cells in zip(table.children, rows, strict=True)
+    )
+    if labelled:
+        return [
+            wrap(" | ".join(cells), lang, first=indent, rest=indent) for cells in rows if any(cells)
+        ]
+    body = [cells for row, cells in zip(table.children, rows, strict=True) if not row.header]
+    width = max((len(cells) for cells in body), default=0)
+    columns = []
+    for column in range(width):
+        lines: list[str] = []
+        for cells in body:
+            if column < len(cells) and cells[column]:
+                lines.extend(wrap(cells[column], lang, first=indent, rest=indent))
+        columns.append(lines)
+    return columns
 
 
 def display_width(text: str) -> int:
@@ -110,7 +139,33 @@ def break_pieces(text: str, lang: str) -> list[str]:
         marked = insert_break_opportunities(text)
         return [p.replace(ZWSP, "") for p in re.split(f"(?<=[ {ZWSP}])", marked) if p]
 
-    return [piece for piece in LineBreaker(text, lang.replace("-", "_")) if piece]
+    pieces = [piece for piece in LineBreaker(text, lang.replace("-", "_")) if piece]
+    return _keep_numbers_whole(pieces) if lang.startswith("zh") else pieces
+
+
+#: What a Chinese number is read with: "2023年8月2日", "3.5亿", "60%", "第3次".
+_CJK_UNITS = "年月日号時时点分秒%％万亿千百元个名位次届岁周天倍家项条人"
+_NUMBER_END = re.compile(r"[0-9０-９]$")
+_NUMBER_START = re.compile(r"^[0-9０-９]")
+
+
+def _keep_numbers_whole(pieces: list[str]) -> list[str]:
+    """Chinese pieces joined where a line break would split a number from its unit.
+
+    UAX #14 allows a break between "2023" and "年"; a Chinese reader sees the
+    date cut in two ("2023" / "年8月"). So a number stays with the unit after it,
+    and a date's "年"/"月" with the number that follows.
+    """
+    out: list[str] = []
+    for piece in pieces:
+        if out and (
+            (_NUMBER_END.search(out[-1]) and piece[0] in _CJK_UNITS)
+            or (out[-1][-1:] in "年月第约近逾" and _NUMBER_START.search(piece))
+        ):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def wrap(text: str, lang: str, *, width: int = WIDTH, first: str = "", rest: str = "") -> list[str]:

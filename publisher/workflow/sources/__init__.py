@@ -1,9 +1,9 @@
 """Turn a press officer's file (.txt, .md, .docx) into the CommonMark we store.
 
 One importer per format, each returning an `ImportedSource` (the body as
-Markdown plus the title if the file names one); `read_source` picks the
-importer by extension and applies the rules every import shares (size, links,
-a title and a body).
+Markdown, the title, metadata, pictures, and a notice for everything not kept
+as written); `read_source` picks the importer by extension and applies the
+rules every import shares (size, links, a title and a body).
 """
 
 from __future__ import annotations
@@ -13,16 +13,27 @@ from pathlib import Path
 from publisher.core.limits import MAX_SOURCE_BYTES, megabytes
 from publisher.core.links import unsafe_links
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import ImportedSource, clean_title, decode
+from publisher.workflow.sources.common import ImportedSource, Notice, TitleChoice, decode
 from publisher.workflow.sources.docx import import_docx
 from publisher.workflow.sources.markdown import import_markdown
 from publisher.workflow.sources.text import import_text
 
-__all__ = ["ImportedSource", "read_source"]
+__all__ = ["ImportedSource", "Notice", "TitleChoice", "read_source"]
 
 
-def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
-    """Import `path` by its extension; `title`, if given, overrides any title found."""
+def read_source(
+    path: Path,
+    *,
+    title: str | None = None,
+    first_line_title: bool = False,
+    accept_changes: bool = False,
+) -> ImportedSource:
+    """Import `path` by its extension.
+
+    `title`, if given, is the title (a first paragraph repeating it is left
+    out); `first_line_title` takes the file's first line as the title;
+    `accept_changes` imports a Word file's tracked changes as accepted.
+    """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise SourceError("file not found", path=path)
@@ -35,21 +46,24 @@ def read_source(path: Path, *, title: str | None = None) -> ImportedSource:
             f"{megabytes(MAX_SOURCE_BYTES)}",
             path=path,
         )
+    if title is not None and first_line_title:
+        raise SourceError("give either --title or --first-line-title, not both", path=path)
+    choice = TitleChoice(given=title, first_line=first_line_title)
+    if accept_changes and suffix != ".docx":
+        raise SourceError("--accept-changes is for Word files (.docx) only", path=path)
     text: str | None = None
     if suffix in (".txt", ".text"):
         text = decode(path)
-        imported = import_text(text, explicit_title=title is not None, path=path)
+        imported = import_text(text, title=choice, path=path)
     elif suffix in (".md", ".markdown"):
         text = decode(path)
-        imported = import_markdown(text, explicit_title=title is not None, path=path)
+        imported = import_markdown(text, title=choice, path=path)
     elif suffix == ".docx":
-        imported = import_docx(path, explicit_title=title is not None)
+        imported = import_docx(path, title=choice, accept_changes=accept_changes)
     else:
         raise SourceError(
             f"unsupported source type {suffix or '(none)'!r}; use .txt, .md or .docx", path=path
         )
-    if title is not None:
-        imported.title = clean_title(title)
     _refuse_unsafe_links(imported, path, text)
     if not imported.title:
         raise SourceError("no title found; pass --title TEXT", path=path)

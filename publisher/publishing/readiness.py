@@ -1,0 +1,83 @@
+"""`publisher status`'s answer to "may it be published, and if not, why not".
+
+The answer is the publishing rule's (`rule.judge`, approvals then QA errors, as
+`build` decides), plus the QA errors of languages still waiting for approvals,
+so a translator learns of both at once. Judging means running QA over every
+catalog (about 0.1 s a release), so the verdict is cached like a build step,
+under a hash of the release's files, the configuration, the glossary and the
+tool: a `status` over hundreds of unchanged releases reads the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from publisher.core.release import Release
+from publisher.core.workspace import CONFIG_NAME, Workspace
+from publisher.errors import NotApproved, QaBlocked, Unpublishable
+from publisher.publishing import fingerprint as fp
+from publisher.publishing.cache import CACHE_DIRNAME, Cache
+from publisher.publishing.rule import judge, qa_blocked
+from publisher.workflow.checking import check_release, workspace_glossary
+from publisher.workflow.status import LanguageStatus, release_status
+
+#: QA codes about the workflow state, which "not approved" already says.
+_NOT_APPROVED_CODES = frozenset({"untranslated", "empty-target", "stale", "not-reviewed"})
+
+
+def readiness(ws: Workspace, release: Release) -> list[LanguageStatus]:
+    """Each target language's counts by state, whether the rule lets it be published,
+    and every reason it does not."""
+    statuses = release_status(release, ws.config.required_state)
+    if any(s.out_of_sync for s in statuses):
+        return statuses  # nothing can be judged before `publisher sync`
+    cache = Cache(ws.root / CACHE_DIRNAME)
+    key = fp.digest(
+        "readiness",
+        fp.tool_fingerprint(),
+        fp.file_hash(ws.root / CONFIG_NAME),
+        fp.file_hash(ws.root / "glossary.toml"),
+        fp.release_files(release.root),
+        fp.release_files(ws.boilerplate_dir) if ws.boilerplate_dir.is_dir() else {},
+    )
+    verdicts = cache.get(key)
+    if verdicts is None:
+        verdicts = _judge(ws, release)
+        with contextlib.suppress(OSError):  # a read-only workspace: judged, not cached
+            cache.put(key, {}, verdicts)
+    for status in statuses:
+        found = verdicts.get(status.lang, {})
+        status.refusals = list(found.get("refusals", []))
+        status.qa_errors = list(found.get("qa_errors", []))
+        status.judged = True
+    return statuses
+
+
+def _judge(ws: Workspace, release: Release) -> dict[str, Any]:
+    document = release.synced_document()
+    targets = list(release.meta.target_languages)
+    verdict = judge(ws, release, document, draft=False, langs=targets)
+    # The rule checks QA once approvals pass; status names both reasons at once.
+    unapproved = [lang for lang, r in verdict.refused.items() if isinstance(r, NotApproved)]
+    qa: dict[str, QaBlocked] = {}
+    if unapproved:
+        findings = check_release(release, unapproved, glossary=workspace_glossary(ws.root, release))
+        for lang in unapproved:
+            errors = [
+                f
+                for f in findings
+                if f.lang == lang and f.is_error and f.code not in _NOT_APPROVED_CODES
+            ]
+            if errors:
+                qa[lang] = qa_blocked(release.slug, lang, errors)
+    out: dict[str, Any] = {}
+    for lang in targets:
+        reasons: list[Unpublishable] = [
+            r for r in (verdict.refused.get(lang), qa.get(lang)) if r is not None
+        ]
+        out[lang] = {
+            "refusals": [r.message for r in reasons],
+            "qa_errors": [s for r in reasons if isinstance(r, QaBlocked) for s in r.blocking],
+        }
+    return out

@@ -1,0 +1,72 @@
+"""The Markdown syntax inside a segment: characters a reader never sees.
+
+A segment is inline Markdown, so a Chinese translation that keeps the source's
+link reads `请在[外交部网站](https://www.mfa.gov.cn/eng/)阅读**声明全文**。`. Its
+brackets, parentheses and asterisks are syntax, not punctuation: turning `](`
+into `]（` would break the link. The punctuation checks skip what `syntax`
+returns (link and picture brackets and destinations, emphasis markers, code
+spans, autolinks, backslashes of escapes) and look only at the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CODE = re.compile(r"(?<!\\)(`+)(?:.+?)(?<!`)\1(?!`)", re.DOTALL)
+_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[^\s<>@]+@[^\s<>]+>")
+_LINK_OPEN = re.compile(r"(?<!\\)!?\[")
+_DESTINATION = re.compile(
+    r"\]\(\s*(?:<[^>\n]*>|(?:[^()\s\\]|\\.|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_EMPHASIS = re.compile(r"(?<!\\)(?:\*+|_+)")
+_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+
+
+def syntax(text: str) -> set[int]:
+    """Indices of `text` that are Markdown syntax rather than words or punctuation."""
+    taken: set[int] = set()
+
+    def take(start: int, end: int) -> None:
+        taken.update(range(start, end))
+
+    for m in _CODE.finditer(text):
+        take(m.start(), m.end())
+    for m in _AUTOLINK.finditer(text):
+        take(m.start(), m.end())
+    for m in _LINK_OPEN.finditer(text):
+        if m.start() in taken:
+            continue
+        close = _matching_bracket(text, m.end())
+        if close is None:
+            continue
+        destination = _DESTINATION.match(text, close)
+        if destination is None:
+            continue
+        take(m.start(), m.end())
+        take(destination.start(), destination.end())
+    for m in _EMPHASIS.finditer(text):
+        if m.start() not in taken:
+            take(m.start(), m.end())
+    for m in _ESCAPE.finditer(text):
+        if m.start() not in taken:
+            taken.add(m.start())
+    return taken
+
+
+def _matching_bracket(text: str, start: int) -> int | None:
+    """The index of the `]` closing a link text that starts at `start` (nesting counted)."""
+    depth = 0
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return None
