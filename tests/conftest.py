@@ -86,15 +86,19 @@ def sample(cli: Cli) -> str:
     return SAMPLE_SLUG
 
 
-@pytest.fixture
-def repo_workspace(tmp_path: Path) -> Iterator[Path]:
-    """A copy of this repository's workspace (the shipped sample, approved)."""
-    root = tmp_path / "repo-ws"
-    root.mkdir()
+def copy_repo_workspace(root: Path) -> Path:
+    """A copy of this repository's workspace at `root` (the shipped sample, approved)."""
+    root.mkdir(parents=True)
     shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
     shutil.copytree(REPO / "releases", root / "releases")
     for name in ("templates", "locales"):
         shutil.copytree(
             REPO / name, root / name, symlinks=False, ignore=shutil.ignore_patterns("*.mo")
         )
-    yield root
+    return root
+
+
+@pytest.fixture
+def repo_workspace(tmp_path: Path) -> Iterator[Path]:
+    """A copy of this repository's workspace (the shipped sample, approved)."""
+    yield copy_repo_workspace(tmp_path / "repo-ws")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -85,9 +86,9 @@ class Answer:
 class ReviewApp:
     """The endpoints, sharing the settings and the server's memos."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, caches: model.Caches) -> None:
         self.settings = settings
-        self.caches = model.Caches()
+        self.caches = caches
         self.static = {name: (STATIC / name).read_bytes() for name in STATIC_FILES}
 
     # ------------------------------------------------------------- helpers
@@ -194,7 +195,7 @@ class ReviewApp:
                 **self.context(
                     request,
                     release=release,
-                    title=model.release_title(release),
+                    title=model.release_title(release, self.caches),
                     lang=lang,
                     segment=segment,
                     entry=entry,
@@ -267,25 +268,22 @@ class ReviewApp:
         htmx = request.headers.get("hx-request") == "true"
         reviewer = self.reviewer(request)
 
-        def work() -> tuple[Answer, Release, str, str, Workspace]:
+        def work() -> tuple[Answer, str, str, str, str | None, str]:
+            """The decision, then (for htmx) the segment and counts as they are now."""
             ws = self.workspace()
             release = self.release(ws, request.path_params["slug"])
             lang = self.target(release, request.path_params["lang"])
             segment = self.segment(request.path_params["segment"])
+            started = time.perf_counter()
             answer = self._apply(release, lang, segment, action, form, reviewer)
-            return answer, release, lang, segment, ws
-
-        answer, release, lang, segment, ws = await run_in_threadpool(work)
-        if not htmx:
-            if answer.status >= 400:
-                return self._error_page(request, "Not saved", answer.message, answer.status)
-            url = f"/r/{release.slug}/{lang}?filter={quote(filter_name)}#seg-{segment}"
-            return RedirectResponse(url, status_code=303)
-
-        def fragment() -> str:
-            page = model.review_page(ws, release, lang, filter_name, reviewer, self.caches)
-            view = model.segment_view(ws, release, lang, segment, reviewer, self.caches)
-            return render(
+            decided = _ms(started)
+            answering = time.perf_counter()
+            if not htmx:
+                return answer, release.slug, lang, segment, None, ""
+            page, view = model.decision_answer(
+                ws, release, lang, segment, filter_name, reviewer, self.caches
+            )
+            fragment = render(
                 "segment.html",
                 **self.context(
                     request,
@@ -296,15 +294,23 @@ class ReviewApp:
                     kept=answer.kept,
                 ),
             )
+            # How long the server spent (a Server-Timing header: the browser's developer
+            # tools and benchmarks/serve.py read it).
+            timing = f"decide;dur={decided}, answer;dur={_ms(answering)}"
+            return answer, release.slug, lang, segment, fragment, timing
 
-        headers = {}
+        answer, slug, lang, segment, fragment, timing = await run_in_threadpool(work)
+        if fragment is None:
+            if answer.status >= 400:
+                return self._error_page(request, "Not saved", answer.message, answer.status)
+            url = f"/r/{slug}/{lang}?filter={quote(filter_name)}#seg-{segment}"
+            return RedirectResponse(url, status_code=303)
+        headers = {"server-timing": timing}
         if answer.status == 200:
             headers["HX-Trigger"] = json.dumps(
                 {"segment-decided": {"segment": segment, "action": action}}
             )
-        return HTMLResponse(
-            await run_in_threadpool(fragment), status_code=answer.status, headers=headers
-        )
+        return HTMLResponse(fragment, status_code=answer.status, headers=headers)
 
     def _apply(
         self,
@@ -497,6 +503,10 @@ class ReviewApp:
         return self._error_page(request, "Something is wrong", exc.format(), status)
 
 
+def _ms(since: float) -> str:
+    return f"{(time.perf_counter() - since) * 1000:.1f}"
+
+
 def _lines(text: str) -> str:
     """Form text with the browser's CRLF line ends made LF, as the catalogs keep them."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -512,9 +522,9 @@ def _local(target: str) -> str:
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def create_app(settings: Settings) -> Guard:
-    """The ASGI app for `settings`, wrapped in its guard."""
-    app = ReviewApp(settings)
+def create_app(settings: Settings, caches: model.Caches | None = None) -> Guard:
+    """The ASGI app for `settings`, wrapped in its guard (`caches`: the memos to use)."""
+    app = ReviewApp(settings, caches or model.Caches())
     routes = [
         Route("/", app.releases),
         Route("/name", app.name_form, methods=["GET"]),
