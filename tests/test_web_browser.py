@@ -423,3 +423,37 @@ def test_the_draft_preview_is_built_and_opened(browser: Browser, root: Path, cli
     ).stdout.decode("utf-8")
     assert "DRAFT" in text
     assert not (root / "dist").exists()  # a preview is not a publication
+
+
+def test_a_memory_suggestion_is_clicked_into_the_editor(
+    browser: Browser, root: Path, cli: Cli
+) -> None:
+    source = root / "visit.md"
+    source.write_text(
+        "# The Cambodian government and China\n\nThe Cambodian government views China as an "
+        "important partner in regional affairs, and this visit is expected to enhance the "
+        "country's role in regional and international diplomacy.\n",  # ' not ’: not exact
+        encoding="utf-8",
+    )
+    cli(
+        *("new", str(source), "--slug", "2024-12-05-partner", "--date", "2024-12-05"),
+        *("--place", "Phnom Penh"),
+    )
+    approved = catalog(root).get("s6").target
+    with Server(root) as server:
+        dara = Reviewer(browser, server, "Sok Dara")
+        page = dara.page
+        page.goto(f"{server.base}/r/2024-12-05-partner/km?filter=untranslated")
+        assert dara.listed() == ["title", "s1"]
+        page.locator("#seg-s1 button.open-edit").click()
+        suggestion = page.locator("#seg-s1 .memory button.suggestion")
+        suggestion.wait_for()
+        assert suggestion.inner_text().endswith(f"{SAMPLE_SLUG}/s6")
+        suggestion.click()
+        assert page.locator("#text-s1").input_value() == approved
+        page.locator("#seg-s1 button[value=edit]").click()
+        page.wait_for_selector("#seg-s1[data-state=translated]")
+        assert dara.errors == []
+        dara.close()
+    po = root / "releases" / "2024-12-05-partner" / "translations" / "km.po"
+    assert Catalog.load(po).get("s1").target == approved

@@ -434,3 +434,93 @@ def test_the_releases_page_shows_number_embargo_progress_and_verdicts(
     assert "Review (1)</a>" in km
     assert '<span class="yes">yes</span>' in zh
     assert '<progress max="12" value="12">100%</progress>' in zh
+
+
+def test_reject_with_a_comment_and_the_history_of_segment_and_release(
+    root: Path, server: Server
+) -> None:
+    client = server.client(reviewer="Sok Dara")
+    status, fragment = decide(client, "s2", "reject", comment="  ")
+    assert status == 422
+    assert flash(fragment) == "a rejection needs a comment saying what is wrong"
+    comment = "Use the ministry's official name\r\n(with International Cooperation)"
+    status, fragment = decide(client, "s2", "reject", comment=comment)
+    assert status == 200 and flash(fragment) == "s2: rejected: back to draft"
+    entry = catalog(root).get("s2")
+    assert entry.state is State.DRAFT
+    assert entry.rejection is not None and entry.rejection.startswith("rejected by Sok Dara on ")
+    assert entry.rejection.endswith(
+        ": Use the ministry's official name (with International Cooperation)"
+    )
+    for path in (f"/r/{SAMPLE_SLUG}/km/s/s2/history", f"/r/{SAMPLE_SLUG}/history?lang=km"):
+        page = client.get(path).text
+        row = re.search(r'<tr class="event action-reject">.*?</tr>', page, re.S)
+        assert row, path
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+        ]
+        assert cells[1:5] == [["Sok", "Dara"], ["reject"], ["s2"], ["approved", "→", "draft"]]
+        assert " ".join(cells[5]) == (
+            "Use the ministry's official name (with International Cooperation)"
+        )
+    whole = client.get(f"/r/{SAMPLE_SLUG}/history").text  # every language, newest first
+    assert whole.index("action-reject") < whole.index("action-approve")
+
+
+def test_glossary_terms_and_qa_errors_are_shown_with_their_segment(
+    root: Path, server: Server
+) -> None:
+    (root / "glossary.toml").write_text(
+        '[[term]]\nen = "President of the Senate"\nkm = "ប្រធានព្រឹទ្ធសភា"\n\n'
+        '[[term]]\nen = "Ministry of Foreign Affairs"\n'
+        'km = "ក្រសួងការបរទេស និងសហប្រតិបត្តិការអន្តរជាតិ"\n',
+        encoding="utf-8",
+    )
+    client = server.client(reviewer="Sok Dara")
+    page = client.get(f"/r/{SAMPLE_SLUG}/km?filter=qa-errors").text
+    assert re.findall(r'<article[^>]* id="seg-([a-z0-9]+)"', page) == ["s2"]
+    assert re.search(r'data-filter="qa-errors"[^>]*>QA errors <span class="n">1</span>', page)
+    s2 = article(page, "s2")
+    assert '<span class="qa-count">1 QA error</span>' in s2
+    assert "<code>glossary-term-missing</code> The glossary requires" in s2
+    assert re.search(
+        r'<li class="term missing"><span lang="en">Ministry of Foreign Affairs</span> → '
+        r'<span lang="km">ក្រសួងការបរទេស និងសហប្រតិបត្តិការអន្តរជាតិ</span> '
+        r'<span class="term-state">missing</span></li>',
+        s2,
+    )
+    s1 = article(client.get(f"/r/{SAMPLE_SLUG}/km?filter=all").text, "s1")
+    assert re.search(
+        r'<li class="term used"><span lang="en">President of the Senate</span> → '
+        r'<span lang="km">ប្រធានព្រឹទ្ធសភា</span> <span class="term-state">used</span></li>',
+        s1,
+    )
+    # the publishing rule agrees: the releases page says why Khmer is not publishable
+    releases = client.get("/").text
+    assert "km not published: 1 QA error(s): s2 glossary-term-missing" in releases
+
+
+def test_memory_suggestions_come_from_other_releases(root: Path, server: Server, cli: Cli) -> None:
+    source = root / "visit.md"
+    source.write_text(
+        "# The Cambodian government and China\n\nThe Cambodian government views China as an "
+        "important partner in regional affairs, and this visit is expected to enhance the "
+        "country's role in regional and international diplomacy.\n",  # ' not ’: not exact
+        encoding="utf-8",
+    )
+    cli(
+        *("new", str(source), "--slug", "2024-12-05-partner", "--date", "2024-12-05"),
+        *("--place", "Phnom Penh"),
+    )
+    client = server.client(reviewer="Sok Dara")
+    found = client.get("/r/2024-12-05-partner/km/s/s1/suggestions").text
+    sample_s6 = catalog(root).get("s6").target
+    assert re.search(
+        rf'<button type="button" class="use-text suggestion" data-text="{sample_s6}" '
+        rf'data-for="text-s1" lang="km"><span class="score">9\d%</span> {sample_s6} '
+        rf'<span class="from">{SAMPLE_SLUG}/s6</span></button>',
+        found,
+    ), found
+    none = client.get(f"/r/{SAMPLE_SLUG}/km/s/title/suggestions").text
+    assert "No similar segment in the translation memory." in none
