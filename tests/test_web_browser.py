@@ -159,6 +159,7 @@ def test_a_reviewer_fixes_stale_segments_and_approves_all(
         s7 = page.locator("#seg-s7")
         assert s7.locator(".changed ins").inner_text() == "the People’s Republic of "
         assert s7.locator(".badge").inner_text() == "stale"
+        assert page.locator("button.approve-all").is_disabled()  # stale: nothing to approve
 
         # s7: the new source names the People's Republic; the reviewer edits the Khmer
         s7.locator("button.open-edit").click()
@@ -175,6 +176,7 @@ def test_a_reviewer_fixes_stale_segments_and_approves_all(
         page.wait_for_selector("#seg-s6[data-state=translated]")
         assert dara.flash("s6") == "s6: kept: the translation now stands for the new source"
         assert page.locator(".pct").inner_text() == "10 of 12 approved (83%)"
+        assert page.locator("button.approve-all").is_enabled()
 
         # the page as it is now, on a desktop and on a phone
         assert font_used(page, "Khmer OS Siemreap", "សម្តេចតេជោ")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from publisher.core.catalog import Catalog, approval_hash
 from publisher.core.release import find_release
 from publisher.core.states import State
 from publisher.workflow import review_session as reviewing
-from tests.conftest import SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.conftest import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 from tests.support.web import Client, Server
 
 TITLE_KM = "សម្តេចតេជោ ហ៊ុន សែន នឹងអញ្ជើញបំពេញទស្សនកិច្ចផ្លូវការ និងមិត្តភាព នៅប្រទេសចិន"
@@ -122,7 +123,7 @@ def test_edit_then_approve_is_stored_bound_to_the_text(root: Path, server: Serve
         ("approve", "Sok Dara", TITLE_KM_TO),
     ]
     # the counts in the page's summary are sent along (htmx swaps them out of band)
-    assert 'id="summary" class="summary" hx-swap-oob="true"' in fragment
+    assert 'id="summary" class="summary" data-hx-swap-oob="true"' in fragment
 
 
 def test_four_eyes_refuses_the_last_editor_in_the_web_app(
@@ -168,6 +169,20 @@ def test_four_eyes_refuses_the_last_editor_in_the_web_app(
     status, fragment = decide(li, "title", "approve")
     assert status == 200 and flash(fragment) == "title: approved"
     assert catalog(root).get("title").review.by == "Li Wei"  # type: ignore[union-attr]
+
+
+def test_an_edit_over_the_segment_cap_is_refused_and_kept(root: Path, server: Server) -> None:
+    client = server.client(reviewer="Sok Dara")
+    before = catalog(root).get("s5").target
+    huge = "ក" * 20_001
+    status, fragment = decide(client, "s5", "edit", text=huge)
+    assert status == 422
+    assert flash(fragment) == (
+        "the translation of s5 has 20,001 characters; a segment may have at most 20,000 "
+        "(split the paragraph)"
+    )
+    assert f">{huge}</textarea>" in fragment
+    assert catalog(root).get("s5").target == before
 
 
 def test_a_change_made_meanwhile_is_shown_and_the_typed_text_kept(
@@ -524,3 +539,32 @@ def test_memory_suggestions_come_from_other_releases(root: Path, server: Server,
     ), found
     none = client.get(f"/r/{SAMPLE_SLUG}/km/s/title/suggestions").text
     assert "No similar segment in the translation memory." in none
+
+
+@pytest.mark.slow
+def test_the_pages_are_valid_html(root: Path, server: Server, cli: Cli, tmp_path: Path) -> None:
+    """The W3C Nu validator (npm vnu-jar, installed by `make test`) finds no error."""
+    vnu = REPO / ".cache" / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    assert vnu.is_file(), f"{vnu} is missing: run `make test`"
+    reopen(cli, "s3")
+    client = server.client(reviewer="Sok Dara")
+    decide(client, "s1", "reject", comment="<check> the title & the party")
+    pages = {
+        "releases": "/",
+        "review": f"/r/{SAMPLE_SLUG}/km?filter=all",
+        "review-zh": f"/r/{SAMPLE_SLUG}/zh-Hans",
+        "history": f"/r/{SAMPLE_SLUG}/history",
+        "segment-history": f"/r/{SAMPLE_SLUG}/km/s/s1/history",
+        "preview": f"/r/{SAMPLE_SLUG}/km/preview",
+        "name": "/name",
+        "not-found": "/r/no-such-release/km",
+    }
+    files = []
+    for name, path in pages.items():
+        target = tmp_path / f"{name}.html"
+        target.write_text(client.get(path).text, encoding="utf-8")
+        files.append(str(target))
+    result = subprocess.run(
+        ["java", "-jar", str(vnu), "--errors-only", *files], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

@@ -117,6 +117,12 @@ def test_a_foreign_host_header_is_refused_even_with_the_token(served: Server, ho
     assert (status, body) == (400, "This server answers only to the address it printed.\n")
 
 
+def test_another_apps_odd_cookie_does_not_hide_the_token(served: Server) -> None:
+    odd = 'jupyter="2|1:0|10:x; other={"k": 1}; ' + cookie_header(served)["Cookie"]
+    status, body = raw_get(served, "/", {"Cookie": odd})
+    assert status == 200 and "<h1>Releases" in body
+
+
 def test_localhost_is_the_same_server(served: Server) -> None:
     status, _ = raw_get(served, "/", {**cookie_header(served), "Host": f"localhost:{served.port}"})
     assert status == 200

@@ -31,10 +31,11 @@ import secrets
 import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
+
+from starlette.requests import cookie_parser
 
 from publisher.core.limits import MAX_SEGMENTS
 
@@ -146,14 +147,13 @@ def same_secret(given: str | None, expected: str) -> bool:
 
 
 def cookies(scope: Scope) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
+    """The request's cookies, read leniently as browsers send them: another local app's
+    odd cookie on 127.0.0.1 must not hide ours (http.cookies gives up on the first)."""
+    found: dict[str, str] = {}
     for name, value in scope.get("headers", []):
         if name == b"cookie":
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is no cookie
-                continue
-    return {key: morsel.value for key, morsel in jar.items()}
+            found.update(cookie_parser(value.decode("latin-1")))
+    return found
 
 
 def header(scope: Scope, name: bytes) -> str | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from publisher.core import history
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.history import Event, now_iso
+from publisher.core.limits import check_segment_length
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.errors import PublisherError, ReviewRefused, SegmentChanged, UsageError
@@ -278,6 +279,8 @@ def decide(
         raise ReviewRefused("a rejection needs a comment saying what is wrong")
     if decision is Decision.EDIT and not (text or "").strip():
         raise ReviewRefused("an empty translation was not saved; the segment is unchanged")
+    if decision is Decision.EDIT:
+        check_segment_length((text or "").strip(), ReviewRefused, f"the translation of {segment}")
     with changing(release) as session:
         now = now_iso()
         if decision in (Decision.APPROVE, Decision.REVIEW):

@@ -136,7 +136,15 @@
     pending = event.detail;
   });
 
+  // "Approve all listed" sends what each listed segment shows (inputs with form="bulk");
+  // with none left that can be approved, its buttons say so by being disabled.
+  function updateBulk() {
+    const any = document.querySelector('input[name="shown"][form="bulk"]') !== null;
+    for (const button of document.querySelectorAll("#bulk button")) button.disabled = !any;
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
+    updateBulk();
     const swapped = event.detail.elt;
     if (!swapped || !swapped.matches || !swapped.matches("article.segment")) return;
     const decided = pending && pending.segment === swapped.dataset.segment ? pending : null;
@@ -159,6 +167,7 @@
   });
 
   function start() {
+    updateBulk();
     const wanted = location.hash && document.getElementById(location.hash.slice(1));
     const first = wanted && wanted.matches("article.segment") ? wanted : segments()[0];
     if (first) setCurrent(first, Boolean(wanted));
