@@ -511,6 +511,12 @@ def test_glossary_terms_and_qa_errors_are_shown_with_their_segment(
         r'<span lang="km">ប្រធានព្រឹទ្ធសភា</span> <span class="term-state">used</span></li>',
         s1,
     )
+    # approving it anyway is the reviewer's call, but they are told what the build will say
+    reopen_status, fragment = decide(client, "s2", "reject", comment="the ministry's name")
+    assert reopen_status == 200
+    status, fragment = decide(client, "s2", "approve")
+    assert status == 200
+    assert flash(fragment) == ("s2: approved; note: 1 QA error remains: the build refuses it")
     # the publishing rule agrees: the releases page says why Khmer is not publishable
     releases = client.get("/").text
     assert "km not published: 1 QA error(s): s2 glossary-term-missing" in releases

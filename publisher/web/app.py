@@ -283,6 +283,13 @@ class ReviewApp:
             page, view = model.decision_answer(
                 ws, release, lang, segment, filter_name, reviewer, self.caches
             )
+            if answer.status == 200 and action in ("approve", "review") and view.errors:
+                n = view.errors
+                answer.message += (
+                    f"; note: {n} QA error{'s' * (n != 1)} remain{'s' * (n == 1)}: the build "
+                    f"refuses {'it' if n == 1 else 'them'}"
+                )
+                answer.tone = "warning"
             fragment = render(
                 "segment.html",
                 **self.context(

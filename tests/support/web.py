@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +47,7 @@ class Server:
         self.lines: list[str] = []
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
+        self._drainer: threading.Thread | None = None
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -80,8 +82,16 @@ class Server:
         if not self.url:
             self.stop()
             raise AssertionError("publisher serve printed no link:\n" + "\n".join(self.lines))
+        # Keep reading what the server prints (a full pipe would block it).
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
         self._wait_until_listening()
         return self
+
+    def _drain(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
 
     def _wait_until_listening(self) -> None:
         deadline = time.monotonic() + 15
@@ -113,6 +123,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        if self._drainer is not None:
+            self._drainer.join(timeout=5)
         if self.process is not None and self.process.stdout is not None:
             self.process.stdout.close()
 
