@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system setup lint bench clean locales
+.PHONY: demo test system setup lint bench clean locales vendor-htmx
 
 system:
 	@bash scripts/install-system-packages.sh
@@ -49,6 +49,12 @@ bench: setup
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/translate.py
 	$(BIN)/python benchmarks/archive.py --releases 200
+	$(BIN)/python benchmarks/serve.py
+
+# The web review app's htmx, from npm at the version pinned in the script, copied into
+# publisher/web/static/ (committed, with its SHA-256 in htmx.json; the app never downloads).
+vendor-htmx:
+	python3 scripts/vendor_htmx.py
 
 clean:
 	rm -rf dist site .pytest_cache .publisher-cache

@@ -60,7 +60,9 @@ def main() -> None:
         )
     trace = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "publisher", "status"],
-        cwd=REPO, capture_output=True, text=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     rows = []
     for line in trace.stderr.splitlines():

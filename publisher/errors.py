@@ -113,6 +113,11 @@ class ReviewRefused(CatalogError):
     """A review decision the segment cannot take; the reviewer may choose again."""
 
 
+class SegmentChanged(ReviewRefused):
+    """Someone else changed the segment after the reviewer was shown it (a lost update
+    avoided): the reviewer looks at it again before deciding."""
+
+
 class InterchangeError(CatalogError):
     """An exchange file (XLIFF, PO, TMX) is unsafe, malformed or does not fit its release."""
 

@@ -16,6 +16,7 @@ that command has the option:
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import subprocess
 import sys
@@ -60,6 +61,7 @@ OWNERS: dict[str, list[str]] = {
     "publisher/workflow/sources/text.py": ["new"],
     "publisher/workflow/sources/markdown.py": ["new"],
     "publisher/workflow/suggestions.py": ["suggestions accept", "suggestions drop"],
+    "publisher/web/server.py": ["serve"],
 }
 
 
@@ -241,4 +243,10 @@ def test_owners_are_commands_that_import_the_module(key: str) -> None:
             f"import sys, {callback.__module__}; sys.exit(0 if {module!r} in sys.modules else 1)"
         )
         done = subprocess.run([sys.executable, "-c", script], cwd=REPO, check=False)
-        assert done.returncode == 0, f"{command} ({callback.__module__}) does not load {module}"
+        # A command may defer a heavy import (the web stack) to when it runs.
+        deferred = re.search(
+            rf"^\s+from {re.escape(module)} import ", inspect.getsource(callback), re.M
+        )
+        assert done.returncode == 0 or deferred, (
+            f"{command} ({callback.__module__}) does not load {module}"
+        )

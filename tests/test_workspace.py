@@ -327,7 +327,9 @@ HEAVY = (
 )
 
 
-@pytest.mark.parametrize("args", [["--help"], ["status"], ["status", "--json"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["status"], ["status", "--json"], ["serve", "--help"]]
+)
 def test_help_and_status_import_no_heavy_library(args: list[str]) -> None:
     code = (
         f"import sys, runpy; sys.argv=['publisher', *{args!r}]\n"

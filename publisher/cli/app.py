@@ -95,6 +95,9 @@ COMMANDS: dict[str, CommandRef] = {
         "publisher.cli.review", _REVIEW, "Send a translation back to draft with a comment."
     ),
     "proof": CommandRef("publisher.cli.review", _REVIEW, "Print a bilingual proof for reviewers."),
+    "serve": CommandRef(
+        "publisher.cli.serve", _REVIEW, "Start the web review app on this machine."
+    ),
     "build": CommandRef("publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."),
     "site": CommandRef(
         "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."

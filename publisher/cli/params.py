@@ -20,6 +20,7 @@ import click
 import typer
 
 from publisher.core import languages
+from publisher.core.history import person_name
 from publisher.core.release import Release, find_release
 from publisher.core.workspace import Workspace, open_workspace
 from publisher.errors import UsageError
@@ -105,13 +106,7 @@ def reviewer(by: str | None) -> str:
                 ).stdout.strip()
             except (OSError, subprocess.SubprocessError):
                 name = ""
-    if any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E for c in name or ""):
-        raise UsageError("--by must be a plain name, without line breaks or control characters")
-    name = " ".join((name or "").split())
-    if not name:
-        raise UsageError("say who you are with --by NAME (or set PUBLISHER_REVIEWER)")
-    if len(name) > 100 or any(c in name for c in "[]\n"):
-        raise UsageError("--by must be a plain name of at most 100 characters")
+    name = person_name(name)
     if source is not None:
         typer.echo(f"recorded as {name} (from {source}; --by NAME records another name)", err=True)
     return name

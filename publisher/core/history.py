@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from publisher.core.fsutil import append_lines, read_bytes
+from publisher.errors import UsageError
 
 
 def now_iso() -> str:
@@ -30,6 +31,35 @@ def po_date(iso: str) -> str:
     except ValueError:
         return iso
     return stamp.strftime("%Y-%m-%d %H:%M%z")
+
+
+#: The longest name a history record takes for a person.
+MAX_NAME_CHARS = 100
+
+
+def _forbidden_in_name(char: str) -> bool:
+    code = ord(char)
+    return code < 32 or code == 127 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+
+
+def person_name(raw: str | None, what: str = "--by") -> str:
+    """A person's name as the catalog and history record it: one plain line.
+
+    Line breaks, control and bidirectional-override characters would forge or
+    hide records in the PO comments and the history; brackets would break the
+    review record `approved by NAME on TIME [HASH]`.
+    """
+    name = raw or ""
+    if any(_forbidden_in_name(c) for c in name):
+        raise UsageError(f"{what} must be a plain name, without line breaks or control characters")
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError(f"say who you are with {what} NAME (or set PUBLISHER_REVIEWER)")
+    if len(name) > MAX_NAME_CHARS or any(c in name for c in "[]"):
+        raise UsageError(
+            f"{what} must be a plain name of at most {MAX_NAME_CHARS} characters, without [ ]"
+        )
+    return name
 
 
 @dataclass

@@ -7,7 +7,7 @@ callers (the `publisher check` command, the build) do the I/O.
 
 from __future__ import annotations
 
-from publisher.qa.checks import CODES, STATES, check_segment
+from publisher.qa.checks import CODES, STATES, check_segment, glossary_terms
 from publisher.qa.findings import ERROR, WARNING, Finding
 
-__all__ = ["CODES", "ERROR", "STATES", "WARNING", "Finding", "check_segment"]
+__all__ = ["CODES", "ERROR", "STATES", "WARNING", "Finding", "check_segment", "glossary_terms"]

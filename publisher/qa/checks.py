@@ -329,6 +329,18 @@ def _contains(text: str, term: str, lang: str) -> bool:
     return needle in folded
 
 
+def glossary_terms(
+    source: str, target: str, src_lang: str, tgt_lang: str, glossary: Mapping[str, str]
+) -> list[tuple[str, str, bool]]:
+    """The glossary terms a segment's source uses: (term, required target, whether the
+    translation uses it), matched as the glossary check matches them."""
+    return [
+        (term, required, _contains(target, required, tgt_lang))
+        for term, required in glossary.items()
+        if term.strip() and required.strip() and _contains(source, term, src_lang)
+    ]
+
+
 def _glossary(
     segment: str,
     source: str,
@@ -339,10 +351,8 @@ def _glossary(
 ) -> list[Finding]:
     """A source term in the glossary must be translated by its required term."""
     out: list[Finding] = []
-    for term, required in glossary.items():
-        if not term.strip() or not required.strip():
-            continue
-        if _contains(source, term, src_lang) and not _contains(target, required, tgt_lang):
+    for term, required, used in glossary_terms(source, target, src_lang, tgt_lang, glossary):
+        if not used:
             out.append(
                 Finding(
                     segment,

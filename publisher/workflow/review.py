@@ -2,7 +2,10 @@
 
 An approval is bound to the exact source and translation it was given for,
 recorded in the catalog and in the release's history. Untranslated and stale
-segments cannot be approved.
+segments cannot be approved. A second person approving a segment that is already
+approved changes nothing in the catalog, but their approval is recorded in the
+history: two reviewers deciding at once (one in a terminal, one in the web app)
+both find their decision there.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
 from publisher.core.workspace import config_for
 from publisher.errors import CatalogError, ReviewRefused, UsageError
-from publisher.workflow.session import changing
+from publisher.workflow.session import Session, changing
 
 
 @dataclass
@@ -27,19 +30,27 @@ class ReviewReport:
     skipped: dict[str, State]  # segment -> its state, when it cannot take this decision
     #: segments the reviewer last edited themselves, refused under the four-eyes rule
     own_edits: list[str] = field(default_factory=list)
+    #: segments already approved by someone else: the catalog keeps the first record,
+    #: the history records this approval too
+    confirmed: list[str] = field(default_factory=list)
 
 
 #: History actions that set a translation's text (a person's when `by` is given).
 _EDITS = frozenset({"edit", "import", "translate"})
 
 
-def last_editors(release: Release, lang: str) -> dict[str, str | None]:
+def editors_in(events: Iterable[Event], lang: str) -> dict[str, str | None]:
     """segment -> who last set its translation (None: a machine or memory draft)."""
     editors: dict[str, str | None] = {}
-    for event in history.read(release.history_path):
+    for event in events:
         if event.lang == lang and event.segment and event.action in _EDITS:
             editors[event.segment] = event.by
     return editors
+
+
+def last_editors(release: Release, lang: str) -> dict[str, str | None]:
+    """segment -> who last set its translation, from the release's history."""
+    return editors_in(history.read(release.history_path), lang)
 
 
 def four_eyes_applies(release: Release) -> bool:
@@ -100,29 +111,66 @@ def approve(
         for entry in targets:
             if entry.id in refused or entry.id in own:
                 continue
-            before = entry.state
-            if before is level:
+            if entry.state is level:
+                if confirm_review(session, code, entry, by, comment, now):
+                    report.confirmed.append(entry.id)
                 report.unchanged.append(entry.id)
                 continue
-            entry.set_review(level, by, now)
-            session.events.append(
-                Event(
-                    now,
-                    level.value[:-1] if level is State.APPROVED else "review",
-                    code,
-                    entry.id,
-                    before.value,
-                    level.value,
-                    by,
-                    comment,
-                    text=entry.target,
-                    seal=entry.review.hash if entry.review else None,
-                )
-            )
+            record_review(session, code, entry, level, by, comment, now)
             report.changed.append(entry.id)
-        if report.changed:
-            session.changed(code)
     return report
+
+
+def _review_action(level: State) -> str:
+    return "approve" if level is State.APPROVED else "review"
+
+
+def record_review(
+    session: Session, lang: str, entry: Entry, level: State, by: str, comment: str | None, now: str
+) -> None:
+    """Bind a review to the entry's texts, and record it with the text it was given for."""
+    before = entry.state
+    entry.set_review(level, by, now)
+    session.events.append(
+        Event(
+            now,
+            _review_action(level),
+            lang,
+            entry.id,
+            before.value,
+            level.value,
+            by,
+            comment,
+            text=entry.target,
+            seal=entry.review.hash if entry.review else None,
+        )
+    )
+    session.changed(lang)
+
+
+def confirm_review(
+    session: Session, lang: str, entry: Entry, by: str, comment: str | None, now: str
+) -> bool:
+    """A second person's review of a segment already at that level: recorded in the
+    history only (the catalog keeps the first record). False if it is the same person."""
+    review = entry.review
+    if review is None or same_person(review.by, by):
+        return False
+    session.events.append(
+        Event(
+            now,
+            _review_action(review.level),
+            lang,
+            entry.id,
+            review.level.value,
+            review.level.value,
+            by,
+            comment,
+            detail=f"also {review.level.value} by {review.by}",
+            text=entry.target,
+        )
+    )
+    return True
 
 
 def reject(release: Release, lang: str, *, segment: str, by: str, comment: str) -> Entry:

@@ -22,18 +22,21 @@ from enum import StrEnum
 from pathlib import Path
 
 from publisher.core import history
-from publisher.core.catalog import Entry
+from publisher.core.catalog import Entry, approval_hash
 from publisher.core.history import Event, now_iso
+from publisher.core.limits import check_segment_length
 from publisher.core.release import Release
 from publisher.core.states import State
-from publisher.errors import PublisherError, ReviewRefused, UsageError
+from publisher.errors import PublisherError, ReviewRefused, SegmentChanged, UsageError
 from publisher.qa import Finding, check_segment
 from publisher.workflow.checking import Glossary
 from publisher.workflow.memory import Memory, build_memory
 from publisher.workflow.review import (
+    confirm_review,
     four_eyes_applies,
     four_eyes_message,
     last_editors,
+    record_review,
     same_person,
 )
 from publisher.workflow.session import Session, changing, load_catalog, set_translation
@@ -158,14 +161,90 @@ def load_item(
     return ReviewItem(entry, position, total, source_lang, code, findings, events, suggestions)
 
 
-def _current(session: Session, lang: str, segment: str, shown_target: str | None) -> Entry:
-    entry = session.catalog(lang).get(segment)
-    if shown_target is not None and entry.target != shown_target:
-        raise ReviewRefused(
-            f"{segment} was changed by someone else while you were reading it; "
+@dataclass(frozen=True)
+class Shown:
+    """What the reviewer was shown of a segment when they decided (an optimistic check).
+
+    `target` is the translation (the terminal review); `approval_hash` binds the
+    segment's id, source and translation, as a review record does; `state` is
+    the state shown. A decision is refused when what it was based on changed,
+    unless the change already is that decision (another reviewer approved the
+    same text meanwhile: both approvals are recorded).
+    """
+
+    target: str | None = None
+    approval_hash: str | None = None
+    state: State | None = None
+
+
+class Outcome(StrEnum):
+    """What a review decision did to one segment."""
+
+    DECIDED = "decided"
+    CONFIRMED = "confirmed"  # already at that level by another person; history records both
+    UNCHANGED = "unchanged"
+
+
+def check_shown(entry: Entry, shown: Shown, agrees: bool) -> None:
+    """Refuse a decision taken on a segment that changed since it was shown."""
+    text_changed = (shown.target is not None and entry.target != shown.target) or (
+        shown.approval_hash is not None
+        and approval_hash(entry.id, entry.source, entry.target) != shown.approval_hash
+    )
+    if text_changed:
+        raise SegmentChanged(
+            f"{entry.id} was changed by someone else while you were reading it; "
             "look at it again before deciding"
         )
-    return entry
+    if shown.state is not None and entry.state is not shown.state and not agrees:
+        who = ""
+        if entry.review is not None:
+            who = f" by {entry.review.by}"
+        elif entry.rejection:
+            who = f" ({entry.rejection})"
+        raise SegmentChanged(
+            f"{entry.id} is now {entry.state.value}{who}; it was {shown.state.value} when you "
+            "read it: look at it again before deciding"
+        )
+
+
+def _review(
+    session: Session,
+    lang: str,
+    segment: str,
+    level: State,
+    *,
+    by: str,
+    shown: Shown,
+    comment: str | None,
+    now: str,
+    editors: dict[str, str | None] | None,
+) -> Outcome:
+    """Mark one segment reviewed or approved inside an open session (see `decide`).
+
+    `editors` (segment -> last editor) is given when the four-eyes rule applies.
+    """
+    entry = session.catalog(lang).get(segment)
+    before = entry.state
+    check_shown(entry, shown, agrees=before.at_least(level))
+    if before in (State.UNTRANSLATED, State.STALE):
+        verb = "approve" if level is State.APPROVED else "mark as reviewed"
+        hint = (
+            "translate it first (e to edit)"
+            if before is State.UNTRANSLATED
+            else "the source changed; edit or confirm the translation first (e)"
+        )
+        raise ReviewRefused(f"cannot {verb} {segment}: it is {before.value}; {hint}")
+    if level is State.APPROVED and editors is not None and same_person(editors.get(segment), by):
+        raise ReviewRefused(four_eyes_message(segment, by))
+    if before.at_least(level):
+        # Already there; a review never downgrades an approval. Another person's
+        # approval of the same text is recorded in the history.
+        if before is level and confirm_review(session, lang, entry, by, comment, now):
+            return Outcome.CONFIRMED
+        return Outcome.UNCHANGED
+    record_review(session, lang, entry, level, by, comment, now)
+    return Outcome.DECIDED
 
 
 def decide(
@@ -176,60 +255,59 @@ def decide(
     *,
     by: str,
     shown_target: str | None = None,
+    shown: Shown | None = None,
     comment: str | None = None,
     text: str | None = None,
 ) -> Entry | None:
     """Apply one decision in its own session and return the segment as stored.
 
-    `shown_target` is the translation the reviewer was shown; a decision on
-    a segment whose translation changed since is refused. Returns None for a
+    `shown_target` (or `shown`) is what the reviewer was shown; a decision on a
+    segment that changed since is refused (`SegmentChanged`). Returns None for a
     skip (nothing is written) and for a decision that changes nothing (approving
-    an approved segment, an edit that keeps the text).
+    an approved segment, an edit that keeps the text). An approval of a segment
+    another person approved meanwhile returns the entry with their record, and
+    the history holds both approvals.
     """
     if decision is Decision.SKIP:
         return None
     code = release.require_target(lang)
+    if shown is None:
+        shown = Shown(target=shown_target)
+    elif shown_target is not None:
+        shown = Shown(shown_target, shown.approval_hash, shown.state)
     if decision is Decision.REJECT and not (comment or "").strip():
         raise ReviewRefused("a rejection needs a comment saying what is wrong")
     if decision is Decision.EDIT and not (text or "").strip():
         raise ReviewRefused("an empty translation was not saved; the segment is unchanged")
+    if decision is Decision.EDIT:
+        check_segment_length((text or "").strip(), ReviewRefused, f"the translation of {segment}")
     with changing(release) as session:
-        entry = _current(session, code, segment, shown_target)
-        before = entry.state
         now = now_iso()
         if decision in (Decision.APPROVE, Decision.REVIEW):
             level = State.APPROVED if decision is Decision.APPROVE else State.REVIEWED
-            if before in (State.UNTRANSLATED, State.STALE):
-                verb = "approve" if level is State.APPROVED else "mark as reviewed"
-                hint = (
-                    "translate it first (e to edit)"
-                    if before is State.UNTRANSLATED
-                    else "the source changed; edit or confirm the translation first (e)"
-                )
-                raise ReviewRefused(f"cannot {verb} {segment}: it is {before.value}; {hint}")
-            if before.at_least(level):
-                return None  # already there; a review never downgrades an approval
-            if level is State.APPROVED and four_eyes_applies(release):
-                editor = last_editors(session.release, code).get(segment)
-                if same_person(editor, by):
-                    raise ReviewRefused(four_eyes_message(segment, by))
-            entry.set_review(level, by, now)
-            action = "approve" if level is State.APPROVED else "review"
-            session.events.append(
-                Event(
-                    now,
-                    action,
-                    code,
-                    segment,
-                    before.value,
-                    level.value,
-                    by,
-                    comment,
-                    text=entry.target,
-                    seal=entry.review.hash if entry.review else None,
-                )
+            editors = (
+                last_editors(session.release, code)
+                if level is State.APPROVED and four_eyes_applies(release)
+                else None
             )
-        elif decision is Decision.REJECT:
+            outcome = _review(
+                session,
+                code,
+                segment,
+                level,
+                by=by,
+                shown=shown,
+                comment=comment,
+                now=now,
+                editors=editors,
+            )
+            if outcome is Outcome.UNCHANGED:
+                return None
+            return session.catalog(code).get(segment)
+        entry = session.catalog(code).get(segment)
+        check_shown(entry, shown, agrees=False)
+        before = entry.state
+        if decision is Decision.REJECT:
             if before is State.UNTRANSLATED:
                 raise ReviewRefused(f"{segment} is untranslated; there is nothing to reject")
             assert comment is not None
@@ -247,6 +325,70 @@ def decide(
             entry = session.catalog(code).get(segment)
         session.changed(code)
     return entry
+
+
+@dataclass
+class BatchReport:
+    """What a decision on many shown segments did, segment by segment."""
+
+    decided: list[str] = field(default_factory=list)
+    #: already at that level (another person's approval is recorded in `confirmed` too)
+    unchanged: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)
+    #: segment -> why it was not decided (changed meanwhile, stale, four-eyes...)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def decide_shown(
+    release: Release,
+    lang: str,
+    shown: dict[str, Shown],
+    decision: Decision,
+    *,
+    by: str,
+    comment: str | None = None,
+) -> BatchReport:
+    """Approve (or mark reviewed) every segment the reviewer was shown, in one session.
+
+    Each segment is held to what was shown of it, as in `decide`; one that
+    cannot take the decision is reported and the others are decided (one write,
+    one lock: approving 200 segments costs one catalog write, not 200).
+    """
+    if decision not in (Decision.APPROVE, Decision.REVIEW):
+        raise UsageError("only approve and review apply to many segments at once")
+    level = State.APPROVED if decision is Decision.APPROVE else State.REVIEWED
+    code = release.require_target(lang)
+    report = BatchReport()
+    with changing(release) as session:
+        now = now_iso()
+        editors = (
+            last_editors(session.release, code)
+            if level is State.APPROVED and four_eyes_applies(release)
+            else None
+        )
+        for segment, seen in shown.items():
+            try:
+                outcome = _review(
+                    session,
+                    code,
+                    segment,
+                    level,
+                    by=by,
+                    shown=seen,
+                    comment=comment,
+                    now=now,
+                    editors=editors,
+                )
+            except ReviewRefused as exc:
+                report.refused[segment] = exc.message
+                continue
+            if outcome is Outcome.DECIDED:
+                report.decided.append(segment)
+            else:
+                report.unchanged.append(segment)
+                if outcome is Outcome.CONFIRMED:
+                    report.confirmed.append(segment)
+    return report
 
 
 @dataclass

@@ -159,6 +159,7 @@ def set_translation(
     draft: bool,
     by: str | None = None,
     action: str = "edit",
+    comment: str | None = None,
 ) -> bool:
     """Store a new translation (a draft or a human one); False if nothing changed."""
     catalog = session.catalog(lang)
@@ -176,6 +177,7 @@ def set_translation(
             before.value,
             entry.state.value,
             by,
+            comment,
             detail=origin,
         )
     )

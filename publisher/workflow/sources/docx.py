@@ -90,7 +90,7 @@ def import_docx(
             text_size = archive.getinfo("word/document.xml").file_size
             if text_size > MAX_DOCX_TEXT:
                 raise SourceError(
-                    f"the .docx's text is {megabytes(text_size)} of XML; a press release's is a few "
+                    f"the .docx's text is {megabytes(text_size)} of XML; a release's is a few "
                     f"hundred KB (the limit is {megabytes(MAX_DOCX_TEXT)})",
                     path=path,
                 )

@@ -1,0 +1,333 @@
+"""What stands between the review app and anything else that can reach its port.
+
+The app runs on a reviewer's machine and changes release files, so every
+request must come from the reviewer's own browser, through the link
+`publisher serve` printed:
+
+* **Host header** checked against the address the server is bound to: a web
+  page whose DNS name is re-pointed at 127.0.0.1 (DNS rebinding) sends its own
+  name as Host and is refused before anything else.
+* **Access token** (random, 256 bits) required on every request: in the query of
+  the printed link once, then in an HttpOnly, SameSite=Strict cookie named for
+  the port (two servers on one machine keep separate cookies). The link's token
+  is taken out of the address bar by a redirect, so it stays out of history
+  and Referer headers.
+* **CSRF token** on every state-changing request (a header from htmx or a form
+  field), plus the browser's Origin and Sec-Fetch-Site when it sends them; only
+  POST with a form body is accepted.
+* **Bodies capped** (`MAX_BODY_BYTES`), read in chunks that stop at the cap.
+* **Headers** on every response: a strict Content-Security-Policy (scripts and
+  styles only from the app's own static files, no inline script or style, no
+  frames), no MIME sniffing, no referrer sent to other sites, no caching of pages.
+
+This module knows nothing of releases; it wraps the ASGI app (see app.py).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from starlette.requests import cookie_parser
+
+from publisher.core.limits import MAX_SEGMENTS
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: A form body: the longest translation (20,000 Khmer characters percent-encoded is
+#: about 180 KB) or the shown state of every segment of the largest release.
+MAX_BODY_BYTES = 1024 * 1024
+#: Form fields in one request: one per segment of the largest release, and a few more.
+MAX_FORM_FIELDS = MAX_SEGMENTS + 50
+#: Where the parsed form of a POST waits for the endpoint (the body is read once, here).
+FORM_KEY = "publisher.form"
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+#: A built preview page is the publisher's own HTML (an inline <style>, no script):
+#: shown sandboxed, so even a template override with a script could not run it.
+PREVIEW_CSP = (
+    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
+    "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
+)
+_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _with_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host header values a browser sends for this server, and nothing else.
+
+    Bound to a loopback address: that address and `localhost`. Bound to a named
+    address: that address. Bound to every interface (0.0.0.0, ::): this
+    machine's name and addresses, which is what colleagues type.
+    """
+    names = {host}
+    if is_loopback(host):
+        names |= {"127.0.0.1", "localhost", "::1"}
+    elif host in ("0.0.0.0", "::", ""):
+        names |= {"127.0.0.1", "localhost", "::1", socket.gethostname(), socket.getfqdn()}
+        try:
+            for info in socket.getaddrinfo(socket.gethostname(), None):
+                names.add(str(info[4][0]))
+        except OSError:
+            pass
+    return frozenset(_with_port(name.lower(), port) for name in names if name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One running server: the workspace it serves and its secrets (never stored)."""
+
+    root: Path
+    host: str
+    port: int
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    max_body: int = MAX_BODY_BYTES
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return allowed_hosts(self.host, self.port)
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset(f"http://{h}" for h in self.hosts)
+
+    @property
+    def token_cookie(self) -> str:
+        return f"publisher_token_{self.port}"
+
+    @property
+    def reviewer_cookie(self) -> str:
+        return f"publisher_reviewer_{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The link to print: the first page, with the access token."""
+        shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        shown = "::1" if shown == "::" else shown
+        return f"http://{_with_port(shown, self.port)}/?token={self.token}"
+
+
+def same_secret(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read leniently as browsers send them: another local app's
+    odd cookie on 127.0.0.1 must not hide ours (http.cookies gives up on the first)."""
+    found: dict[str, str] = {}
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            found.update(cookie_parser(value.decode("latin-1")))
+    return found
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class TooLarge(Exception):
+    """The request body is over the cap."""
+
+
+async def read_body(receive: Receive, cap: int) -> bytes:
+    """The whole body, refusing at the first chunk that passes `cap`."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise TooLarge("client went away")
+        chunk = message.get("body", b"")
+        total += len(chunk)
+        if total > cap:
+            raise TooLarge(f"request body over {cap} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def parse_form(body: bytes) -> dict[str, list[str]]:
+    """An application/x-www-form-urlencoded body; ValueError if it is not one."""
+    text = body.decode("utf-8")  # UnicodeDecodeError is a ValueError
+    return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+
+
+class Guard:
+    """ASGI middleware: the checks above, before any endpoint runs."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.hosts = settings.hosts
+        self.origins = settings.origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # no websockets here
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        send = _secured(send)
+        host = (header(scope, b"host") or "").lower()
+        if host not in self.hosts:
+            await _plain(send, 400, "This server answers only to the address it printed.")
+            return
+        method = scope["method"]
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        given = query.pop("token", None)
+        if given is not None:
+            if not same_secret(given[-1], self.settings.token):
+                await _plain(send, 403, "This link's access token is wrong or out of date.")
+                return
+            if method in ("GET", "HEAD"):
+                await self._welcome(scope, send, query)
+                return
+        elif not same_secret(cookies(scope).get(self.settings.token_cookie), self.settings.token):
+            await _plain(
+                send,
+                401,
+                "Open the link that `publisher serve` printed: it carries the access token.",
+            )
+            return
+        if method not in ("GET", "HEAD"):
+            refusal = self._refuse_change(scope)
+            if refusal:
+                await _plain(send, *refusal)
+                return
+            try:
+                body = await read_body(receive, self.settings.max_body)
+                form = parse_form(body)
+            except TooLarge:
+                await _plain(send, 413, "The request is too large.")
+                return
+            except ValueError:
+                await _plain(send, 400, "The form could not be read.")
+                return
+            fields = form.get("csrf") or [""]
+            token = header(scope, b"x-csrf-token") or fields[-1]
+            if not same_secret(token, self.settings.csrf):
+                await _plain(send, 403, "This form is out of date: reload the page and try again.")
+                return
+            scope[FORM_KEY] = form
+            receive = _replay(body, receive)
+        await self.app(scope, receive, send)
+
+    def _refuse_change(self, scope: Scope) -> tuple[int, str] | None:
+        """Why a state-changing request is refused before its body is read, or None."""
+        if scope["method"] != "POST":
+            return 405, "Only GET and POST are used here."
+        if (header(scope, b"sec-fetch-site") or "same-origin") not in ("same-origin", "none"):
+            return 403, "Requests from other sites are refused."
+        origin = header(scope, b"origin")
+        if origin is not None and origin.lower() not in self.origins:
+            return 403, "Requests from other sites are refused."
+        kind = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        if kind != "application/x-www-form-urlencoded":
+            return 415, "Only forms are accepted."
+        length = header(scope, b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.settings.max_body):
+            return 413, "The request is too large."
+        return None
+
+    async def _welcome(self, scope: Scope, send: Send, query: dict[str, list[str]]) -> None:
+        """Swap the link's token for a cookie and take it out of the address bar."""
+        path = "/" + scope.get("raw_path", b"/").decode("latin-1").split("?")[0].lstrip("/")
+        rest = urlencode(query, doseq=True)
+        location = path + (f"?{rest}" if rest else "")
+        cookie = (
+            f"{self.settings.token_cookie}={self.settings.token}; Path=/; HttpOnly; SameSite=Strict"
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [(b"location", location.encode()), (b"set-cookie", cookie.encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _secured(send: Send) -> Send:
+    """`send` that adds the security headers a response does not set itself."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {key.lower() for key, _ in headers}
+            extra = {"content-security-policy": CSP, "cache-control": "no-store", **_HEADERS}
+            for key, value in extra.items():
+                if key.encode() not in present:
+                    headers.append((key.encode(), value.encode()))
+            message["headers"] = headers
+        await send(message)
+
+    return wrapped
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """A `receive` that hands the already-read body to the app, then the real one's news
+    (a disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()
+
+    return receive
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = (text + "\n").encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

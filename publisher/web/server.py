@@ -1,0 +1,104 @@
+"""Run the review app with uvicorn on a socket this module binds itself.
+
+Binding first (rather than letting uvicorn bind) gives a clear error for a port
+already in use, allows `--port 0` (any free port: tests, two servers side by
+side) and lets the printed link carry the real port before the first request.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from publisher.errors import UsageError
+from publisher.web.app import create_app
+from publisher.web.model import Caches, warm_up
+from publisher.web.security import Settings, is_loopback
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+Echo = Callable[[str], None]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or a one-line error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without it a response written in two parts (head,
+    # body) waits 40 ms for the client's delayed ACK (Nagle), on every request.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} is in use on {host}; choose another with --port"
+            ) from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(
+            exc, socket.gaierror
+        ):
+            raise UsageError(f"cannot listen on {host}: not an address of this machine") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    return sock
+
+
+def warning_for(host: str) -> str | None:
+    """What a reviewer must know before the app listens beyond this machine."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: listening on {host}: anyone who can reach this machine and has the link "
+        "can change translations, and the connection is not encrypted (plain HTTP). "
+        "Use it only on a network you trust; without --host the app is reachable only "
+        "from this machine."
+    )
+
+
+def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -> None:
+    """Serve the workspace at `root` until interrupted; prints the link first."""
+    sock = bind(host, port)
+    settings = Settings(root=root, host=host, port=sock.getsockname()[1])
+    caches = Caches()
+    threading.Thread(target=warm_up, args=(root, caches), daemon=True).start()
+    config = uvicorn.Config(
+        create_app(settings, caches),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
+        h11_max_incomplete_event_size=64 * 1024,
+    )
+    server = uvicorn.Server(config)
+    warning = warning_for(host)
+    if warning:
+        echo(warning)
+    echo(f"Reviewing the workspace {root}")
+    echo("Open this link in your browser (it carries the access token; keep it to yourself):")
+    echo(f"    {settings.url}")
+    echo("Press Ctrl-C to stop.")
+    if open_browser:
+
+        def opener() -> None:
+            while not server.started and not server.should_exit:
+                time.sleep(0.05)
+            if server.started:
+                webbrowser.open(settings.url)
+
+        threading.Thread(target=opener, daemon=True).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

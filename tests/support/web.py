@@ -1,0 +1,193 @@
+"""The review app as its users run it: `publisher serve` in its own process, on a free port.
+
+`Server` starts the real command (uvicorn, the real socket), reads the link it
+prints and stops it with SIGTERM by its process id. `Client` is an HTTP client
+that has followed the link (so it holds the token cookie) and knows the CSRF
+token of the pages, as a browser would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from tests.conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+#: How the browser tests launch Debian's Chromium through Playwright (never a download).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+_URL = re.compile(r"http://\S+/\?token=\S+")
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+class Server:
+    """`publisher --workspace ROOT serve --port 0 [args]`, until the block ends."""
+
+    def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.args = args
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.lines: list[str] = []
+        self.url = ""
+        self.process: subprocess.Popen[str] | None = None
+        self._drainer: threading.Thread | None = None
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "publisher",
+                "--workspace",
+                str(self.root),
+                "serve",
+                "--port",
+                "0",
+                *self.args,
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.env,
+        )
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            self.lines.append(line.rstrip("\n"))
+            found = _URL.search(line)
+            if found:
+                self.url = found.group(0)
+                break
+        if not self.url:
+            self.stop()
+            raise AssertionError("publisher serve printed no link:\n" + "\n".join(self.lines))
+        # Keep reading what the server prints (a full pipe would block it).
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
+        self._wait_until_listening()
+        return self
+
+    def _drain(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.base + "/", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise AssertionError("publisher serve does not answer")
+
+    @property
+    def base(self) -> str:
+        return self.url.split("/?", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    @property
+    def token(self) -> str:
+        return self.url.split("token=", 1)[1]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self._drainer is not None:
+            self._drainer.join(timeout=5)
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def client(self, reviewer: str | None = None) -> Client:
+        """A client that followed the printed link (and gave its name, if `reviewer`)."""
+        client = Client(self)
+        response = client.http.get(self.url)
+        assert response.status_code == 200, response.text
+        if reviewer is not None:
+            client.post("/name", {"name": reviewer, "next": "/"}, expect=303)
+        return client
+
+
+class Client:
+    """An HTTP client holding the app's cookies and its pages' CSRF token."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        # As browsers do: without TCP_NODELAY a form post (head, then body) waits 40 ms
+        # for the server's delayed ACK.
+        transport = httpx.HTTPTransport(
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        )
+        self.http = httpx.Client(
+            base_url=server.base, follow_redirects=True, timeout=60, transport=transport
+        )
+        self._csrf: str | None = None
+
+    @property
+    def csrf(self) -> str:
+        if self._csrf is None:
+            page = self.get("/name")
+            found = _CSRF.search(page.text)
+            assert found, page.text
+            self._csrf = found.group(1)
+        return self._csrf
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.get(path, **kwargs)
+
+    def post(
+        self,
+        path: str,
+        data: dict[str, Any],
+        *,
+        expect: int | None = None,
+        htmx: bool = False,
+        csrf: bool = True,
+    ) -> httpx.Response:
+        fields = {**({"csrf": self.csrf} if csrf else {}), **data}
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = self.http.post(path, data=fields, headers=headers, follow_redirects=False)
+        if expect is not None:
+            assert response.status_code == expect, (response.status_code, response.text)
+        return response
+
+    def close(self) -> None:
+        self.http.close()
