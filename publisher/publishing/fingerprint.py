@@ -26,7 +26,7 @@ from publisher.render import fonts
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 #: Files of a release folder that are not inputs of any rendered output.
-RELEASE_IGNORED = frozenset({"history.jsonl", ".lock"})
+RELEASE_IGNORED = frozenset({"history.jsonl", ".lock", "sends.jsonl"})
 
 
 _REFERENCE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""")
