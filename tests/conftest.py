@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from publisher.cli.app import app
 
-pytest_plugins = ["tests.conftest_argos"]
+pytest_plugins = ["tests.conftest_argos", "tests.conftest_mail"]
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_TXT = REPO.parent / "shared" / "samples" / "visit-china-2024-12.en.txt"

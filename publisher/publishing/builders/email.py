@@ -478,21 +478,19 @@ class EmailBuilder(Builder[SendReport]):
         report: SendReport,
     ) -> None:
         todo = self._classify(jobs, log, report)
-        done_before = len(report.with_status(ALREADY))
-        if done_before and todo:
-            self.on_start(
-                f"resuming: {done_before} recipient(s) already have this edition; "
-                f"{len(todo)} to send"
-            )
-        elif todo:
-            self.on_start(f"sending to {len(todo)} recipient(s)")
         if not todo:
             return
-        if self.dry_run_dir is None:  # warm the first version before connecting
-            versions.get(todo[0].langs)
-        index = 0
+        versions.get(todo[0].langs)  # build the first message before connecting
+        done_before = len(report.with_status(ALREADY))
         try:
             with self.transport(settings, self.password) as transport:
+                if done_before:
+                    self.on_start(
+                        f"resuming: {done_before} recipient(s) already have this edition; "
+                        f"{len(todo)} to send"
+                    )
+                else:
+                    self.on_start(f"sending to {len(todo)} recipient(s)")
                 for index, job in enumerate(todo):
                     self._send_one(transport, job, log, versions, sender, report)
                     self._report("sending", index + 1, len(todo))
