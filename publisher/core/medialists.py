@@ -247,6 +247,7 @@ def parse_list(
     name: str, path: Path, text: str, allowed_languages: list[str] | None = None
 ) -> MediaList:
     out = MediaList(name, path)
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         out.problems.append(
             Problem(path, 0, f"the list is empty (it needs a header row: {','.join(COLUMNS)})")
@@ -283,12 +284,12 @@ def parse_list(
         except csv.Error as exc:
             out.problems.append(Problem(path, reader.line_num, f"malformed CSV: {exc}"))
             break
-        line = reader.line_num
-        if line - start > 1:
+        line = start + 1  # where the record starts (csv counts where it ends)
+        if reader.line_num - start > 1:
             out.problems.append(
                 Problem(path, line, "a line break inside a quoted cell (one journalist per line)")
             )
-        start = line
+        start = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         recipient = _recipient(row, index, path, line, out, allowed_languages)

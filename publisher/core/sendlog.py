@@ -1,7 +1,7 @@
 """The send log of a release: who was sent what, so that nobody gets it twice.
 
 `releases/<slug>/sends.jsonl`, append-only, one JSON object per line, each line
-written durably (one `write(2)` and fsync) at three moments of every message:
+written whole (one `write(2)`) at three moments of every message:
 
     attempt   before anything goes to the server: address, languages, edition,
               Message-ID, list, run, time
@@ -23,9 +23,9 @@ What a recipient's lines mean for the next `publisher send`:
 * anything of an older edition (the release changed since): a new send needs
   `--resend`, and the command names who had the old one.
 
-The log holds e-mail addresses and the server's replies, nothing else: no
-password, no message body. Test copies (`--test-to`) are logged as `test` and
-never count as a recipient's copy.
+Only the commit line is fsynced (see `write`). The log holds e-mail addresses
+and the server's replies, nothing else: no password, no message body. Test
+copies (`--test-to`) are logged as `test` and never count as a recipient's copy.
 """
 
 from __future__ import annotations
@@ -162,14 +162,26 @@ class SendLog:
     # ------------------------------------------------------------------ writing
 
     def write(self, event: str, **fields: Any) -> None:
-        append_lines(
-            self.path,
-            [
-                json.dumps(
-                    {"event": event, "time": now(), **fields}, ensure_ascii=False, sort_keys=True
-                )
-            ],
+        """Append one line in one `write(2)` (a kill keeps all of it or none).
+
+        Only the commit line is fsynced before the message's final "." goes out: it is
+        the one a power cut must not lose (without it, a delivered message would look
+        undelivered and be sent again). A lost attempt or result line errs the safe way:
+        no attempt means nothing was handed over; a commit without its result holds the
+        recipient back. One fsync per message instead of three.
+        """
+        line = json.dumps(
+            {"event": event, "time": now(), **fields}, ensure_ascii=False, sort_keys=True
         )
+        if event == COMMIT:
+            append_lines(self.path, [line])
+            return
+        data = (line + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
 
     @contextmanager
     def locked(self) -> Iterator[None]:

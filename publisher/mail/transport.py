@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import re
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -122,6 +123,11 @@ class SmtpTransport:
                 conn = smtplib.SMTP(
                     s.host, s.port, timeout=s.timeout, local_hostname=self._local_hostname
                 )
+            if conn.sock is not None:
+                # The final "." goes out in a write of its own (the commit point): without
+                # this, Nagle's algorithm holds it until the server's delayed ACK, 40 ms
+                # a message.
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn.ehlo()
             if s.security == "starttls":
                 if not conn.has_extn("starttls"):
