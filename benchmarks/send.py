@@ -211,7 +211,8 @@ def main() -> None:
             ws = workspace(root, port, cert, [args.small, args.recipients])
             print(
                 f"sending the sample to {args.recipients} recipients, {args.rounds} rounds, "
-                "rate limit off, STARTTLS + AUTH to aiosmtpd in another process"
+                "rate limit off, STARTTLS + AUTH to aiosmtpd in another process, "
+                + ("its own DATA reader" if args.stock_server else "DATA read in chunks")
             )
             results = {
                 size: [send_in_process(ws, size) for _ in range(args.rounds)]

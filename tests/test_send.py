@@ -628,3 +628,39 @@ def test_big_list_languages(mail_cli: Cli, smtp_server: SmtpServer) -> None:
         index = int(item.recipients[0][8:11])
         langs = LANG_CYCLE[(index - 1) % len(LANG_CYCLE)]
         assert parse(item.data)["Content-Language"] == ", ".join(langs)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stop_cleanly_and_the_next_send_resumes(
+    mail_ws: Path, smtp_server: SmtpServer, signum: int
+) -> None:
+    env = dict(os.environ, PUBLISHER_SMTP_PASSWORD=PASSWORD)
+    smtp_server.recorder.delay = 0.02
+    proc = subprocess.Popen(
+        _publisher(mail_ws, "send", SAMPLE_SLUG, "--list", "big"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while smtp_server.recorder.count() < 5 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signum)
+    stdout, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stdout.startswith(f"{SAMPLE_SLUG} to big: sent ")
+    assert stdout.endswith(" not sent (stopped: interrupted)\n"), stdout
+    smtp_server.recorder.delay = 0
+    second = subprocess.run(
+        _publisher(mail_ws, "send", SAMPLE_SLUG, "--list", "big", "--json"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = json.loads(second.stdout)
+    total = by_recipient(smtp_server.recorder.received())
+    assert max(total.values()) == 1
+    held = {o["address"] for o in report["recipients"] if o["status"] == "held"}
+    assert set(total) | held == set(BIG)
