@@ -11,9 +11,11 @@ import json
 import os
 import random
 import signal
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from collections import Counter
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -664,3 +666,65 @@ def test_ctrl_c_or_sigterm_stop_cleanly_and_the_next_send_resumes(
     assert max(total.values()) == 1
     held = {o["address"] for o in report["recipients"] if o["status"] == "held"}
     assert set(total) | held == set(BIG)
+
+
+def _png(width: int = 1) -> bytes:
+    """A real (tiny) PNG: signature, IHDR, one IDAT, IEND."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"\0" + b"\xff\x00\x00" * width
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_photos_and_the_contacts_reply_to(
+    mail_cli: Cli, mail_ws: Path, smtp_server: SmtpServer, smtp_certificate: tuple[Path, Path]
+) -> None:
+    """Photos travel as attachments while they fit max_attachment_mb, else as a link; with no
+    reply_to, Reply-To is the first contact with an e-mail, named in the reader's language."""
+    photos = mail_ws / "releases" / SAMPLE_SLUG / "photos"
+    photos.mkdir()
+    (photos / "visit.png").write_bytes(_png())
+    section = smtp_section(
+        smtp_server, smtp_certificate[0], photos_url="https://press.example.org/p/{release}/"
+    )
+    del section["reply_to"]
+    set_smtp(mail_ws, section)
+    config = mail_ws / "publisher.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[[contacts]]\nname = "Chea Sophal"\nrole = "Spokesperson"\n'
+        + 'email = "spokesperson@example.org"\n[contacts.names]\nkm = "ជា សុផល"\n',
+        encoding="utf-8",
+    )
+    mail_cli("send", SAMPLE_SLUG, "--list", "press", "--tag", "radio", "--tag", "wire")
+    received = {i.recipients[0]: parse(i.data) for i in smtp_server.recorder.received()}
+    khmer = received["chan.sophea@example.org"]
+    assert rfc2047(str(khmer.get("Reply-To"))) == "ជា សុផល <spokesperson@example.org>"
+    english = received["jane.doe@example.com"]
+    assert str(english["Reply-To"]) == "Chea Sophal <spokesperson@example.org>"
+    attached = {p.get_filename(): p.get_content() for p in english.iter_attachments()}
+    assert attached["visit.png"] == _png()
+    assert "Attached: Press Release 2024-11-30.pdf, visit.png" in (
+        english.get_body(("plain",)).get_content()
+    )
+    # Over the cap: a link instead of the photo.
+    mail_ws.joinpath("releases", SAMPLE_SLUG, "sends.jsonl").unlink()
+    (photos / "big.jpg").write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(1_500_000))
+    section["max_attachment_mb"] = 1
+    set_smtp(mail_ws, section)
+    smtp_server.recorder.reset()
+    mail_cli("send", SAMPLE_SLUG, "--list", "press", "--tag", "wire", "--lang", "en")
+    message = parse(smtp_server.recorder.received()[0].data)
+    assert [p.get_filename() for p in message.iter_attachments()] == [
+        "Press Release 2024-11-30.pdf"
+    ]
+    text = message.get_body(("plain",)).get_content()
+    assert f"Photos: https://press.example.org/p/{SAMPLE_SLUG}/" in text
