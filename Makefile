@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/translate.py
 	$(BIN)/python benchmarks/archive.py --releases 200
+	$(BIN)/python benchmarks/send.py
 
 clean:
 	rm -rf dist site .pytest_cache .publisher-cache
