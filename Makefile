@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/translate.py
 	$(BIN)/python benchmarks/archive.py --releases 200
+	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/serve.py
 
 # The web review app's htmx, from npm at the version pinned in the script, copied into

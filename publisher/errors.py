@@ -184,3 +184,15 @@ class StorageError(PublisherError):
 
 class TranslationEngineError(PublisherError):
     """Machine translation is unavailable (no model for the pair, bad model file)."""
+
+
+class MediaListError(PublisherError):
+    """A media list (lists/<name>.csv) is missing, malformed or unsafe."""
+
+
+class MailError(PublisherError):
+    """Sending mail is impossible as configured: [smtp] settings, the server, the password."""
+
+
+class SendRefused(MailError):
+    """A send that would mail someone twice, or mail what may not be sent."""

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from publisher.cli.app import app
 
-pytest_plugins = ["tests.conftest_argos"]
+pytest_plugins = ["tests.conftest_argos", "tests.conftest_mail"]
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_TXT = REPO.parent / "shared" / "samples" / "visit-china-2024-12.en.txt"
@@ -93,7 +93,11 @@ def copy_repo_workspace(root: Path) -> Path:
     for name in ("publisher.toml", "glossary.toml", "numbers.jsonl"):
         shutil.copy(REPO / name, root / name)
     for name in ("releases", "boilerplate", "templates", "locales"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo", ".lock"))
+        shutil.copytree(
+            REPO / name,
+            root / name,
+            ignore=shutil.ignore_patterns("*.mo", ".lock", ".send.lock", "sends.jsonl"),
+        )
     return root
 
 

@@ -38,6 +38,7 @@ DECLARATION = re.compile(r"^-{1,2}[A-Za-z][\w-]*$")
 #: Messages made below the CLI: module (or module:function) -> the commands that show them.
 OWNERS: dict[str, list[str]] = {
     "publisher/core/workspace.py:check_output": [
+        "send",
         "export",
         "proof",
         "build",
@@ -62,6 +63,9 @@ OWNERS: dict[str, list[str]] = {
     "publisher/workflow/sources/markdown.py": ["new"],
     "publisher/workflow/suggestions.py": ["suggestions accept", "suggestions drop"],
     "publisher/web/server.py": ["serve"],
+    "publisher/publishing/builders/email.py": ["send"],
+    "publisher/mail/settings.py": ["send"],
+    "publisher/core/medialists.py:new_recipient": ["lists add"],
 }
 
 

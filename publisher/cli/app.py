@@ -38,6 +38,7 @@ _WORKSPACE = "Workspace and releases"
 _TRANSLATE = "Translation"
 _REVIEW = "Review"
 _PUBLISH = "Publishing"
+_DISTRIBUTE = "Distribution"
 
 COMMANDS: dict[str, CommandRef] = {
     "init": CommandRef("publisher.cli.workspace", _WORKSPACE, "Create a workspace."),
@@ -103,6 +104,12 @@ COMMANDS: dict[str, CommandRef] = {
         "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."
     ),
     "bundle": CommandRef("publisher.cli.publish", _PUBLISH, "A zip for wire services."),
+    "lists": CommandRef(
+        "publisher.cli.lists", _DISTRIBUTE, "Media lists: who gets a release by e-mail."
+    ),
+    "send": CommandRef(
+        "publisher.cli.send", _DISTRIBUTE, "Send a release to a media list by e-mail."
+    ),
 }
 
 

@@ -29,7 +29,7 @@ from publisher.render import fonts
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 #: Files of a release folder that are not inputs of any rendered output.
-RELEASE_IGNORED = frozenset({".lock"})
+RELEASE_IGNORED = frozenset({".lock", "sends.jsonl"})
 #: The release's history: an input of the publishing rule (it backs the approvals), not of
 #: the pages themselves; a page's key takes its language's approvals from the plan instead.
 HISTORY = "history.jsonl"
