@@ -147,7 +147,7 @@ _FFN = 128
 _MAX_POSITIONS = {"nllb": 1024, "m2m100": 1024, "marian": 512}
 _T5_BUCKETS = 32
 _T5_MAX_DISTANCE = 128
-# Length control (see _length_circuit_*): a translation ends after about as many
+# Length control (see _bart_spec and _t5_spec): a translation ends after about as many
 # tokens as its source has.
 _CLOCK_STEP = 0.02
 _SPAN_GAIN = {"nllb": 3.1, "m2m100": 3.1, "marian": 2.5}
