@@ -33,8 +33,14 @@ demo: setup
 	$(BIN)/publisher build --out dist
 	@echo "published: dist/"; ls -l dist/*/
 
+# Style, the tier contract (pyproject.toml [tool.importlinter]), no import cycles
+# counting deferred imports, and static types.
 lint: setup
-	$(BIN)/ruff check publisher tests benchmarks
+	$(BIN)/ruff check publisher tests benchmarks scripts
+	$(BIN)/ruff format --check publisher tests benchmarks scripts
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/import_cycles.py
+	$(BIN)/mypy
 
 test: setup $(VNU) lint
 	$(BIN)/pytest -n 2 --dist loadgroup

@@ -37,9 +37,12 @@ import threading
 import time
 from pathlib import Path
 
+from publisher.core.catalog import Catalog
+from publisher.core.states import State
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-PUBLISHER = [sys.executable, "-c", "from publisher.cli import main; main()"]
+PUBLISHER = [sys.executable, "-c", "from publisher.cli.app import main; main()"]
 BASE_URL = "https://press.example.org/"
 TITLE_SUFFIX = {"en": " (No. {i})", "km": " (លេខ {i})", "zh-Hans": "（第{i}号）"}
 EXTRA_SENTENCE = {
@@ -51,8 +54,6 @@ EXTRA_SENTENCE = {
 
 def generate(root: Path, count: int) -> list[str]:
     """A workspace of `count` approved releases derived from the sample, in seconds."""
-    from publisher.catalog import Catalog
-    from publisher.states import State
 
     root.mkdir(parents=True, exist_ok=True)
     for name in ("publisher.toml", "glossary.toml"):
@@ -91,12 +92,15 @@ def generate(root: Path, count: int) -> list[str]:
         (folder / "history.jsonl").write_bytes(history)
         for lang, catalog in catalogs.items():
             entries = dict(catalog.entries)
-            for seg_id, new_source, extra in (("title", title, TITLE_SUFFIX),
-                                              ("s1", s1, EXTRA_SENTENCE)):  # fmt: skip
+            for seg_id, new_source, extra in (
+                ("title", title, TITLE_SUFFIX),
+                ("s1", s1, EXTRA_SENTENCE),
+            ):
                 old = entries[seg_id]
                 assert old.review is not None
-                entry = dataclasses.replace(old, source=new_source,
-                                            target=old.target + extra[lang].format(i=i))
+                entry = dataclasses.replace(
+                    old, source=new_source, target=old.target + extra[lang].format(i=i)
+                )
                 entry.set_review(State.APPROVED, old.review.by, old.review.at)
                 entries[seg_id] = entry
             copy = dataclasses.replace(catalog, entries=entries, release=slug)
@@ -147,11 +151,22 @@ def _tree_memory(pid: int) -> int:
 
 
 def run(workspace: Path, jobs: int) -> Run:
-    command = [*PUBLISHER, "--workspace", str(workspace), "site", "--out",
-               str(workspace / "site"), "--base-url", BASE_URL, "--jobs", str(jobs)]  # fmt: skip
+    command = [
+        *PUBLISHER,
+        "--workspace",
+        str(workspace),
+        "site",
+        "--out",
+        str(workspace / "site"),
+        "--base-url",
+        BASE_URL,
+        "--jobs",
+        str(jobs),
+    ]
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, cwd=workspace)  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=workspace
+    )
     peak = 0
     stop = threading.Event()
 
@@ -177,8 +192,10 @@ def change_release(workspace: Path, slug: str, round_: int) -> None:
     path = workspace / "releases" / slug / "release.toml"
     text = path.read_text("utf-8")
     day = dt.date(2025, 1, 1) + dt.timedelta(days=round_)
-    lines = [f"date = {day.isoformat()}" if line.startswith("date = ") else line
-             for line in text.splitlines()]  # fmt: skip
+    lines = [
+        f"date = {day.isoformat()}" if line.startswith("date = ") else line
+        for line in text.splitlines()
+    ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
@@ -186,8 +203,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--releases", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="no-op and one-change rounds")
-    parser.add_argument("--keep", type=Path, help="generate the workspace here and keep it "
-                        "(the code snapshot goes next to it)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="generate the workspace here and keep it (the code snapshot goes next to it)",
+    )
     parser.add_argument("--skip-j1", action="store_true", help="skip the --jobs 1 full build")
     args = parser.parse_args()
 
@@ -202,8 +222,9 @@ def main() -> None:
     # an edit in the working tree during the run must not turn a no-op into a rebuild.
     code = workspace.parent / "code"
     shutil.rmtree(code, ignore_errors=True)
-    shutil.copytree(REPO / "publisher", code / "publisher",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        REPO / "publisher", code / "publisher", ignore=shutil.ignore_patterns("__pycache__")
+    )
     os.environ["PYTHONPATH"] = str(code)
     start = time.perf_counter()
     slugs = generate(workspace, args.releases)
@@ -217,38 +238,53 @@ def main() -> None:
     if not args.skip_j1:
         fresh()
         results["full -j1"] = [run(workspace, 1)]
-        print(f"full -j1     {results['full -j1'][0].seconds:7.1f} s  "
-              f"{results['full -j1'][0].output}", flush=True)  # fmt: skip
+        print(
+            f"full -j1     {results['full -j1'][0].seconds:7.1f} s  "
+            f"{results['full -j1'][0].output}",
+            flush=True,
+        )
     fresh()
     results["full -j2"] = [run(workspace, 2)]
-    print(f"full -j2     {results['full -j2'][0].seconds:7.1f} s  {results['full -j2'][0].output}",
-          flush=True)  # fmt: skip
+    print(
+        f"full -j2     {results['full -j2'][0].seconds:7.1f} s  {results['full -j2'][0].output}",
+        flush=True,
+    )
     results["no-op"] = [run(workspace, 2) for _ in range(args.rounds)]
-    print(f"no-op        {statistics.median(r.seconds for r in results['no-op']):7.2f} s  "
-          f"{results['no-op'][-1].output}", flush=True)  # fmt: skip
+    print(
+        f"no-op        {statistics.median(r.seconds for r in results['no-op']):7.2f} s  "
+        f"{results['no-op'][-1].output}",
+        flush=True,
+    )
     changed = []
     for round_ in range(args.rounds):
         change_release(workspace, slugs[len(slugs) // 2], round_)
         changed.append(run(workspace, 2))
     results["one change"] = changed
-    print(f"one change   {statistics.median(r.seconds for r in changed):7.2f} s  "
-          f"{changed[-1].output}", flush=True)  # fmt: skip
+    print(
+        f"one change   {statistics.median(r.seconds for r in changed):7.2f} s  "
+        f"{changed[-1].output}",
+        flush=True,
+    )
 
     print()
     print(f"{'step':<12} {'median s':>9} {'runs':>5} {'peak memory':>14}")
     for name, runs in results.items():
         peak = max(r.peak_rss for r in runs)
-        print(f"{name:<12} {statistics.median(r.seconds for r in runs):9.2f} {len(runs):5d} "
-              f"{peak / 2**20:13.0f} MB")  # fmt: skip
+        print(
+            f"{name:<12} {statistics.median(r.seconds for r in runs):9.2f} {len(runs):5d} "
+            f"{peak / 2**20:13.0f} MB"
+        )
     if "full -j1" in results:
         speedup = results["full -j1"][0].seconds / results["full -j2"][0].seconds
         print(f"parallel speed-up (-j1 / -j2): {speedup:.2f}x")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     peak_tree = max(r.peak_rss for runs in results.values() for r in runs)
-    print(f"peak memory: {peak_tree / 2**20:.0f} MB (sampled PSS sum of the CLI and workers); "
-          f"getrusage ru_maxrss: largest child {children / 2**20:.0f} MB + "
-          f"self {own / 2**20:.0f} MB = {(children + own) / 2**20:.0f} MB")
+    print(
+        f"peak memory: {peak_tree / 2**20:.0f} MB (sampled PSS sum of the CLI and workers); "
+        f"getrusage ru_maxrss: largest child {children / 2**20:.0f} MB + "
+        f"self {own / 2**20:.0f} MB = {(children + own) / 2**20:.0f} MB"
+    )
     if tmp is not None:
         tmp.cleanup()
 

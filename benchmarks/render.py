@@ -1,6 +1,6 @@
 """Benchmark: our build of the sample against bare WeasyPrint on the same print HTML.
 
-Goal (issue 3): our build adds at most 15 % to WeasyPrint's own rendering time.
+Goal: our build adds at most 15 % to WeasyPrint's own rendering time.
 
 In one run, alternately (so machine noise hits both alike):
   ours  - `publisher build` of the sample, from scratch (cache emptied): 3 PDFs +
@@ -24,6 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from publisher.core.workspace import Workspace
+from publisher.publishing.builders import dist as build_module
+from publisher.publishing.cache import Cache
+from publisher.publishing.engine import cache_dir
+from publisher.render import html as html_module
+from publisher.workflow.status import resolve_releases
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -34,11 +41,6 @@ def main() -> None:
     args = parser.parse_args()
 
     import weasyprint
-
-    from publisher import build as build_module
-    from publisher.render import html as html_module
-    from publisher.workflow import resolve_releases
-    from publisher.workspace import Workspace
 
     ws = Workspace.load(REPO)
     releases = resolve_releases(ws, [])
@@ -51,8 +53,6 @@ def main() -> None:
         return text
 
     html_module.render_print = capture  # type: ignore[assignment]
-    from publisher.site.cache import Cache
-    from publisher.site.engine import cache_dir
 
     steps = Cache(cache_dir(ws)).root  # rendered results (compiled templates are kept)
     shutil.rmtree(steps, ignore_errors=True)
@@ -76,7 +76,8 @@ def main() -> None:
         start = time.perf_counter()
         for text, base in documents:
             weasyprint.HTML(string=text, base_url=base.as_uri() + "/").write_pdf(
-                pdf_variant="pdf/ua-1")
+                pdf_variant="pdf/ua-1"
+            )
         return time.perf_counter() - start
 
     bare()
@@ -87,10 +88,14 @@ def main() -> None:
         times_bare.append(bare())
     m_ours, m_bare = statistics.median(times_ours), statistics.median(times_bare)
     print(f"rounds: {args.rounds}, documents: {len(documents)} PDFs (+ HTML in ours)")
-    print(f"ours (3 PDF + 3 HTML + index): median {m_ours:.3f} s  "
-          f"(min {min(times_ours):.3f}, max {max(times_ours):.3f})")
-    print(f"bare WeasyPrint (3 PDF):        median {m_bare:.3f} s  "
-          f"(min {min(times_bare):.3f}, max {max(times_bare):.3f})")
+    print(
+        f"ours (3 PDF + 3 HTML + index): median {m_ours:.3f} s  "
+        f"(min {min(times_ours):.3f}, max {max(times_ours):.3f})"
+    )
+    print(
+        f"bare WeasyPrint (3 PDF):        median {m_bare:.3f} s  "
+        f"(min {min(times_bare):.3f}, max {max(times_bare):.3f})"
+    )
     ratio = m_ours / m_bare
     print(f"ratio ours/bare: {ratio:.3f}  (goal <= 1.15: {'met' if ratio <= 1.15 else 'NOT met'})")
 

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from minisbd import SBDetect
 
-from publisher.mt import argos
-from publisher.mt.testmodel import build_test_package
+from publisher.mt import argos, store
+from tests.support.argos_model import build_test_package
 
 # Press-release sentences, with the numbers, dates, URLs and names real ones carry.
 SENTENCES = (
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             archive = build_test_package(Path(tmp) / f"archives-{index}", **options)
             print(f"{label}: built in {time.perf_counter() - started:.2f} s", flush=True)
-            argos.install_model(archive, packages_dir)
+            store.install_model(archive, packages_dir)
             results.append(
                 measure(label, packages_dir, segments, args.repeats, args.max_batch_size)
             )

@@ -1,18 +1,27 @@
-"""Error types the CLI turns into one-line messages and exit code 2.
+"""Every error the publisher reports to a user, in one hierarchy (as httpx keeps its own).
 
 Anything raised as a `PublisherError` is a problem with the user's input or
-environment, never a bug: the CLI prints it without a traceback.
+environment, never a bug: the CLI prints `path:line: message` without a
+traceback and exits with `exit_code` (2). The errors survive the trip from a
+build worker process to the CLI (pickling) and through the build cache (JSON)
+with their type, message, path, line and attributes intact, so `build --jobs
+2` reports exactly what `--jobs 1` does.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+E = TypeVar("E", bound="PublisherError")
 
 
 class PublisherError(Exception):
     """A user-facing error: bad input, missing file, refused operation."""
 
-    exit_code = 2
+    exit_code: ClassVar[int] = 2
+    #: Every subclass by name, so that a cached or pickled error comes back as itself.
+    _registry: ClassVar[dict[str, type[PublisherError]]] = {}
 
     def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None):
         self.message = message
@@ -20,7 +29,12 @@ class PublisherError(Exception):
         self.line = line
         super().__init__(self.format())
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        PublisherError._registry[cls.__name__] = cls
+
     def format(self) -> str:
+        """`path:line: message`, as compilers and linters print it."""
         where = ""
         if self.path is not None:
             where = str(self.path)
@@ -28,6 +42,42 @@ class PublisherError(Exception):
                 where += f":{self.line}"
             where += ": "
         return where + self.message
+
+    def extra(self) -> dict[str, Any]:
+        """Attributes a subclass adds (JSON values), carried across processes."""
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": type(self).__name__,
+            "message": self.message,
+            "path": None if self.path is None else str(self.path),
+            "line": self.line,
+            "extra": self.extra(),
+        }
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> PublisherError:
+        """The error `to_dict` described, as its own type (PublisherError if unknown)."""
+        cls = PublisherError._registry.get(str(data.get("type")), PublisherError)
+        return _restore(cls, data["message"], data.get("path"), data.get("line"), data.get("extra"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.message, self.path, self.line, self.extra()))
+
+
+PublisherError._registry["PublisherError"] = PublisherError
+
+
+def _restore(
+    cls: type[E], message: str, path: Path | str | None, line: int | None, extra: Any
+) -> E:
+    """Rebuild an error without calling a subclass's own constructor signature."""
+    error = cls.__new__(cls)
+    PublisherError.__init__(error, message, path=path, line=line)
+    for key, value in (extra or {}).items():
+        setattr(error, key, value)
+    return error
 
 
 class UsageError(PublisherError):
@@ -42,8 +92,20 @@ class ReleaseError(PublisherError):
     """A release folder, its metadata or its source is missing or malformed."""
 
 
+class LockTimeout(ReleaseError):
+    """Another command holds the release for longer than we are willing to wait."""
+
+
 class CatalogError(PublisherError):
     """A translation catalog cannot be read or a state change is refused."""
+
+
+class ReviewRefused(CatalogError):
+    """A review decision the segment cannot take; the reviewer may choose again."""
+
+
+class InterchangeError(CatalogError):
+    """An exchange file (XLIFF, PO, TMX) is unsafe, malformed or does not fit its release."""
 
 
 class SourceError(PublisherError):
@@ -51,7 +113,37 @@ class SourceError(PublisherError):
 
 
 class RenderError(PublisherError):
-    """Publishing failed: missing glyphs, unpublishable languages, renderer problems."""
+    """Publishing failed: missing glyphs, broken templates, renderer problems."""
+
+
+class Unpublishable(RenderError):
+    """A language of a release that the publishing rule refuses to publish."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        release: str,
+        lang: str,
+        blocking: list[str],
+        path: Path | str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message, path=path, line=line)
+        self.release = release
+        self.lang = lang
+        self.blocking = list(blocking)
+
+    def extra(self) -> dict[str, Any]:
+        return {"release": self.release, "lang": self.lang, "blocking": self.blocking}
+
+
+class NotApproved(Unpublishable):
+    """Segments of the language are below the workspace's required state."""
+
+
+class QaBlocked(Unpublishable):
+    """The language's translations still have QA errors."""
 
 
 class TranslationEngineError(PublisherError):

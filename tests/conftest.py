@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from publisher.cli import app
+from publisher.cli.app import app
 
 pytest_plugins = ["tests.conftest_argos"]
 

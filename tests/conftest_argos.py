@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher.mt import argos
-from publisher.mt.testmodel import build_test_package
+from publisher.mt import argos, store
+from tests.support.argos_model import build_test_package
 
 # Argos's own translator (the reference the tests compare with) on one thread:
 # its default, OpenMP over all cores, takes ~0.2 s per text on a busy 2-core
@@ -36,7 +36,7 @@ def argos_test_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def argos_packages_dir(tmp_path_factory: pytest.TempPathFactory, argos_test_archive: Path) -> Path:
     packages_dir = tmp_path_factory.mktemp("argos-packages")
-    argos.install_model(argos_test_archive, packages_dir)
+    store.install_model(argos_test_archive, packages_dir)
     return packages_dir
 
 

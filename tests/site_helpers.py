@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
+from publisher.core.catalog import Catalog
+from publisher.core.states import State
 from tests.conftest import REPO, SAMPLE_SLUG
 
 SECOND_SLUG = "2025-01-15-second-release"
@@ -21,8 +23,6 @@ BASE_URL = "https://press.example.org/gov/"
 
 def make_workspace(root: Path, *, second_zh_approved: bool = False) -> Path:
     """The shipped sample plus a second, newer release whose Chinese is not approved."""
-    from publisher.catalog import Catalog
-    from publisher.states import State
 
     root.mkdir(parents=True)
     for name in ("publisher.toml", "glossary.toml"):

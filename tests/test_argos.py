@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from publisher.errors import TranslationEngineError
-from publisher.mt import argos
-from publisher.mt.testmodel import build_test_package
+from publisher.mt import argos, store
+from tests.support.argos_model import build_test_package
 
 # Varied on purpose: several sentences, several paragraphs, empty lines and
 # texts, leading newlines (Argos strips them), repeats (Argos reuses the
@@ -75,7 +75,7 @@ class CountingEngine:
 
 def test_importing_the_adapter_does_not_import_argos() -> None:
     code = (
-        "import sys, publisher.mt.argos, publisher.mt.protect, publisher.mt.testmodel\n"
+        "import sys, publisher.mt.argos, publisher.mt.protect, tests.support.argos_model\n"
         "heavy = ('argostranslate', 'ctranslate2', 'sentencepiece', 'onnxruntime', 'minisbd')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
@@ -146,8 +146,8 @@ def test_progress_adds_up_to_the_number_of_texts(argos_translator: argos.Transla
 
 def test_install_list_remove(tmp_path: Path, argos_test_archive: Path) -> None:
     packages = tmp_path / "packages"
-    assert argos.list_models(packages) == []
-    info = argos.install_model(argos_test_archive, packages)
+    assert store.list_models(packages) == []
+    info = store.install_model(argos_test_archive, packages)
     assert (info.name, info.from_code, info.to_code, info.version) == (
         "translate-en_zh-test-2x64",
         "en",
@@ -155,26 +155,26 @@ def test_install_list_remove(tmp_path: Path, argos_test_archive: Path) -> None:
         "0.1",
     )
     assert (info.path / "model" / "model.bin").is_file()
-    assert argos.list_models(packages) == [info]
+    assert store.list_models(packages) == [info]
 
-    assert argos.remove_model("en->zh-Hans", packages) == info
-    assert argos.list_models(packages) == [] and not info.path.exists()
+    assert store.remove_model("en->zh-Hans", packages) == info
+    assert store.list_models(packages) == [] and not info.path.exists()
     with pytest.raises(TranslationEngineError, match="no installed Argos model 'en->zh-Hans'"):
-        argos.remove_model("en->zh-Hans", packages)
+        store.remove_model("en->zh-Hans", packages)
 
-    argos.install_model(argos_test_archive, packages)
-    assert argos.remove_model(info.name, packages).name == info.name
-    assert argos.list_models(packages) == []
+    store.install_model(argos_test_archive, packages)
+    assert store.remove_model(info.name, packages).name == info.name
+    assert store.list_models(packages) == []
 
 
 def test_load_sees_installs_and_removals(tmp_path: Path, argos_test_archive: Path) -> None:
     packages = tmp_path / "packages"
-    argos.install_model(argos_test_archive, packages)
+    store.install_model(argos_test_archive, packages)
     first = argos.load_translator("en", "zh", packages, workers=1).translate_batch(["Hello."])
-    argos.remove_model("en->zh", packages)
+    store.remove_model("en->zh", packages)
     with pytest.raises(TranslationEngineError, match="no Argos model for en->zh-Hans"):
         argos.load_translator("en", "zh-Hans", packages)
-    argos.install_model(argos_test_archive, packages)
+    store.install_model(argos_test_archive, packages)
     assert argos.load_translator("en", "zh-CN", packages).translate_batch(["Hello."]) == first
 
 
@@ -184,11 +184,11 @@ def test_reinstall_replaces_the_model_for_argos_too(
     """Argos keeps one loaded model per pair across cache clears; a new model must replace it."""
     other = build_test_package(tmp_path / "other", name="translate-en_zh-other", seed=7)
     packages = tmp_path / "packages"
-    argos.install_model(argos_test_archive, packages)
+    store.install_model(argos_test_archive, packages)
     before = argos.reference_translate(TEXTS[:3], "en", "zh-Hans", packages)
 
-    argos.install_model(other, packages)
-    assert [m.name for m in argos.list_models(packages)] == ["translate-en_zh-other"]
+    store.install_model(other, packages)
+    assert [m.name for m in store.list_models(packages)] == ["translate-en_zh-other"]
     after = argos.reference_translate(TEXTS[:3], "en", "zh-Hans", packages)
     batched = argos.load_translator("en", "zh-Hans", packages, workers=1).translate_batch(TEXTS[:3])
     assert after == batched and after != before
@@ -270,18 +270,18 @@ def test_install_refuses_what_is_not_an_argos_model(
     bad = _rezip(argos_test_archive, tmp_path / "bad.argosmodel", edit)
     packages = tmp_path / "packages"
     with pytest.raises(TranslationEngineError, match=message):
-        argos.install_model(bad, packages)
-    assert argos.list_models(packages) == []
+        store.install_model(bad, packages)
+    assert store.list_models(packages) == []
     assert not packages.exists() or not any(packages.iterdir())
 
 
 def test_install_refuses_missing_and_non_zip_files(tmp_path: Path) -> None:
     with pytest.raises(TranslationEngineError, match="no such file"):
-        argos.install_model(tmp_path / "nothing.argosmodel", tmp_path / "packages")
+        store.install_model(tmp_path / "nothing.argosmodel", tmp_path / "packages")
     text = tmp_path / "notes.argosmodel"
     text.write_text("not a model")
     with pytest.raises(TranslationEngineError, match="not a zip archive"):
-        argos.install_model(text, tmp_path / "packages")
+        store.install_model(text, tmp_path / "packages")
 
 
 def test_package_without_sentence_splitter_is_refused_not_downloaded(
@@ -289,7 +289,7 @@ def test_package_without_sentence_splitter_is_refused_not_downloaded(
 ) -> None:
     bad = _rezip(argos_test_archive, tmp_path / "nosbd.argosmodel", _drop(".onnx"))
     packages = tmp_path / "packages"
-    argos.install_model(bad, packages)
+    store.install_model(bad, packages)
     with pytest.raises(TranslationEngineError, match="no sentence splitter"):
         argos.load_translator("en", "zh-Hans", packages)
 
@@ -301,7 +301,7 @@ def test_corrupt_model_fails_at_load_with_its_name(
         return (name, b"garbage" * 10) if name.endswith("model/model.bin") else (name, data)
 
     packages = tmp_path / "packages"
-    argos.install_model(_rezip(argos_test_archive, tmp_path / "bad.argosmodel", corrupt), packages)
+    store.install_model(_rezip(argos_test_archive, tmp_path / "bad.argosmodel", corrupt), packages)
     with pytest.raises(TranslationEngineError, match="cannot load the Argos model translate-en_zh"):
         argos.load_translator("en", "zh-Hans", packages)
 

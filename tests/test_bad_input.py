@@ -1,4 +1,4 @@
-"""Issue 7: a corpus of hostile and broken input, each refused cleanly.
+"""A corpus of hostile and broken input, each refused cleanly.
 
 Every case runs the command that would receive the input and must give a
 one-line error naming what is wrong, exit code 2, no traceback, and leave the

@@ -1,4 +1,4 @@
-"""Issue 6: the built site in a real browser (headless Chromium, Debian's /usr/bin/chromium).
+"""The built site in a real browser (headless Chromium, Debian's /usr/bin/chromium).
 
 Chromium is driven over the DevTools protocol through `--remote-debugging-pipe`
 (JSON messages on file descriptors 3 and 4): no websocket library, no browser
@@ -44,13 +44,27 @@ class Browser:
             os.dup2(replies_write, 4)
 
         self.process = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--hide-scrollbars", "--lang=en-US", "--remote-debugging-pipe",
-             f"--user-data-dir={profile}", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=wire_fds,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--lang=en-US",
+                "--remote-debugging-pipe",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            pass_fds=(3, 4),
+            preexec_fn=wire_fds,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(commands_read)
         os.close(replies_write)
         self._next = 0
@@ -72,8 +86,9 @@ class Browser:
                     else:
                         self.events.put(message)
 
-    def send(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
         with self._lock:
             self._next += 1
             ident = self._next
@@ -102,9 +117,9 @@ class Page:
         self.browser = browser
         self.width = width
         target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = browser.send(
-            "Target.attachToTarget", {"targetId": target, "flatten": True}
-        )["sessionId"]
+        self.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Log"):
             self.send(f"{domain}.enable")
         metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}
@@ -185,8 +200,12 @@ def test_pages_load_without_console_errors_and_switcher_links_resolve(
     served: str, browser: Browser, lang: str
 ) -> None:
     page = Page(browser, 1280)
-    for path in (f"{lang}/index.html", f"releases/{SAMPLE_SLUG}/{lang}.html",
-                 f"releases/{SECOND_SLUG}/{lang}.html", f"releases/{SAMPLE_SLUG}/index.html"):
+    for path in (
+        f"{lang}/index.html",
+        f"releases/{SAMPLE_SLUG}/{lang}.html",
+        f"releases/{SECOND_SLUG}/{lang}.html",
+        f"releases/{SAMPLE_SLUG}/index.html",
+    ):
         assert page.load(served + path) == [], path
         assert page.evaluate("document.documentElement.lang") in (lang, "en")
         switcher = page.evaluate(
@@ -215,9 +234,12 @@ def test_front_door_sends_the_reader_to_their_language(served: str, browser: Bro
 def test_screenshots(served: str, browser: Browser, width: int, tmp_path: Path) -> None:
     """Home and release pages at phone and desktop widths, saved for a human to look at."""
     page = Page(browser, width)
-    for name, path in (("home-km", "km/index.html"), ("home-en", "en/index.html"),
-                       ("release-km", f"releases/{SAMPLE_SLUG}/km.html"),
-                       ("release-zh", f"releases/{SAMPLE_SLUG}/zh-Hans.html")):  # fmt: skip
+    for name, path in (
+        ("home-km", "km/index.html"),
+        ("home-en", "en/index.html"),
+        ("release-km", f"releases/{SAMPLE_SLUG}/km.html"),
+        ("release-zh", f"releases/{SAMPLE_SLUG}/zh-Hans.html"),
+    ):
         assert page.load(served + path) == []
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, f"{path} scrolls sideways at {width}px ({overflow}px wide)"

@@ -1,4 +1,4 @@
-"""Issue 3: publishing the sample as PDF and HTML in three languages."""
+"""Publishing the sample as PDF and HTML in three languages."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import polib
 import pytest
 from lxml import html as lxml_html
 
+from publisher.core.document import plain_text
 from tests.conftest import SAMPLE_SLUG, Cli
 
 pytestmark = pytest.mark.slow
@@ -35,7 +36,6 @@ def pdftotext(path: Path, *extra: str) -> str:
 
 
 def segment_texts(root: Path, lang: str) -> dict[str, str]:
-    from publisher.publication import plain_text
 
     release = root / "releases" / SAMPLE_SLUG
     if lang == "en":

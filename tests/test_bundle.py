@@ -1,4 +1,4 @@
-"""Issue 6: `publisher bundle`, the zip for wire services."""
+"""`publisher bundle`, the zip for wire services."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.bundle import deterministic_zip, display_width, wrap
-from publisher.publication import plain_text
+from publisher.core.document import plain_text
+from publisher.publishing.builders.bundle import deterministic_zip
+from publisher.publishing.builders.wire import display_width, wrap
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
 from tests.conftest import SAMPLE_SLUG, Cli
 from tests.site_helpers import SECOND_SLUG, make_workspace
@@ -66,8 +67,10 @@ def test_manifest_records_who_approved_each_language(bundled: tuple[Path, Path])
         catalog = polib.pofile(str(root / "releases" / SAMPLE_SLUG / "translations" / f"{lang}.po"))
         reviewers = {
             c.split(" by ", 1)[1].split(" on ")[0]
-            for e in catalog for c in e.tcomment.splitlines() if c.startswith("approved by ")
-        }  # fmt: skip
+            for e in catalog
+            for c in e.tcomment.splitlines()
+            if c.startswith("approved by ")
+        }
         assert approval["by"] == sorted(reviewers) == ["Press Secretary"]
         assert approval["segments"] == 12 and approval["approved_at"].startswith("20")
     assert manifest["languages"]["en"]["approval"]["source"] is True
@@ -81,8 +84,11 @@ def test_wire_copy_is_dated_wrapped_and_ends_with_the_end_mark(
     _, target = bundled
     text = members(target)[f"{SAMPLE_SLUG}/{lang}.txt"].decode("utf-8")
     lines = text.rstrip("\n").split("\n")
-    first = {"en": "Phnom Penh, 30 November 2024", "km": "ភ្នំពេញ ថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤",
-             "zh-Hans": "2024年11月30日于金边"}[lang]  # fmt: skip
+    first = {
+        "en": "Phnom Penh, 30 November 2024",
+        "km": "ភ្នំពេញ ថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤",
+        "zh-Hans": "2024年11月30日于金边",
+    }[lang]
     assert lines[0] == first
     assert lines[-1] == {"en": "###", "km": "៕", "zh-Hans": "（完）"}[lang]
     assert ZWSP not in text and "\r" not in text

@@ -1,4 +1,4 @@
-"""Issue 5: `publisher check` finds planted translation faults and stays silent on good ones.
+"""`publisher check` finds planted translation faults and stays silent on good ones.
 
 The faults are written into a scratch release's PO files the way a
 translator's tool would write them, and found through the real command, so
@@ -14,8 +14,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.checking import check_release
-from publisher.release import find_release
+from publisher.core.release import find_release
+from publisher.workflow.checking import check_release
 from tests.conftest import SAMPLE_SLUG, Cli
 
 SOURCE = """Minister Visits Beijing

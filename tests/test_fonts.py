@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.errors import RenderError
+from publisher.errors import RenderError, UsageError
 from publisher.render import fonts, textlayer
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
 
@@ -117,7 +117,6 @@ def test_find_system_face_does_not_substitute() -> None:
 
 
 def test_unknown_language_is_a_usage_error() -> None:
-    from publisher.errors import UsageError
 
     with pytest.raises(UsageError):
         fonts.fontset("xx")

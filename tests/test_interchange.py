@@ -1,4 +1,4 @@
-"""Issue 5: export/import of PO and XLIFF 2.1, checked against the tools translators use.
+"""Export/import of PO and XLIFF 2.1, checked against the tools translators use.
 
 Every test drives the real CLI. Interop is proven with the tools themselves:
 GNU gettext (`msgfmt --check`, `msgcat`), Babel's PO writer and
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publisher.catalog import Catalog
+from publisher.core.catalog import Catalog
 from tests.conftest import SAMPLE_SLUG, Cli
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"

@@ -1,4 +1,4 @@
-"""Issue 5: `publisher proof`, the bilingual proof reviewers read on paper or in a meeting.
+"""`publisher proof`, the bilingual proof reviewers read on paper or in a meeting.
 
 The PDF is read back with poppler as a reviewer's eyes would: both texts of
 every segment in their own column, each segment's two texts starting on the
@@ -19,6 +19,8 @@ import polib
 import pytest
 from lxml import html as lxml_html
 
+from publisher.cli.app import app
+from publisher.render.templating import PACKAGE_LOCALES, translations_for
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
 
 REPO_PO = REPO / "releases" / SAMPLE_SLUG / "translations"
@@ -94,7 +96,6 @@ def test_proof_options(cli: Cli, workspace: Path, sample: str, tmp_path: Path) -
 
 def _label(msgid: str, lang: str) -> str:
     """A proof label as the reviewer reads it (the proof speaks the target language)."""
-    from publisher.render.templating import PACKAGE_LOCALES, translations_for
 
     return translations_for(lang, [PACKAGE_LOCALES]).gettext(msgid)
 
@@ -136,8 +137,6 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pa
         pytest.skip("poppler-utils not installed")
     from typer.testing import CliRunner
 
-    from publisher.cli import app
-
     root = tmp_path_factory.mktemp("proof") / "ws"
     root.mkdir()
     shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
@@ -146,7 +145,8 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pa
     made: dict[str, Path] = {}
     for lang in ("km", "zh-Hans"):
         result = CliRunner().invoke(
-            app, ["--workspace", str(root), "proof", SAMPLE_SLUG, "--lang", lang],
+            app,
+            ["--workspace", str(root), "proof", SAMPLE_SLUG, "--lang", lang],
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from publisher.mt import argos
+from publisher.mt import argos, store
 from publisher.mt.protect import Protected, protect, translate_protected
-from publisher.mt.testmodel import build_test_package
+from tests.support.argos_model import build_test_package
 
 CONTACT = (
     "Visit https://www.mfaic.gov.kh/news/2024-11-30. Journalists may write to "
@@ -166,7 +166,7 @@ def km_translator(tmp_path_factory: pytest.TempPathFactory) -> argos.Translator:
     """A generated en->km model: no real one exists, but the plumbing is the same."""
     root = tmp_path_factory.mktemp("argos-km")
     archive = build_test_package(root / "archive", "en", "km")
-    argos.install_model(archive, root / "packages")
+    store.install_model(archive, root / "packages")
     return argos.load_translator("en", "km", root / "packages", workers=1)
 
 

@@ -1,4 +1,4 @@
-"""Issue 7: property-based proof that nothing unapproved is ever published.
+"""Property-based proof that nothing unapproved is ever published.
 
 Hypothesis plays random sequences of what translators and reviewers do (edit,
 draft, review, approve, reject, edit the source and sync), then builds. Without
@@ -18,11 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from publisher import workflow
-from publisher.build import build
-from publisher.release import Release
-from publisher.states import State
-from publisher.workspace import Workspace
+from publisher.core.release import Release
+from publisher.core.states import State
+from publisher.core.workspace import Workspace
+from publisher.publishing.builders.dist import DistBuilder
+from publisher.workflow.review import approve, reject
+from publisher.workflow.session import changing, load_catalog, set_translation
+from publisher.workflow.sync import sync_release
 from tests.conftest import REPO, SAMPLE_SLUG
 
 IDS = ["title", *(f"s{n}" for n in range(1, 12))]
@@ -50,23 +52,21 @@ def _apply(ws: Workspace, steps: list[tuple[str, str, int]]) -> None:
     for op, seg, variant in steps:
         try:
             if op in ("edit", "draft"):
-                with workflow.changing(release) as session:
+                with changing(release) as session:
                     entry = session.catalog("km").get(seg)
                     text = (
                         entry.target.rstrip("។") + "។" * (variant + 1)
                         if variant
                         else (entry.target)
                     )
-                    workflow.set_translation(
-                        session, "km", seg, text, origin="human", draft=op == "draft"
-                    )
+                    set_translation(session, "km", seg, text, origin="human", draft=op == "draft")
             elif op in ("review", "approve"):
                 level = State.REVIEWED if op == "review" else State.APPROVED
-                workflow.approve(release, "km", by="R", segments=[seg], level=level)
+                approve(release, "km", by="R", segments=[seg], level=level)
             elif op == "approve_all":
-                workflow.approve(release, "km", by="R", all_segments=True)
+                approve(release, "km", by="R", all_segments=True)
             elif op == "reject":
-                workflow.reject(release, "km", segment=seg, by="R", comment="no")
+                reject(release, "km", segment=seg, by="R", comment="no")
             elif op == "source" and seg != "title":
                 source = release.source_path.read_text(encoding="utf-8")
                 paragraphs = source.split("\n\n")
@@ -74,7 +74,7 @@ def _apply(ws: Workspace, steps: list[tuple[str, str, int]]) -> None:
                 if index < len(paragraphs):
                     paragraphs[index] = paragraphs[index].rstrip(".") + " today."
                     release.source_path.write_text("\n\n".join(paragraphs), encoding="utf-8")
-                    workflow.sync_release(release)
+                    sync_release(release)
         except Exception as exc:  # a refused operation is part of the game
             if not getattr(exc, "message", None):
                 raise
@@ -82,7 +82,7 @@ def _apply(ws: Workspace, steps: list[tuple[str, str, int]]) -> None:
 
 def _expected_texts(ws: Workspace) -> dict[str, tuple[State, str]]:
     release = Release.load(ws.releases_dir / SAMPLE_SLUG)
-    return {e.id: (e.state, e.target) for e in workflow.load_catalog(release, "km")}
+    return {e.id: (e.state, e.target) for e in load_catalog(release, "km")}
 
 
 def _squash(text: str) -> str:
@@ -100,7 +100,7 @@ def test_only_approved_text_is_published(tmp_path: Path, steps: list) -> None:
     out = tmp_path / "out"
     if out.exists():
         shutil.rmtree(out)
-    report = build(ws, [release], out_dir=out, langs=["km"], formats=["html"])
+    report = DistBuilder(ws, out_dir=out, langs=["km"], formats=["html"]).build([release])
     page = out / SAMPLE_SLUG / "km.html"
     expected = _expected_texts(ws)
     all_approved = all(state is State.APPROVED for state, _ in expected.values())
@@ -112,7 +112,9 @@ def test_only_approved_text_is_published(tmp_path: Path, steps: list) -> None:
         assert "DRAFT" not in page.read_text()
     else:
         assert not report.ok
-    draft = build(ws, [release], out_dir=out, langs=["km"], formats=["html"], draft=True)
+    draft = DistBuilder(ws, out_dir=out, langs=["km"], formats=["html"], draft=True).build(
+        [release]
+    )
     assert draft.ok or draft.failed
     if (out / SAMPLE_SLUG / "km.html").exists() and not all_approved:
         tree = lxml_html.fromstring((out / SAMPLE_SLUG / "km.html").read_bytes())
@@ -129,7 +131,7 @@ def test_draft_pdf_is_marked_on_every_page(tmp_path: Path, steps: list) -> None:
     _apply(ws, [*steps, ("reject", "s5", 0)])  # at least one segment is not approved
     release = Release.load(ws.releases_dir / SAMPLE_SLUG)
     out = tmp_path / "out"
-    build(ws, [release], out_dir=out, langs=["km"], formats=["pdf"], draft=True)
+    DistBuilder(ws, out_dir=out, langs=["km"], formats=["pdf"], draft=True).build([release])
     pdf = out / SAMPLE_SLUG / "km.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))

@@ -1,4 +1,4 @@
-"""Issue 5: `publisher review`, the interactive terminal review, driven through piped stdin.
+"""`publisher review`, the interactive terminal review, driven through piped stdin.
 
 Each test types keys as a reviewer would, then reads back what a later user
 or tool sees: the PO catalog (through polib, as Poedit would), history.jsonl,
@@ -15,9 +15,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher import reviewing
+from publisher.core.release import find_release
 from publisher.errors import CatalogError
-from publisher.release import find_release
+from publisher.workflow import review_session as reviewing
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
 
 # The shipped sample's approved Khmer translations, reused as "a translator's work".
@@ -146,7 +146,10 @@ def test_back_returns_to_the_previous_segment(cli: Cli, workspace: Path, sample:
     assert "this is the first segment" in out  # b on the first one stays there
     # title, (b: stays) s -> s1, b -> title again, a -> approves it and moves on to s1.
     assert re.findall(r"\b(title|s1|s2) +(\d)/3", out) == [
-        ("title", "1"), ("s1", "2"), ("title", "1"), ("s1", "2")
+        ("title", "1"),
+        ("s1", "2"),
+        ("title", "1"),
+        ("s1", "2"),
     ]
     po = entries(workspace)
     assert "approved by" in po["title"].tcomment
@@ -243,3 +246,86 @@ def test_fuzzy_memory_suggestions_are_shown(cli: Cli, workspace: Path, sample: s
     out = cli("review", sample, "--lang", "km", input="q\n").stdout
     assert re.search(r"suggestion memory \d\d% \(office\.tmx[^)]*\): ទស្សនកិច្ចនៅប្រទេសវៀតណាម", out)
     assert entries(workspace)["title"].msgstr != "ទស្សនកិច្ចនៅប្រទេសវៀតណាម"
+
+
+# ---------------------------------------------------------------- the session without a terminal
+
+
+def test_review_session_navigation_without_a_terminal(workspace: Path, sample: str) -> None:
+    """The navigation the CLI draws lives in the workflow: keys in, decisions and messages out."""
+    translate(workspace, ["title", "s1", "s2"])
+    release = find_release(workspace / "releases", sample)
+    session = reviewing.ReviewSession(release, "km", by="Sok Dara")
+    assert session.queue == ["title", "s1", "s2"] and session.item.entry.id == "title"
+    assert [m.text for m in session.press(reviewing.Key.BACK)] == ["this is the first segment"]
+    assert session.press(reviewing.Key.APPROVE)[0].text == "title: approved, now approved"
+    assert session.item.entry.id == "s1" and session.item.position == 2
+    assert session.press(reviewing.Key.SKIP) == []
+    assert session.item.entry.id == "s2"
+    refused = session.press(reviewing.Key.REJECT, comment="")
+    assert refused[0].tone == "error" and "needs a comment" in refused[0].text
+    assert session.item.entry.id == "s2"  # a refused decision stays on the segment
+    assert session.press(reviewing.Key.EDIT, text="   ")[0].text == "translation unchanged"
+    session.press(reviewing.Key.EDIT, text="ថ្មី")
+    assert session.item.entry.id == "s2" and session.item.entry.target == "ថ្មី"
+    session.press(reviewing.Key.BACK)
+    assert session.item.entry.id == "s1"
+    session.press(reviewing.Key.SKIP)
+    session.press(reviewing.Key.REVIEW)
+    assert session.finished and session.reached_end
+    assert session.tally.summary() == "1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped"
+    assert session.summary().endswith("km: 1 approved, 1 reviewed, 0 rejected, 1 edited, "
+                                      "2 skipped; 2 segments still need review")  # fmt: skip
+
+
+def test_keys_parse_as_typed() -> None:
+    assert reviewing.parse_key(" A ") is reviewing.Key.APPROVE
+    assert reviewing.parse_key("quit") is reviewing.Key.QUIT
+    assert reviewing.parse_key("help") is reviewing.Key.HELP
+    assert reviewing.parse_key("z") is None and reviewing.parse_key("") is None
+
+
+# ---------------------------------------------------------------- four eyes
+
+
+def _four_eyes(workspace: Path) -> None:
+    config = workspace / "publisher.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[review]\nfour_eyes = true\n",
+                      encoding="utf-8")  # fmt: skip
+
+
+def test_four_eyes_refuses_the_last_editor_in_the_cli(
+    cli: Cli, workspace: Path, sample: str
+) -> None:
+    _four_eyes(workspace)
+    translate(workspace, ["title", "s1"])
+    release = find_release(workspace / "releases", sample)
+    reviewing.decide(release, "km", "title", reviewing.Decision.EDIT, by="Sok Dara", text="ចំណងជើង")
+    refused = cli("approve", sample, "--lang", "km", "--segment", "title", "--by", "Sok Dara",
+                  ok=False)  # fmt: skip
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: title cannot be approved by Sok Dara: Sok Dara made its current translation, "
+        "and this workspace requires another person to approve it ([review] four_eyes = true)\n"
+    )
+    out = cli("approve", sample, "--lang", "km", "--all", "--by", "sok  dara")
+    assert "skipped under the four-eyes rule (you made their current translation): title" in (
+        out.stderr
+    )
+    assert "approved by" in entries(workspace)["s1"].tcomment
+    assert "approved by" not in entries(workspace)["title"].tcomment
+    cli("approve", sample, "--lang", "km", "--segment", "title", "--by", "Li Wei")
+    assert "approved by Li Wei" in entries(workspace)["title"].tcomment
+
+
+def test_four_eyes_refuses_the_last_editor_in_a_review_session(
+    workspace: Path, sample: str
+) -> None:
+    _four_eyes(workspace)
+    translate(workspace, ["title"])
+    release = find_release(workspace / "releases", sample)
+    session = reviewing.ReviewSession(release, "km", by="Sok Dara")
+    session.press(reviewing.Key.EDIT, text="ចំណងជើងថ្មី")
+    (message,) = session.press(reviewing.Key.APPROVE)
+    assert message.tone == "error" and "four_eyes = true" in message.text
+    assert session.press(reviewing.Key.REVIEW)[0].text == "title: reviewed, now reviewed"

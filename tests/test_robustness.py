@@ -1,4 +1,4 @@
-"""Issue 7: two people at once, and a crash in the middle of a write.
+"""Two people at once, and a crash in the middle of a write.
 
 Workers are separate Python processes calling the same domain functions the
 CLI calls, so the release lock and the atomic writes are exercised for real.
@@ -18,34 +18,36 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.catalog import Catalog
-from publisher.states import State
+from publisher.core.catalog import Catalog
+from publisher.core.release import Release
+from publisher.core.states import State
+from publisher.workflow.review import approve
 from tests.conftest import REPO, SAMPLE_SLUG
 
 WORKER = """
 import sys
 from pathlib import Path
-from publisher import workflow
-from publisher.release import Release
-from publisher.states import State
+from publisher.core.release import Release
+from publisher.workflow.review import approve, reject
+from publisher.workflow.session import changing, set_translation
 
 root, action, lang, segments = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4].split(",")
 release = Release.load(root)
 if action == "approve":
     for seg in segments:
-        workflow.approve(release, lang, by=f"worker {lang}", segments=[seg])
+        approve(release, lang, by=f"worker {lang}", segments=[seg])
 elif action == "edit":
     for seg in segments:
-        with workflow.changing(release) as session:
+        with changing(release) as session:
             entry = session.catalog(lang).get(seg)
-            workflow.set_translation(session, lang, seg, entry.target + " ", origin="human",
-                                     draft=False, by="editor")
+            set_translation(session, lang, seg, entry.target + " ", origin="human",
+                            draft=False, by="editor")
 elif action == "flip":  # forever: reject and approve again, until killed
     n = 0
     while True:
         seg = segments[n % len(segments)]
-        workflow.reject(release, lang, segment=seg, by="chief", comment=f"round {n}")
-        workflow.approve(release, lang, by="chief", segments=[seg])
+        reject(release, lang, segment=seg, by="chief", comment=f"round {n}")
+        approve(release, lang, by="chief", segments=[seg])
         n += 1
 """
 
@@ -63,8 +65,12 @@ def _translated_release(repo_workspace: Path) -> Path:
 
 
 def _run(root: Path, action: str, lang: str, segments: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WORKER, str(root), action, lang,
-                             ",".join(segments)], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(root), action, lang, ",".join(segments)],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _states(release: Path, lang: str) -> dict[str, State]:
@@ -118,7 +124,5 @@ def test_killed_writer_leaves_old_or_new_state(repo_workspace: Path, seed: int) 
         history = _history(release)  # every line parses
         assert history[-1]["action"] in ("approve", "reject", "import")
         # Bring the flipped segments back for the next round.
-        from publisher import workflow
-        from publisher.release import Release
 
-        workflow.approve(Release.load(release), "km", by="chief", segments=segments)
+        approve(Release.load(release), "km", by="chief", segments=segments)

@@ -1,4 +1,4 @@
-"""Issue 7: nothing from a release reaches a page unescaped, nothing is fetched."""
+"""Nothing from a release reaches a page unescaped, nothing is fetched."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tests.conftest import Cli
 
 HOSTILE = (
     "# Visit <script>alert('title')</script>\n\n"
-    "The minister said <script>alert(1)</script> and <img src=\"file:///etc/passwd\">.\n\n"
-    "<iframe src=\"http://127.0.0.1:8080/\"></iframe>\n\n"
+    'The minister said <script>alert(1)</script> and <img src="file:///etc/passwd">.\n\n'
+    '<iframe src="http://127.0.0.1:8080/"></iframe>\n\n'
     "- An item with **bold** and a [link](https://www.mfaic.gov.kh/)\n"
 )
 
@@ -63,8 +63,12 @@ def test_hostile_markup_is_shown_literally_and_fetches_nothing(
     assert tree.xpath("//title")[0].text_content().startswith("Visit <script>")
     assert tree.xpath("//a[@href='https://www.mfaic.gov.kh/']")
 
-    pdf_text = subprocess.run(["pdftotext", str(out / hostile_release / "en.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
+    pdf_text = subprocess.run(
+        ["pdftotext", str(out / hostile_release / "en.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "<script>alert(1)</script>" in pdf_text
     assert "file:///etc/passwd" in pdf_text  # shown as text...
     assert refused == []  # ...and never fetched
@@ -72,12 +76,15 @@ def test_hostile_markup_is_shown_literally_and_fetches_nothing(
     assert not any("passwd" in url or "127.0.0.1" in url for url in fetched)
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://127.0.0.1:8080/x.png",
-    "https://example.org/logo.png",
-    "data:image/png;base64,iVBORw0KGgo=",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:8080/x.png",
+        "https://example.org/logo.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+    ],
+)
 def test_restricted_fetcher_refuses_everything_outside(url: str, tmp_path: Path) -> None:
     fetcher = pdf_module.restricted_fetcher([tmp_path], [])
     with pytest.raises(ValueError):

@@ -1,4 +1,4 @@
-"""Issue 6: `publisher site`, and the incremental build machinery it shares with `build`."""
+"""`publisher site`, and the incremental build machinery it shares with `build`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
+from publisher.core.release import iter_releases
+from publisher.core.workspace import Workspace
+from publisher.publishing.builders.site import SiteBuilder
 from tests.conftest import REPO, SAMPLE_SLUG, SAMPLE_TITLE, Cli
 from tests.site_helpers import (
     BASE_URL,
@@ -49,8 +52,14 @@ def test_every_page_and_file_exists(built: tuple[Path, Path, str]) -> None:
             assert (out / "releases" / SAMPLE_SLUG / f"{lang}.{ext}").stat().st_size > 1000
     second = out / "releases" / SECOND_SLUG
     assert {p.name for p in second.iterdir()} == {
-        "index.html", "en.html", "en.pdf", "en.png", "km.html", "km.pdf", "km.png",
-    }  # fmt: skip
+        "index.html",
+        "en.html",
+        "en.pdf",
+        "en.png",
+        "km.html",
+        "km.pdf",
+        "km.png",
+    }
     # The unapproved Chinese title keeps zh-Hans of the second release off the site, said so.
     assert "zh-Hans not published" in stderr and SECOND_SLUG in stderr
 
@@ -100,8 +109,11 @@ def test_release_pages_link_back_and_to_each_other(built: tuple[Path, Path, str]
             for link in tree.xpath("//link[@rel='alternate'][@hreflang]")
         }
         assert alternates == {
-            "en": "en.html", "km": "km.html", "zh-Hans": "zh-Hans.html", "x-default": "index.html",
-        }  # fmt: skip
+            "en": "en.html",
+            "km": "km.html",
+            "zh-Hans": "zh-Hans.html",
+            "x-default": "index.html",
+        }
         assert tree.xpath("//nav[@class='site-nav']/a/@href")[0] == f"../../{lang}/index.html"
         switcher = tree.xpath("//nav[contains(@class,'languages')]//a/@href")
         assert sorted(switcher) == sorted(f"{x}.html" for x in LANGS if x != lang)
@@ -210,10 +222,10 @@ def warm(built: tuple[Path, Path, str], tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _site(root: Path, out: Path) -> object:
-    from publisher.site.builder import build_site
-    from publisher.workspace import Workspace
 
-    return build_site(Workspace.load(root), out_dir=out, base_url=BASE_URL, jobs=1)
+    ws = Workspace.load(root)
+    builder = SiteBuilder(ws, out_dir=out, base_url=BASE_URL, jobs=1)
+    return builder.build(list(iter_releases(ws.releases_dir)))
 
 
 def test_noop_rebuild_renders_nothing(warm: tuple[Path, Path]) -> None:

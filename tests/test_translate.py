@@ -1,4 +1,4 @@
-"""Issue 4: machine drafts, translation memory, glossary, through the CLI."""
+"""Machine drafts, translation memory, glossary, through the CLI."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def test_translate_fills_untranslated_with_named_model_drafts(
             continue
         assert entry.msgstr and "fuzzy" in entry.flags, seg
         assert "origin: machine argos" in entry.tcomment and "translate-en_zh" in (
-            entry.tcomment), entry.tcomment
+            entry.tcomment
+        ), entry.tcomment
     counts = states(cli, sample, "zh-Hans")
     assert counts["draft"] == 11 and counts["approved"] == 1
     history = (workspace / "releases" / sample / "history.jsonl").read_text()
@@ -79,8 +80,12 @@ def test_protected_content_survives_the_machine(
     with_model("new", str(source), "--slug", "contact", "--date", "2024-12-01")
     with_model("translate", "contact", "--lang", "zh-Hans")
     draft = entries(workspace, "contact", "zh-Hans")["s1"].msgstr
-    for kept in ("https://www.mfaic.gov.kh/press", "press@mfaic.gov.kh", "+855 23 216 122",
-                 "2024年12月2日"):
+    for kept in (
+        "https://www.mfaic.gov.kh/press",
+        "press@mfaic.gov.kh",
+        "+855 23 216 122",
+        "2024年12月2日",
+    ):
         assert kept in draft, (kept, draft)
 
 
@@ -88,9 +93,11 @@ def test_second_release_gets_repeated_sentence_from_memory(
     cli: Cli, repo_workspace: Path, tmp_path: Path
 ) -> None:
     cli = Cli(repo_workspace)
-    sentence = ("The Cambodian government views China as an important partner in regional "
-                "affairs, and this visit is expected to enhance the country’s role in regional "
-                "and international diplomacy.")
+    sentence = (
+        "The Cambodian government views China as an important partner in regional "
+        "affairs, and this visit is expected to enhance the country’s role in regional "
+        "and international diplomacy."
+    )
     near = sentence.replace("regional affairs", "regional and global affairs")
     source = tmp_path / "again.txt"
     source.write_text(f"Another Visit\n\n{sentence}\n\n{near}\n", encoding="utf-8")

@@ -11,16 +11,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.catalog import Review
-from publisher.errors import CatalogError, UsageError
-from publisher.release import Release
-from publisher.states import State
+from publisher.core.catalog import Review
+from publisher.core.states import State
 
 FORMATS = ("xliff", "po")
-
-
-class InterchangeError(CatalogError):
-    """An exchange file is unsafe, malformed or does not fit the release it names."""
 
 
 def text_hash(segment: str, text: str) -> str:
@@ -64,22 +58,12 @@ class IncomingFile:
     line: int | None = None
 
 
-def export_release(release: Release, lang: str, fmt: str) -> bytes:
-    """The file a translator gets for one release and language.
+@dataclass(frozen=True)
+class TranslationUnit:
+    """A source text and its approved translation, as a translation memory holds them."""
 
-    Refuses a release whose source changed since the last sync: the
-    translator would otherwise translate text that is no longer there.
-    """
-    from publisher.workflow import load_catalog
-
-    code = release.require_target(lang)
-    release.synced_document()
-    if fmt == "po":
-        from publisher.interchange import po
-
-        return po.export(release, code)
-    if fmt == "xliff":
-        from publisher.interchange import xliff
-
-        return xliff.write(release, load_catalog(release, code))
-    raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    source_lang: str
+    target_lang: str
+    source: str
+    target: str
+    origin: str  # "<release>/<segment>" or "<file>.tmx:<tuid>"

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher import languages
-from publisher.catalog import Catalog
-from publisher.errors import PublisherError
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError
-from publisher.release import Release
-from publisher.states import REVIEW_LEVELS, State
+import polib
+
+from publisher.core import languages
+from publisher.core.catalog import Catalog
+from publisher.core.release import Release
+from publisher.core.states import REVIEW_LEVELS, State
+from publisher.errors import InterchangeError, PublisherError
+from publisher.interchange.model import IncomingFile, IncomingUnit
 
 
 def export(release: Release, lang: str) -> bytes:
@@ -38,8 +40,6 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
         catalog = Catalog.parse(text, path=path)
     except PublisherError as exc:
         raise InterchangeError(exc.message, path=path, line=exc.line) from None
-    import polib
-
     # Babel rewrites the header and drops our X-Release, but keeps the slug as
     # Project-Id-Version ("Project-Id-Version:  SLUG").
     raw = polib.pofile(text)

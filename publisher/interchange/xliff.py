@@ -28,13 +28,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from publisher import languages
-from publisher.catalog import Catalog, Entry, Review
-from publisher.errors import PublisherError
-from publisher.history import now_iso
-from publisher.interchange.model import IncomingFile, IncomingUnit, InterchangeError, text_hash
-from publisher.release import Release
-from publisher.states import State
+from publisher.core import languages
+from publisher.core.catalog import Catalog, Entry, Review
+from publisher.core.history import now_iso
+from publisher.core.release import Release
+from publisher.core.states import State
+from publisher.errors import InterchangeError, PublisherError
+from publisher.interchange.model import IncomingFile, IncomingUnit, text_hash
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -162,7 +162,7 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
     head = data[: (m.start() if (m := _ROOT_START.search(data)) else len(data))]
     if m_doctype := _DOCTYPE.search(head):
         raise InterchangeError(_REFUSED, path=path, line=head[: m_doctype.start()].count(b"\n") + 1)
-    parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

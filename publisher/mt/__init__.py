@@ -1,6 +1,6 @@
-"""Machine drafts: the Argos Translate adapter (`argos`), protected content (`protect`).
+"""Machine drafts, offline: installed models (`store`), Argos configured for offline use
+(`runtime`), the batched translator (`argos`) and protected content (`protect`).
 
-Nothing heavy is imported here: `publisher --help` must stay fast, and
-Argos, CTranslate2 and MiniSBD are imported only when a model is used.
-`testmodel` builds a small real Argos package for tests and benchmarks.
+Nothing heavy is imported at module level: Argos, CTranslate2 and MiniSBD are
+imported only when a model is used, so `publisher --help` stays fast.
 """

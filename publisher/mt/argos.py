@@ -1,12 +1,4 @@
-"""Machine drafts through Argos Translate, offline, with every sentence of a run in one batch.
-
-Argos is configured from environment variables read once, when
-`argostranslate.settings` is first imported, so this module imports it lazily
-(inside functions, after setting those variables): `publisher --help` must not
-pay for ctranslate2, and the settings must be ours, not a leftover default.
-Everything that could reach the network is pinned: no package index
-(offline, `get_available_packages()` hangs for ~45 s), and no sentence-splitter
-download (MiniSBD fetches a model from GitHub when a package lacks one).
+"""Machine drafts through Argos Translate, with every sentence of a run in one batch.
 
 Argos's `translate()` calls CTranslate2 once per paragraph, with batches of
 32 tokens, on a translator that spreads each small batch over all cores with
@@ -23,35 +15,22 @@ logic to drift out of date.
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-import sys
 import threading
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from types import ModuleType
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publisher import languages
-from publisher.errors import TranslationEngineError, UsageError
+from publisher.errors import TranslationEngineError
+from publisher.mt.runtime import Argos, lock
+from publisher.mt.runtime import argos as runtime_argos
+from publisher.mt.store import ModelInfo, find_model
 
 if TYPE_CHECKING:
     import ctranslate2
     from argostranslate.translate import PackageTranslation
 
-# Argos settings fixed before its first import.  The index URL is unreachable on
-# purpose: an accidental index lookup fails at once (a RecursionError inside
-# Argos, in ~50 ms) instead of hanging offline for ~45 s.
-_ARGOS_ENVIRONMENT = {
-    "ARGOS_CHUNK_TYPE": "MINISBD",
-    "ARGOS_MODEL_PROVIDER": "OPENNMT",
-    "ARGOS_PACKAGE_INDEX": "file:///dev/null/publisher-offline/",
-    "ARGOS_DEBUG": "0",
-}
 # CTranslate2 sorts one call's sentences by length and decodes them in batches of
 # this many, one batch per worker thread.  Measured with benchmarks/translate.py on
 # 2 cores: 16-64 examples or ~1000 tokens are all within noise of each other.
@@ -60,236 +39,11 @@ DEFAULT_BATCH_TYPE = "examples"
 # Options that only shape CTranslate2's internal batching, never a translation.
 _BATCHING_OPTIONS = frozenset({"max_batch_size", "batch_type", "asynchronous", "target_prefix"})
 
-_lock = threading.RLock()
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """An installed Argos package, as the CLI lists it."""
-
-    name: str  # the package's folder name in the packages directory
-    from_code: str  # Argos codes, as in the package's metadata.json ("zh", not "zh-Hans")
-    to_code: str
-    version: str
-    path: Path
-
-    @property
-    def pair(self) -> str:
-        return f"{self.from_code}->{self.to_code}"
-
 
 # --- Argos, imported lazily and configured ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Argos:
-    settings: ModuleType
-    package: ModuleType
-    translate: ModuleType
-    minisbd_models: ModuleType
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """Set variables for Argos's first import only, so they do not leak into subprocesses."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _argos(packages_dir: Path) -> _Argos:
-    """Import Argos (first call only) and point it at `packages_dir`.
-
-    Argos keeps its packages directory in module globals; they are reset on
-    every call because tests and the benchmark use several directories in one
-    process, and because someone else may have imported Argos first.
-    """
-    packages_dir = packages_dir.resolve()
-    with _lock:
-        if "argostranslate.settings" not in sys.modules:
-            with _environment({**_ARGOS_ENVIRONMENT, "ARGOS_PACKAGES_DIR": str(packages_dir)}):
-                import argostranslate.settings
-        import argostranslate.package
-        import argostranslate.sbd
-        import argostranslate.translate
-        import minisbd.models
-
-        # Argos logs every paragraph and sentence at INFO: unpublished releases have
-        # no place in the CLI's logs.
-        logging.getLogger("argostranslate").setLevel(logging.WARNING)
-        logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
-        settings = argostranslate.settings
-        settings.remote_package_index = _ARGOS_ENVIRONMENT["ARGOS_PACKAGE_INDEX"] + "index.json"
-        settings.chunk_type = settings.ChunkType.MINISBD
-        settings.model_provider = settings.ModelProvider.OPENNMT
-        if settings.package_dirs != [packages_dir]:
-            settings.package_data_dir = packages_dir
-            settings.package_dirs = [packages_dir]
-            _forget_argos_translations(argostranslate.translate, pair=None)
-        return _Argos(settings, argostranslate.package, argostranslate.translate, minisbd.models)
-
-
-def _forget_argos_translations(translate: ModuleType, pair: tuple[str, str] | None) -> None:
-    """Drop Argos's cached translations (of one pair, or all).
-
-    `get_installed_languages.cache_clear()`, which Argos's own install and
-    uninstall call, is not enough: the module-level `installed_translates`
-    keeps one loaded model per pair, so after a reinstall Argos's translate()
-    would go on using the old model.
-    """
-    translate.get_installed_languages.cache_clear()
-    key = None if pair is None else f"{pair[0]}-{pair[1]}"
-    translate.installed_translates[:] = [
-        entry
-        for entry in translate.installed_translates
-        if key is not None and entry.package_key != key
-    ]
-
-
 # --- Installed packages ---------------------------------------------------------------
-
-
-def list_models(packages_dir: Path) -> list[ModelInfo]:
-    """The packages in `packages_dir`, by name.
-
-    Read from the metadata files directly, without Argos: listing must be fast
-    and must not create directories; a folder without metadata.json is skipped
-    (Argos itself would crash on it).
-    """
-    if not packages_dir.is_dir():
-        return []
-    models = []
-    for path in sorted(packages_dir.iterdir()):
-        if path.is_dir() and (path / "metadata.json").is_file():
-            models.append(_model_info(path))
-    return models
-
-
-def _model_info(path: Path) -> ModelInfo:
-    metadata = _parse_metadata((path / "metadata.json").read_bytes(), path / "metadata.json")
-    return ModelInfo(
-        name=path.name,
-        from_code=metadata["from_code"],
-        to_code=metadata["to_code"],
-        version=str(metadata.get("package_version", "")),
-        path=path,
-    )
-
-
-def _parse_metadata(data: bytes, where: Path | str) -> dict[str, Any]:
-    try:
-        metadata = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TranslationEngineError(f"metadata.json is not valid JSON: {exc}", path=where) from exc
-    if not isinstance(metadata, dict):
-        raise TranslationEngineError("metadata.json is not a JSON object", path=where)
-    if metadata.get("type", "translate") != "translate":
-        raise TranslationEngineError(
-            f"not a translation model (type {metadata.get('type')!r})", path=where
-        )
-    for key in ("from_code", "to_code"):
-        if not isinstance(metadata.get(key), str) or not metadata[key]:
-            raise TranslationEngineError(f"metadata.json has no {key}", path=where)
-    return metadata
-
-
-def install_model(archive: Path, packages_dir: Path) -> ModelInfo:
-    """Install an .argosmodel file, replacing any installed model for the same pair.
-
-    The archive is checked first because Argos's installer only checks that it
-    is a zip and then extracts whatever it holds.  One model per pair: Argos
-    would otherwise pick one of them in directory order.
-    """
-    top, metadata = _check_archive(archive)
-    pair = (metadata["from_code"], metadata["to_code"])
-    packages_dir.mkdir(parents=True, exist_ok=True)
-    with _lock:
-        argos = _argos(packages_dir)
-        replaced = [m for m in list_models(packages_dir) if (m.from_code, m.to_code) == pair]
-        for model in replaced:
-            if model.name == top:  # extracting over it would leave stale files behind
-                argos.package.uninstall(argos.package.Package(model.path))
-        argos.package.install_from_path(archive)
-        for model in replaced:
-            if model.name != top:
-                argos.package.uninstall(argos.package.Package(model.path))
-        _forget_argos_translations(argos.translate, pair)
-    return _model_info(packages_dir / top)
-
-
-def _check_archive(archive: Path) -> tuple[str, dict[str, Any]]:
-    """Return the archive's top-level folder and metadata, or say what is wrong with it."""
-    if not archive.is_file():
-        raise TranslationEngineError("no such file", path=archive)
-    if not zipfile.is_zipfile(archive):
-        raise TranslationEngineError(
-            "not an Argos model (.argosmodel): not a zip archive", path=archive
-        )
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            names = zf.namelist()
-            parts = [PurePosixPath(name).parts for name in names]
-            if any(
-                name.startswith("/") or ".." in part
-                for name, part in zip(names, parts, strict=True)
-            ):
-                raise TranslationEngineError("unsafe paths in the archive", path=archive)
-            tops = {part[0] for part in parts if part}
-            if len(tops) != 1 or not any(len(part) > 1 for part in parts):
-                raise TranslationEngineError(
-                    "not an Argos model: the archive must hold exactly one folder", path=archive
-                )
-            top = tops.pop()
-            if f"{top}/metadata.json" not in names:
-                raise TranslationEngineError(
-                    f"not an Argos model: no metadata.json in {top}/", path=archive
-                )
-            metadata = _parse_metadata(zf.read(f"{top}/metadata.json"), archive)
-            if f"{top}/model/model.bin" not in names:
-                raise TranslationEngineError(
-                    f"not an Argos model: no CTranslate2 model ({top}/model/model.bin)",
-                    path=archive,
-                )
-            if not {f"{top}/sentencepiece.model", f"{top}/bpe.model"} & set(names):
-                raise TranslationEngineError(
-                    f"not an Argos model: no tokenizer ({top}/sentencepiece.model)", path=archive
-                )
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise TranslationEngineError(f"cannot read the archive: {exc}", path=archive) from exc
-    return top, metadata
-
-
-def remove_model(name: str, packages_dir: Path) -> ModelInfo:
-    """Remove an installed package, named by folder name or as a pair ("en->zh-Hans")."""
-    models = list_models(packages_dir)
-    matches = [m for m in models if m.name == name]
-    if not matches and "->" in name:
-        pair = tuple(_argos_code(code.strip()) for code in name.split("->", 1))
-        matches = [m for m in models if (m.from_code, m.to_code) == pair]
-    if not matches:
-        known = ", ".join(f"{m.name} ({m.pair})" for m in models) or "none"
-        raise TranslationEngineError(f"no installed Argos model {name!r}; installed: {known}")
-    with _lock:
-        argos = _argos(packages_dir)
-        for model in matches:
-            argos.package.uninstall(argos.package.Package(model.path))
-            _forget_argos_translations(argos.translate, (model.from_code, model.to_code))
-    return matches[0]
-
-
-def _argos_code(code: str) -> str:
-    """Map our codes and aliases to Argos's; pass unknown codes through (a pair of other models)."""
-    try:
-        return languages.get(code).argos or code
-    except UsageError:
-        return code
 
 
 # --- Translation ----------------------------------------------------------------------
@@ -316,9 +70,9 @@ def load_translator(
     through OpenMP, spends most of its time synchronising threads on small
     batches, badly so when other processes share the CPU.
     """
-    model = _find_model(from_lang, to_lang, packages_dir)
-    with _lock:
-        argos = _argos(packages_dir)
+    model = find_model(from_lang, to_lang, packages_dir)
+    with lock:
+        argos = runtime_argos(packages_dir)
         pkg = argos.package.Package(model.path)
         if not hasattr(pkg, "tokenizer"):
             raise TranslationEngineError(
@@ -342,7 +96,7 @@ def load_translator(
     )
 
 
-def _engine(argos: _Argos, model: ModelInfo, workers: int | None) -> ctranslate2.Translator:
+def _engine(argos: Argos, model: ModelInfo, workers: int | None) -> ctranslate2.Translator:
     """The CTranslate2 translator, on Argos's device and compute type.
 
     The compute type must be Argos's (int8 and float32 give different
@@ -372,20 +126,8 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _find_model(from_lang: str, to_lang: str, packages_dir: Path) -> ModelInfo:
-    source, target = languages.get(from_lang), languages.get(to_lang)
-    pair = (source.argos, target.argos)
-    for model in list_models(packages_dir):
-        if (model.from_code, model.to_code) == pair:
-            return model
-    raise TranslationEngineError(
-        f"no Argos model for {source.code}->{target.code} is installed; install one with "
-        "`publisher models install FILE`, or translate by hand"
-    )
-
-
 def _check_sentence_splitter(
-    argos: _Argos, translation: PackageTranslation, model: ModelInfo
+    argos: Argos, translation: PackageTranslation, model: ModelInfo
 ) -> None:
     """Refuse a package whose sentence splitter MiniSBD would try to download."""
     splitter = translation.sentencizer
@@ -573,7 +315,7 @@ def reference_translate(
 
     Public for the tests and the benchmark, which compare the two.
     """
-    model = _find_model(from_lang, to_lang, packages_dir)
-    with _lock:
-        argos = _argos(packages_dir)
+    model = find_model(from_lang, to_lang, packages_dir)
+    with lock:
+        argos = runtime_argos(packages_dir)
         return [argos.translate.translate(text, model.from_code, model.to_code) for text in texts]

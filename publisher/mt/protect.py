@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
-from publisher import dates, languages
+from publisher.core import dates, languages
 
 _MONTHS = {
     name: number

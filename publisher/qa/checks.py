@@ -16,12 +16,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
-from publisher import languages
+from publisher.core import languages
+from publisher.core.states import State
 from publisher.qa import khmer, numbers, placeables, punctuation
 from publisher.qa.findings import ERROR, WARNING, Finding
 
-STATES = frozenset({"untranslated", "draft", "translated", "reviewed", "approved", "stale"})
-SCRIPTS = {"en": "Latn", "km": "Khmr", "zh-Hans": "Hans"}
+STATES = frozenset(state.value for state in State)
 
 # code -> default severity, for documentation, `publisher check --list-codes` and tests.
 CODES: dict[str, str] = {
@@ -81,28 +81,29 @@ def check_segment(
     """
     src_lang = languages.canonical(source_lang)
     tgt_lang = languages.canonical(target_lang)
-    state = str(state).strip().lower()
-    if state not in STATES:
-        raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}")
+    try:
+        current = State(str(state).strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}") from None
     findings: list[Finding] = []
 
     def add(code: str, severity: str, message: str, suggestion: str | None = None) -> None:
         findings.append(Finding(segment, severity, code, message, suggestion))
 
-    if state == "untranslated":
+    if current is State.UNTRANSLATED:
         add("untranslated", ERROR, "This segment has not been translated yet.")
         return findings
     if not target.strip():
         if source.strip():
             add("empty-target", ERROR, "The translation is empty.")
         return findings
-    if state == "stale":
+    if current is State.STALE:
         add(
             "stale",
             ERROR,
             "The source text changed after this translation was made; update and review it.",
         )
-    elif state == "draft":
+    elif current is State.DRAFT:
         add("not-reviewed", WARNING, "This translation is a draft and has not been reviewed.")
 
     if src_lang != tgt_lang:
@@ -140,7 +141,7 @@ def _untranslated(
 ) -> tuple[str, str, str] | None:
     """A target that is the source, or not in the target language's script at all."""
     words = _script_words(target)
-    own = words[SCRIPTS[tgt_lang]]
+    own = words[languages.get(tgt_lang).script]
     foreign = sum(words.values()) - own
     # Strong evidence only: a romanised name or title inside a real translation is fine.
     mostly_foreign = foreign >= 1 if own == 0 else (foreign >= 4 and foreign >= 3 * own)
@@ -187,7 +188,14 @@ Check = Callable[[str, str, str, str, str, Mapping[str, str]], list[Finding]]
 _LABELS = {"url": "link", "email": "e-mail address", "phone": "phone number"}
 
 
-def _placeables(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+def _placeables(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
     """URLs, e-mail addresses and phone numbers must come through unchanged."""
     out: list[Finding] = []
     src, tgt = placeables.find(source), placeables.find(target)
@@ -240,7 +248,14 @@ def _placeables(segment, source, target, src_lang, tgt_lang, glossary):  # type:
     return out
 
 
-def _numbers(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+def _numbers(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
     """Every number, amount, percentage, time and date of the source, by value."""
     missing, extra = numbers.compare(numbers.extract(source), numbers.extract(target))
     out: list[Finding] = []
@@ -298,7 +313,14 @@ def _contains(text: str, term: str, lang: str) -> bool:
     return needle in folded
 
 
-def _glossary(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+def _glossary(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
     """A source term in the glossary must be translated by its required term."""
     out: list[Finding] = []
     for term, required in glossary.items():
@@ -317,7 +339,14 @@ def _glossary(segment, source, target, src_lang, tgt_lang, glossary):  # type: i
     return out
 
 
-def _punctuation(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+def _punctuation(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
     """Target-language punctuation, spacing and bracket balance."""
     issues: list[punctuation.Issue] = []
     if tgt_lang == "zh-Hans":
@@ -331,7 +360,14 @@ def _punctuation(segment, source, target, src_lang, tgt_lang, glossary):  # type
     return [Finding(segment, i.severity, i.code, i.message, i.suggestion) for i in issues]
 
 
-def _khmer_encoding(segment, source, target, src_lang, tgt_lang, glossary):  # type: ignore[no-untyped-def]
+def _khmer_encoding(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
     """Khmer that renders wrongly or is stored in a non-canonical order."""
     if tgt_lang != "km":
         return []

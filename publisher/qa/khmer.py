@@ -399,11 +399,39 @@ _LATIN_TOKEN = re.compile(r"[^\s\u200b]*[A-Za-z\u00c0-\u00ff][^\s\u200b]*")
 _SYMBOLS_IN_WORD = re.compile(r"[\[\]{}|\\^~<>@#$&*+=_`]|[A-Za-z][;:/\"][A-Za-z]")
 _ENGLISH_STOPWORDS = frozenset(
     {
-        "the", "of", "and", "to", "in", "is", "will", "for", "with", "on", "that",
-        "by", "as", "from", "at", "has", "have", "be", "was", "are", "an", "this",
-        "its", "which", "were", "it", "their", "his", "her", "not", "or",
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "will",
+        "for",
+        "with",
+        "on",
+        "that",
+        "by",
+        "as",
+        "from",
+        "at",
+        "has",
+        "have",
+        "be",
+        "was",
+        "are",
+        "an",
+        "this",
+        "its",
+        "which",
+        "were",
+        "it",
+        "their",
+        "his",
+        "her",
+        "not",
+        "or",
     }
-)  # fmt: skip
+)
 
 
 def _looks_legacy(token: str) -> bool:

@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from publisher.dates import ascii_digits, khmer_digits
+from publisher.core.dates import ascii_digits, khmer_digits
 from publisher.qa import khmer, placeables
 
-Reading = tuple[object, ...]
+#: One reading of a value; its layout depends on the value's kind: (y, m, d) for a date,
+#: (y, m) for a month, (h, m) for a time, (Decimal,) for a number or percentage.
+Reading = tuple[Any, ...]
+#: What a pattern's builder makes of one match: (kind, readings) pairs, or None to skip it.
+Built = list[tuple[str, list[Reading]]] | None
+Builder = Callable[[re.Match[str]], Built]
 
 
 @dataclass(frozen=True)
@@ -48,14 +54,14 @@ class Value:
         reading = self.readings[0]
         if self.kind == "date":
             y, m, d = reading
-            return f"{d} {MONTH_NAMES[m - 1]}" + (f" {y}" if y else "")  # type: ignore[index,operator]
+            return f"{d} {MONTH_NAMES[m - 1]}" + (f" {y}" if y else "")
         if self.kind == "month":
             y, m = reading
-            return MONTH_NAMES[m - 1] + (f" {y}" if y else "")  # type: ignore[index,operator]
+            return MONTH_NAMES[m - 1] + (f" {y}" if y else "")
         if self.kind == "time":
             h, m = reading
             return f"{h}:{m:02d}"
-        number = _plain(reading[0])  # type: ignore[arg-type]
+        number = _plain(reading[0])
         return number + ("%" if self.kind == "percent" else "")
 
 
@@ -67,9 +73,19 @@ def _plain(value: Decimal) -> str:
 
 
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _EN_MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(MONTH_NAMES, 1):
     for _form in {_name, _name[:3], "Sept" if _i == 9 else _name[:3]}:
@@ -84,9 +100,19 @@ _EN_MONTH_ALONE = "|".join(
 )
 
 KM_MONTHS = (
-    "មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា",
-    "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ",
-)  # fmt: skip
+    "មករា",
+    "កុម្ភៈ",
+    "មីនា",
+    "មេសា",
+    "ឧសភា",
+    "មិថុនា",
+    "កក្កដា",
+    "សីហា",
+    "កញ្ញា",
+    "តុលា",
+    "វិច្ឆិកា",
+    "ធ្នូ",
+)
 _KM_MONTH_INDEX = {name: i for i, name in enumerate(KM_MONTHS, 1)}
 # Typists write the final "ៈ" of កុម្ភៈ as an ASCII colon or leave it out.
 _KM_MONTH = "|".join(sorted([*KM_MONTHS, "កុម្ភ:", "កុម្ភះ", "កុម្ភ"], key=len, reverse=True))
@@ -216,8 +242,8 @@ class _Extractor:
         self.values: list[Value] = []
 
     def take(
-        self, pattern: str | re.Pattern[str], build, flags: int = 0, soft: bool = False
-    ) -> None:  # type: ignore[no-untyped-def]
+        self, pattern: str | re.Pattern[str], build: Builder, flags: int = 0, soft: bool = False
+    ) -> None:
         regex = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
         for m in list(regex.finditer(self.text)):
             if not m.group().strip() or "\0" in m.group():
@@ -242,7 +268,9 @@ def _date(y: int | None, m: int, d: int) -> tuple[str, list[Reading]]:
     return ("date", [(y, m, d)])
 
 
-def _day_range(y: int | None, m: int, d1: str, d2: str | None, m2: int | None = None):  # type: ignore[no-untyped-def]
+def _day_range(
+    y: int | None, m: int, d1: str, d2: str | None, m2: int | None = None
+) -> list[tuple[str, list[Reading]]]:
     out = [_date(y, m, _int(d1))]
     if d2:
         out.append(_date(y, m2 or m, _int(d2)))
@@ -271,14 +299,14 @@ def extract(text: str) -> list[Value]:
     ymd_sep = r"\s*(?:-|–|—|~|至|到|和|、)\s*"
 
     # Numeric dates: 2024-11-30, 30/11/2024 (day-month or month-day when ambiguous).
-    def iso(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def iso(m: re.Match[str]) -> Built:
         return [_date(int(m["y"]), int(m["m"]), int(m["d"]))]
 
     ex.take(r"(?<![0-9])(?P<y>[0-9]{4})([-/.])(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})(?![0-9])", iso)
 
-    def dmy(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def dmy(m: re.Match[str]) -> Built:
         a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
-        readings = [(y, b, a)] if 1 <= b <= 12 and a <= 31 else []
+        readings: list[Reading] = [(y, b, a)] if 1 <= b <= 12 and a <= 31 else []
         if a <= 12 and b <= 31 and a != b:
             readings.append((y, a, b))
         return [("date", readings)]
@@ -294,7 +322,7 @@ def extract(text: str) -> list[Value]:
         rf"(?P<d2>[0-9]{{1,2}}|{_CN_SMALL})\s*[日号])?"
     )
 
-    def zh_date(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def zh_date(m: re.Match[str]) -> Built:
         y = _int(m["y"]) if m.groupdict().get("y") else None
         m2 = _int(m["m2"]) if m["m2"] else None
         return _day_range(y, _int(m["m"]), m["d1"], m["d2"], m2)
@@ -322,7 +350,7 @@ def extract(text: str) -> list[Value]:
             text.replace(":", "ៈ").replace("ះ", "ៈ").rstrip("ៈ") + "ៈ", _KM_MONTH_INDEX.get(text, 0)
         )
 
-    def km_date(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def km_date(m: re.Match[str]) -> Built:
         y = int(m["y"]) if m["y"] else None
         return _day_range(y, km_month(m["m"]), m["d1"], m["d2"])
 
@@ -340,7 +368,7 @@ def extract(text: str) -> list[Value]:
     # English: December 2-4, 2024; 2–4 December 2024; from December 2 to 4; December 2024.
     rng = r"\s*(?:-|–|—|to|until|till|through|and)\s*(?:the\s+)?"
 
-    def en_mdy(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def en_mdy(m: re.Match[str]) -> Built:
         y = int(m["y"]) if m["y"] else None
         return _day_range(y, _EN_MONTHS[m["m"].rstrip(".")], m["d1"], m["d2"])
 
@@ -361,7 +389,7 @@ def extract(text: str) -> list[Value]:
     ex.take(rf"\b(?P<m>{_EN_MONTH_ALONE})\b", lambda m: [("month", [(None, _EN_MONTHS[m["m"]])])])
 
     # Times: 10:30, 2:30 p.m., 10 a.m., 下午2点30分, ម៉ោង៩ព្រឹក.
-    def clock(h: int, minute: int, half: str | None):  # type: ignore[no-untyped-def]
+    def clock(h: int, minute: int, half: str | None) -> Built:
         if h > 24 or minute > 59:
             return [("time", [])]
         if half in ("am",):
@@ -402,7 +430,7 @@ def extract(text: str) -> list[Value]:
     )
 
     # Percentages and amounts.
-    def pct(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def pct(m: re.Match[str]) -> Built:
         if m.groupdict().get("cn"):
             value = parse_chinese_number(m["cn"])
             return [("percent", [(value,)] if value is not None else [])]
@@ -411,7 +439,7 @@ def extract(text: str) -> list[Value]:
     ex.take(rf"百分之\s*(?:(?P<n>{NUM})|(?P<cn>{_CN_NUM}))", pct)
     ex.take(rf"(?P<n>{NUM})\s*(?:%|‰|percent\b|per\s+cent\b|ភាគរយ)", pct)
 
-    def scaled(m: re.Match[str]):  # type: ignore[no-untyped-def]
+    def scaled(m: re.Match[str]) -> Built:
         factor = _SCALES[m["s"]]
         return [("number", [(v * factor,) for v in number_readings(m["n"])])]
 
@@ -428,11 +456,10 @@ def extract(text: str) -> list[Value]:
     )
 
     # Spelled-out counts, soft (see Value.soft).
-    def spelled(m: re.Match[str]):  # type: ignore[no-untyped-def]
-        value = _EN_WORDS.get(m["w"].lower())
-        if value is None:
-            value = parse_chinese_number(m["w"])
-        return [("number", [(Decimal(value),)] if value is not None else [])]
+    def spelled(m: re.Match[str]) -> Built:
+        count = _EN_WORDS.get(m["w"].lower())
+        value = Decimal(count) if count is not None else parse_chinese_number(m["w"])
+        return [("number", [(value,)] if value is not None else [])]
 
     ex.take(rf"\b(?P<w>{'|'.join(_EN_WORDS)})\b", spelled, re.IGNORECASE, soft=True)
     ex.take(
@@ -444,20 +471,47 @@ def extract(text: str) -> list[Value]:
     return _inherit_years(sorted(ex.values, key=lambda v: v.start), ex.original)
 
 
-def _spelled_cn(text: str):  # type: ignore[no-untyped-def]
+def _spelled_cn(text: str) -> Built:
     value = parse_chinese_number(text)
     return [("number", [(value,)] if value is not None else [])]
 
 
 _CARDINALS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen", "twenty",
-)  # fmt: skip
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
 _ORDINALS = (
-    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-    "ninth", "tenth",
-)  # fmt: skip
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+)
 _EN_WORDS = {w: i for i, w in enumerate(_CARDINALS)} | {w: i for i, w in enumerate(_ORDINALS)}
 _CN_MEASURE = "(?:个|名|位|项|次|国|届|条|天|年|周|家|所|份|场|轮|方|架|艘|人|批|点|岁|倍)"
 
@@ -476,8 +530,8 @@ def _inherit_years(values: list[Value], text: str) -> list[Value]:
                 if later.start - value.end <= 25 and not re.search(r"[.;。；។!?]", gap):
                     year = later.readings[0][0]
                     month = value.readings[0][1]
-                    if month > later.readings[0][1]:  # type: ignore[operator]
-                        year -= 1  # type: ignore[operator]
+                    if month > later.readings[0][1]:
+                        year -= 1
                     out[i] = replace(value, readings=tuple((year, *r[1:]) for r in value.readings))
             break
     return out

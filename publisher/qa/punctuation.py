@@ -219,12 +219,12 @@ def khmer_issues(text: str) -> list[Issue]:
     if colons:
         fixed = "".join("ៈ" if k in colons else ch for k, ch in enumerate(text))
         i = colons[0]
-        word = text[max(0, i - 8) : i + 8].split()
+        words = text[max(0, i - 8) : i + 8].split()
         issues.append(
             Issue(
                 "km-ascii-colon",
                 "error",
-                f'An ASCII colon is typed inside a Khmer word ("{" ".join(word)}"); '
+                f'An ASCII colon is typed inside a Khmer word ("{" ".join(words)}"); '
                 "use the Khmer sign ៈ (yuukaleapintu).",
                 fixed,
             )

@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from publisher.core.languages import canonical
 from publisher.errors import RenderError
 
 Role = Literal["body", "bold", "italic", "bold_italic", "heading", "motto"]
@@ -199,8 +200,17 @@ def _parse_number(value: str) -> float:
 
 
 #: fontconfig weight -> CSS weight (FcWeightToOpenType's anchor points).
-_FC_TO_CSS = ((0, 100), (40, 200), (50, 300), (80, 400), (100, 500), (180, 600), (200, 700),
-              (205, 800), (210, 900))  # fmt: skip
+_FC_TO_CSS = (
+    (0, 100),
+    (40, 200),
+    (50, 300),
+    (80, 400),
+    (100, 500),
+    (180, 600),
+    (200, 700),
+    (205, 800),
+    (210, 900),
+)
 
 
 def _css_weight(fc_weight: float) -> int:
@@ -302,14 +312,24 @@ def _sc_pypi(kind: Literal["serif", "sans"]) -> FontFace | None:
 # --------------------------------------------------------------------------- selection
 
 #: Khmer body candidates, best first. Siemreap reads best as body text (see module doc).
-KHMER_BODY_FAMILIES = ("Khmer OS Siemreap", "Khmer OS Battambang", "Khmer OS", "Noto Serif Khmer",
-                       "Noto Sans Khmer")  # fmt: skip
+KHMER_BODY_FAMILIES = (
+    "Khmer OS Siemreap",
+    "Khmer OS Battambang",
+    "Khmer OS",
+    "Noto Serif Khmer",
+    "Noto Sans Khmer",
+)
 KHMER_DISPLAY_FAMILIES = ("Khmer OS Muol Light", "Khmer OS Muol")
 KHMER_BOLD_FAMILIES = ("Noto Sans Khmer", "Noto Serif Khmer")
 CJK_SERIF_FAMILIES = ("Noto Serif CJK SC", "Source Han Serif SC", "Noto Serif SC")
 CJK_SANS_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC")
-LATIN_SERIF_FAMILIES = ("Liberation Serif", "Noto Serif", "DejaVu Serif", "FreeSerif",
-                        "Times New Roman")  # fmt: skip
+LATIN_SERIF_FAMILIES = (
+    "Liberation Serif",
+    "Noto Serif",
+    "DejaVu Serif",
+    "FreeSerif",
+    "Times New Roman",
+)
 
 
 def _first_system(
@@ -408,7 +428,6 @@ def fontset(language: str, *, system: bool = True) -> FontSet:
     `system=False` ignores fontconfig and uses only the PyPI fonts (what a plain
     pip install on a machine without the Debian font packages gets).
     """
-    from publisher.languages import canonical
 
     return _fontset(canonical(language), system)
 
@@ -563,8 +582,9 @@ def check_glyphs(text: str, fonts: FontSet | Sequence[Path | FontFace], *, where
     missing = missing_glyphs(text, faces)
     if not missing:
         return
-    shown = ", ".join(f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, '?')})"
-                      for char in missing[:5])  # fmt: skip
+    shown = ", ".join(
+        f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, '?')})" for char in missing[:5]
+    )
     more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
     names = ", ".join(sorted({_face_name(face) for face in faces}))
     prefix = f"{where}: " if where else ""
@@ -595,9 +615,12 @@ def harfbuzz_subset_available() -> bool:
     Same library names WeasyPrint tries.
     """
     library = _load_library(
-        "libharfbuzz-subset.so.0", "libharfbuzz-subset-0", "harfbuzz-subset",
-        "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll",
-    )  # fmt: skip
+        "libharfbuzz-subset.so.0",
+        "libharfbuzz-subset-0",
+        "harfbuzz-subset",
+        "libharfbuzz-subset.0.dylib",
+        "libharfbuzz-subset-0.dll",
+    )
     return library is not None and hasattr(library, "hb_subset_or_fail")
 
 
@@ -650,10 +673,11 @@ def describe(*, system: bool = True) -> list[tuple[str, str]]:
     lines.append(
         (
             "HarfBuzz subsetting",
-            "yes (hb_subset)" if harfbuzz_subset_available()
+            "yes (hb_subset)"
+            if harfbuzz_subset_available()
             else "NO: PDFs render 20-40x slower; apt-get install libharfbuzz-subset0",
         )
-    )  # fmt: skip
+    )
     for code in _BUILDERS:
         try:
             fs = fontset(code, system=system)

@@ -6,13 +6,15 @@ one-line error naming the template and line, not a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from publisher.errors import RenderError
-from publisher.publication import Alternate, Publication
+from publisher.render.khmer_breaks import insert_break_opportunities
+from publisher.render.model import Publication
 
 
 def render_template(env: Environment, name: str, **context: Any) -> str:
@@ -31,10 +33,39 @@ def render_print(env: Environment, pub: Publication, **context: Any) -> str:
     return render_template(env, "print.html", pub=pub, **context)
 
 
-@dataclass
-class ReleaseIndex:
-    title_text: str
-    organisation: str
-    doctype: str
-    default_lang: str
-    languages: list[Alternate]
+TextFilter = Callable[[str], str]
+
+
+def web_filters(lang: str) -> dict[str, TextFilter]:
+    """Khmer word boundaries for browsers, which do not all find them (as `<wbr>`)."""
+    if lang != "km":
+        return {}
+    return {"text_filter": insert_break_opportunities, "html_filter": khmer_wbr}
+
+
+_KHMER_WORD = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+")
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def khmer_wbr(html_text: str) -> str:
+    """Khmer words kept whole in browsers: each ICU word unbreakable, `<wbr>` between.
+
+    Browsers break Khmer between syllables wherever a line runs out (CSS
+    `word-break: keep-all` does not apply to it), which cuts words in two. The
+    PDF renderer's U+200B word boundaries become `<wbr>`, and each Khmer word
+    between them a `nowrap` span; copied text is unchanged.
+    """
+    parts = _TAG_OR_TEXT.split(html_text)
+    for index, part in enumerate(parts):
+        if not part or part.startswith("<"):
+            continue
+        words = part.split("\u200b")
+        parts[index] = "<wbr>".join(
+            _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word)
+            if "\u200b" in part
+            else word
+            for word in words
+        )
+    return "".join(parts)

@@ -130,3 +130,14 @@ def _walk(element: _Element, skip: frozenset[str], *, skipped: bool) -> None:
         # A child's tail is the parent's running text, e.g. "<p>a <b>b</b> tail</p>".
         if not inside and child.tail:
             child.tail = insert_break_opportunities(child.tail)
+
+
+def icu_version() -> str | None:
+    """ "icu4py 1.2.0" when ICU's line breaker can be loaded, else None (for `doctor`)."""
+    import importlib.metadata  # ~40 ms: only `doctor` asks
+
+    try:
+        _line_breaker()
+        return f"icu4py {importlib.metadata.version('icu4py')}"
+    except (ImportError, importlib.metadata.PackageNotFoundError):
+        return None

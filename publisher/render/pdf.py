@@ -14,6 +14,7 @@ What this adapter adds to WeasyPrint, and nothing else:
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,10 @@ from urllib.parse import unquote, urlparse
 
 from markupsafe import Markup
 
-from publisher.publication import Publication
 from publisher.render import fonts as fontlib
+from publisher.render import textlayer
 from publisher.render.khmer_breaks import insert_break_opportunities
+from publisher.render.model import Publication
 
 FALLBACK_ORDER = ("en", "km", "zh-Hans")
 
@@ -106,7 +108,9 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
     dirs = [d.resolve() for d in allowed_dirs]
     files = {f.resolve() for f in allowed_files}
 
-    class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
+    class RestrictedFetcher(URLFetcher):
+        refused: list[str]
+
         def fetch(self, url: str, headers: Any = None) -> Any:
             parsed = urlparse(url)
             if parsed.scheme == "file":
@@ -118,7 +122,7 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
             raise ValueError(f"refused to fetch {url[:100]}: only workspace files are used")
 
     fetcher = RestrictedFetcher(allowed_protocols={"file"})
-    fetcher.refused: list[str] = []
+    fetcher.refused = []
     return fetcher
 
 
@@ -135,11 +139,7 @@ def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
 
 def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     """Render print HTML to a PDF, with its page count (for listings, no second parse)."""
-    import logging
-
     import weasyprint
-
-    from publisher.render import textlayer
 
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

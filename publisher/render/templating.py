@@ -25,7 +25,7 @@ from jinja2 import (
     StrictUndefined,
 )
 
-from publisher import languages
+from publisher.core import languages
 from publisher.errors import RenderError
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "resources" / "templates"
@@ -108,6 +108,16 @@ def _bytecode_cache(workspace_root: Path | None) -> BytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
+def forget_compiled_templates() -> None:
+    """Drop the environments compiled in this process, so a new override is seen.
+
+    Jinja does not notice a workspace template created after a template of the
+    same name was first loaded from the package; a long-lived process (the tests,
+    the web review) calls this before a build.
+    """
+    _environment.cache_clear()
+
+
 def make_environment(templates_dirs: list[Path], translations: NullTranslations) -> Environment:
     """The template environment, speaking the language of `translations`.
 
@@ -115,7 +125,7 @@ def make_environment(templates_dirs: list[Path], translations: NullTranslations)
     environment is safe and spares recompiling every template per language.
     """
     env = _environment(tuple(templates_dirs))
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     return env
 
 

@@ -41,8 +41,10 @@ cannot work) and warns when the version is outside the tested range.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,7 +136,6 @@ def _weasyprint_version() -> tuple[int, int]:
 
 def _hook_module() -> Any:
     """Import WeasyPrint's drawing module and check the hook is the one we know."""
-    import importlib
 
     import weasyprint
 
@@ -249,12 +250,11 @@ def _wrapped_draw_first_line(
     return result
 
 
-_wrapped_draw_first_line.__publisher_textlayer__ = True  # type: ignore[attr-defined]
+_wrapped_draw_first_line.__publisher_textlayer__ = True  # type: ignore[attr-defined]  # a mark on a function
 
 
 def is_installed() -> bool:
     """Whether WeasyPrint currently draws through our hook."""
-    import sys
 
     module = sys.modules.get(HOOK_MODULE)
     return module is not None and getattr(module, HOOK_NAME, None) is _wrapped_draw_first_line
@@ -278,13 +278,12 @@ def install(mode: Mode = "auto") -> None:
     if message:
         warnings.warn(message, UserWarning, stacklevel=2)
     _state.original = getattr(module, HOOK_NAME)
-    _wrapped_draw_first_line.__publisher_original__ = _state.original  # type: ignore[attr-defined]
+    _wrapped_draw_first_line.__publisher_original__ = _state.original  # type: ignore[attr-defined]  # a mark on a function
     setattr(module, HOOK_NAME, _wrapped_draw_first_line)
 
 
 def uninstall() -> None:
     """Restore WeasyPrint's own `draw_first_line`. Does nothing if not installed."""
-    import sys
 
     module = sys.modules.get(HOOK_MODULE)
     if module is not None and is_installed() and _state.original is not None:

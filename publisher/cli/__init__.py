@@ -1,0 +1,1 @@
+"""The command line: parse arguments, call the workflow and the builders, print results."""

@@ -1,0 +1,170 @@
+"""The `publisher` command: the Typer app, its commands, and how errors reach the user.
+
+Every command is registered here, explicitly, in `COMMANDS`: its name, the
+module that implements it, the help panel and the one-line summary that
+`publisher --help` prints. A command's module is imported only when that
+command runs (as pip registers its commands), so `publisher --help` and
+`publisher status` never import what `build` or `translate` need; a test keeps
+each summary equal to its command's own docstring.
+
+A `PublisherError` from any command is printed as one line,
+`error: path:line: message`, with its exit code (2), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from publisher.cli.params import options
+from publisher.errors import PublisherError
+
+
+@dataclass(frozen=True)
+class CommandRef:
+    module: str  # the module whose `app` (a Typer app) defines the command
+    panel: str  # the heading it is listed under in `publisher --help`
+    summary: str  # its one-line help, shown without importing the module
+
+
+_WORKSPACE = "Workspace and releases"
+_TRANSLATE = "Translation"
+_REVIEW = "Review"
+_PUBLISH = "Publishing"
+
+COMMANDS: dict[str, CommandRef] = {
+    "init": CommandRef("publisher.cli.workspace", _WORKSPACE, "Create a workspace."),
+    "new": CommandRef(
+        "publisher.cli.workspace", _WORKSPACE, "Import a source release into releases/<slug>/."
+    ),
+    "sync": CommandRef(
+        "publisher.cli.workspace", _WORKSPACE, "Update the catalogs after the source was edited."
+    ),
+    "status": CommandRef(
+        "publisher.cli.workspace", _WORKSPACE, "What is left to do, and what can be published."
+    ),
+    "templates": CommandRef(
+        "publisher.cli.templates", _WORKSPACE, "The workspace's template overrides."
+    ),
+    "doctor": CommandRef(
+        "publisher.cli.workspace", _WORKSPACE, "What this machine gives the publisher."
+    ),
+    "translate": CommandRef(
+        "publisher.cli.translate", _TRANSLATE, "Fill untranslated and stale segments with drafts."
+    ),
+    "export": CommandRef(
+        "publisher.cli.interchange", _TRANSLATE, "Write one language of a release as XLIFF or PO."
+    ),
+    "import": CommandRef(
+        "publisher.cli.interchange", _TRANSLATE, "Apply a translator's PO or XLIFF file."
+    ),
+    "models": CommandRef(
+        "publisher.cli.translate", _TRANSLATE, "Offline machine-translation models."
+    ),
+    "memory": CommandRef("publisher.cli.translate", _TRANSLATE, "The translation memory."),
+    "glossary": CommandRef("publisher.cli.translate", _TRANSLATE, "The protocol glossary."),
+    "check": CommandRef("publisher.cli.review", _REVIEW, "Run the translation QA checks."),
+    "review": CommandRef(
+        "publisher.cli.review", _REVIEW, "Review a language segment by segment in the terminal."
+    ),
+    "approve": CommandRef("publisher.cli.review", _REVIEW, "Mark segments reviewed or approved."),
+    "reject": CommandRef(
+        "publisher.cli.review", _REVIEW, "Send a translation back to draft with a comment."
+    ),
+    "proof": CommandRef("publisher.cli.review", _REVIEW, "Print a bilingual proof for reviewers."),
+    "build": CommandRef("publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."),
+    "site": CommandRef(
+        "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."
+    ),
+    "bundle": CommandRef("publisher.cli.publish", _PUBLISH, "A zip for wire services."),
+}
+
+
+@cache
+def _module_group(module: str) -> click.Group:
+    """The click group of a command module's Typer app (imported on first use)."""
+    return typer.main.get_group(importlib.import_module(module).app)
+
+
+def real_command(name: str) -> click.Command | None:
+    """The command as its module defines it (imports the module)."""
+    ref = COMMANDS.get(name)
+    if ref is None:
+        return None
+    ctx = click.Context(click.Group())
+    return _module_group(ref.module).get_command(ctx, name)
+
+
+class PublisherGroup(TyperGroup):
+    """Lazily loaded commands, and user errors as one line on stderr with exit code 2."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        ref = COMMANDS.get(cmd_name)
+        if ref is None:
+            return None
+        if self._listing:  # `publisher --help`: the summaries, no imports
+            return TyperCommand(
+                cmd_name, help=ref.summary, short_help=ref.summary, rich_help_panel=ref.panel
+            )
+        return real_command(cmd_name)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PublisherError as exc:
+            typer.echo(f"error: {exc.format()}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing half-written was kept", err=True)
+            ctx.exit(130)
+
+
+app = typer.Typer(
+    cls=PublisherGroup,
+    help="Publish one press release in English, Khmer and Chinese, every translation reviewed.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _options(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace folder (default: found upwards from the current folder)",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    options().workspace = workspace
+
+
+def main() -> None:
+    app(prog_name="publisher")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Exchange commands: export a language for a translator's tool, import their file back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from publisher.cli import params
+from publisher.core.fsutil import atomic_write_bytes
+from publisher.errors import UsageError
+from publisher.interchange import EXCHANGE_FORMATS
+from publisher.workflow.exchange import export_release, import_file
+
+app = typer.Typer()
+
+
+@app.command()
+def export(
+    release: params.ReleaseArg,
+    lang: params.TargetLangOpt,
+    fmt: Annotated[str, typer.Option("--format", help="xliff or po")] = "xliff",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output)")
+    ] = None,
+) -> None:
+    """Write one language of a release as XLIFF or PO.
+
+    XLIFF 2.1 for CAT tools, PO for Poedit, Weblate or a text editor.
+    """
+    fmt = fmt.strip().lower()
+    if fmt not in EXCHANGE_FORMATS:
+        raise UsageError(f"--format must be one of: {', '.join(EXCHANGE_FORMATS)}")
+    rel = params.release(release)
+    data = export_release(rel, params.lang(lang), fmt)
+    if out is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    atomic_write_bytes(out, data)
+    typer.echo(f"wrote {out} ({rel.slug}, {params.lang(lang)}, {fmt})", err=True)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A PO or XLIFF file from `publisher export`")],
+    by: Annotated[
+        str | None, typer.Option(help="Who imports (default: $PUBLISHER_REVIEWER, git user.name)")
+    ] = None,
+) -> None:
+    """Apply a translator's PO or XLIFF file.
+
+    All or nothing; newer work in the catalogs is never overwritten.
+    """
+    reports = import_file(params.workspace(), file, by=params.reviewer(by))
+    for report in reports:
+        typer.echo(f"{report.release} {report.lang}: {report.summary()}")

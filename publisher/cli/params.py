@@ -1,0 +1,139 @@
+"""What every command shares: argument types, the workspace, reviewers, output helpers.
+
+The workspace given with `--workspace` travels on click's context (the root
+context's `obj`), never in a module global, so two invocations in one process
+(the tests, an editor plug-in) cannot see each other's workspace.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import click
+import typer
+
+from publisher.core import languages
+from publisher.core.release import Release, find_release
+from publisher.core.workspace import Workspace, open_workspace
+from publisher.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
+
+ReleaseArg = Annotated[str, typer.Argument(help="Release (its folder name under releases/)")]
+ReleasesArg = Annotated[list[str] | None, typer.Argument(help="Releases (default: all)")]
+TargetLangOpt = Annotated[str, typer.Option("--lang", help="Target language (km, zh-Hans, ...)")]
+LangsOpt = Annotated[list[str] | None, typer.Option("--lang", help="Language (repeat)")]
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="Your name (default: $PUBLISHER_REVIEWER, git user.name)")
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Render in N processes (default: the number of cores)"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object")]
+
+
+@dataclass
+class Options:
+    """The options of the `publisher` group itself, kept on the root context."""
+
+    workspace: Path | None = None
+
+
+def options() -> Options:
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return Options()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Options):
+        root.obj = Options()
+    return root.obj
+
+
+def workspace() -> Workspace:
+    """The workspace of this invocation (--workspace, or found upwards from here)."""
+    return open_workspace(options().workspace)
+
+
+def release(name: str, ws: Workspace | None = None) -> Release:
+    return find_release((ws or workspace()).releases_dir, name)
+
+
+def lang(code: str) -> str:
+    """The canonical code of a language the user typed (`zh-CN` -> `zh-Hans`)."""
+    return languages.canonical(code)
+
+
+def langs(codes: list[str] | None) -> list[str] | None:
+    return [languages.canonical(code) for code in codes] if codes else None
+
+
+def jobs(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise UsageError("--jobs must be at least 1")
+    return value
+
+
+def reviewer(by: str | None) -> str:
+    """Who is acting: --by, else $PUBLISHER_REVIEWER, else git's user.name."""
+    name = by or os.environ.get("PUBLISHER_REVIEWER")
+    if not name:
+        try:
+            name = subprocess.run(
+                ["git", "config", "user.name"], capture_output=True, text=True, timeout=5
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            name = ""
+    if any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E for c in name or ""):
+        raise UsageError("--by must be a plain name, without line breaks or control characters")
+    name = " ".join((name or "").split())
+    if not name:
+        raise UsageError("say who you are with --by NAME (or set PUBLISHER_REVIEWER)")
+    if len(name) > 100 or any(c in name for c in "[]\n"):
+        raise UsageError("--by must be a plain name of at most 100 characters")
+    return name
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console (imported on use: `publisher --help` does not need it)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on stderr ("PDFs ━━━━━ 123/600"); silent when not a terminal."""
+    if not sys.stderr.isatty():  # and rich is not even imported: a no-op stays fast
+        yield lambda stage, done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err = console(stderr=True)
+    if not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    tasks: dict[str, TaskID] = {}
+    columns = (
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update

@@ -1,0 +1,109 @@
+"""Crash-safe file writes and per-release locks.
+
+Every file the tool writes goes through `atomic_write_*`: a temporary file in
+the same folder, fsync, then rename, so a crash leaves either the old or the
+new file, never half of one. Commands that change a release hold its lock so
+two people working at once cannot lose each other's updates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from publisher.errors import LockTimeout, PublisherError
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def read_utf8(path: Path, error: type[PublisherError], what: str = "file") -> str:
+    """A UTF-8 text file, or `error` naming the file: missing, or the first bad byte."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 text (byte {exc.start})", path=path) from None
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    """Append lines durably in one write: a crash keeps all of them or none.
+
+    One `write(2)` on an `O_APPEND` descriptor is not interrupted by SIGKILL,
+    so the log never ends in half a record from a killed command.
+    """
+    if not lines:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        written = os.write(fd, data)
+        if written != len(data):  # only on a full disk; finish what can be finished
+            os.write(fd, data[written:])
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, *, timeout: float = 30.0, what: str = "") -> Iterator[None]:
+    """Hold an exclusive advisory lock on `lock_path` (created if missing)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(
+                        f"{what or lock_path.parent.name} is being changed by another command "
+                        f"(waited {timeout:.0f} s); try again when it has finished",
+                        path=lock_path,
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,114 @@
+"""Atom feeds and the sitemap, built with lxml so no release text can break the XML.
+
+Both need absolute URLs (RFC 4287 ids and links, the sitemaps.org protocol), so
+they are only written when the site has a --base-url.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@dataclass
+class FeedEntry:
+    slug: str
+    date: str  # ISO date of the release
+    title: str
+    summary: str
+    pdf_length: int
+    alternates: list[str]  # every language the release is published in
+
+
+def _stamp(date: str) -> str:
+    return f"{date}T00:00:00Z"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEntry]) -> bytes:
+    """The Atom feed of one language: newest first, each entry with its PDF as enclosure."""
+    a = f"{{{ATOM}}}"
+    feed = etree.Element(f"{a}feed", nsmap={None: ATOM})
+    feed.set(XML_LANG, lang)
+    _sub(feed, f"{a}id", f"{base}{lang}/")
+    _sub(feed, f"{a}title", title)
+    _sub(feed, f"{a}updated", _stamp(max((e.date for e in entries), default="1970-01-01")))
+    _sub(feed, f"{a}link", rel="self", type="application/atom+xml", href=f"{base}{lang}/feed.xml")
+    _sub(
+        feed,
+        f"{a}link",
+        rel="alternate",
+        type="text/html",
+        hreflang=lang,
+        href=f"{base}{lang}/index.html",
+    )
+    _sub(_sub(feed, f"{a}author"), f"{a}name", author)
+    _sub(feed, f"{a}generator", "publisher")
+    for item in entries:
+        folder = f"{base}releases/{item.slug}/"
+        entry = _sub(feed, f"{a}entry")
+        entry.set(XML_LANG, lang)
+        _sub(entry, f"{a}id", f"{folder}{lang}.html")
+        _sub(entry, f"{a}title", item.title)
+        _sub(entry, f"{a}published", _stamp(item.date))
+        _sub(entry, f"{a}updated", _stamp(item.date))
+        _sub(entry, f"{a}summary", item.summary).set("type", "text")
+        _sub(
+            entry,
+            f"{a}link",
+            rel="alternate",
+            type="text/html",
+            hreflang=lang,
+            href=f"{folder}{lang}.html",
+        )
+        # One alternate only: readers follow the first they find, and it must be this
+        # feed's language (the page itself links to the other languages).
+        _sub(
+            entry,
+            f"{a}link",
+            rel="enclosure",
+            type="application/pdf",
+            hreflang=lang,
+            length=str(item.pdf_length),
+            href=f"{folder}{lang}.pdf",
+        )
+    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def sitemap(base: str, langs: list[str], releases: list[tuple[str, str, list[str]]]) -> bytes:
+    """sitemap.xml: home pages and release pages, each with its hreflang alternates."""
+    s = f"{{{SITEMAP}}}"
+    urlset = etree.Element(f"{s}urlset", nsmap={None: SITEMAP, "xhtml": XHTML})
+
+    def url(loc: str, alternates: dict[str, str], lastmod: str | None) -> None:
+        node = _sub(urlset, f"{s}url")
+        _sub(node, f"{s}loc", loc)
+        if lastmod:
+            _sub(node, f"{s}lastmod", lastmod)
+        for hreflang, href in alternates.items():
+            _sub(node, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang, href=href)
+
+    homes = {lang: f"{base}{lang}/index.html" for lang in langs}
+    homes_alt = {**homes, "x-default": f"{base}index.html"}
+    newest = max((date for _, date, _ in releases), default=None)
+    for lang in langs:
+        url(homes[lang], homes_alt, newest)
+    for slug, date, available in releases:
+        folder = f"{base}releases/{slug}/"
+        pages = {lang: f"{folder}{lang}.html" for lang in available}
+        alternates = {**pages, "x-default": f"{folder}index.html"}
+        for lang in available:
+            url(pages[lang], alternates, date)
+    return etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,485 @@
+"""`publisher site`: a static site of every publishable release, in every language.
+
+Layout (all links relative, so it works opened from disk and from any server):
+
+    index.html                       the front door: one link per language
+    <lang>/index.html                home page: every release, newest first
+    <lang>/feed.xml                  Atom feed (needs --base-url)
+    sitemap.xml                      with hreflang alternates (needs --base-url)
+    releases/<slug>/<lang>.html      the build's web page plus site navigation
+    releases/<slug>/<lang>.pdf       the build's PDF
+    releases/<slug>/<lang>.png       its first page, for the listings
+    releases/<slug>/index.html       the release in all languages (x-default)
+
+A release appears when at least one language passes the build's publishing
+rule (required state reached, no QA errors); a language whose PDF fails to
+render is left out. Files an earlier run wrote that are no longer produced
+(a release withdrawn, a language refused) are removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from publisher.core import dates
+from publisher.core.languages import native_name
+from publisher.core.release import Release
+from publisher.core.workspace import Workspace
+from publisher.errors import UsageError
+from publisher.publishing.builders import feeds
+from publisher.publishing.builders.base import Builder
+from publisher.publishing.cache import OutputState
+from publisher.publishing.engine import Engine, Plan, ProgressHook, Step, StepCounts
+from publisher.publishing.fingerprint import digest
+from publisher.publishing.pages import render_release_index
+from publisher.render.html import render_template
+from publisher.render.model import Alternate
+from publisher.render.templating import (
+    locale_dirs,
+    make_environment,
+    template_dirs,
+    translations_for,
+)
+
+#: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
+FEEDS_VERSION = "1"
+
+
+@dataclass
+class SiteReport(StepCounts):
+    out_dir: Path
+    releases: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # refused languages, failed steps
+
+
+def normalise_base_url(url: str | None) -> str | None:
+    """`https://example.org/press` -> `https://example.org/press/`; refuse what is not one."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(
+            f"--base-url must be an http(s) URL like https://example.org/press/, not {url!r}"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def site_languages(ws: Workspace) -> list[str]:
+    return list(dict.fromkeys([ws.config.source_language, *ws.config.target_languages]))
+
+
+class SiteBuilder(Builder[SiteReport]):
+    """The static site of every publishable release (see the module docstring)."""
+
+    name = "site"
+    # A site's no-op and one-change rebuilds are the common case: start the workers while
+    # the changed release is checked.
+    eager = True
+
+    def __init__(
+        self,
+        ws: Workspace,
+        *,
+        out_dir: Path,
+        base_url: str | None = None,
+        jobs: int | None = None,
+        progress: ProgressHook | None = None,
+    ) -> None:
+        super().__init__(ws, jobs=jobs, progress=progress)
+        self.out_dir = out_dir
+        self.base = normalise_base_url(base_url)
+
+    def build(self, releases: Sequence[Release]) -> SiteReport:
+        base, ws, out_dir = self.base, self.ws, self.out_dir
+        report = SiteReport(out_dir)
+        if base is None:
+            report.warnings.append(
+                "no --base-url: feeds and sitemap.xml need absolute URLs and were not written"
+            )
+        with self.engine() as engine:
+            plans = engine.plans(list(releases), draft=False)
+            for plan in plans:
+                if plan.error:
+                    report.skipped.append(plan.error.format())
+                for refusal in plan.refused.values():
+                    report.skipped.append(refusal.message)
+            listed = [p for p in plans if not p.error and p.published]
+            listed.sort(key=lambda p: (p.date, p.slug), reverse=True)
+            site_params = {"base_url": base}
+            pages = engine.html(
+                listed, draft=False, variant="site", params={"pdf": True, "site": site_params}
+            )
+            pdfs = engine.pdfs(
+                [(p, lang) for p in listed for lang in p.published], draft=False, thumbnails=True
+            )
+            thumbs = engine.thumbnails(pdfs)
+            state = OutputState(engine.cache, out_dir)
+            site = _Site(engine, state, base, site_languages(ws), report)
+            site.thumbs = thumbs
+            available: dict[str, list[str]] = {}
+            for plan in listed:
+                langs = site.copy_release(plan, pages[plan.slug], pdfs)
+                if langs:
+                    available[plan.slug] = langs
+            shown = [p for p in listed if p.slug in available]
+            report.releases = [p.slug for p in shown]
+            for plan in shown:
+                site.release_index(plan, available[plan.slug], pdfs)
+            site.homes(shown, available, pdfs)
+            if base is not None:
+                site.feeds(shown, available, pdfs)
+                site.sitemap(shown, available)
+            site.root()
+            report.removed = state.prune()
+            state.save()
+            report.take_counts(engine)
+        return report
+
+
+class _Site:
+    """Writes the site's files; each page is rendered only when its inputs' key changed."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        state: OutputState,
+        base: str | None,
+        langs: list[str],
+        report: SiteReport,
+    ) -> None:
+        self.engine = engine
+        self.ws = engine.ws
+        self.state = state
+        self.base = base
+        self.langs = langs
+        self.report = report
+        self.thumbs: dict[tuple[str, str], Step] = {}
+        self._envs: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _put(self, rel: str, key: str, make: Any) -> None:
+        """Write `rel` from `make()` (str or bytes) unless its key says it is current."""
+        if self.state.up_to_date(rel, key):
+            self.report.unchanged += 1
+            return
+        data = make()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if self.state.write(rel, key, data):
+            self.report.written.append(rel)
+        else:
+            self.report.unchanged += 1
+
+    def _copy(self, rel: str, key: str, source: Path) -> None:
+        if self.state.copy(rel, key, source):
+            self.report.written.append(rel)
+        else:
+            self.report.unchanged += 1
+
+    def env(self, lang: str) -> tuple[Any, Any]:
+
+        translations = translations_for(lang, locale_dirs(self.ws.locales_dir))
+        return make_environment(template_dirs(self.ws.templates_dir), translations), translations
+
+    def render(self, lang: str, template: str, **context: Any) -> str:
+
+        env, _ = self.env(lang)
+        return render_template(env, template, **context)
+
+    def label(self, lang: str, text: str) -> str:
+        return self.env(lang)[1].gettext(text)
+
+    def organisation(self, lang: str) -> str:
+        orgs = self.ws.config.organisation
+        return orgs.get(lang) or orgs.get(self.ws.config.source_language, "")
+
+    def templates_key(self, *names: str) -> str:
+        return self.engine.templates.key(*names)
+
+    # ------------------------------------------------------------------ releases
+
+    def copy_release(self, plan: Plan, page: Step, pdfs: dict[tuple[str, str], Step]) -> list[str]:
+        """Copy a release's pages, PDFs and thumbnails; the languages that made it."""
+        if page.error:
+            self.report.skipped.append(page.error.format())
+            return []
+        langs = []
+        for lang in plan.published:
+            pdf = pdfs[(plan.slug, lang)]
+            if pdf.error:
+                self.report.skipped.append(pdf.error.format())
+                continue
+            folder = f"releases/{plan.slug}"
+            cache = self.engine.cache
+            self._copy(f"{folder}/{lang}.html", page.key, cache.file(page.key, f"{lang}.html"))
+            self._copy(f"{folder}/{lang}.pdf", pdf.key, cache.file(pdf.key, "out.pdf"))
+            thumb = self.thumbs.get((plan.slug, lang))
+            if thumb is not None and thumb.meta.get("thumb"):
+                self._copy(f"{folder}/{lang}.png", thumb.key, cache.file(thumb.key, "thumb.png"))
+            langs.append(lang)
+        return langs
+
+    def homes_for(self, prefix: str) -> list[dict[str, str]]:
+        return [
+            {
+                "lang": lang,
+                "href": f"{prefix}{lang}/index.html",
+                "native_name": native_name(lang),
+                "label": self.label(lang, "Press releases"),
+                "organisation": self.organisation(lang),
+            }
+            for lang in self.langs
+        ]
+
+    def release_index(
+        self, plan: Plan, langs: list[str], pdfs: dict[tuple[str, str], Step]
+    ) -> None:
+
+        rel = f"releases/{plan.slug}/index.html"
+        sizes = {lang: pdfs[(plan.slug, lang)].meta["size"] for lang in langs}
+        key = digest(
+            "site-release-index",
+            plan.key,
+            langs,
+            sizes,
+            self.langs,
+            self.templates_key("site_release_index.html"),
+            [self.engine.locales(lang) for lang in self.langs],
+        )
+        default = plan.source_lang if plan.source_lang in langs else langs[0]
+
+        def make() -> str:
+            entries = [
+                Alternate(
+                    lang,
+                    native_name(lang),
+                    f"{lang}.html",
+                    f"{lang}.pdf",
+                    title=plan.views[lang]["title"],
+                    dateline=plan.views[lang]["dateline"],
+                    pdf_size=_kb(sizes[lang], lang),
+                )
+                for lang in langs
+            ]
+            return render_release_index(
+                self.ws, plan, default, entries, site={"homes": self.homes_for("../../")}
+            )
+
+        self._put(rel, key, make)
+
+    # ------------------------------------------------------------------ listings
+
+    def _entries(
+        self,
+        lang: str,
+        plans: list[Plan],
+        available: dict[str, list[str]],
+        pdfs: dict[tuple[str, str], Step],
+    ) -> list[dict[str, Any]]:
+        entries = []
+        for plan in plans:
+            langs = available[plan.slug]
+            shown = (
+                lang
+                if lang in langs
+                else (plan.source_lang if plan.source_lang in langs else langs[0])
+            )
+            view = plan.views[shown]
+            folder = f"../releases/{plan.slug}"
+            thumb = self.thumbs[(plan.slug, shown)]
+            width, height = _png_size(self.engine.cache.file(thumb.key, "thumb.png"))
+            editions = []
+            for other in langs:
+                meta = pdfs[(plan.slug, other)].meta
+                pages = meta.get("pages")
+                editions.append(
+                    {
+                        "lang": other,
+                        "native_name": native_name(other),
+                        "html_href": f"{folder}/{other}.html",
+                        "pdf_href": f"{folder}/{other}.pdf",
+                        "size_text": _kb(meta["size"], lang),
+                        "pages": pages,
+                        "pages_text": _number(pages, lang) if pages is not None else "",
+                    }
+                )
+            entries.append(
+                {
+                    "slug": plan.slug,
+                    "lang": shown,
+                    "title": view["title"],
+                    "summary": view["summary"],
+                    "date_iso": plan.date,
+                    "date_text": _official_date(plan.date, lang),
+                    "html_href": f"{folder}/{shown}.html",
+                    "thumb_href": f"{folder}/{shown}.png" if thumb.meta.get("thumb") else None,
+                    "thumb_width": width,
+                    "thumb_height": height,
+                    "editions": editions,
+                }
+            )
+        return entries
+
+    def _listing_key(
+        self,
+        kind: str,
+        plans: list[Plan],
+        available: dict[str, list[str]],
+        pdfs: dict[tuple[str, str], Step],
+        *templates: str,
+    ) -> str:
+        return digest(
+            kind,
+            self.base,
+            self.langs,
+            self.engine.config,
+            [
+                [p.key, available[p.slug], [pdfs[(p.slug, x)].key for x in available[p.slug]]]
+                for p in plans
+            ],
+            self.templates_key(*templates) if templates else "",
+            [self.engine.locales(lang) for lang in self.langs],
+        )
+
+    def homes(
+        self,
+        plans: list[Plan],
+        available: dict[str, list[str]],
+        pdfs: dict[tuple[str, str], Step],
+    ) -> None:
+        key = self._listing_key("home", plans, available, pdfs, "site_home.html")
+        for lang in self.langs:
+
+            def make(lang: str = lang) -> str:
+                home = {
+                    "lang": lang,
+                    "organisation": self.organisation(lang),
+                    "motto": self.ws.config.motto.get(lang)
+                    or self.ws.config.motto.get(self.ws.config.source_language, []),
+                    "homes": self.homes_for("../"),
+                    "canonical": f"{self.base}{lang}/index.html" if self.base else None,
+                    "feed_href": "feed.xml" if self.base else None,
+                    "entries": self._entries(lang, plans, available, pdfs),
+                }
+                return self.render(lang, "site_home.html", home=home)
+
+            self._put(f"{lang}/index.html", digest(key, lang), make)
+
+    def root(self) -> None:
+        key = digest(
+            "root",
+            self.langs,
+            self.templates_key("site_root.html"),
+            self.engine.config,
+            [self.engine.locales(lang) for lang in self.langs],
+        )
+        source = self.ws.config.source_language
+
+        def make() -> str:
+            homes = self.homes_for("")
+            root = {
+                "lang": source,
+                "organisation": self.organisation(source),
+                "homes": homes,
+                "script_homes": [[h["lang"].lower(), h["href"]] for h in homes],
+            }
+            return self.render(source, "site_root.html", root=root)
+
+        self._put("index.html", key, make)
+
+    def feeds(
+        self,
+        plans: list[Plan],
+        available: dict[str, list[str]],
+        pdfs: dict[tuple[str, str], Step],
+    ) -> None:
+        assert self.base is not None
+        key = self._listing_key("feed", plans, available, pdfs)
+        for lang in self.langs:
+
+            def make(lang: str = lang) -> bytes:
+
+                mine = [p for p in plans if lang in available[p.slug]]
+                return feeds.atom(
+                    base=self.base or "",
+                    lang=lang,
+                    title=f"{self.organisation(lang)} – {self.label(lang, 'Press releases')}",
+                    author=self.organisation(lang),
+                    entries=[
+                        feeds.FeedEntry(
+                            slug=p.slug,
+                            date=p.date,
+                            title=p.views[lang]["title"],
+                            summary=p.views[lang]["summary"],
+                            pdf_length=pdfs[(p.slug, lang)].meta["size"],
+                            alternates=available[p.slug],
+                        )
+                        for p in mine
+                    ],
+                )
+
+            self._put(f"{lang}/feed.xml", digest(key, lang, FEEDS_VERSION), make)
+
+    def sitemap(self, plans: list[Plan], available: dict[str, list[str]]) -> None:
+        key = digest(
+            "sitemap",
+            self.base,
+            self.langs,
+            FEEDS_VERSION,
+            [[p.slug, p.date, available[p.slug]] for p in plans],
+        )
+
+        def make() -> bytes:
+
+            return feeds.sitemap(
+                self.base or "", self.langs, [(p.slug, p.date, available[p.slug]) for p in plans]
+            )
+
+        self._put("sitemap.xml", key, make)
+
+
+def _date(iso: str) -> Any:
+    return dt.date.fromisoformat(iso)
+
+
+def _kb(size: int, lang: str) -> str:
+    """A file size as readers of `lang` write it: "312 KB", "៣១២ KB"."""
+    return f"{_number(max(1, round(size / 1024)), lang)} KB"
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int, lang: str) -> str:
+    """Cached: Babel takes ~50 µs a number, and a home page shows thousands."""
+
+    return dates.format_number(value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _official_date(iso: str, lang: str) -> str:
+
+    return dates.format_date(_date(iso), lang)
+
+
+def _png_size(path: Path) -> tuple[int | None, int | None]:
+    """Width and height from a PNG's IHDR chunk (so the page reserves the space)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None, None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None, None
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height

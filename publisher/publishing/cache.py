@@ -1,0 +1,151 @@
+"""A content-addressed store of build-step results in `<workspace>/.publisher-cache/`.
+
+Each entry is a folder named by the step's key, holding the step's files and a
+`meta.json`. An entry is written in a temporary folder and renamed into place,
+so a crash or an interrupted build never leaves a half entry that a later build
+would trust; two builds racing for the same key both produce the same bytes and
+the second rename simply loses.
+
+The output folders (`dist/`, `site/`) are copies: editing or deleting a file
+there is repaired by the next build, and the cache itself can be deleted at any
+time (everything is rendered again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from publisher.core.fsutil import atomic_write_bytes
+from publisher.publishing.fingerprint import digest
+
+CACHE_DIRNAME = ".publisher-cache"
+LAYOUT = "v1"
+
+
+class Cache:
+    def __init__(self, root: Path) -> None:
+        self.root = root / LAYOUT
+
+    def entry(self, key: str) -> Path:
+        return self.root / "steps" / key[:2] / key
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The meta.json of a finished entry, or None (a miss)."""
+        try:
+            return json.loads((self.entry(key) / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, files: dict[str, bytes], meta: dict[str, Any]) -> dict[str, Any]:
+        """Store a step's files and meta atomically; returns the meta."""
+        final = self.entry(key)
+        if final.is_dir():
+            return meta
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=final.parent))
+        try:
+            for name, data in files.items():
+                (tmp / name).write_bytes(data)
+            (tmp / "meta.json").write_text(
+                json.dumps(meta, ensure_ascii=False, sort_keys=True), "utf-8"
+            )
+            os.replace(tmp, final)
+        except OSError:
+            if not final.is_dir():
+                raise
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        return meta
+
+    def file(self, key: str, name: str) -> Path:
+        return self.entry(key) / name
+
+
+class OutputState:
+    """What the last build wrote into an output folder: path -> (key, size, mtime).
+
+    A file whose recorded key is the one wanted now, and whose size and mtime are
+    what we left, is not copied again: that is what makes a no-op rebuild cost a
+    `stat` per file. Kept in the cache (not in the output folder, which gets
+    deployed as is).
+    """
+
+    def __init__(self, cache: Cache, out_dir: Path) -> None:
+
+        self.out_dir = out_dir
+        # Named by the folder's place relative to the workspace when it is inside it, so a
+        # workspace moved or copied with its cache and site/ still knows what it wrote.
+        workspace = cache.root.parent.parent.resolve()
+        where = out_dir.resolve()
+        name = (
+            where.relative_to(workspace).as_posix()
+            if where.is_relative_to(workspace)
+            else str(where)
+        )
+        self.path = cache.root / "outputs" / f"{digest(name)[:24]}.json"
+        try:
+            self.files: dict[str, list[Any]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.files = {}
+        self.touched: set[str] = set()
+        self.changed = False
+
+    def up_to_date(self, rel: str, key: str) -> bool:
+        self.touched.add(rel)
+        recorded = self.files.get(rel)
+        if recorded is None or recorded[0] != key:
+            return False
+        try:
+            st = (self.out_dir / rel).stat()
+        except OSError:
+            return False
+        return [st.st_size, st.st_mtime_ns] == recorded[1:]
+
+    def record(self, rel: str, key: str) -> None:
+        st = (self.out_dir / rel).stat()
+        self.files[rel] = [key, st.st_size, st.st_mtime_ns]
+        self.touched.add(rel)
+        self.changed = True
+
+    def write(self, rel: str, key: str, data: bytes) -> bool:
+        """Write `data` at `rel` unless it is already there; True when written."""
+        if self.up_to_date(rel, key):
+            return False
+        target = self.out_dir / rel
+        try:
+            same = target.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            atomic_write_bytes(target, data)
+        self.record(rel, key)
+        return not same
+
+    def copy(self, rel: str, key: str, source: Path) -> bool:
+        """Copy a cached file to `rel` unless it is already there; True when copied."""
+        if self.up_to_date(rel, key):
+            return False
+        return self.write(rel, key, source.read_bytes())
+
+    def prune(self) -> list[str]:
+        """Delete files an earlier build wrote that this build no longer produces."""
+        gone = []
+        for rel in sorted(set(self.files) - self.touched):
+            with contextlib.suppress(FileNotFoundError):
+                (self.out_dir / rel).unlink()
+            del self.files[rel]
+            gone.append(rel)
+            self.changed = True
+        return gone
+
+    def save(self) -> None:
+        if self.changed:
+            data = json.dumps(self.files, sort_keys=True).encode()
+            atomic_write_bytes(self.path, data)

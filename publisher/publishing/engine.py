@@ -1,0 +1,455 @@
+"""Plan, render and cache the steps of a build; run the misses in parallel.
+
+A build is three rounds of steps, each a pure function of its inputs:
+
+1. plan (per release): which languages may be published, and the listing data;
+2. web pages (per release and page variant);
+3. PDFs (per release and language), with page count and thumbnail.
+
+For each step the engine computes its key (a hash of its inputs, see
+`fingerprint`), takes the result from the cache when it is there, and runs the
+misses: in this process when there are few, else in a pool of `jobs` worker
+processes that each import WeasyPrint once. Nothing is imported or spawned when
+every key hits, which is what keeps a no-op rebuild well under a second.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from publisher.core.release import Release
+from publisher.core.workspace import CONFIG_NAME, Workspace
+from publisher.errors import PublisherError, Unpublishable
+from publisher.publishing import fingerprint as fp
+from publisher.publishing import steps
+from publisher.publishing.cache import CACHE_DIRNAME, Cache
+from publisher.render import templating
+from publisher.render.templating import catalog_paths, locale_dirs, template_dirs
+
+#: What a step gives back: its meta (also cached as meta.json), or the error it raised.
+StepResult = dict[str, Any] | PublisherError
+
+#: progress(stage, done, total): drives the CLI's progress bar.
+ProgressHook = Callable[[str, int, int], None]
+
+#: Fewer misses than this are run in this process (unless the workers are already
+#: up): starting workers and importing WeasyPrint costs more than it saves.
+POOL_THRESHOLD = 4
+
+#: Workers are replaced after about this many steps each: WeasyPrint's memory (fonts,
+#: layout caches, malloc fragmentation) only grows, and fresh workers fork in
+#: milliseconds from the forkserver, which has already imported it.
+TASKS_PER_WORKER = 100
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class Plan:
+    """The cached verdict on one release (see steps.plan_step)."""
+
+    slug: str
+    key: str
+    files: dict[str, str]
+    error: PublisherError | None = None
+    date: str = ""
+    source_lang: str = ""
+    languages: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    refused: dict[str, Unpublishable] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    """A rendered step: its key and meta, or the error that stopped it."""
+
+    key: str
+    meta: dict[str, Any]
+    error: PublisherError | None = None
+
+
+@dataclass(kw_only=True)
+class StepCounts:
+    """What a build rendered now and took from the cache, for its summary line."""
+
+    #: steps rendered now / taken from the cache, by kind ("pdf", "html", "plan")
+    rendered: dict[str, int] = field(default_factory=dict)
+    cached: dict[str, int] = field(default_factory=dict)
+    #: "<slug>/<lang>.pdf" for every output actually rendered (not from the cache)
+    rendered_items: list[str] = field(default_factory=list)
+    summary: str = ""
+
+    def take_counts(self, engine: Engine) -> None:
+        self.rendered = dict(engine.rendered)
+        self.cached = dict(engine.cached)
+        self.rendered_items = list(engine.rendered_items)
+        self.summary = engine.summary()
+
+
+class Engine:
+    def __init__(
+        self,
+        ws: Workspace,
+        *,
+        jobs: int | None = None,
+        progress: ProgressHook | None = None,
+        eager: bool = False,
+    ) -> None:
+        """`eager`: start the workers as soon as any release changed, even for a few PDFs
+        (the site: its no-op and one-change rebuilds are the common case, and the workers
+        start while the changed release is checked). Otherwise a few PDFs render in this
+        process, which costs less than starting workers when nothing else runs meanwhile."""
+
+        # A build in a long-lived process (tests, the web review) sees the templates as
+        # they are now.
+        templating.forget_compiled_templates()
+        self.ws = ws
+        self.jobs = max(1, jobs or default_jobs())
+        self.progress = progress
+        self.eager = eager
+        self.cache = Cache(ws.root / CACHE_DIRNAME)
+        self.templates = fp.TemplateHasher(template_dirs(ws.templates_dir))
+        self._locale_dirs = locale_dirs(ws.locales_dir)
+        self._locales: dict[str, str] = {}
+        self._fonts: str | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._warming: list[Future[None]] = []
+        self._starting: Any = None  # the thread starting the workers, see warm_up()
+        #: rendered / cached per step kind: what tests and the CLI report.
+        self.rendered: Counter[str] = Counter()
+        self.cached: Counter[str] = Counter()
+        self.rendered_items: list[str] = []
+        self.config = fp.digest(
+            fp.tool_fingerprint(),
+            fp.file_hash(ws.root / CONFIG_NAME),
+            fp.file_hash(ws.root / "glossary.toml"),
+        )
+
+    # ------------------------------------------------------------------ inputs
+
+    def locales(self, lang: str) -> str:
+        if lang not in self._locales:
+            # Positions, not absolute paths: a workspace moved or copied keeps its cache.
+            found = [
+                [index, p.relative_to(d).as_posix(), fp.file_hash(p)]
+                for index, d in enumerate(self._locale_dirs)
+                for p in catalog_paths(d, lang)
+            ]
+            self._locales[lang] = fp.digest(found)
+        return self._locales[lang]
+
+    def fonts(self) -> str:
+        if self._fonts is None:
+            self._fonts = fp.fonts_fingerprint()
+        return self._fonts
+
+    # ------------------------------------------------------------------ steps
+
+    def plans(self, releases: Iterable[Release], *, draft: bool) -> list[Plan]:
+        plans: list[Plan] = []
+        misses: list[tuple[Plan, tuple[Any, ...]]] = []
+        expected_pdfs = 0
+        for release in releases:
+            files = fp.release_files(release.root)
+            locales = {lang: self.locales(lang) for lang in release.languages}
+            key = fp.digest("plan", self.config, files, locales, draft)
+            plan = Plan(release.slug, key, files)
+            meta = self.cache.get(key)
+            if meta is None:
+                args = (str(self.ws.root), release.slug, draft, key, str(self.cache.root.parent))
+                misses.append((plan, args))
+                expected_pdfs += len(release.languages)
+            else:
+                self._fill(plan, meta)
+                self.cached["plan"] += 1
+            plans.append(plan)
+        if expected_pdfs >= POOL_THRESHOLD or (misses and self.eager):
+            # Changed releases mean PDFs to render: start the workers (and their WeasyPrint
+            # import) on the other cores now, while this process checks the releases.
+            self.warm_up()
+        results = self._run("checking releases", steps.plan_step, [a for _, a in misses])
+        for (plan, _), outcome in zip(misses, results, strict=True):
+            self._fill(plan, outcome)
+            self.rendered["plan"] += 1
+        return plans
+
+    @staticmethod
+    def _fill(plan: Plan, meta: dict[str, Any] | PublisherError) -> None:
+        if isinstance(meta, PublisherError):
+            plan.error = meta
+            return
+        plan.date = meta["date"]
+        plan.source_lang = meta["source_lang"]
+        plan.languages = meta["languages"]
+        plan.published = meta["published"]
+        plan.refused = {
+            lang: cast(Unpublishable, PublisherError.from_dict(data))
+            for lang, data in meta["refused"].items()
+        }
+        plan.views = meta["views"]
+
+    def html(
+        self, plans: list[Plan], *, draft: bool, variant: str, params: dict[str, Any]
+    ) -> dict[str, Step]:
+        """Web pages of each plan's published languages; slug -> Step (files `<lang>.html`)."""
+        root = "site_release.html" if variant == "site" else "web.html"
+        template_key = self.templates.key(root)
+        found: dict[str, Step] = {}
+        misses: list[tuple[str, tuple[Any, ...]]] = []
+        for plan in plans:
+            if plan.error or not plan.published:
+                continue
+            key = fp.digest("html", variant, plan.key, template_key, plan.published, params)
+            meta = self.cache.get(key)
+            if meta is None:
+                args = (
+                    str(self.ws.root),
+                    plan.slug,
+                    draft,
+                    plan.published,
+                    variant,
+                    params,
+                    key,
+                    str(self.cache.root.parent),
+                )
+                misses.append((plan.slug, args))
+                found[plan.slug] = Step(key, {})
+            else:
+                found[plan.slug] = Step(key, meta)
+                self.cached["html"] += len(meta.get("files", []))
+        results = self._run("web pages", steps.html_step, [a for _, a in misses])
+        for (slug, _), outcome in zip(misses, results, strict=True):
+            if isinstance(outcome, PublisherError):
+                found[slug].error = outcome
+                continue
+            found[slug].meta = outcome
+            count = len(outcome.get("files", []))
+            self.rendered["html"] += count
+            self.rendered_items += [f"{slug}/{name}" for name in outcome.get("files", [])]
+        return found
+
+    def pdfs(
+        self, wanted: list[tuple[Plan, str]], *, draft: bool, thumbnails: bool = False
+    ) -> dict[tuple[str, str], Step]:
+        """One PDF per (plan, language); (slug, lang) -> Step (files out.pdf, thumb.png)."""
+        if not wanted:
+            return {}
+        template_key = self.templates.key("print.html")
+        found: dict[tuple[str, str], Step] = {}
+        misses: list[tuple[tuple[str, str], tuple[Any, ...]]] = []
+        for plan, lang in wanted:
+            files = fp.files_for_language(plan.files, lang)
+            key = fp.digest(
+                "pdf",
+                self.config,
+                files,
+                self.locales(lang),
+                template_key,
+                self.fonts(),
+                draft,
+                lang,
+            )
+            meta = self.cache.get(key)
+            if meta is None:
+                # The site's thumbnail is made while the PDF is at hand (see `thumbnails`).
+                thumb_key = fp.digest("thumbnail", key) if thumbnails else ""
+                args = (
+                    str(self.ws.root),
+                    plan.slug,
+                    lang,
+                    draft,
+                    key,
+                    str(self.cache.root.parent),
+                    thumb_key,
+                )
+                misses.append(((plan.slug, lang), args))
+                found[(plan.slug, lang)] = Step(key, {})
+            else:
+                found[(plan.slug, lang)] = Step(key, meta)
+                self.cached["pdf"] += 1
+        # Chinese PDFs take longest: start them first so no worker idles at the end.
+        misses.sort(key=lambda item: item[0][1] != "zh-Hans")
+        results = self._run("PDFs", steps.pdf_step, [a for _, a in misses], heavy=True)
+        for (ident, _), outcome in zip(misses, results, strict=True):
+            if isinstance(outcome, PublisherError):
+                found[ident].error = outcome
+            else:
+                found[ident].meta = outcome
+                self.rendered["pdf"] += 1
+                self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
+        return found
+
+    def thumbnails(self, pdfs: dict[tuple[str, str], Step]) -> dict[tuple[str, str], Step]:
+        """A first-page PNG per rendered PDF (only the site lists them); keyed by the PDF's key."""
+        found: dict[tuple[str, str], Step] = {}
+        misses: list[tuple[tuple[str, str], tuple[Any, ...]]] = []
+        for ident, pdf in pdfs.items():
+            if pdf.error:
+                found[ident] = pdf
+                continue
+            key = fp.digest("thumbnail", pdf.key)
+            meta = self.cache.get(key)
+            if meta is None:
+                source = str(self.cache.file(pdf.key, "out.pdf"))
+                misses.append((ident, (source, key, str(self.cache.root.parent))))
+                found[ident] = Step(key, {})
+            else:
+                found[ident] = Step(key, meta)
+        results = self._run("thumbnails", steps.thumbnail_step, [a for _, a in misses])
+        for (ident, _), outcome in zip(misses, results, strict=True):
+            if isinstance(outcome, PublisherError):
+                found[ident].error = outcome
+            else:
+                found[ident].meta = outcome
+        return found
+
+    # ------------------------------------------------------------------ running
+
+    def _run(
+        self,
+        stage: str,
+        fn: Callable[..., dict[str, Any]],
+        calls: list[tuple[Any, ...]],
+        *,
+        heavy: bool = False,
+    ) -> list[StepResult]:
+        """Run `fn(*args)` for each call; `heavy` steps (PDFs) go to warm workers even when few.
+
+        A step that raises a `PublisherError` yields that error, as itself (a worker's
+        error is pickled with its type, path and line); the other steps go on.
+        """
+        total = len(calls)
+        if not total:
+            return []
+        self._report(stage, 0, total)
+        results: list[StepResult] = []
+        if total < POOL_THRESHOLD and not (heavy and self._started()):
+            for done, args in enumerate(calls, 1):
+                try:
+                    results.append(fn(*args))
+                except PublisherError as error:
+                    results.append(error)
+                self._report(stage, done, total)
+            return results
+        self._started()
+        batch = self.jobs * TASKS_PER_WORKER if heavy else total
+        for start in range(0, total, batch):
+            if start:
+                self._recycle()
+            pool = self._executor()
+            futures = [pool.submit(fn, *args) for args in calls[start : start + batch]]
+            for done, _future in enumerate(_as_completed(futures), start + 1):
+                self._report(stage, done, total)
+            results.extend(_outcome(future) for future in futures)
+        return results
+
+    def _recycle(self) -> None:
+        """Replace the workers (see TASKS_PER_WORKER); the forkserver makes this cheap.
+
+        Not `max_tasks_per_child`: on Python 3.11 a pool whose workers all retire that
+        way waits forever for replacements that never start.
+        """
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+            self._warming = []
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def warm_up(self) -> None:
+        """Start the worker processes in the background, without waiting for them.
+
+        Starting the forkserver blocks until it has imported WeasyPrint (about a
+        second): a thread does that wait while this process carries on checking the
+        changed releases.
+        """
+        if self._pool is not None or self._starting is not None:
+            return
+
+        def start() -> None:
+            pool = self._executor()
+            self._warming = [pool.submit(steps.warm_up) for _ in range(self.jobs)]
+
+        self._starting = threading.Thread(target=start, name="publisher-workers", daemon=True)
+        self._starting.start()
+
+    def _started(self) -> bool:
+        """Whether workers exist or are starting (then wait until they are up)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        return self._pool is not None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        """`jobs` worker processes (also for --jobs 1: WeasyPrint's memory then grows in a
+        worker that is replaced now and then, never in this process)."""
+        if self._pool is None:
+            # forkserver: workers start from a clean process (no threads of ours, no
+            # half-held locks) that has imported the renderer once, and fork from it.
+            method = (
+                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            )
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["publisher.publishing.steps", "weasyprint"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=steps.init_worker,
+            )
+        return self._pool
+
+    def close(self) -> None:
+        self._started()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def summary(self) -> str:
+        """ "rendered 3 PDFs, 3 web pages; 597 from cache" for the CLI."""
+        parts = []
+        for kind, label in (("pdf", "PDF"), ("html", "web page")):
+            count = self.rendered[kind]
+            if count:
+                parts.append(f"{count} {label}{'s' if count != 1 else ''}")
+        cached = self.cached["pdf"] + self.cached["html"]
+        text = "rendered " + (", ".join(parts) if parts else "nothing")
+        return text + (f"; {cached} from cache" if cached else "")
+
+
+def _outcome(future: Future[dict[str, Any]]) -> StepResult:
+    """A finished step's result, or the user error it raised (anything else is a bug)."""
+    try:
+        return future.result()
+    except PublisherError as error:
+        return error
+
+
+def _as_completed(futures: list[Future[dict[str, Any]]]) -> Iterable[Future[dict[str, Any]]]:
+    return as_completed(futures)
+
+
+def cache_dir(ws: Workspace) -> Path:
+    return ws.root / CACHE_DIRNAME

@@ -1,0 +1,78 @@
+"""The pages of one release in one language: print HTML to PDF, and the index page.
+
+Called by the build steps (publisher/publishing/steps.py), in worker processes
+or in this one; kept apart from the builders so that the steps never import
+the builders that drive them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publisher.core.document import Document
+from publisher.core.release import Release
+from publisher.core.workspace import Workspace
+from publisher.publishing.rule import draft_unapproved
+from publisher.publishing.view import build_publication
+from publisher.render import pdf
+from publisher.render.html import render_print, render_template
+from publisher.render.model import Alternate, ReleaseIndex
+from publisher.render.templating import PACKAGE_TEMPLATES, language_environment
+
+
+def render_release_index(
+    ws: Workspace, plan: Any, default: str, entries: list[Alternate], site: Any = None
+) -> str:
+
+    env, translations = language_environment(ws.templates_dir, ws.locales_dir, default)
+    view = plan.views[default]
+    index = ReleaseIndex(
+        view["title"],
+        view["organisation"],
+        translations.gettext("Press Release"),
+        default,
+        entries,
+    )
+    if site is None:
+        return render_template(env, "index.html", rel=index)
+    return render_template(env, "site_release_index.html", rel=index, site=site)
+
+
+def render_release_pdf(
+    ws: Workspace,
+    release: Release,
+    document: Document,
+    lang: str,
+    texts: dict[str, str | None],
+    draft: bool,
+) -> Any:
+    """One language of a release through print.html and WeasyPrint (glyphs checked first)."""
+
+    env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
+    gettext = translations.gettext
+    fonts = pdf.print_fonts(lang)
+    pub = build_publication(ws, release, document, lang, texts, draft=draft, gettext=gettext)
+    pdf.check_glyphs(pub, fonts)
+    pub_for_print = build_publication(
+        ws,
+        release,
+        document,
+        lang,
+        texts,
+        draft=draft,
+        gettext=gettext,
+        text_filter=pdf.text_filter_for(lang),
+        unapproved=draft_unapproved(ws, release, document, lang, draft),
+    )
+    label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
+    html = render_print(
+        env,
+        pub_for_print,
+        fonts=fonts,
+        font_faces=fonts.faces_css,
+        page_label_css=pdf.page_label_css(label, pdf.COUNTER_STYLES[lang]),
+    )
+    fetcher = pdf.restricted_fetcher(
+        [ws.templates_dir, PACKAGE_TEMPLATES, release.root], fonts.font_files
+    )
+    return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher)

@@ -1,0 +1,257 @@
+"""The build steps themselves, as plain functions of (workspace, release, options).
+
+They run in worker processes (or in the main one for small jobs), so they take
+and return only picklable values: paths as strings, results as JSON-able dicts
+that also go into the cache as `meta.json`. A user error (missing glyph, bad
+template) is raised as a `PublisherError`, which reaches the parent process
+with its type, path and line (see publisher/errors.py); the engine reports it
+with the step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from publisher.core import dates
+from publisher.core.languages import native_name
+from publisher.core.release import Release
+from publisher.core.workspace import CONFIG_NAME, Workspace
+from publisher.publishing.cache import Cache
+from publisher.publishing.pages import render_release_pdf
+from publisher.publishing.rule import Texts, draft_unapproved, judge, translated_texts
+from publisher.publishing.view import build_publication
+from publisher.render.html import render_template, web_filters
+from publisher.render.model import Alternate
+from publisher.render.templating import language_environment
+from publisher.workflow.session import load_catalog
+
+THUMB_WIDTH = 240  # px: shown at 120 CSS px, sharp on 2x screens
+
+
+def init_worker() -> None:
+    """Import WeasyPrint once per worker process (about 1 s), not once per PDF."""
+    import weasyprint  # noqa: F401
+
+
+def warm_up() -> None:
+    """Lay out a tiny page once: fontconfig and Pango initialise before the first real PDF."""
+    import weasyprint
+
+    weasyprint.HTML(string="<p>warm</p>").write_pdf()
+
+
+def _release_memory() -> None:
+    """Hand freed heap back to the system after a PDF (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@lru_cache(maxsize=4)
+def _workspace(root: str, stamp: int) -> Workspace:
+    return Workspace.load(Path(root))
+
+
+def _load(root: str, slug: str) -> tuple[Workspace, Release]:
+    stamp = (Path(root) / CONFIG_NAME).stat().st_mtime_ns
+    ws = _workspace(root, stamp)
+    return ws, Release.load(ws.releases_dir / slug)
+
+
+def _texts(ws: Workspace, release: Release, document: Any, lang: str, draft: bool) -> Texts:
+    catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
+    return translated_texts(
+        document, catalog, ws.config.required_state, draft=draft, release=release.slug, lang=lang
+    )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan_step(root: str, slug: str, draft: bool, key: str, cache_root: str) -> dict[str, Any]:
+    """Which languages of a release may be published, and what a listing shows of each.
+
+    The publishing rule (required state reached, no QA errors unless a draft) is
+    decided here once and cached: it needs every catalog parsed and checked
+    (about 0.25 s a release), which a no-op rebuild must not pay again.
+    """
+    return Cache(Path(cache_root)).put(key, {}, _plan(root, slug, draft))
+
+
+def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
+    ws, release = _load(root, slug)
+    document = release.synced_document()
+    verdict = judge(ws, release, document, draft=draft)
+    texts = verdict.texts
+    published = [lang for lang in release.languages if lang in texts]
+    views = {}
+    for lang in published:
+        _, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
+        pub = build_publication(
+            ws, release, document, lang, texts[lang], draft=draft, gettext=translations.gettext
+        )
+        views[lang] = {
+            "title": pub.title_text,
+            "summary": pub.summary,
+            "dateline": pub.dateline,
+            "date_text": dates.format_date(release.meta.date, lang),
+            "organisation": pub.organisation,
+            "draft": draft,
+        }
+    return {
+        "slug": slug,
+        "date": release.meta.date.isoformat(),
+        "source_lang": release.meta.source_language,
+        "languages": release.languages,
+        "published": published,
+        "refused": {lang: error.to_dict() for lang, error in verdict.refused.items()},
+        "views": views,
+    }
+
+
+# --------------------------------------------------------------------------- web pages
+
+
+def html_step(
+    root: str,
+    slug: str,
+    draft: bool,
+    published: list[str],
+    variant: str,
+    params: dict[str, Any],
+    key: str,
+    cache_root: str,
+) -> dict[str, Any]:
+    """Every published language's web page of one release, in one variant.
+
+    variant "build": web.html as `publisher build` writes it (self-contained);
+    variant "site": site_release.html, the same page with the site's navigation.
+    """
+    files = _html(root, slug, draft, published, variant, params)
+    meta = {"files": sorted(files), "sizes": {n: len(d) for n, d in files.items()}}
+    return Cache(Path(cache_root)).put(key, files, meta)
+
+
+def _html(
+    root: str, slug: str, draft: bool, published: list[str], variant: str, params: dict[str, Any]
+) -> dict[str, bytes]:
+    ws, release = _load(root, slug)
+    document = release.synced_document()
+    with_pdf = bool(params.get("pdf"))
+    alternates = [
+        Alternate(
+            lang,
+            native_name(lang),
+            f"{lang}.html",
+            f"{lang}.pdf" if with_pdf else None,
+            draft=draft,
+        )
+        for lang in published
+    ]
+    files: dict[str, bytes] = {}
+    for lang in published:
+        env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
+        pub = build_publication(
+            ws,
+            release,
+            document,
+            lang,
+            _texts(ws, release, document, lang, draft),
+            draft=draft,
+            gettext=translations.gettext,
+            alternates=alternates,
+            pdf_href=f"{lang}.pdf" if with_pdf else None,
+            unapproved=draft_unapproved(ws, release, document, lang, draft),
+            **web_filters(lang),
+        )
+        if variant == "site":
+            site = dict(params.get("site", {}))
+            base = site.get("base_url")
+            site["canonical"] = f"{base}releases/{slug}/{lang}.html" if base else None
+            site["home_href"] = f"../../{lang}/index.html"
+            site["feed_href"] = f"../../{lang}/feed.xml" if base else None
+            text = render_template(env, "site_release.html", pub=pub, site=site)
+        else:
+            text = render_template(env, "web.html", pub=pub)
+        files[f"{lang}.html"] = text.encode("utf-8")
+    return files
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def pdf_step(
+    root: str, slug: str, lang: str, draft: bool, key: str, cache_root: str, thumb_key: str = ""
+) -> dict[str, Any]:
+    """One language's PDF, with what a listing shows of it: size and pages.
+
+    With `thumb_key`, the first-page thumbnail is stored too (a separate cache
+    entry), sparing the site a second pass over every new PDF.
+    """
+    try:
+        rendered = _pdf(root, slug, lang, draft)
+    finally:
+        _release_memory()
+
+    meta = {
+        "size": len(rendered.data),
+        "sha256": hashlib.sha256(rendered.data).hexdigest(),
+        "pages": rendered.pages,
+    }
+    if thumb_key:
+        thumb = _thumbnail(rendered.data)
+        files = {"thumb.png": thumb} if thumb is not None else {}
+        Cache(Path(cache_root)).put(thumb_key, files, {"thumb": thumb is not None})
+    return Cache(Path(cache_root)).put(key, {"out.pdf": rendered.data}, meta)
+
+
+def thumbnail_step(pdf_path: str, key: str, cache_root: str) -> dict[str, Any]:
+    """A first-page PNG of a PDF, for site listings (a step of its own: builds need none)."""
+    thumb = _thumbnail(Path(pdf_path).read_bytes())
+    files = {"thumb.png": thumb} if thumb is not None else {}
+    return Cache(Path(cache_root)).put(key, files, {"thumb": thumb is not None})
+
+
+def _pdf(root: str, slug: str, lang: str, draft: bool) -> Any:
+    ws, release = _load(root, slug)
+    document = release.synced_document()
+    texts = _texts(ws, release, document, lang, draft)
+    return render_release_pdf(ws, release, document, lang, texts, draft)
+
+
+def _thumbnail(data: bytes) -> bytes | None:
+    """The first page as a PNG (pdftoppm); None without poppler."""
+    if shutil.which("pdftoppm") is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="publisher-thumb-") as tmp:
+        pdf = Path(tmp) / "in.pdf"
+        pdf.write_bytes(data)
+        out = Path(tmp) / "thumb"
+        done = subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-scale-to-x",
+                str(THUMB_WIDTH),
+                "-scale-to-y",
+                "-1",
+                str(pdf),
+                str(out),
+            ],
+            capture_output=True,
+            check=False,
+        )
+        png = out.with_suffix(".png")
+        return png.read_bytes() if done.returncode == 0 and png.is_file() else None

@@ -1,0 +1,453 @@
+"""Interactive review, the domain half: which segments to show and what each decision does.
+
+`publisher review` walks a reviewer through one language of a release one
+segment at a time. The terminal I/O lives in the CLI; here is everything a
+decision means, so that it can be tested without a terminal and so that the
+rules stay those of `publisher approve` / `reject`:
+
+* every decision is its own `changing()` session (lock, validate, write,
+  history), so quitting or Ctrl-C never loses a decision already made, and
+  never leaves half of one;
+* a decision is bound to the translation the reviewer was shown: if another
+  command changed the segment meanwhile, the decision is refused rather than
+  approving text nobody read;
+* untranslated and stale segments cannot be reviewed or approved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from publisher.core import history
+from publisher.core.catalog import Entry
+from publisher.core.history import Event, now_iso
+from publisher.core.release import Release
+from publisher.core.states import State
+from publisher.errors import PublisherError, ReviewRefused, UsageError
+from publisher.qa import Finding, check_segment
+from publisher.workflow.checking import Glossary
+from publisher.workflow.memory import Memory, build_memory
+from publisher.workflow.review import (
+    four_eyes_applies,
+    four_eyes_message,
+    last_editors,
+    same_person,
+)
+from publisher.workflow.session import Session, changing, load_catalog, set_translation
+
+# What `publisher review` shows by default: everything a reviewer still has to look at.
+NEEDS_REVIEW: frozenset[State] = frozenset(
+    {State.DRAFT, State.TRANSLATED, State.REVIEWED, State.STALE}
+)
+FILTERS = ("needs-review", "all", *(s.value for s in State))
+EDIT_ORIGIN = "human"
+
+
+class Decision(StrEnum):
+    """What a reviewer can do to a segment; the values are the summary's words."""
+
+    APPROVE = "approved"
+    REVIEW = "reviewed"
+    REJECT = "rejected"
+    EDIT = "edited"
+    SKIP = "skipped"
+
+
+def wanted_states(state_filter: str | None) -> frozenset[State]:
+    """The states `--state` selects: a state name, `all`, or the default (needs review)."""
+    value = (state_filter or "needs-review").strip().lower()
+    if value == "needs-review":
+        return NEEDS_REVIEW
+    if value == "all":
+        return frozenset(State)
+    if value not in FILTERS:
+        raise UsageError(f"--state must be one of: {', '.join(FILTERS)} (not {state_filter!r})")
+    return frozenset({State(value)})
+
+
+def review_queue(release: Release, lang: str, state_filter: str | None = None) -> list[str]:
+    """Segment ids to review, in reading order, fixed at the start of the session.
+
+    Fixing the list up front means approving a segment does not make the
+    queue shift under the reviewer, and `back` returns to what they just saw.
+    """
+    states = wanted_states(state_filter)
+    return [e.id for e in load_catalog(release, lang) if e.state in states]
+
+
+@dataclass
+class ReviewItem:
+    """Everything the reviewer sees for one segment, read fresh from the release."""
+
+    entry: Entry
+    position: int  # 1-based, within the queue
+    total: int
+    source_lang: str
+    lang: str
+    findings: list[Finding]
+    events: list[Event]  # the latest history events of this segment and language
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> State:
+        return self.entry.state
+
+
+MemoryLookup = Callable[[str], list[str]]
+
+
+def memory_lookup(workspace_root: Path, release: Release, lang: str) -> MemoryLookup:
+    """Fuzzy translation-memory suggestions for a source text, built on first use.
+
+    Building the memory reads every release, so it is deferred until a segment
+    is shown; the release's own segments are excluded (they would suggest the
+    segment to itself).
+    """
+
+    cache: list[Memory] = []
+
+    def lookup(source: str) -> list[str]:
+        if not cache:
+            cache.append(build_memory(workspace_root))
+        matches = cache[0].fuzzy(
+            source, release.meta.source_language, lang, exclude_origin_prefix=f"{release.slug}/"
+        )
+        return [f"memory {m.score}% ({m.unit.origin}): {m.unit.target}" for m in matches]
+
+    return lookup
+
+
+def load_item(
+    release: Release,
+    lang: str,
+    segment: str,
+    *,
+    position: int,
+    total: int,
+    glossary: Glossary | None = None,
+    memory: MemoryLookup | None = None,
+    history_events: int = 3,
+) -> ReviewItem:
+    """The segment as it is now, its QA findings, recent history and suggestions."""
+    code = release.require_target(lang)
+    catalog = load_catalog(release, code)
+    entry = catalog.get(segment)
+    source_lang = catalog.source_lang or release.meta.source_language
+    findings = check_segment(
+        entry.id,
+        entry.source,
+        entry.target,
+        source_lang=source_lang,
+        target_lang=code,
+        state=entry.state.value,
+        glossary=dict((glossary or {}).get(code, {})),
+    )
+    events = (
+        [e for e in history.read(release.history_path) if e.segment == segment and e.lang == code][
+            -history_events:
+        ]
+        if history_events
+        else []
+    )
+    suggestions = list(entry.suggestions)
+    if memory is not None and entry.state is not State.APPROVED:
+        suggestions += [s for s in memory(entry.source) if s not in suggestions]
+    return ReviewItem(entry, position, total, source_lang, code, findings, events, suggestions)
+
+
+def _current(session: Session, lang: str, segment: str, shown_target: str | None) -> Entry:
+    entry = session.catalog(lang).get(segment)
+    if shown_target is not None and entry.target != shown_target:
+        raise ReviewRefused(
+            f"{segment} was changed by someone else while you were reading it; "
+            "look at it again before deciding"
+        )
+    return entry
+
+
+def decide(
+    release: Release,
+    lang: str,
+    segment: str,
+    decision: Decision,
+    *,
+    by: str,
+    shown_target: str | None = None,
+    comment: str | None = None,
+    text: str | None = None,
+) -> Entry | None:
+    """Apply one decision in its own session and return the segment as stored.
+
+    `shown_target` is the translation the reviewer was shown; a decision on
+    a segment whose translation changed since is refused. Returns None for a
+    skip (nothing is written) and for a decision that changes nothing (approving
+    an approved segment, an edit that keeps the text).
+    """
+    if decision is Decision.SKIP:
+        return None
+    code = release.require_target(lang)
+    if decision is Decision.REJECT and not (comment or "").strip():
+        raise ReviewRefused("a rejection needs a comment saying what is wrong")
+    if decision is Decision.EDIT and not (text or "").strip():
+        raise ReviewRefused("an empty translation was not saved; the segment is unchanged")
+    with changing(release) as session:
+        entry = _current(session, code, segment, shown_target)
+        before = entry.state
+        now = now_iso()
+        if decision in (Decision.APPROVE, Decision.REVIEW):
+            level = State.APPROVED if decision is Decision.APPROVE else State.REVIEWED
+            if before in (State.UNTRANSLATED, State.STALE):
+                verb = "approve" if level is State.APPROVED else "mark as reviewed"
+                hint = (
+                    "translate it first (e to edit)"
+                    if before is State.UNTRANSLATED
+                    else "the source changed; edit or confirm the translation first (e)"
+                )
+                raise ReviewRefused(f"cannot {verb} {segment}: it is {before.value}; {hint}")
+            if before.at_least(level):
+                return None  # already there; a review never downgrades an approval
+            if level is State.APPROVED and four_eyes_applies(release):
+                editor = last_editors(session.release, code).get(segment)
+                if same_person(editor, by):
+                    raise ReviewRefused(four_eyes_message(segment, by))
+            entry.set_review(level, by, now)
+            action = "approve" if level is State.APPROVED else "review"
+            session.events.append(
+                Event(now, action, code, segment, before.value, level.value, by, comment)
+            )
+        elif decision is Decision.REJECT:
+            if before is State.UNTRANSLATED:
+                raise ReviewRefused(f"{segment} is untranslated; there is nothing to reject")
+            assert comment is not None
+            entry.reject(by, now, comment)
+            session.events.append(
+                Event(now, "reject", code, segment, before.value, entry.state.value, by, comment)
+            )
+        elif decision is Decision.EDIT:
+            assert text is not None
+            new = text.strip()
+            if not set_translation(
+                session, code, segment, new, origin=EDIT_ORIGIN, draft=False, by=by
+            ):
+                return None
+            entry = session.catalog(code).get(segment)
+        session.changed(code)
+    return entry
+
+
+@dataclass
+class Tally:
+    """Decisions taken in one review session, for the closing summary."""
+
+    counts: dict[Decision, int] = field(default_factory=lambda: dict.fromkeys(Decision, 0))
+
+    def add(self, decision: Decision) -> None:
+        self.counts[decision] += 1
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.counts[d]} {d.value}" for d in _SUMMARY_ORDER)
+
+
+_SUMMARY_ORDER: Iterable[Decision] = (
+    Decision.APPROVE,
+    Decision.REVIEW,
+    Decision.REJECT,
+    Decision.EDIT,
+    Decision.SKIP,
+)
+
+
+# ---------------------------------------------------------------- the session's navigation
+
+
+class Key(StrEnum):
+    """What a reviewer can type at the prompt."""
+
+    APPROVE = "a"
+    REVIEW = "r"
+    EDIT = "e"
+    REJECT = "x"
+    SKIP = "s"
+    BACK = "b"
+    QUIT = "q"
+    HELP = "?"
+
+
+KEY_HELP: tuple[tuple[Key, str], ...] = (
+    (Key.REVIEW, "mark reviewed (bound to this exact text)"),
+    (Key.APPROVE, "approve"),
+    (Key.EDIT, "edit the translation ($EDITOR on a terminal, otherwise one line here)"),
+    (Key.REJECT, "reject, with a comment saying what is wrong"),
+    (Key.SKIP, "skip to the next segment"),
+    (Key.BACK, "go back to the previous segment"),
+    (Key.QUIT, "quit (every decision so far is already saved)"),
+    (Key.HELP, "this help"),
+)
+PROMPT = "[r]eviewed [a]pprove [e]dit re[x]ect [s]kip [b]ack [q]uit [?]help > "
+_ALIASES = {"quit": Key.QUIT, "h": Key.HELP, "help": Key.HELP}
+_DECISIONS = {
+    Key.APPROVE: Decision.APPROVE,
+    Key.REVIEW: Decision.REVIEW,
+    Key.REJECT: Decision.REJECT,
+    Key.EDIT: Decision.EDIT,
+}
+
+
+def parse_key(typed: str) -> Key | None:
+    """The key a reviewer typed (case and spaces ignored), None if it means nothing."""
+    value = typed.strip().lower()
+    if value in _ALIASES:
+        return _ALIASES[value]
+    try:
+        return Key(value)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Message:
+    """A line the interface shows the reviewer; `tone` is ok, warning, error or info."""
+
+    text: str
+    tone: str = "info"
+
+
+class ReviewSession:
+    """One reviewer going through one language: position, decisions, the end.
+
+    The interface shows `item`, reads a key, asks for a comment (reject) or a
+    new text (edit) when `needs_comment`/`needs_text` say so, and calls `press`;
+    it draws the returned messages and stops when `finished` is true. Every
+    decision is saved by `decide` at once.
+    """
+
+    def __init__(
+        self,
+        release: Release,
+        lang: str,
+        *,
+        by: str,
+        state_filter: str | None = None,
+        glossary: Glossary | None = None,
+        memory: MemoryLookup | None = None,
+    ) -> None:
+        self.release = release
+        self.lang = release.require_target(lang)
+        self.by = by
+        self.glossary = glossary
+        self.memory = memory
+        self.queue = review_queue(release, self.lang, state_filter)
+        self.index = 0
+        self.tally = Tally()
+        self.finished = not self.queue
+        self.reached_end = False
+        self._item: ReviewItem | None = None
+
+    @property
+    def item(self) -> ReviewItem:
+        """The segment shown now, read fresh from the release after each move or edit."""
+        if self._item is None:
+            self._item = load_item(
+                self.release,
+                self.lang,
+                self.queue[self.index],
+                position=self.index + 1,
+                total=len(self.queue),
+                glossary=self.glossary,
+                memory=self.memory,
+            )
+        return self._item
+
+    @property
+    def shown(self) -> ReviewItem | None:
+        """The item last returned by `item`, or None once the session moved on from it."""
+        return self._item
+
+    @staticmethod
+    def needs_comment(key: Key) -> bool:
+        return key is Key.REJECT
+
+    @staticmethod
+    def needs_text(key: Key) -> bool:
+        return key is Key.EDIT
+
+    def press(
+        self, key: Key, *, comment: str | None = None, text: str | None = None
+    ) -> list[Message]:
+        """Apply a key; the messages to show. `comment`/`text` answer a reject/edit."""
+        if key is Key.HELP:
+            return [Message(f"  {k.value}  {meaning}") for k, meaning in KEY_HELP]
+        if key is Key.QUIT:
+            self.finished = True
+            return []
+        if key is Key.SKIP:
+            self.tally.add(Decision.SKIP)
+            self._move(1)
+            return []
+        if key is Key.BACK:
+            if self.index == 0:
+                return [Message("this is the first segment", "warning")]
+            self._move(-1)
+            return []
+        decision = _DECISIONS[key]
+        item = self.item
+        if decision is Decision.EDIT and not (text or "").strip():
+            return [Message("translation unchanged", "warning")]
+        try:
+            stored = decide(
+                self.release,
+                self.lang,
+                item.entry.id,
+                decision,
+                by=self.by,
+                shown_target=item.entry.target,
+                comment=comment,
+                text=text,
+            )
+        except PublisherError as exc:
+            if decision is Decision.EDIT:
+                self._item = None  # show the segment as it is now
+            return [Message(f"not saved: {exc.message}", "error")]
+        messages: list[Message] = []
+        if stored is None:
+            messages.append(
+                Message(
+                    f"{item.entry.id}: translation unchanged"
+                    if decision is Decision.EDIT
+                    else f"{item.entry.id}: already {item.state.value}, nothing to save"
+                )
+            )
+        else:
+            self.tally.add(decision)
+            messages.append(
+                Message(f"{item.entry.id}: {decision.value}, now {stored.state.value}", "ok")
+            )
+            errors = sum(f.is_error for f in item.findings)
+            if errors and decision in (Decision.APPROVE, Decision.REVIEW):
+                messages.append(
+                    Message(f"note: {errors} QA error(s) remain; the build refuses them", "warning")
+                )
+        # After an edit the reviewer sees the new text and decides on it.
+        self._move(0 if decision is Decision.EDIT else 1)
+        return messages
+
+    def _move(self, step: int) -> None:
+        self._item = None
+        self.index += step
+        if self.index >= len(self.queue):
+            self.index = len(self.queue) - 1
+            self.finished = self.reached_end = True
+
+    def left(self) -> int:
+        """Segments of the language that still need review, now."""
+        return len(review_queue(self.release, self.lang))
+
+    def summary(self) -> str:
+        left = self.left()
+        return (
+            f"{self.release.slug} {self.lang}: {self.tally.summary()}; {left} "
+            f"segment{'s' * (left != 1)} still need{'s' * (left == 1)} review"
+        )

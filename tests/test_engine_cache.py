@@ -1,0 +1,107 @@
+"""Direct tests of the incremental engine's parts: the content-addressed cache, the output
+state of a folder, and the fingerprints that make cache keys."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from publisher.publishing.cache import Cache, OutputState
+from publisher.publishing.fingerprint import (
+    TemplateHasher,
+    digest,
+    file_hash,
+    files_for_language,
+    release_files,
+)
+
+
+def test_cache_put_get_and_files(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / ".publisher-cache")
+    key = digest("pdf", "x")
+    assert cache.get(key) is None
+    meta = cache.put(key, {"out.pdf": b"%PDF-1.7"}, {"size": 8})
+    assert meta == {"size": 8} and cache.get(key) == {"size": 8}
+    assert cache.file(key, "out.pdf").read_bytes() == b"%PDF-1.7"
+    # A second put of the same key keeps the first entry (both writers made the same bytes).
+    cache.put(key, {"out.pdf": b"other"}, {"size": 5})
+    assert cache.get(key) == {"size": 8}
+
+
+def test_half_written_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    key = digest("html", 1)
+    entry = cache.entry(key)
+    entry.mkdir(parents=True)
+    (entry / "en.html").write_bytes(b"<p>")  # no meta.json: an interrupted writer
+    assert cache.get(key) is None
+    (entry / "meta.json").write_text("{not json")
+    assert cache.get(key) is None
+
+
+def test_output_state_copies_once_and_repairs_edits(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    out = tmp_path / "dist"
+    source = tmp_path / "page.html"
+    source.write_bytes(b"<p>one</p>")
+    state = OutputState(cache, out)
+    assert state.copy("r/en.html", "k1", source) is True
+    state.save()
+    again = OutputState(cache, out)
+    assert again.copy("r/en.html", "k1", source) is False  # stat matches: nothing done
+    (out / "r" / "en.html").write_bytes(b"<p>edited by hand</p>")
+    assert again.copy("r/en.html", "k1", source) is True  # repaired
+    assert (out / "r" / "en.html").read_bytes() == b"<p>one</p>"
+    assert again.write("r/km.html", "k2", b"<p>km</p>") is True
+    again.save()
+    third = OutputState(cache, out)
+    third.copy("r/en.html", "k1", source)
+    assert third.prune() == ["r/km.html"]  # no longer produced: removed
+    assert not (out / "r" / "km.html").exists()
+
+
+def test_release_files_ignore_history_lock_and_hidden(tmp_path: Path) -> None:
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "source.md").write_text("# T\n")
+    (tmp_path / "translations" / "km.po").write_text("po")
+    (tmp_path / "history.jsonl").write_text("{}\n")
+    (tmp_path / ".lock").write_text("")
+    (tmp_path / ".tmp-file").write_text("x")
+    files = release_files(tmp_path)
+    assert sorted(files) == ["source.md", "translations/km.po"]
+    assert files["source.md"] == file_hash(tmp_path / "source.md")
+    before = dict(files)
+    (tmp_path / "history.jsonl").write_text("{}\n{}\n")
+    assert release_files(tmp_path) == before
+    os.utime(tmp_path / "source.md", (1, 1))  # a checkout changes mtimes, not content
+    assert release_files(tmp_path) == before
+    (tmp_path / "source.md").write_text("# T2\n")
+    assert release_files(tmp_path) != before
+
+
+def test_one_language_does_not_depend_on_the_others() -> None:
+    files = {"source.md": "a", "translations/km.po": "b", "translations/zh-Hans.po": "c"}
+    assert files_for_language(files, "km") == {"source.md": "a", "translations/km.po": "b"}
+
+
+def test_template_hash_follows_includes_and_overrides(tmp_path: Path) -> None:
+    package, workspace = tmp_path / "package", tmp_path / "workspace"
+    package.mkdir()
+    workspace.mkdir()
+    (package / "page.html").write_text('{% include "part.html" %}')
+    (package / "part.html").write_text("part")
+    (package / "other.html").write_text("other")
+    key = TemplateHasher([workspace, package]).key("page.html")
+    (package / "other.html").write_text("changed")
+    assert TemplateHasher([workspace, package]).key("page.html") == key  # not a dependency
+    (package / "part.html").write_text("part, edited")
+    edited = TemplateHasher([workspace, package]).key("page.html")
+    assert edited != key
+    (workspace / "part.html").write_text("the office's own part")
+    assert TemplateHasher([workspace, package]).key("page.html") not in (key, edited)
+
+
+def test_digest_is_stable_and_order_insensitive_for_mappings() -> None:
+    assert digest({"a": 1, "b": 2}) == digest({"b": 2, "a": 1})
+    assert digest([1, 2]) != digest([2, 1])
+    assert len(digest("x")) == 64
