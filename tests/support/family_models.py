@@ -20,9 +20,12 @@ family     source tokens                                target_prefix      Sente
 =========  ===========================================  =================  ====================
 nllb       [src code] + pieces + ["</s>"]  (eng_Latn)   [tgt code]         sentencepiece.bpe.model
 m2m100     ["__en__"] + pieces + ["</s>"]               ["__km__"]         sentencepiece.bpe.model
-madlad     ["<2km>"] + pieces + ["</s>"]  (target!)     none               spiece.model
+madlad     ["▁", "<2km>"] + pieces + ["</s>"]  (target)  none             spiece.model
 marian     pieces + ["</s>"]                            none               source.spm, target.spm
 =========  ===========================================  =================  ====================
+
+MADLAD's tag is a SentencePiece symbol that the Hugging Face tokenizer reads
+inside the text: "<2km> text" becomes ["▁", "<2km>", *pieces of "text"].
 
 With a target prefix, CTranslate2 returns it as the first output token(s):
 strip it before decoding.  `config.json` has `add_source_bos` and
@@ -180,8 +183,8 @@ def source_tokens(family: str, pieces: Sequence[str], from_lang: str, to_lang: s
     family = _check_family(family)
     if family in ("nllb", "m2m100"):
         return [language_token(family, from_lang), *pieces, "</s>"]
-    if family == "madlad":  # the *target* language tag, on the source side
-        return [language_token(family, to_lang), *pieces, "</s>"]
+    if family == "madlad":  # the *target* language tag, on the source side, after a "▁"
+        return ["▁", language_token(family, to_lang), *pieces, "</s>"]
     return [*pieces, "</s>"]
 
 
@@ -282,10 +285,14 @@ def reference_translate(
     encoder = spm.SentencePieceProcessor(model_file=str(model_dir / source_spm))
     decoder = spm.SentencePieceProcessor(model_file=str(model_dir / target_spm))
     translator = translator or ctranslate2.Translator(str(model_dir), device="cpu")
-    batch = [
-        source_tokens(family, encoder.encode(text, out_type=str), from_lang, to_lang)
-        for text in texts
-    ]
+    if family == "madlad":  # as the Hugging Face tokenizer does it: the tag in the text
+        tag = language_token(family, to_lang)
+        batch = [[*encoder.encode(f"{tag} {text}", out_type=str), "</s>"] for text in texts]
+    else:
+        batch = [
+            source_tokens(family, encoder.encode(text, out_type=str), from_lang, to_lang)
+            for text in texts
+        ]
     missing = missing_tokens(model_dir, [token for tokens in batch for token in tokens])
     if missing:
         raise ValueError(f"not in the vocabulary of {model_dir}: {missing}")
