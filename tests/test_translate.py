@@ -23,8 +23,11 @@ def states(cli: Cli, slug: str, lang: str) -> dict:
 @pytest.fixture
 def with_model(cli: Cli, argos_test_archive: Path) -> Cli:
     out = cli("models", "install", str(argos_test_archive)).stdout
-    assert "en->zh" in out
-    assert "en" in cli("models", "list").stdout
+    assert out == "installed translate-en_zh-test-2x64 (en->zh-Hans, Argos package 0.1)\n"
+    assert cli("models", "list").stdout.splitlines() == [
+        "pair         package                    model",
+        "en->zh-Hans  translate-en_zh-test-2x64  Argos package 0.1",
+    ]
     return cli
 
 

@@ -209,20 +209,20 @@ def models_import(
         for target in to_lang
         if params.lang(source) != params.lang(target)
     ]
-    made = packaging.import_model(
-        directory,
-        family,
-        pairs,
-        params.workspace().models_dir,
-        sentencepiece=sentencepiece or (),
-        name=name,
-        out=out,
+    ws = params.workspace()
+    spm_files = sentencepiece or ()
+    if out is not None:
+        archives = packaging.export_packages(
+            directory, family, pairs, out, sentencepiece=spm_files, name=name
+        )
+        for archive in archives:
+            typer.echo(f"wrote {archive}")
+        return
+    installed = packaging.import_model(
+        directory, family, pairs, ws.models_dir, sentencepiece=spm_files, name=name
     )
-    for item in made:
-        if isinstance(item, Path):
-            typer.echo(f"wrote {item}")
-        else:
-            typer.echo(f"installed {item.name} ({item.pair}, {item.description})")
+    for info in installed:
+        typer.echo(f"installed {info.name} ({info.pair}, {info.description})")
 
 
 @models_app.command("remove")

@@ -27,7 +27,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,23 +93,41 @@ def import_model(
     *,
     sentencepiece: Sequence[Path] = (),
     name: str | None = None,
-    out: Path | None = None,
-) -> list[store.ModelInfo] | list[Path]:
-    """Install one package per pair (or, with `out`, write them there as .argosmodel files).
+) -> list[store.ModelInfo]:
+    """Install one package per pair (our language codes); each replaces any package of its pair.
 
-    `pairs` are our language codes.  An installed package replaces any other
-    package for its pair.  Returns the installed packages (or the archives).
+    The packages share the model's files with each other and with installed
+    packages of the same model file.
     """
     checked = _check(model_dir, get_family(family), pairs, sentencepiece, name)
-    staging_parent = out if out is not None else packages_dir.parent
-    staging_parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".publisher-import-", dir=staging_parent))
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    with _staging(packages_dir.parent) as staging:
+        twin = store.twin_package(checked.model_sha256, packages_dir)
+        return _install(_build_packages(checked, staging, twin), packages_dir)
+
+
+def export_packages(
+    model_dir: Path,
+    family: str,
+    pairs: Sequence[tuple[str, str]],
+    out: Path,
+    *,
+    sentencepiece: Sequence[Path] = (),
+    name: str | None = None,
+) -> list[Path]:
+    """Write one `.argosmodel` file per pair into `out`, for `models install` elsewhere."""
+    checked = _check(model_dir, get_family(family), pairs, sentencepiece, name)
+    out.mkdir(parents=True, exist_ok=True)
+    with _staging(out) as staging:
+        return [_archive(package, out) for package in _build_packages(checked, staging, None)]
+
+
+@contextmanager
+def _staging(parent: Path) -> Iterator[Path]:
+    """A scratch folder next to the destination (same file system: hard links, renames)."""
+    staging = Path(tempfile.mkdtemp(prefix=".publisher-import-", dir=parent))
     try:
-        twin = None if out is not None else store.twin_package(checked.model_sha256, packages_dir)
-        built = _build_packages(checked, staging, twin)
-        if out is not None:
-            return [_archive(package, out) for package in built]
-        return _install(built, packages_dir)
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

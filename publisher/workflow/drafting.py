@@ -122,8 +122,7 @@ def fill_drafts(
                 if suggestions:
                     report.suggested.append(entry.id)
             machine.append(entry)
-        installed = store.model_for(source_lang, code, models_dir)
-        if machine and engine == "auto" and installed is None:
+        if machine and engine == "auto" and store.model_for(source_lang, code, models_dir) is None:
             report.no_model = f"no machine-translation model for {source_lang}->{code} is installed"
         if machine and engine in ("auto", "argos") and report.no_model is None:
             translator = _translator(source_lang, code, models_dir)

@@ -142,11 +142,19 @@ _CORPUS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Model size: small enough to build and load in a fraction of a second.
-_D_MODEL = 64
-_HEADS = 4
-_LAYERS = 2
-_FFN = 128
+
+@dataclass(frozen=True)
+class Size:
+    """Model dimensions.  The default builds and loads in a fraction of a second; the
+    benchmark uses a larger one, whose decoding cost dominates as a real model's does."""
+
+    d_model: int = 64
+    heads: int = 4
+    layers: int = 2
+    ffn: int = 128
+
+
+SMALL = Size()
 _MAX_POSITIONS = {"nllb": 1024, "m2m100": 1024, "marian": 512}
 _T5_BUCKETS = 32
 _T5_MAX_DISTANCE = 128
@@ -321,6 +329,7 @@ def build_family_model(
     langs: Sequence[str] = ("en", "km", "zh-Hans"),
     seed: int = 0,
     lang_tokens_in_spm: bool | None = None,
+    size: Size = SMALL,
 ) -> Path:
     """Write a tiny model of `family` into `out_dir` (created; must be empty) and return it.
 
@@ -377,9 +386,9 @@ def build_family_model(
 
     rng = np.random.default_rng(seed)
     if family == "madlad":
-        spec = _t5_spec(tokens, lang_tokens, rng)
+        spec = _t5_spec(tokens, lang_tokens, rng, size)
     else:
-        spec = _bart_spec(family, tokens, lang_tokens, rng, allowed)
+        spec = _bart_spec(family, tokens, lang_tokens, rng, allowed, size)
     for key, value in _CONFIGS[family].items():
         setattr(spec.config, key, value)
     spec.config.add_source_bos = False
@@ -487,6 +496,7 @@ def _bart_spec(
     lang_tokens: list[str],
     rng: np.random.Generator,
     allowed: set[str] | None,
+    size: Size = SMALL,
 ):
     """A Transformer as M2M100Loader (NLLB, M2M-100) or MarianMTLoader builds it.
 
@@ -501,11 +511,11 @@ def _bart_spec(
     from ctranslate2.specs import TransformerSpec, common_spec
 
     marian = family == "marian"
-    d, heads, head_dim = _D_MODEL, _HEADS, _D_MODEL // _HEADS
+    d, heads, head_dim = size.d_model, size.heads, size.d_model // size.heads
     clock, span = d - 2, d - 1
     reserved = [clock, span]
     spec = TransformerSpec.from_config(
-        (_LAYERS, _LAYERS),
+        (size.layers, size.layers),
         heads,
         pre_norm=not marian,
         activation=common_spec.Activation.SWISH if marian else common_spec.Activation.RELU,
@@ -533,7 +543,7 @@ def _bart_spec(
 
     for layer in spec.encoder.layer:
         w.self_attention(layer.self_attention, d)
-        w.ffn(layer.ffn, d, _FFN)
+        w.ffn(layer.ffn, d, size.ffn)
     for index, layer in enumerate(spec.decoder.layer):
         w.self_attention(layer.self_attention, d)
         w.norm(layer.attention.layer_norm, d)
@@ -554,7 +564,7 @@ def _bart_spec(
         layer.attention.linear[0].weight = query
         layer.attention.linear[1].weight = key_value
         layer.attention.linear[2].weight = output
-        w.ffn(layer.ffn, d, _FFN)
+        w.ffn(layer.ffn, d, size.ffn)
 
     # Minus the embeddings: a token is unlikely right after itself (random decoders loop).
     projection = w.linear(len(tokens), d) - _NO_REPEAT * embeddings
@@ -625,7 +635,9 @@ class _Weights:
 # --- MADLAD-400: a T5 (RMS norm, relative attention bias, gated GELU, no positions) ---------
 
 
-def _t5_spec(tokens: list[str], lang_tokens: list[str], rng: np.random.Generator):
+def _t5_spec(
+    tokens: list[str], lang_tokens: list[str], rng: np.random.Generator, size: Size = SMALL
+):
     """A T5 as T5Loader builds it for MADLAD-400.
 
     T5 has no position encodings, so the length circuit counts instead: the
@@ -640,11 +652,11 @@ def _t5_spec(tokens: list[str], lang_tokens: list[str], rng: np.random.Generator
     import numpy as np
     from ctranslate2.specs import TransformerSpec, common_spec
 
-    d, heads, head_dim = _D_MODEL, _HEADS, _D_MODEL // _HEADS
+    d, heads, head_dim = size.d_model, size.heads, size.d_model // size.heads
     mark, seen, length = d - 3, d - 2, d - 1
     reserved = [mark, seen, length]
     spec = TransformerSpec.from_config(
-        (_LAYERS, _LAYERS),
+        (size.layers, size.layers),
         heads,
         pre_norm=True,
         activation=common_spec.Activation.GELUTanh,
@@ -692,7 +704,7 @@ def _t5_spec(tokens: list[str], lang_tokens: list[str], rng: np.random.Generator
 
     for index, layer in enumerate(spec.encoder.layer):
         t5_attention(layer.self_attention, index == 0, counting=False)
-        w.ffn(layer.ffn, d, _FFN, glu=True)
+        w.ffn(layer.ffn, d, size.ffn, glu=True)
     for index, layer in enumerate(spec.decoder.layer):
         t5_attention(layer.self_attention, index == 0, counting=index == 0)
         w.norm(layer.attention.layer_norm, d)
@@ -710,7 +722,7 @@ def _t5_spec(tokens: list[str], lang_tokens: list[str], rng: np.random.Generator
         layer.attention.linear[0].weight = query
         layer.attention.linear[1].weight = key_value
         layer.attention.linear[2].weight = output
-        w.ffn(layer.ffn, d, _FFN, glu=True)
+        w.ffn(layer.ffn, d, size.ffn, glu=True)
     # Later layers share the first layer's relative attention bias, as T5Loader does.
     for stack in (spec.encoder, spec.decoder):
         first = stack.layer[0].self_attention
