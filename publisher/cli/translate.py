@@ -180,7 +180,7 @@ def models_import(
         list[Path] | None,
         typer.Option(
             "--sentencepiece",
-            help="The model's SentencePiece file, if not in DIR under its hub name "
+            help="The model's SentencePiece file, if the model directory lacks it "
             "(Marian: give source.spm, then target.spm)",
             dir_okay=False,
         ),
