@@ -1,20 +1,27 @@
-"""Benchmark: Argos's per-segment translate() against our one-call batch, same output.
+"""Benchmark: the per-segment path against our one-call batch, same output.
 
-Run with `.venv/bin/python benchmarks/translate.py` (~10 minutes on 2 busy
-cores, mostly in Argos's default path).  Two generated models are measured
-in one run: the small test model and a larger one (3+3 layers, 256
-dimensions).  For each, every path translates the same segments several
-times, after a warm-up that loads the models, so that only translation is
-timed:
+Run with `.venv/bin/python benchmarks/translate.py` (~15 minutes on 2 busy
+cores, mostly in the per-segment paths; `--models nllb` for the family-shaped
+model alone).  Three generated models are measured in one run: the small
+test model and a larger one (3+3 layers, 256 dimensions), both plain Argos
+packages (en->zh), and an NLLB-shaped model of the larger size imported with
+`publisher models import` (en->km, its language tokens applied: `eng_Latn`
+and `</s>` around every sentence, `khm_Khmr` forced and stripped).  For
+each, every path translates the same segments several times, after a
+warm-up that loads the models, so that only translation is timed:
 
-- Argos's translate(), segment by segment, with Argos's default threading
-  (what a user of Argos gets);
+- per segment, with Argos's default threading (what a user of Argos gets):
+  Argos's translate() for the plain packages; for the NLLB package, the same
+  Argos code per paragraph with the tokens applied (`argos.ReferenceTranslator`),
+  since Argos's translate() cannot apply them;
 - the same with one thread per translator (Argos at its fastest here: the
   default spends most of its time synchronising OpenMP threads);
 - our batched path (`Translator.translate_batch`).
 
-Exit status 1 if any output differs: a speed-up with different output is
-worth nothing.
+Reported: the median of the runs, their spread (min-max), the speed-up of
+the batched path over each per-segment path (ratio of medians, measured in
+the same run), and whether every output is identical.  Exit status 1 if any
+output differs: a speed-up with different output is worth nothing.
 """
 
 from __future__ import annotations
@@ -32,8 +39,13 @@ from pathlib import Path
 
 from minisbd import SBDetect
 
-from publisher.mt import argos, store
-from tests.support.argos_model import build_test_package
+from publisher.mt import argos, packaging, store
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the model generators live with the tests
+
+from tests.support import family_models  # noqa: E402
+from tests.support.argos_model import build_test_package  # noqa: E402
 
 # Press-release sentences, with the numbers, dates, URLs and names real ones carry.
 SENTENCES = (
@@ -97,6 +109,9 @@ class Measure:
     def median(self, path: str) -> float:
         return statistics.median(self.seconds[path])
 
+    def spread(self, path: str) -> str:
+        return f"{min(self.seconds[path]):.2f}-{max(self.seconds[path]):.2f}"
+
 
 PATHS = ("argos default", "argos 1 thread", "batched")
 
@@ -112,34 +127,35 @@ def _argos_threads(intra_threads: int) -> None:
 
 
 def measure(
-    label: str, packages_dir: Path, segments: list[str], repeats: int, max_batch_size: int
+    label: str,
+    packages_dir: Path,
+    segments: list[str],
+    repeats: int,
+    max_batch_size: int,
+    pair: tuple[str, str] = ("en", "zh-Hans"),
 ) -> Measure:
-    translator = argos.load_translator("en", "zh-Hans", packages_dir, max_batch_size=max_batch_size)
+    translator = argos.load_translator(*pair, packages_dir, max_batch_size=max_batch_size)
     splitter = SBDetect(
         str(next((translator.model.path / "minisbd").glob("*.onnx"))), use_gpu=False
     )
     result = Measure(label)
     result.sentences = sum(len(splitter.sentences(p)) for s in segments for p in s.split("\n") if p)
-
-    def reference(texts: list[str]) -> list[str]:
-        return argos.reference_translate(texts, "en", "zh-Hans", packages_dir)
-
-    runs: dict[str, Callable[[list[str]], list[str]]] = {
-        "argos default": reference,
-        "argos 1 thread": reference,
-        "batched": translator.translate_batch,
-    }
     import argostranslate.settings
 
     default_threads = argostranslate.settings.intra_threads
     expected: list[str] | None = None
     for path in PATHS:
         _argos_threads(1 if path == "argos 1 thread" else default_threads)
-        runs[path](segments[:2])  # warm-up: load the models
+        # Created after the thread setting: the per-segment path loads its model with it.
+        reference = argos.ReferenceTranslator(*pair, packages_dir)
+        run: Callable[[list[str]], list[str]] = (
+            translator.translate_batch if path == "batched" else reference.translate_batch
+        )
+        run(segments[:2])  # warm-up: load the models
         times = result.seconds[path] = []
         for _ in range(repeats):
             started = time.perf_counter()
-            got = runs[path](segments)
+            got = run(segments)
             times.append(time.perf_counter() - started)
             expected = expected or got
             result.identical = result.identical and got == expected
@@ -148,46 +164,68 @@ def measure(
     return result
 
 
+MODELS = ("small", "large", "nllb")
+_LARGE = {"layers": 3, "d_model": 256, "heads": 8}
+
+
+def _prepare(name: str, root: Path) -> tuple[str, Path, tuple[str, str]]:
+    """Build and install one benchmark model; return its label, packages folder and pair."""
+    packages_dir = root / f"packages-{name}"
+    started = time.perf_counter()
+    if name == "nllb":
+        size = family_models.Size(d_model=256, heads=8, layers=3, ffn=1024)
+        model_dir = family_models.build_family_model("nllb", root / "nllb-bench", size=size)
+        packaging.import_model(model_dir, "nllb", [("en", "km")], packages_dir)
+        label, pair = "NLLB-shaped en->km (3+3, 256)", ("en", "km")
+    else:
+        options = _LARGE if name == "large" else {"layers": 2, "d_model": 64}
+        archive = build_test_package(root / f"archives-{name}", **options)
+        store.install_model(archive, packages_dir)
+        label = "large (3+3 layers, 256 dims)" if name == "large" else "small (2+2 layers, 64 dims)"
+        pair = ("en", "zh-Hans")
+    print(f"{label}: built in {time.perf_counter() - started:.2f} s", flush=True)
+    return label, packages_dir, pair
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=240)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-batch-size", type=int, default=argos.DEFAULT_MAX_BATCH_SIZE)
-    parser.add_argument("--small-only", action="store_true", help="skip the larger model")
+    parser.add_argument(
+        "--models",
+        default=",".join(MODELS),
+        help=f"comma-separated, from {', '.join(MODELS)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    names = [name.strip() for name in args.models.split(",") if name.strip()]
+    if not names or any(name not in MODELS for name in names):
+        parser.error(f"--models: choose from {', '.join(MODELS)}")
 
     segments = make_segments(args.segments)
-    models = [("small (2+2 layers, 64 dims)", {"layers": 2, "d_model": 64})]
-    if not args.small_only:
-        models.append(("large (3+3 layers, 256 dims)", {"layers": 3, "d_model": 256, "heads": 8}))
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = []
     with tempfile.TemporaryDirectory(prefix="publisher-bench-") as tmp:
-        for index, (label, options) in enumerate(models):
-            packages_dir = Path(tmp) / f"packages-{index}"
-            started = time.perf_counter()
-            archive = build_test_package(Path(tmp) / f"archives-{index}", **options)
-            print(f"{label}: built in {time.perf_counter() - started:.2f} s", flush=True)
-            store.install_model(archive, packages_dir)
+        for name in names:
+            label, packages_dir, pair = _prepare(name, Path(tmp))
             results.append(
-                measure(label, packages_dir, segments, args.repeats, args.max_batch_size)
+                measure(label, packages_dir, segments, args.repeats, args.max_batch_size, pair)
             )
 
     print(
         f"\n{len(segments)} segments ({results[0].sentences} sentences), "
-        f"median of {args.repeats}, max_batch_size={args.max_batch_size} "
+        f"median of {args.repeats} (min-max), max_batch_size={args.max_batch_size} "
         f"{argos.DEFAULT_BATCH_TYPE}, load average after: "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     print(
-        f"{'model':30}{'argos default':>15}{'argos 1 thread':>16}{'batched':>9}"
-        f"{'speed-up':>16}  identical"
+        f"{'model':31}{'per segment':>22}{'1 thread':>22}{'batched':>22}{'speed-up':>16}  identical"
     )
     for r in results:
         batched = r.median("batched")
+        cells = "".join(f"{r.median(path):8.2f} s ({r.spread(path):>11})" for path in PATHS)
         print(
-            f"{r.model:30}{r.median('argos default'):14.2f}s{r.median('argos 1 thread'):15.2f}s"
-            f"{batched:8.2f}s{r.median('argos default') / batched:7.1f}x /"
+            f"{r.model:31}{cells}{r.median('argos default') / batched:7.1f}x /"
             f"{r.median('argos 1 thread') / batched:5.1f}x  {'yes' if r.identical else 'NO'}"
         )
     return 0 if all(r.identical for r in results) else 1

@@ -7,17 +7,24 @@ directory: no model file is committed and nothing is downloaded.
 - `argos_test_archive`: the generated en->zh .argosmodel file (do not modify it);
 - `argos_packages_dir`: a packages directory with that model installed
   (shared by the session: install into your own `tmp_path` to change it);
-- `argos_translator`: a loaded en->zh-Hans `Translator` on that directory.
+- `argos_translator`: a loaded en->zh-Hans `Translator` on that directory;
+- `family_model`: tiny NLLB / MADLAD / M2M-100 / Marian CTranslate2 models
+  (tests/support/family_models.py), as `ct2-transformers-converter` writes them;
+- `recorded`: the CTranslate2 translators created during a test, each a
+  `RecordingTranslator` that keeps the exact tokens it received.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from publisher.mt import argos, store
+from tests.support import family_models
 from tests.support.argos_model import build_test_package
 
 # Argos's own translator (the reference the tests compare with) on one thread:
@@ -43,3 +50,35 @@ def argos_packages_dir(tmp_path_factory: pytest.TempPathFactory, argos_test_arch
 @pytest.fixture(scope="session")
 def argos_translator(argos_packages_dir: Path) -> argos.Translator:
     return argos.load_translator("en", "zh-Hans", argos_packages_dir, workers=1)
+
+
+@pytest.fixture(scope="session")
+def family_model(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """`family_model("nllb")`: a tiny CTranslate2 model of that family, as the converter
+    writes it, in a folder named "<family>-tiny" (built once per session; do not modify)."""
+    built: dict[str, Path] = {}
+
+    def build(family: str) -> Path:
+        if family not in built:
+            folder = tmp_path_factory.mktemp(f"ct2-{family}") / f"{family}-tiny"
+            built[family] = family_models.build_family_model(family, folder)
+        return built[family]
+
+    return build
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[family_models.RecordingTranslator]:
+    """Every CTranslate2 translator created during the test, recording what it is asked."""
+    import ctranslate2
+
+    real = ctranslate2.Translator
+    made: list[family_models.RecordingTranslator] = []
+
+    def recording(*args: Any, **kwargs: Any) -> family_models.RecordingTranslator:
+        translator = family_models.RecordingTranslator(real(*args, **kwargs))
+        made.append(translator)
+        return translator
+
+    monkeypatch.setattr(ctranslate2, "Translator", recording)
+    return made

@@ -157,13 +157,13 @@ def test_install_list_remove(tmp_path: Path, argos_test_archive: Path) -> None:
     assert (info.path / "model" / "model.bin").is_file()
     assert store.list_models(packages) == [info]
 
-    assert store.remove_model("en->zh-Hans", packages) == info
+    assert store.remove_model("en->zh-Hans", packages) == [info]
     assert store.list_models(packages) == [] and not info.path.exists()
     with pytest.raises(TranslationEngineError, match="no installed Argos model 'en->zh-Hans'"):
         store.remove_model("en->zh-Hans", packages)
 
     store.install_model(argos_test_archive, packages)
-    assert store.remove_model(info.name, packages).name == info.name
+    assert [m.name for m in store.remove_model(info.name, packages)] == [info.name]
     assert store.list_models(packages) == []
 
 
@@ -206,7 +206,7 @@ def test_missing_pair_is_a_clear_error_without_the_package_index(
     monkeypatch.setattr(argostranslate.package, "update_package_index", offline)
     message = (
         "no Argos model for en->km is installed; install one with "
-        "`publisher models install FILE`, or translate by hand"
+        "`publisher models install FILE` or `publisher models import DIR`, or translate by hand"
     )
     for packages in (argos_packages_dir, tmp_path / "missing"):
         with pytest.raises(TranslationEngineError) as caught:
@@ -318,10 +318,9 @@ def test_test_model_is_deterministic_and_splits_sentences(
     onnx = next((tmp_path / "unzipped").rglob("minisbd/en.onnx"))
     splitter = SBDetect(str(onnx), use_gpu=False)
     text = "Dr. Smith left. Visit www.mfaic.gov.kh. Is it 3.5 km? Yes!"
-    # Rules, not a trained model: "Dr." ends a sentence; decimals and URLs do not split.
+    # The rules of publisher/mt/splitter.py: titles, decimals and URLs do not split.
     assert splitter.sentences(text) == [
-        "Dr.",
-        "Smith left.",
+        "Dr. Smith left.",
         "Visit www.mfaic.gov.kh.",
         "Is it 3.5 km?",
         "Yes!",

@@ -23,8 +23,11 @@ def states(cli: Cli, slug: str, lang: str) -> dict:
 @pytest.fixture
 def with_model(cli: Cli, argos_test_archive: Path) -> Cli:
     out = cli("models", "install", str(argos_test_archive)).stdout
-    assert "en->zh" in out
-    assert "en" in cli("models", "list").stdout
+    assert out == "installed translate-en_zh-test-2x64 (en->zh-Hans, Argos package 0.1)\n"
+    assert cli("models", "list").stdout.splitlines() == [
+        "pair         package                    model",
+        "en->zh-Hans  translate-en_zh-test-2x64  Argos package 0.1",
+    ]
     return cli
 
 
@@ -39,7 +42,10 @@ def test_translate_fills_untranslated_with_named_model_drafts(
     catalog.save()
     cli("approve", sample, "--lang", "zh-Hans", "--segment", "title")
     out = cli("translate", sample, "--lang", "zh").stdout
-    assert "11 machine drafts" in out
+    assert out == (
+        f"{sample} zh-Hans: 0 drafts from memory, 11 machine drafts "
+        "(translate-en_zh-test-2x64 0.1)\n"
+    )
     found = entries(workspace, sample, "zh-Hans")
     assert found["title"].msgstr == "洪森亲王将对中国进行正式友好访问"  # approved: untouched
     assert "approved by" in found["title"].tcomment
@@ -61,11 +67,46 @@ def test_missing_pair_is_a_clear_message_and_changes_nothing(
 ) -> None:
     po_path = workspace / "releases" / sample / "translations" / "km.po"
     before = po_path.read_bytes()
-    result = with_model("translate", sample, "--lang", "km", ok=False)
+    result = with_model("translate", sample, "--lang", "km", "--engine", "argos", ok=False)
     assert result.exit_code == 2
-    assert "no Argos model for en->km is installed" in result.stderr
-    assert "publisher models install" in result.stderr
+    assert result.stderr == (
+        "error: no Argos model for en->km is installed; install one with `publisher models "
+        "install FILE` or `publisher models import DIR`, or translate by hand\n"
+    )
     assert po_path.read_bytes() == before
+
+
+def test_default_engine_without_a_model_keeps_memory_drafts_and_says_so(
+    repo_workspace: Path, tmp_path: Path
+) -> None:
+    """Issue 16 item 11: Khmer has no public model, so the default uses the memory alone."""
+    cli = Cli(repo_workspace)
+    sentence = (
+        "The Cambodian government views China as an important partner in regional "
+        "affairs, and this visit is expected to enhance the country’s role in regional "
+        "and international diplomacy."
+    )
+    source = tmp_path / "again.txt"
+    source.write_text(
+        f"Another Visit\n\n{sentence}\n\nA sentence the memory has never seen.\n",
+        encoding="utf-8",
+    )
+    cli("new", str(source), "--slug", "again", "--date", "2025-02-01")
+    result = cli("translate", "again", "--lang", "km")
+    assert result.stdout == (
+        "again km: 1 draft from memory, no machine drafts: no machine-translation model "
+        "for en->km is installed\n"
+    )
+    assert result.stderr == (
+        "no draft for 2 segments: title, s2\n"
+        "install a model with `publisher models install FILE.argosmodel` or "
+        "`publisher models import DIR`\n"
+    )
+    found = entries(repo_workspace, "again", "km")
+    approved = entries(repo_workspace, SAMPLE_SLUG, "km")["s6"].msgstr
+    assert found["s1"].msgstr == approved and "fuzzy" in found["s1"].flags
+    assert "origin: memory " + SAMPLE_SLUG + "/s6 score 100" in found["s1"].tcomment
+    assert found["s2"].msgstr == ""
 
 
 def test_protected_content_survives_the_machine(
@@ -103,7 +144,7 @@ def test_second_release_gets_repeated_sentence_from_memory(
     source.write_text(f"Another Visit\n\n{sentence}\n\n{near}\n", encoding="utf-8")
     cli("new", str(source), "--slug", "again", "--date", "2025-02-01")
     out = cli("translate", "again", "--lang", "km", "--engine", "memory").stdout
-    assert "1 from memory" in out
+    assert out == "again km: 1 draft from memory, 1 with fuzzy suggestions\n"
     found = entries(repo_workspace, "again", "km")
     assert "origin: memory " + SAMPLE_SLUG + "/s6 score 100" in found["s1"].tcomment
     assert found["s1"].msgstr.startswith("រាជរដ្ឋាភិបាលកម្ពុជា") or found["s1"].msgstr

@@ -324,6 +324,9 @@ HEAVY = (
     "fontTools",
     "icu4py",
     "sacrebleu",
+    "onnx",
+    "sentencepiece",
+    "minisbd",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -12,14 +13,18 @@ from publisher.cli import params
 from publisher.core.glossary import Glossary
 from publisher.errors import UsageError
 from publisher.interchange.tmx import read_tmx, write_tmx
-from publisher.mt import store
+from publisher.mt import packaging, store
+from publisher.mt.families import FAMILIES
 from publisher.workflow.drafting import fill_drafts
 from publisher.workflow.memory import MEMORY_DIR, build_memory
+from publisher.workflow.scorecard import Scorecard, score_models
 from publisher.workflow.session import load_catalog
 
 app = typer.Typer()
 models_app = typer.Typer(
-    help="Offline machine-translation models.\n\nArgos packages, installed from files only.",
+    help="Offline machine-translation models.\n\nArgos packages, installed from files only, "
+    "and multilingual CTranslate2 models (NLLB-200, MADLAD-400, M2M-100, OPUS-MT) imported "
+    "as Argos packages.",
     no_args_is_help=True,
 )
 glossary_app = typer.Typer(
@@ -39,9 +44,13 @@ app.add_typer(memory_app, name="memory")
 def translate(
     release: params.ReleaseArg,
     lang: params.TargetLangOpt,
-    engine: Annotated[str, typer.Option(help="auto (memory, then Argos), memory or argos")] = (
-        "auto"
-    ),
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto: memory, then an installed model if there is one; memory: memory only; "
+            "argos: memory, then a model, which must be installed"
+        ),
+    ] = "auto",
     segment: Annotated[list[str] | None, typer.Option("--segment", help="Segment id (repeat)")] = (
         None
     ),
@@ -51,15 +60,12 @@ def translate(
 
     Translation memory first, then an installed offline model.
     """
-    from rich.progress import Progress
-
     ws = params.workspace()
     rel = params.release(release)
-    with Progress(transient=True, console=params.console()) as bar:
-        task = bar.add_task("machine translation", total=None)
+    with params.progress_bar() as bar:
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar("machine translation", done, total)
 
         report = fill_drafts(
             rel,
@@ -71,38 +77,79 @@ def translate(
             force=force,
             progress=progress,
         )
-    typer.echo(
-        f"{rel.slug} {report.lang}: {len(report.from_memory)} from memory, "
-        f"{len(report.from_machine)} machine drafts"
-        + (f" ({report.model})" if report.model else "")
-        + (f", {len(report.suggested)} with fuzzy suggestions" if report.suggested else "")
-        + (
-            f", {len(report.skipped)} already translated (use --force)"
-            if report.skipped and segment
-            else ""
-        )
-    )
+    parts = [f"{_count(len(report.from_memory), 'draft')} from memory"]
+    if report.model:
+        parts.append(f"{_count(len(report.from_machine), 'machine draft')} ({report.model})")
+    elif report.no_model:
+        parts.append(f"no machine drafts: {report.no_model}")
+    if report.suggested:
+        parts.append(f"{len(report.suggested)} with fuzzy suggestions")
+    if report.skipped and segment:
+        parts.append(f"{len(report.skipped)} already translated (use --force)")
+    typer.echo(f"{rel.slug} {report.lang}: {', '.join(parts)}")
     if report.left:
-        typer.echo(f"no draft for: {', '.join(report.left)}", err=True)
+        typer.echo(
+            f"no draft for {_count(len(report.left), 'segment')}: {', '.join(report.left)}",
+            err=True,
+        )
+        if report.no_model:
+            typer.echo(
+                "install a model with `publisher models install FILE.argosmodel` or "
+                "`publisher models import DIR`",
+                err=True,
+            )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 # ---------------------------------------------------------------- models
 
 
 @models_app.command("list")
-def models_list() -> None:
-    """Installed models with their language pairs and versions."""
+def models_list(json_output: params.JsonOpt = False) -> None:
+    """Installed models: each language pair and the package that serves it."""
 
     ws = params.workspace()
     models = store.list_models(ws.models_dir)
+    shared: dict[tuple[int, int], list[str]] = {}
+    for m in models:
+        files = m.files_id()
+        if files is not None:
+            shared.setdefault(files, []).append(m.name)
+    if json_output:
+        rows = [
+            {
+                "pair": m.pair,
+                "package": m.name,
+                "version": m.version,
+                "family": m.model.family if m.model else None,
+                "model": m.model.model if m.model else None,
+                "description": m.description,
+                "shares_files_with": [
+                    n for n in shared.get(m.files_id() or (-1, -1), []) if n != m.name
+                ],
+            }
+            for m in models
+        ]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
     if not models:
         typer.echo(
-            f"no models installed in {ws.models_dir}; "
-            "install one with `publisher models install FILE.argosmodel`"
+            f"no models installed in {ws.models_dir}; install one with `publisher models "
+            "install FILE.argosmodel` or `publisher models import DIR`"
         )
         return
-    for m in models:
-        typer.echo(f"{m.name}\t{m.from_code}->{m.to_code}\t{m.version}")
+    rows_text = [("pair", "package", "model"), *((m.pair, m.name, m.description) for m in models)]
+    widths = [max(len(row[i]) for row in rows_text) for i in range(2)]
+    for pair, name, description in rows_text:
+        typer.echo(f"{pair:<{widths[0]}}  {name:<{widths[1]}}  {description}")
+    for names in shared.values():
+        if len(names) > 1:
+            typer.echo(
+                f"one copy of the model files serves {len(names)} packages: {', '.join(names)}"
+            )
 
 
 @models_app.command("install")
@@ -112,15 +159,146 @@ def models_install(
     """Install a model from a file (never from the network)."""
 
     info = store.install_model(archive, params.workspace().models_dir)
-    typer.echo(f"installed {info.name} ({info.from_code}->{info.to_code} {info.version})")
+    typer.echo(f"installed {info.name} ({info.pair}, {info.description})")
+
+
+@models_app.command("import")
+def models_import(
+    directory: Annotated[
+        Path, typer.Argument(help="A CTranslate2 model directory", file_okay=False)
+    ],
+    family: Annotated[
+        str, typer.Option("--family", help=f"The model's family: {', '.join(FAMILIES)}")
+    ],
+    from_lang: Annotated[
+        list[str], typer.Option("--from", help="Source language (repeat for several)")
+    ],
+    to_lang: Annotated[
+        list[str], typer.Option("--to", help="Target language (repeat for several)")
+    ],
+    sentencepiece: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sentencepiece",
+            help="The model's SentencePiece file, if the model directory lacks it "
+            "(Marian: give source.spm, then target.spm)",
+            dir_okay=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="The model's name (default: the directory's name)")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the packages as .argosmodel files into this folder instead",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Make Argos packages of a multilingual CTranslate2 model, one per language pair.
+
+    Every --from language is paired with every --to language.  The packages of
+    one model share its files on disk.
+    """
+
+    pairs = [
+        (params.lang(source), params.lang(target))
+        for source in from_lang
+        for target in to_lang
+        if params.lang(source) != params.lang(target)
+    ]
+    ws = params.workspace()
+    spm_files = sentencepiece or ()
+    if out is not None:
+        archives = packaging.export_packages(
+            directory, family, pairs, out, sentencepiece=spm_files, name=name
+        )
+        for archive in archives:
+            typer.echo(f"wrote {archive}")
+        return
+    installed = packaging.import_model(
+        directory, family, pairs, ws.models_dir, sentencepiece=spm_files, name=name
+    )
+    for info in installed:
+        typer.echo(f"installed {info.name} ({info.pair}, {info.description})")
 
 
 @models_app.command("remove")
-def models_remove(name: Annotated[str, typer.Argument(help="Model name, or FROM->TO")]) -> None:
+def models_remove(
+    name: Annotated[
+        str, typer.Argument(help="Package name, FROM->TO, or an imported model's name")
+    ],
+) -> None:
     """Remove an installed model."""
 
-    info = store.remove_model(name, params.workspace().models_dir)
-    typer.echo(f"removed {info.name} ({info.from_code}->{info.to_code})")
+    for info in store.remove_model(name, params.workspace().models_dir):
+        typer.echo(f"removed {info.name} ({info.pair})")
+
+
+@models_app.command("score")
+def models_score(
+    lang: params.TargetLangOpt,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", help="Package name or FROM->TO (repeat)")
+    ] = None,
+    releases: Annotated[
+        list[str] | None, typer.Option("--releases", "--release", help="Release (repeat)")
+    ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="Score the model alone: no protected spans, no glossary substitution"
+        ),
+    ] = False,
+    json_output: params.JsonOpt = False,
+) -> None:
+    """Score models on the workspace's approved translations (chrF, BLEU, terms, numbers).
+
+    The sources of the approved segments (the translation memory) are translated
+    as `publisher translate` drafts them and compared with the approved text.
+    """
+
+    ws = params.workspace()
+    with params.progress_bar() as progress:
+        card = score_models(
+            ws.root,
+            ws.models_dir,
+            params.lang(lang),
+            models=model or (),
+            releases=releases or (),
+            protected=not raw,
+            progress=progress,
+        )
+    if json_output:
+        typer.echo(json.dumps(card.to_json(), indent=2, ensure_ascii=False))
+        return
+    _print_scorecard(card)
+
+
+def _print_scorecard(card: Scorecard) -> None:
+    samples = ", ".join(f"{count} from {src}" for src, count in card.samples.items())
+    mode = "drafts as `translate` makes them" if card.protected else "the models alone (--raw)"
+    typer.echo(f"scorecard for {card.lang}: approved segments {samples}; scoring {mode}")
+    for score in card.scores:
+        terms, items = score.coverage.terms, score.coverage.items
+        typer.echo("")
+        typer.echo(f"{score.package} {score.version}: {score.description}, {score.pair}")
+        typer.echo(f"  segments         {score.segments} ({score.seconds:.1f} s)")
+        typer.echo(f"  {score.chrf.metric:<16} {score.chrf.score:5.1f}  {score.chrf.signature}")
+        typer.echo(f"  {score.bleu.metric:<16} {score.bleu.score:5.1f}  {score.bleu.signature}")
+        typer.echo(f"  glossary terms   {_share(score.coverage.terms_kept, terms, 'respected')}")
+        typer.echo(
+            f"  protected items  {_share(score.coverage.items_kept, items, 'kept')} "
+            "(URLs, e-mail addresses, phone numbers, numbers, dates)"
+        )
+
+
+def _share(part: int, whole: int, verb: str) -> str:
+    if not whole:
+        return "none in these sources"
+    return f"{part}/{whole} {verb} ({100 * part / whole:.1f} %)"
 
 
 # ---------------------------------------------------------------- glossary

@@ -294,6 +294,4 @@ def _model_lines() -> list[tuple[str, str]]:
         return [("Translation models", exc.message)]
     if not models:
         return [("Translation models", f"none installed in {ws.models_dir}")]
-    return [
-        ("Translation model", f"{m.name} {m.from_code}->{m.to_code} {m.version}") for m in models
-    ]
+    return [("Translation model", f"{m.pair} {m.name} ({m.description})") for m in models]

@@ -11,6 +11,14 @@ records the batches Argos would translate, one `translate_batch` call
 translates all of them, and a second pass replays those results through the
 same Argos code.  The output is therefore Argos's own, without a copy of its
 logic to drift out of date.
+
+A package made from a multilingual model (`publisher models import`) also
+names the language tokens its model needs (`families.TokenLayout`): they are
+added to every sentence, and the forced target prefix is stripped from every
+hypothesis, by `_LayoutEngine`, between Argos and CTranslate2, so that Argos's
+own code still splits, tokenises, joins and decodes.  Such a package decodes
+with its own SentencePiece codec (Argos's turns every "_" into a space and
+cannot decode with a separate target model, as OPUS-MT needs).
 """
 
 from __future__ import annotations
@@ -23,13 +31,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from publisher.errors import TranslationEngineError
+from publisher.mt.families import TokenLayout
 from publisher.mt.runtime import Argos, lock
 from publisher.mt.runtime import argos as runtime_argos
 from publisher.mt.store import ModelInfo, find_model
 
 if TYPE_CHECKING:
     import ctranslate2
-    from argostranslate.translate import PackageTranslation
+    import sentencepiece
+    from argostranslate.translate import CachedTranslation, PackageTranslation
 
 # CTranslate2 sorts one call's sentences by length and decodes them in batches of
 # this many, one batch per worker thread.  Measured with benchmarks/translate.py on
@@ -38,15 +48,6 @@ DEFAULT_MAX_BATCH_SIZE = 32
 DEFAULT_BATCH_TYPE = "examples"
 # Options that only shape CTranslate2's internal batching, never a translation.
 _BATCHING_OPTIONS = frozenset({"max_batch_size", "batch_type", "asynchronous", "target_prefix"})
-
-
-# --- Argos, imported lazily and configured ------------------------------------------------
-
-
-# --- Installed packages ---------------------------------------------------------------
-
-
-# --- Translation ----------------------------------------------------------------------
 
 
 def load_translator(
@@ -71,52 +72,169 @@ def load_translator(
     batches, badly so when other processes share the CPU.
     """
     model = find_model(from_lang, to_lang, packages_dir)
+    return load_package(
+        model, packages_dir, max_batch_size=max_batch_size, batch_type=batch_type, workers=workers
+    )
+
+
+def load_package(
+    model: ModelInfo,
+    packages_dir: Path,
+    *,
+    max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
+    batch_type: str = DEFAULT_BATCH_TYPE,
+    workers: int | None = None,
+) -> Translator:
+    """Load one installed package (as `load_translator` does for the package of a pair)."""
     with lock:
         argos = runtime_argos(packages_dir)
-        pkg = argos.package.Package(model.path)
-        if not hasattr(pkg, "tokenizer"):
-            raise TranslationEngineError(
-                "the package has no sentencepiece.model or bpe.model", path=model.path
-            )
-        translation = argos.translate.PackageTranslation(
-            argos.translate.Language(pkg.from_code, pkg.from_name),
-            argos.translate.Language(pkg.to_code, pkg.to_name),
-            pkg,
-        )
+        translation = _package_translation(argos, model)
         _check_sentence_splitter(argos, translation, model)
+        if workers is None:
+            # Each worker holds a model replica on a GPU: one there, one per core on a CPU.
+            workers = max(1, min(4, _cpu_count())) if argos.settings.device == "cpu" else 1
         try:
-            engine = _engine(argos, model, workers)
+            engine = _engine(argos, model, inter_threads=workers, intra_threads=1)
             translation.sentencizer.split_sentences("Load the model.")
         except Exception as exc:  # a corrupt model file, whatever the library raises
             raise TranslationEngineError(
-                f"cannot load the Argos model {model.name}: {exc}", path=model.path
+                f"cannot load the Argos model {model.name}: {_first_line(exc)}", path=model.path
             ) from exc
     return Translator(
         model, translation, engine, max_batch_size=max_batch_size, batch_type=batch_type
     )
 
 
-def _engine(argos: Argos, model: ModelInfo, workers: int | None) -> ctranslate2.Translator:
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _package_translation(argos: Argos, model: ModelInfo) -> PackageTranslation:
+    """Argos's translation object for one package, with its tokens' codec where it has some."""
+    pkg = argos.package.Package(model.path)
+    if model.model is not None:
+        # The layout engine forces the whole target prefix and strips it by token; Argos's
+        # own handling would strip it from the decoded text, where "khm_Khmr" has become
+        # "khm Khmr".
+        pkg.target_prefix = ""
+        pkg.tokenizer = SentencePieceCodec(
+            model.path / "sentencepiece.model", model.path / model.model.target_tokenizer
+        )
+    if not hasattr(pkg, "tokenizer"):
+        raise TranslationEngineError(
+            "the package has no sentencepiece.model or bpe.model", path=model.path
+        )
+    return argos.translate.PackageTranslation(
+        argos.translate.Language(pkg.from_code, pkg.from_name),
+        argos.translate.Language(pkg.to_code, pkg.to_name),
+        pkg,
+    )
+
+
+def _engine(argos: Argos, model: ModelInfo, *, inter_threads: int, intra_threads: int) -> Any:
     """The CTranslate2 translator, on Argos's device and compute type.
 
     The compute type must be Argos's (int8 and float32 give different
-    translations); it is passed exactly as Argos passes it.  The threads are
-    ours: they change the speed, not the result.
+    translations); it is passed exactly as Argos passes it.  The threads
+    change the speed, not the result.  A package with language tokens gets
+    them through a `_LayoutEngine`.
     """
     import ctranslate2
 
     settings = argos.settings
-    if workers is None:
-        # Each worker holds a model replica on a GPU: one there, one per core on a CPU.
-        workers = max(1, min(4, _cpu_count())) if settings.device == "cpu" else 1
     options: dict[str, Any] = {
         "device": settings.device,
-        "inter_threads": workers,
-        "intra_threads": 1,
+        "inter_threads": inter_threads,
+        "intra_threads": intra_threads,
     }
     if settings.compute_type != "auto":
         options["compute_type"] = settings.compute_type
-    return ctranslate2.Translator(str(model.path / "model"), **options)
+    engine = ctranslate2.Translator(str(model.path / "model"), **options)
+    return engine if model.model is None else _LayoutEngine(engine, model.model.layout)
+
+
+class SentencePieceCodec:
+    """Encodes with the package's source SentencePiece model, decodes with its target one.
+
+    In place of Argos's tokenizer for packages with language tokens: Argos's
+    decoder replaces every "_" with a space (URLs, e-mail addresses) and has
+    no separate target model.
+    """
+
+    def __init__(self, source: Path, target: Path) -> None:
+        self.source_path = source
+        self.target_path = target
+        self._source: sentencepiece.SentencePieceProcessor | None = None
+        self._target: sentencepiece.SentencePieceProcessor | None = None
+
+    def _load(self) -> tuple[sentencepiece.SentencePieceProcessor, ...]:
+        import sentencepiece
+
+        if self._source is None or self._target is None:
+            self._source = sentencepiece.SentencePieceProcessor(model_file=str(self.source_path))
+            self._target = (
+                self._source
+                if self.target_path == self.source_path
+                else sentencepiece.SentencePieceProcessor(model_file=str(self.target_path))
+            )
+        return self._source, self._target
+
+    def encode(self, sentence: str) -> list[str]:
+        return list(self._load()[0].encode(sentence, out_type=str))
+
+    def decode(self, tokens: list[str]) -> str:
+        return str(self._load()[1].decode_pieces(tokens))
+
+
+@dataclass
+class _Stripped:
+    """A CTranslate2 result without the forced target prefix (what Argos reads of one)."""
+
+    hypotheses: list[list[str]]
+    scores: list[float]
+
+
+class _StrippedFuture:
+    def __init__(self, future: Any, layout: TokenLayout) -> None:
+        self._future = future
+        self._layout = layout
+
+    def result(self) -> _Stripped:
+        return _strip(self._future.result(), self._layout)
+
+
+def _strip(result: Any, layout: TokenLayout) -> _Stripped:
+    return _Stripped(
+        [layout.strip(hypothesis) for hypothesis in result.hypotheses],
+        list(getattr(result, "scores", []) or []),
+    )
+
+
+class _LayoutEngine:
+    """CTranslate2 behind a package's language tokens.
+
+    Adds the source prefix and suffix to every sentence and forces the
+    target prefix, then strips that prefix, token by token, from every
+    hypothesis: what Argos receives is what a plain pair model would have
+    given, so Argos's joining and decoding need no change.
+    """
+
+    def __init__(self, engine: Any, layout: TokenLayout) -> None:
+        self.engine = engine
+        self.layout = layout
+
+    def translate_batch(
+        self, source: list[list[str]], target_prefix: Any = None, **options: Any
+    ) -> list[Any]:
+        sources = [self.layout.source(tokens) for tokens in source]
+        forced = list(self.layout.target_prefix)
+        results = self.engine.translate_batch(
+            sources, target_prefix=[forced] * len(sources) if forced else None, **options
+        )
+        if options.get("asynchronous"):
+            return [_StrippedFuture(future, self.layout) for future in results]
+        return [_strip(result, self.layout) for result in results]
 
 
 def _cpu_count() -> int:
@@ -217,7 +335,7 @@ class Translator:
         self,
         model: ModelInfo,
         translation: PackageTranslation,
-        engine: ctranslate2.Translator,
+        engine: ctranslate2.Translator | _LayoutEngine,
         *,
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         batch_type: str = DEFAULT_BATCH_TYPE,
@@ -308,14 +426,41 @@ class Translator:
             progress(text_count - done)
 
 
+class ReferenceTranslator:
+    """The per-segment path that batching must reproduce: one CTranslate2 call per paragraph.
+
+    For a plain package, Argos's own translate(), text by text.  For a package
+    with language tokens (which Argos's translate() cannot apply), the same
+    Argos code under the same `_LayoutEngine`, on a CTranslate2 translator
+    with Argos's threads, as Argos would load it.  Public for the tests and
+    the benchmark, which compare the two paths.
+    """
+
+    def __init__(self, from_lang: str, to_lang: str, packages_dir: Path) -> None:
+        self.model = find_model(from_lang, to_lang, packages_dir)
+        self.packages_dir = packages_dir
+        self._translation: CachedTranslation | None = None
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        with lock:
+            argos = runtime_argos(self.packages_dir)
+            if self.model.model is None:
+                code = (self.model.from_code, self.model.to_code)
+                return [argos.translate.translate(text, *code) for text in texts]
+            if self._translation is None:
+                translation = _package_translation(argos, self.model)
+                translation.translator = _engine(
+                    argos,
+                    self.model,
+                    inter_threads=argos.settings.inter_threads,
+                    intra_threads=argos.settings.intra_threads,
+                )
+                self._translation = argos.translate.CachedTranslation(translation)
+            return [self._translation.translate(text) for text in texts]
+
+
 def reference_translate(
     texts: Sequence[str], from_lang: str, to_lang: str, packages_dir: Path
 ) -> list[str]:
-    """Argos's own translate(), text by text: the slow path that batching must reproduce.
-
-    Public for the tests and the benchmark, which compare the two.
-    """
-    model = find_model(from_lang, to_lang, packages_dir)
-    with lock:
-        argos = runtime_argos(packages_dir)
-        return [argos.translate.translate(text, model.from_code, model.to_code) for text in texts]
+    """`ReferenceTranslator(...).translate_batch(texts)`."""
+    return ReferenceTranslator(from_lang, to_lang, packages_dir).translate_batch(texts)

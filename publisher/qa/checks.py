@@ -216,19 +216,9 @@ def _placeables(
     out: list[Finding] = []
     src, tgt = placeables.find(source), placeables.find(target)
     for kind in ("url", "email", "phone"):
-        wanted = [p for p in src if p.kind == kind]
-        have = [p for p in tgt if p.kind == kind]
-
-        def same(a: placeables.Placeable, b: placeables.Placeable) -> bool:
-            return placeables.same_phone(a.key, b.key) if a.kind == "phone" else a.key == b.key
-
-        missing = []
-        for p in wanted:
-            match = next((h for h in have if same(p, h)), None)
-            if match is None:
-                missing.append(p)
-            else:
-                have.remove(match)
+        missing, have = placeables.unmatched(
+            [p for p in src if p.kind == kind], [p for p in tgt if p.kind == kind]
+        )
         label = _LABELS[kind]
         for p in missing:
             if have:
@@ -320,7 +310,8 @@ def _fold(text: str, lang: str) -> str:
     return " ".join(text.split())
 
 
-def _contains(text: str, term: str, lang: str) -> bool:
+def contains_term(text: str, term: str, lang: str) -> bool:
+    """Whether `text` uses `term`, compared as translators write each language."""
     folded, needle = _fold(text, lang), _fold(term, lang)
     if not needle:
         return False
@@ -335,9 +326,9 @@ def glossary_terms(
     """The glossary terms a segment's source uses: (term, required target, whether the
     translation uses it), matched as the glossary check matches them."""
     return [
-        (term, required, _contains(target, required, tgt_lang))
+        (term, required, contains_term(target, required, tgt_lang))
         for term, required in glossary.items()
-        if term.strip() and required.strip() and _contains(source, term, src_lang)
+        if term.strip() and required.strip() and contains_term(source, term, src_lang)
     ]
 
 

@@ -89,6 +89,28 @@ def same_phone(a: str, b: str) -> bool:
     return len(short) >= 8 and long_.endswith(short) and len(long_) - len(short) <= 3
 
 
+def same(a: Placeable, b: Placeable) -> bool:
+    """The same placeable: a phone by its digits, anything else exactly."""
+    if a.kind != b.kind:
+        return False
+    return same_phone(a.key, b.key) if a.kind == "phone" else a.key == b.key
+
+
+def unmatched(
+    wanted: list[Placeable], have: list[Placeable]
+) -> tuple[list[Placeable], list[Placeable]]:
+    """(missing from `have`, extra in `have`), pairing each wanted one with its first match."""
+    left = list(have)
+    missing = []
+    for placeable in wanted:
+        match = next((other for other in left if same(placeable, other)), None)
+        if match is None:
+            missing.append(placeable)
+        else:
+            left.remove(match)
+    return missing, left
+
+
 def mask(text: str, placeables: list[Placeable] | None = None) -> str:
     """Blank out placeables (same length) so that other checks ignore their contents."""
     chars = list(text)

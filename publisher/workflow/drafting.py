@@ -7,13 +7,19 @@ translation (Argos), with protocol terms, numbers, dates, URLs, e-mails and
 phone numbers protected from the machine. Fuzzy memory matches are attached
 as suggestions for the translator, never used as the draft. Nothing is
 written unless the whole run succeeds.
+
+The default engine, `auto`, uses whatever the office has: with no model
+installed for the pair (Khmer, as a rule) the memory's drafts are kept and
+the report says that no model was there; `--engine argos` insists on a
+model and fails without one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from publisher.core import languages
 from publisher.core.catalog import Entry
@@ -21,7 +27,7 @@ from publisher.core.glossary import Glossary
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.errors import UsageError
-from publisher.mt import argos
+from publisher.mt import argos, store
 from publisher.mt.protect import translate_protected
 from publisher.workflow.memory import build_memory
 from publisher.workflow.session import changing, set_translation
@@ -39,10 +45,22 @@ class DraftReport:
     left: list[str] = field(default_factory=list)  # still without a draft
     skipped: list[str] = field(default_factory=list)  # not fillable without --force
     model: str | None = None
+    #: Why segments were left without a machine draft, when it is not the user's choice.
+    no_model: str | None = None
 
 
 #: progress(done, total), in sentences translated.
 DraftProgress = Callable[[int, int], None]
+
+
+class BatchTranslator(Protocol):
+    """What drafting needs of a translator (`mt.argos.Translator` has it)."""
+
+    model: store.ModelInfo
+
+    def translate_batch(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[str]: ...
 
 
 def fill_drafts(
@@ -104,10 +122,12 @@ def fill_drafts(
                 if suggestions:
                     report.suggested.append(entry.id)
             machine.append(entry)
-        if machine and engine in ("auto", "argos"):
+        if machine and engine == "auto" and store.model_for(source_lang, code, models_dir) is None:
+            report.no_model = f"no machine-translation model for {source_lang}->{code} is installed"
+        if machine and engine in ("auto", "argos") and report.no_model is None:
             translator = _translator(source_lang, code, models_dir)
             report.model = f"{translator.model.name} {translator.model.version}"
-            drafts = _machine_drafts(
+            drafts = machine_drafts(
                 translator, [e.source for e in machine], code, glossary, progress
             )
             for entry, draft in zip(machine, drafts, strict=True):
@@ -130,14 +150,20 @@ def _translator(source_lang: str, target_lang: str, models_dir: Path) -> argos.T
     return argos.load_translator(source_lang, target_lang, models_dir)
 
 
-def _machine_drafts(
-    translator: argos.Translator,
+def machine_drafts(
+    translator: BatchTranslator,
     texts: list[str],
     lang: str,
     glossary: dict[str, str],
-    progress: DraftProgress | None,
+    progress: DraftProgress | None = None,
+    *,
+    protected: bool = True,
 ) -> list[str]:
-    """Protect what the machine must not touch, translate in one batch, restore."""
+    """Protect what the machine must not touch, translate in one batch, restore.
+
+    `protected=False` sends the texts as they are (the model alone, as the
+    scorecard measures it on request).
+    """
 
     def batch(items: list[str]) -> list[str]:
         total, done = len(items), 0
@@ -150,4 +176,6 @@ def _machine_drafts(
 
         return translator.translate_batch(items, progress=advance)
 
+    if not protected:
+        return batch(list(texts))
     return translate_protected(texts, languages.canonical(lang), batch, glossary)

@@ -23,6 +23,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from publisher.mt.store import our_code
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -69,10 +71,6 @@ _CORPUS: tuple[str, ...] = (
     "部长感谢中国政府的热情款待。",
 )
 
-# Characters after which MiniSBD's contract says a sentence may end.
-_LATIN_ENDS = ".!?"
-_CJK_ENDS = "。！？"
-_ONNX_OPSET = 17
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Length control of the random translation model (see _write_ctranslate2_model).
 _CLOCK_FREQUENCY = 0.005
@@ -291,83 +289,14 @@ def _projection_bias(vocabulary: list[str], rng: np.random.Generator) -> np.ndar
 
 
 def _write_minisbd_model(path: Path, *, lang: str) -> None:
-    """A rule-based MiniSBD model: a sentence ends after . ! ? followed by a space.
+    """The sentence splitter `publisher models import` ships (rules, as a MiniSBD model).
 
-    MiniSBD runs a character classifier exported to ONNX (inputs `units` and
-    `features`, output logits over 5 labels, label 2 = end of sentence) and
-    reads its vocabulary and config from the ONNX metadata.  Shipping one in
-    the package is what keeps Argos from downloading a splitter at first use.
+    Shipping one in the package is what keeps Argos from downloading a
+    splitter at first use.
     """
-    import numpy as np
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from publisher.mt.splitter import write_splitter
 
-    units = ["<PAD>", "<UNK>", " ", *_LATIN_ENDS, *_CJK_ENDS]
-    unit2id = {unit: index for index, unit in enumerate(units)}
-    latin_end = np.array([u in _LATIN_ENDS for u in units], dtype=np.float32)
-    cjk_end = np.array([u in _CJK_ENDS for u in units], dtype=np.float32)
-    # The end of the paragraph (padding) counts as a following space.
-    space_or_pad = np.array([u in (" ", "<PAD>") for u in units], dtype=np.float32)
-
-    initializers = [
-        numpy_helper.from_array(latin_end, "latin_end"),
-        numpy_helper.from_array(cjk_end, "cjk_end"),
-        numpy_helper.from_array(space_or_pad, "space_or_pad"),
-        numpy_helper.from_array(np.array([1], dtype=np.int64), "one"),
-        numpy_helper.from_array(np.array([0], dtype=np.int64), "zero"),
-        numpy_helper.from_array(np.array([2**62], dtype=np.int64), "end"),
-        numpy_helper.from_array(np.array([-1], dtype=np.int64), "last_axis"),
-        numpy_helper.from_array(np.array([1, 0, 0, 0, 0], dtype=np.float32), "base"),
-        numpy_helper.from_array(np.array([0, 0, 2, 0, 0], dtype=np.float32), "boost"),
-    ]
-    nodes = [
-        helper.make_node("Slice", ["units", "one", "end", "one"], ["after"]),
-        helper.make_node("Slice", ["units", "zero", "one", "one"], ["first"]),
-        helper.make_node("Mul", ["first", "zero"], ["pad_column"]),
-        helper.make_node("Concat", ["after", "pad_column"], ["next_units"], axis=1),
-        helper.make_node("Gather", ["latin_end", "units"], ["is_latin_end"]),
-        helper.make_node("Gather", ["cjk_end", "units"], ["is_cjk_end"]),
-        helper.make_node("Gather", ["space_or_pad", "next_units"], ["next_is_space"]),
-        helper.make_node("Mul", ["is_latin_end", "next_is_space"], ["latin_break"]),
-        helper.make_node("Add", ["latin_break", "is_cjk_end"], ["is_break"]),
-        helper.make_node("Unsqueeze", ["is_break", "last_axis"], ["is_break_3d"]),
-        helper.make_node("Mul", ["is_break_3d", "boost"], ["boosted"]),
-        helper.make_node("Add", ["boosted", "base"], ["logits"]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "minisbd_rules",
-        [
-            helper.make_tensor_value_info("units", TensorProto.INT64, ["batch", "length"]),
-            helper.make_tensor_value_info(
-                "features", TensorProto.FLOAT, ["batch", "length", "features"]
-            ),
-        ],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "length", 5])],
-        initializers,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _ONNX_OPSET)])
-    model.ir_version = 8
-    vocab_state = {
-        "lang": lang,
-        "idx": 0,
-        "cutoff": 0,
-        "lower": False,
-        "_unit2id": unit2id,
-        "_id2unit": units,
-    }
-    config = {"feat_funcs": [], "max_seqlen": 1000, "batch_size": 32}
-    helper.set_model_props(
-        model,
-        {
-            "lang_code": lang,
-            "config": json.dumps(config),
-            "vocab": json.dumps(vocab_state),
-            "lexicon": "null",
-        },
-    )
-    onnx.checker.check_model(model)
-    onnx.save(model, str(path))
+    write_splitter(path, our_code(lang))
 
 
 def _zip_dir(root: Path, archive: Path) -> None:
