@@ -126,6 +126,10 @@ class SourceError(PublisherError):
     """A source document cannot be imported."""
 
 
+class PhotoError(PublisherError):
+    """A photo cannot be taken into a release: not a JPEG or PNG, too big, damaged."""
+
+
 class RenderError(PublisherError):
     """Publishing failed: missing glyphs, broken templates, renderer problems."""
 

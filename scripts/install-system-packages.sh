@@ -8,9 +8,11 @@
 #   chromium                       headless browser for the HTML tests
 #   default-jre-headless           java, to run the W3C Nu HTML validator (tests/test_site.py)
 #   npm                            to install that validator (npm vnu-jar, see the Makefile)
+#   libimage-exiftool-perl         exiftool: the tests read photos' IPTC/XMP back with a
+#                                  reader independent of the library that wrote them
 # poppler-utils also makes the site's PDF thumbnails and page counts (`publisher site`).
 set -euo pipefail
-packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium)
+packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium libimage-exiftool-perl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

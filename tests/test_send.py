@@ -7,21 +7,22 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import io
 import json
 import os
 import random
 import signal
-import struct
 import subprocess
 import sys
 import time
-import zlib
 from collections import Counter
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 
+import pyexiv2
 import pytest
+from PIL import Image
 
 from publisher.core.release import find_release
 from publisher.core.sendlog import SendLog
@@ -30,6 +31,7 @@ from publisher.mail.headers import check_header_lines
 from publisher.workflow.session import load_catalog
 from tests.conftest import SAMPLE_SLUG, SAMPLE_TITLE, Cli
 from tests.conftest_mail import BIG_LIST_SIZE, LANG_CYCLE, set_smtp, smtp_section
+from tests.support.photos import CAPTIONS, add_approved_photo, noisy_jpeg, picture
 from tests.support.smtp_server import PASSWORD, USER, Received, SmtpServer
 
 pytestmark = [pytest.mark.xdist_group("mail")]
@@ -669,30 +671,14 @@ def test_ctrl_c_or_sigterm_stop_cleanly_and_the_next_send_resumes(
     assert set(total) | held == set(BIG)
 
 
-def _png(width: int = 1) -> bytes:
-    """A real (tiny) PNG: signature, IHDR, one IDAT, IEND."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    raw = b"\0" + b"\xff\x00\x00" * width
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, 1, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
 def test_photos_and_the_contacts_reply_to(
     mail_cli: Cli, mail_ws: Path, smtp_server: SmtpServer, smtp_certificate: tuple[Path, Path]
 ) -> None:
     """Photos travel as attachments while they fit max_attachment_mb, else as a link; with no
     reply_to, Reply-To is the first contact with an e-mail, named in the reader's language."""
-    photos = mail_ws / "releases" / SAMPLE_SLUG / "photos"
-    photos.mkdir()
-    (photos / "visit.png").write_bytes(_png())
+    visit = mail_ws.parent / "visit.png"
+    visit.write_bytes(picture(64, 48, "PNG"))
+    add_approved_photo(mail_cli, mail_ws, SAMPLE_SLUG, visit)
     section = smtp_section(
         smtp_server, smtp_certificate[0], photos_url="https://press.example.org/p/{release}/"
     )
@@ -706,14 +692,20 @@ def test_photos_and_the_contacts_reply_to(
     english = received["jane.doe@example.com"]
     assert str(english["Reply-To"]) == "Mr Sok Dara <spokesperson@mfaic.gov.kh>"
     attached = {p.get_filename(): p.get_content() for p in english.iter_attachments()}
-    assert attached["visit.png"] == _png()
+    # the photo as `build` publishes it: its pixels, and the captions in its metadata
+    with pyexiv2.ImageData(attached["visit.png"]) as sent:
+        assert sent.read_iptc()["Iptc.Application2.Caption"] == CAPTIONS["en"]
+        assert sent.read_xmp()["Xmp.dc.description"]['lang="km"'] == CAPTIONS["km"]
+    assert Image.open(io.BytesIO(attached["visit.png"])).tobytes() == (Image.open(visit).tobytes())
     assert "Attached: Press Release MFAIC-2024-001.pdf, visit.png" in (
         english.get_body(("plain",)).get_content()
     )
     # Over the cap: a link instead of the photo.
     mail_ws.joinpath("releases", SAMPLE_SLUG, "sends.jsonl").unlink()
-    (photos / "big.jpg").write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(1_500_000))
-    section["max_attachment_mb"] = 1
+    big = mail_ws.parent / "big.jpg"
+    big.write_bytes(noisy_jpeg(3000, 2000))  # about 7 MB; the PDF shows it at 300 dpi: ~1.3 MB
+    add_approved_photo(mail_cli, mail_ws, SAMPLE_SLUG, big)
+    section["max_attachment_mb"] = 4
     set_smtp(mail_ws, section)
     smtp_server.recorder.reset()
     mail_cli("send", SAMPLE_SLUG, "--list", "press", "--tag", "wire", "--lang", "en")

@@ -54,6 +54,7 @@ COMMANDS: dict[str, CommandRef] = {
     "embargo": CommandRef(
         "publisher.cli.embargo", _WORKSPACE, "Set, move or lift a release's embargo."
     ),
+    "photo": CommandRef("publisher.cli.photos", _WORKSPACE, "A release's photos."),
     "boilerplate": CommandRef(
         "publisher.cli.boilerplate", _WORKSPACE, "The workspace's boilerplate."
     ),

@@ -21,6 +21,7 @@ from publisher.render import fonts
 from publisher.render.khmer_breaks import icu_version
 from publisher.workflow.create import import_release
 from publisher.workflow.embargo import parse as parse_embargo
+from publisher.workflow.photos import pair_photos
 from publisher.workflow.status import LanguageStatus, load_releases, resolve_releases
 from publisher.workflow.sync import sync_release
 
@@ -86,6 +87,22 @@ def new(
             "2024-12-02T08:00+07:00; the time is required"
         ),
     ] = None,
+    photo: Annotated[
+        list[Path] | None,
+        typer.Option("--photo", help="A JPEG or PNG photo (repeat; each with --caption, --credit)"),
+    ] = None,
+    caption: Annotated[
+        list[str] | None,
+        typer.Option("--caption", help="The caption of each --photo, in order"),
+    ] = None,
+    credit: Annotated[
+        list[str] | None,
+        typer.Option("--credit", help="The credit of each --photo (or one for all)"),
+    ] = None,
+    copyright_line: Annotated[
+        list[str] | None,
+        typer.Option("--copyright", help="Copyright of each --photo (or one for all)"),
+    ] = None,
 ) -> None:
     """Import a source release into releases/<slug>/.
 
@@ -99,6 +116,7 @@ def new(
         except ValueError:
             raise UsageError(f"--date must look like 2024-11-30, not {date!r}") from None
     moment = parse_embargo(ws, embargo) if embargo else None
+    photos = pair_photos(photo or [], caption or [], credit or [], copyright_line or [])
     result = import_release(
         ws,
         source,
@@ -111,6 +129,7 @@ def new(
         target_languages=params.langs(lang),
         source_language=params.lang(source_lang) if source_lang else None,
         embargo=moment,
+        photos=photos,
     )
     release = result.release
     for notice in result.notices:

@@ -38,9 +38,9 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", options).enable("table")
 
 
-#: Block kinds. Leaves (with text): title, heading, paragraph, item, quote, cell.
-#: Containers: bullet_list, ordered_list, blockquote, table, row; and rule.
-LEAF_KINDS = frozenset({"title", "heading", "paragraph", "item", "quote", "cell"})
+#: Block kinds. Leaves (with text): title, heading, paragraph, item, quote, cell, caption.
+#: Containers: bullet_list, ordered_list, blockquote, table, row, figure; and rule.
+LEAF_KINDS = frozenset({"title", "heading", "paragraph", "item", "quote", "cell", "caption"})
 
 
 @dataclass
@@ -52,7 +52,8 @@ class Block:
     An item of an ordered list carries its own `number`; a list its `start`
     (its first item's number). A table's rows are `row` blocks (`header` for
     the column headings) of `cell` blocks (`align`: left, center, right or
-    None); an empty cell has no text and no segment.
+    None); an empty cell has no text and no segment. A `figure` is one of the
+    release's photos (`photo`: its file in photos/), its one child the `caption`.
     """
 
     kind: str
@@ -64,6 +65,7 @@ class Block:
     number: int | None = None
     header: bool = False
     align: str | None = None
+    photo: str | None = None
 
     def leaves(self) -> Iterator[Block]:
         if self.text is not None:

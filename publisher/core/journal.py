@@ -6,8 +6,9 @@ catalogs; each appends to history.jsonl) is written in three steps:
 1. prepare: every new file's bytes go into `<release>/.journal/` (fsync'd),
    then `manifest.json` names them and the history lines to append, and is
    written last, atomically: until it exists nothing has happened;
-2. apply: each prepared file replaces its target (rename), then the history
-   lines are appended (once: the manifest records the log's size before);
+2. apply: each prepared file replaces its target (rename), the files the change
+   deletes are deleted, then the history lines are appended (once: the manifest
+   records the log's size before);
 3. the journal is removed.
 
 A crash before the manifest leaves the old files, and a stray `.journal/`
@@ -47,10 +48,12 @@ class Change:
     files: dict[str, bytes] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     what: str = "change"
+    #: Files the change deletes (a photo removed), relative to the release.
+    removed: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.files and not self.log
+        return not self.files and not self.log and not self.removed
 
 
 def crash_point(name: str) -> None:
@@ -64,7 +67,7 @@ def write(root: Path, change: Change, log_name: str = "history.jsonl") -> None:
     until `recover` finishes it. The caller holds the release's lock."""
     if change.empty:
         return
-    for rel in [*change.files, log_name]:
+    for rel in [*change.files, *change.removed, log_name]:
         refuse_symlink(root / rel)
     journal = root / JOURNAL
     refuse_symlink(journal)
@@ -97,6 +100,7 @@ def _prepare(root: Path, journal: Path, change: Change, log_name: str) -> dict[s
     manifest: dict[str, Any] = {
         "what": change.what,
         "files": entries,
+        "removed": sorted(change.removed),
         "log": {"name": log_name, "size_before": _size(log), "lines": change.log},
     }
     atomic_write_bytes(journal / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
@@ -114,6 +118,11 @@ def _apply(root: Path, manifest: dict[str, Any]) -> None:
             fsync_dir(target.parent)
         if index == 0:
             crash_point("applying")
+    for rel in manifest.get("removed", []):
+        target = root / rel
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+            fsync_dir(target.parent)
     crash_point("applied")
     log = manifest["log"]
     path = root / log["name"]

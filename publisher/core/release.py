@@ -4,6 +4,7 @@ releases/<slug>/
     release.toml          date, place, languages, reference
     source.md             the source text (CommonMark; `# Title` first)
     segments.json         segment ids, as last synced
+    photos/               the photos release.toml describes ([[photos]])
     translations/<lang>.po
     history.jsonl         every state change, append-only
 """
@@ -20,8 +21,9 @@ from typing import Any
 import tomli_w
 
 from publisher.core import languages
-from publisher.core.document import Document, parse_markdown
+from publisher.core.document import Block, Document, normalise_text, parse_markdown
 from publisher.core.fsutil import atomic_write_text, locked, read_utf8, refuse_symlink
+from publisher.core.photos import Photo, photos_from_toml
 from publisher.core.segments import Alignment, SegmentMap, align
 from publisher.core.tomlfile import read_toml
 from publisher.errors import PublisherError, ReleaseError, UsageError
@@ -72,6 +74,8 @@ class ReleaseMeta:
     about: bool = True
     #: The media contacts it names, by name (None: all of the workspace's).
     contacts: list[str] | None = None
+    #: Its photos, in the order they are shown (files in photos/, captions are segments).
+    photos: list[Photo] = field(default_factory=list)
 
     def to_toml(self) -> str:
         data: dict[str, Any] = {
@@ -91,6 +95,8 @@ class ReleaseMeta:
         if self.reference:
             data["reference"] = self.reference
         data.update(self.extra)
+        if self.photos:
+            data["photos"] = [photo.to_toml() for photo in self.photos]
         return tomli_w.dumps(data)
 
     @classmethod
@@ -123,6 +129,7 @@ class ReleaseMeta:
                 not isinstance(contacts, list) or not all(isinstance(c, str) for c in contacts)
             ):
                 raise ValueError('contacts must be a list of names, like ["Sok Dara"]')
+            photos = photos_from_toml(data.pop("photos", None))
         except KeyError as exc:
             raise ReleaseError(f"missing key {exc.args[0]!r}", path=path) from None
         except (ValueError, TypeError) as exc:
@@ -141,6 +148,7 @@ class ReleaseMeta:
             embargo,
             about,
             contacts,
+            photos,
         )
 
 
@@ -227,7 +235,7 @@ class Release:
         return read_utf8(self.source_path, ReleaseError, "source.md")
 
     def document(self) -> Document:
-        return parse_markdown(self.read_source())
+        return release_document(self.read_source(), self.meta.photos)
 
     def segment_map(self) -> SegmentMap:
         return SegmentMap.load(self.segments_path)
@@ -253,6 +261,16 @@ class Release:
 
     def write_meta(self) -> None:
         atomic_write_text(self.meta_path, self.meta.to_toml())
+
+
+def release_document(markdown: str, photos: list[Photo]) -> Document:
+    """The source's blocks, then one figure per photo: its caption is a segment like the
+    text's, so it is translated, reviewed and checked, and a caption edit is a source edit."""
+    document = parse_markdown(markdown)
+    for photo in photos:
+        caption = Block("caption", normalise_text(photo.caption))
+        document.blocks.append(Block("figure", photo=photo.file, children=[caption]))
+    return document
 
 
 def scan_releases(releases_dir: Path) -> tuple[list[Release], list[PublisherError]]:

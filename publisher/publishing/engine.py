@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from publisher.core import journal
+from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import CONFIG_NAME, Workspace
@@ -75,6 +76,32 @@ class Plan:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: lang -> digest of its approved segments (a draft page marks the others)
     approvals: dict[str, str] = field(default_factory=dict)
+    #: the release's photos: file, credit, copyright (captions are in each view)
+    photos: list[dict[str, Any]] = field(default_factory=list)
+    number: str | None = None
+    embargo: str | None = None
+
+
+@dataclass
+class PhotoFiles:
+    """One photo's published files: its web renditions and the original with metadata."""
+
+    file: str
+    renditions: Step
+    original: Step
+
+    @property
+    def error(self) -> PublisherError | None:
+        return self.renditions.error or self.original.error
+
+    def outputs(self, cache: Cache) -> list[tuple[str, str, Path]]:
+        """(name in photos/, cache key, cached file) of every file, the original first."""
+        out = [(self.file, self.original.key, cache.file(self.original.key, self.file))]
+        out += [
+            (name, self.renditions.key, cache.file(self.renditions.key, name))
+            for name in self.renditions.meta.get("files", [])
+        ]
+        return out
 
 
 @dataclass
@@ -215,6 +242,9 @@ class Engine:
         }
         plan.views = meta["views"]
         plan.approvals = meta.get("approvals", {})
+        plan.photos = meta.get("photos", [])
+        plan.number = meta.get("number")
+        plan.embargo = meta.get("embargo")
 
     def html(
         self, plans: list[Plan], *, draft: bool, variant: str, params: dict[str, Any]
@@ -254,6 +284,67 @@ class Engine:
             count = len(outcome.get("files", []))
             self.rendered["html"] += count
             self.rendered_items += [f"{slug}/{name}" for name in outcome.get("files", [])]
+        return found
+
+    def photos(self, plans: list[Plan]) -> dict[str, list[PhotoFiles]]:
+        """Each published plan's photos: renditions (keyed by the image alone, so a caption
+        edit does not resize it again) and the original with the captions of the languages
+        published; slug -> one PhotoFiles per photo, in order."""
+        found: dict[str, list[PhotoFiles]] = {}
+        rendition_misses: list[tuple[Step, tuple[Any, ...]]] = []
+        original_misses: list[tuple[Step, tuple[Any, ...]]] = []
+        cache_root = str(self.cache.root.parent)
+        for plan in plans:
+            if plan.error or not plan.published or not plan.photos:
+                continue
+            root = self.ws.releases_dir / plan.slug
+            files: list[PhotoFiles] = []
+            for index, photo in enumerate(plan.photos):
+                name = photo["file"]
+                rel = f"{PHOTOS_DIR}/{name}"
+                image = plan.files.get(rel, "")
+                path = str(root / rel)
+                r_key = fp.digest("renditions", image, fp.tool_fingerprint())
+                metadata = {
+                    # a draft shows an untranslated caption in the source language: not a
+                    # caption of that language
+                    "captions": {
+                        lang: shown[index]["caption"]
+                        for lang in plan.published
+                        if index < len(shown := plan.views[lang].get("photos", []))
+                        and shown[index].get("translated", True)
+                    },
+                    "credit": photo["credit"],
+                    "copyright": photo.get("copyright"),
+                    "embargo": plan.embargo,
+                    "reference": plan.number or plan.slug,
+                    "headline": plan.views[plan.published[0]]["title"],
+                }
+                o_key = fp.digest("photo", image, metadata, fp.tool_fingerprint())
+                renditions, original = Step(r_key, {}), Step(o_key, {})
+                for step, args, misses in (
+                    (renditions, (path, name, r_key, cache_root), rendition_misses),
+                    (original, (path, name, metadata, o_key, cache_root), original_misses),
+                ):
+                    meta = self.cache.get(step.key)
+                    if meta is None:
+                        misses.append((step, args))
+                    else:
+                        step.meta = meta
+                        self.cached["photo"] += len(meta.get("files", []))
+                files.append(PhotoFiles(name, renditions, original))
+            found[plan.slug] = files
+        for stage, fn, misses in (
+            ("photos", steps.renditions_step, rendition_misses),
+            ("photo metadata", steps.photo_step, original_misses),
+        ):
+            results = self._run(stage, fn, [a for _, a in misses])
+            for (step, _), outcome in zip(misses, results, strict=True):
+                if isinstance(outcome, PublisherError):
+                    step.error = outcome
+                else:
+                    step.meta = outcome
+                    self.rendered["photo"] += len(outcome.get("files", []))
         return found
 
     def pdfs(
@@ -451,7 +542,7 @@ class Engine:
         def kinds(counts: Counter[str]) -> list[str]:
             return [
                 counted(counts[kind], label)
-                for kind, label in (("pdf", "PDF"), ("html", "web page"))
+                for kind, label in (("pdf", "PDF"), ("html", "web page"), ("photo", "photo file"))
                 if counts[kind]
             ]
 

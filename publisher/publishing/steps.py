@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 
 from publisher.core import dates
 from publisher.core.languages import native_name
+from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.publishing.cache import Cache
@@ -29,6 +31,7 @@ from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.rule import Texts, draft_unapproved, judge, publication_texts
 from publisher.publishing.view import build_publication
+from publisher.render import images
 from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
 from publisher.render.templating import language_environment
@@ -110,6 +113,18 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
             "organisation": pub.organisation,
             "release_line": pub.release_line,
             "draft": draft,
+            # each photo's caption as this language publishes it (site cards, metadata)
+            "photos": [
+                {
+                    "file": figure.photo.src.removeprefix(f"{PHOTOS_DIR}/"),
+                    "caption": figure.children[0].text,
+                    "translated": not figure.children[0].untranslated,
+                    "width": figure.photo.width,
+                    "height": figure.photo.height,
+                }
+                for figure in pub.photos
+                if figure.photo is not None
+            ],
         }
     return {
         "slug": slug,
@@ -119,6 +134,12 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
         "published": published,
         "refused": {lang: error.to_dict() for lang, error in verdict.refused.items()},
         "views": views,
+        "photos": [
+            {"file": p.file, "credit": p.credit, "copyright": p.copyright}
+            for p in release.meta.photos
+        ],
+        "number": release.meta.number,
+        "embargo": release.meta.embargo.isoformat() if release.meta.embargo else None,
         "approvals": {
             lang: digest(
                 sorted(
@@ -200,6 +221,42 @@ def _html(
             text = render_template(env, "web.html", pub=pub)
         files[f"{lang}.html"] = text.encode("utf-8")
     return files
+
+
+# --------------------------------------------------------------------------- photos
+
+
+def renditions_step(path: str, name: str, key: str, cache_root: str) -> dict[str, Any]:
+    """A photo's web renditions (see render/images.py), named as the pages name them."""
+    data = Path(path).read_bytes()
+    made = images.make_renditions(data)
+    files = {rendition_name(name, width): made[width] for width in sorted(made)}
+    meta = {"files": sorted(files), "widths": sorted(made)}
+    return Cache(Path(cache_root)).put(key, files, meta)
+
+
+def photo_step(
+    path: str, name: str, metadata: dict[str, Any], key: str, cache_root: str
+) -> dict[str, Any]:
+    """The original a journalist downloads: its pixels untouched, the release's caption in
+    every published language, credit, copyright and embargo in its IPTC and XMP fields."""
+    embargo = metadata.get("embargo")
+    meta = images.PhotoMetadata(
+        captions=dict(metadata["captions"]),
+        credit=metadata["credit"],
+        copyright=metadata.get("copyright"),
+        embargo=dt.datetime.fromisoformat(embargo) if embargo else None,
+        reference=metadata.get("reference") or "",
+        headline=metadata.get("headline") or "",
+    )
+    data = images.embed_metadata(Path(path).read_bytes(), meta)
+    return Cache(Path(cache_root)).put(
+        key, {name: data}, {"files": [name], "size": len(data), "sha256": _sha256(data)}
+    )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- PDF

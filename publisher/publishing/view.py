@@ -16,10 +16,12 @@ from markupsafe import Markup
 
 from publisher.core import dates, media
 from publisher.core.document import Block, Document, plain_text, render_inline
+from publisher.core.photos import PHOTOS_DIR, Photo, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import RenderError
-from publisher.render.model import Alternate, ContactView, Leaf, Publication
+from publisher.render import images
+from publisher.render.model import Alternate, ContactView, Leaf, PhotoView, Publication
 from publisher.render.model import Boilerplate as BoilerplateView
 from publisher.workflow import boilerplate
 
@@ -50,12 +52,22 @@ def build_publication(
     (the web edition turns those into `<wbr>`). `unapproved` names the segments a
     draft shows that have not reached the required state, so they can be marked.
     `pictures`: "inline" puts each picture into the page (a web page depends on no
-    other file), "files" leaves `media/NAME` for the PDF renderer to read.
+    other file but its photos' renditions), "files" leaves `media/NAME` for the PDF
+    renderer to read, and shows each photo by its original (the print edition).
     """
     source_lang = release.meta.source_language
     filt = text_filter or (lambda s: s)
     after = html_filter or (lambda s: s)
     place_pictures = _picture_placer(release, inline=pictures == "inline")
+    described = {photo.file: photo for photo in release.meta.photos}
+
+    def photo_of(block: Block) -> PhotoView | None:
+        if block.photo is None:
+            return None
+        photo = described.get(block.photo)
+        if photo is None:  # the document and release.toml are read together: a bug
+            raise RenderError(f"{release.slug}: no photo {block.photo} in release.toml")
+        return photo_view(release, photo, lang, gettext, web=pictures == "inline")
 
     def leaf_of(block: Block, prefix: str = "") -> Leaf:
         seg = prefix + block.segment if block.segment else None
@@ -79,6 +91,7 @@ def build_publication(
             number=block.number,
             header=block.header,
             align=block.align,
+            photo=photo_of(block),
         )
 
     title_block = document.title
@@ -86,7 +99,8 @@ def build_publication(
         raise RenderError(
             f"{release.slug}: the source has no title (`# Title` line)", path=release.source_path
         )
-    blocks = [leaf_of(b) for b in document.blocks if b is not title_block]
+    blocks = [leaf_of(b) for b in document.blocks if b is not title_block and b.photo is None]
+    photos = [leaf_of(b) for b in document.blocks if b.photo is not None]
     title = leaf_of(title_block)
     summary = next((b.text for b in blocks if b.kind == "paragraph" and not b.untranslated), "")
     if len(summary) > 240:
@@ -100,6 +114,7 @@ def build_publication(
         source_lang=source_lang,
         title=title,
         blocks=blocks,
+        photos=photos,
         organisation=organisation,
         motto=motto,
         dateline=dateline(ws, release, lang, gettext, draft=draft),
@@ -164,6 +179,58 @@ def _role(
         return None
     block = next((b for b in document.leaves() if b.segment == seg), None)
     return leaf_of(block, boilerplate.PREFIX) if block is not None else None
+
+
+#: The width a web page's photo takes: the article column (web.css `main`), or the screen.
+PHOTO_SIZES = "(min-width: 44rem) 40rem, calc(100vw - 2rem)"
+
+
+def photo_view(
+    release: Release, photo: Photo, lang: str, gettext: Gettext, *, web: bool
+) -> PhotoView:
+    """How one edition shows a photo (see render.model.PhotoView)."""
+    path = photo.path(release.root)
+    if not path.is_file() or path.is_symlink():
+        raise RenderError(
+            f"{release.slug}: the photo {PHOTOS_DIR}/{photo.file} is missing; add it again "
+            f"with `publisher photo add {release.slug} FILE` or remove it from release.toml",
+            path=path,
+        )
+    width, height = images.photo_size(path)
+    credit = gettext("Photo: %(credit)s") % {"credit": photo.credit}
+    if not web:
+        return PhotoView(
+            f"{PHOTOS_DIR}/{photo.file}",
+            width,
+            height,
+            credit=credit,
+            copyright=photo.copyright or "",
+        )
+    widths = images.rendition_widths(width)
+    shown = widths[1] if len(widths) > 1 else widths[0]
+    srcset = ", ".join(f"{PHOTOS_DIR}/{rendition_name(photo.file, w)} {w}w" for w in widths)
+    size = path.stat().st_size
+    label = gettext("Download the photo (%(format)s, %(width)s × %(height)s pixels, %(size)s)") % {
+        "format": "PNG" if photo.file.endswith(".png") else "JPEG",
+        "width": dates.localize_digits(str(width), lang),
+        "height": dates.localize_digits(str(height), lang),
+        "size": dates.localize_digits(_megabytes(size), lang),
+    }
+    return PhotoView(
+        f"{PHOTOS_DIR}/{rendition_name(photo.file, shown)}",
+        shown,
+        images.rendition_height(width, height, shown),
+        srcset=srcset,
+        sizes=PHOTO_SIZES,
+        credit=credit,
+        copyright=photo.copyright or "",
+        download_href=f"{PHOTOS_DIR}/{photo.file}",
+        download_label=label,
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, size // 1000)} KB"
 
 
 _IMG_SRC = re.compile(r'(<img src=")([^"]*)(")')

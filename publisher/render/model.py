@@ -15,6 +15,22 @@ from publisher import __version__
 
 
 @dataclass
+class PhotoView:
+    """A photo as one edition shows it: the print edition the original (WeasyPrint
+    downsamples it to 300 dpi at its placed size), a web page its renditions."""
+
+    src: str
+    width: int  # of `src`, upright: the page reserves the space before it loads
+    height: int
+    srcset: str = ""
+    sizes: str = ""
+    credit: str = ""  # "Photo: ..." in the reader's language
+    copyright: str = ""
+    download_href: str | None = None  # the original, with its metadata (web pages)
+    download_label: str = ""
+
+
+@dataclass
 class Leaf:
     kind: str
     segment: str | None
@@ -31,6 +47,8 @@ class Leaf:
     #: a table row of column headings; a table cell's alignment
     header: bool = False
     align: str | None = None
+    #: a figure's photo (its one child is the caption)
+    photo: PhotoView | None = None
 
 
 @dataclass
@@ -74,6 +92,8 @@ class Publication:
     source_lang: str
     title: Leaf
     blocks: list[Leaf]
+    #: The photos, each a figure whose one child is its caption (after the text)
+    photos: list[Leaf]
     organisation: str
     motto: list[str]
     dateline: str
@@ -97,6 +117,10 @@ class Publication:
     def title_text(self) -> str:
         return self.title.text
 
+    def figures(self) -> list[Leaf]:
+        """The photos, in order."""
+        return list(self.photos)
+
     def leaves(self) -> list[Leaf]:
         out: list[Leaf] = [self.title]
 
@@ -107,6 +131,7 @@ class Publication:
                 walk(leaf.children)
 
         walk(self.blocks)
+        walk(self.photos)
         shared = self.boilerplate
         out += [leaf for leaf in (shared.about_heading, *shared.about) if leaf is not None]
         if shared.contacts_heading is not None:

@@ -30,6 +30,8 @@ from publisher.render.khmer_breaks import insert_break_opportunities
 from publisher.render.model import Publication
 
 FALLBACK_ORDER = ("en", "km", "zh-Hans")
+#: The resolution photos are embedded at, at their placed size.
+PRINT_DPI = 300
 
 
 @dataclass
@@ -83,6 +85,11 @@ def check_glyphs(pub: Publication, fonts: PrintFonts) -> None:
         for c in pub.boilerplate.contacts
     ]
     texts += [(f"segment {leaf.segment}", leaf.text) for leaf in pub.leaves()]
+    texts += [
+        (f"photo credit {leaf.photo.src}", f"{leaf.photo.credit} {leaf.photo.copyright}")
+        for leaf in pub.figures()
+        if leaf.photo is not None
+    ]
     for where, text in texts:
         fontlib.check_glyphs(text, faces, where=f"{pub.release_id} {pub.lang} {where}")
 
@@ -154,9 +161,12 @@ def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # dpi: a photo is embedded at no more than 300 dpi at the size it is placed (print
+    # quality), not at the camera's 6000 pixels. An option of layout (render), where
+    # WeasyPrint loads the images, not of write_pdf.
     document = weasyprint.HTML(
         string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-    ).render()
+    ).render(dpi=PRINT_DPI)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
     assert pdf is not None
     return RenderedPdf(bytes(pdf), len(document.pages))

@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from publisher.core import history, languages, media, numbering
-from publisher.core.document import Block, Document, check_document_size, parse_markdown
+from publisher.core.document import Block, Document, check_document_size
 from publisher.core.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.core.history import Event, now_iso
-from publisher.core.release import Release, ReleaseMeta, slugify, validate_slug
+from publisher.core.photos import MAX_PHOTOS, PHOTOS_DIR
+from publisher.core.release import Release, ReleaseMeta, release_document, slugify, validate_slug
 from publisher.core.segments import SegmentMap, align
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
+from publisher.workflow.photos import NewPhoto, check_new_photo, place_photo
 from publisher.workflow.session import new_catalog
 from publisher.workflow.sources import ImportedSource, Notice, read_source
 from publisher.workflow.sources.common import title_markdown
@@ -55,6 +57,8 @@ class ImportResult:
             parts.append(f"{counted(c['table'], 'table')} ({counted(c.get('cell', 0), 'cell')})")
         if c.get("picture"):
             parts.append(counted(c["picture"], "picture"))
+        if c.get("figure"):
+            parts.append(counted(c["figure"], "photo") + " with " + counted(c["figure"], "caption"))
         return f"imported {listing(parts)} ({counted(c.get('segments', 0), 'segment')})"
 
 
@@ -70,6 +74,7 @@ def create_release(
     source_language: str | None = None,
     embargo: dt.datetime | None = None,
     folder: Path | None = None,
+    photos: list[NewPhoto] | None = None,
 ) -> Release:
     """Import `source` as a new release folder with empty catalogs."""
     return import_release(
@@ -83,6 +88,7 @@ def create_release(
         source_language=source_language,
         embargo=embargo,
         folder=folder,
+        photos=photos,
     ).release
 
 
@@ -100,6 +106,7 @@ def import_release(
     source_language: str | None = None,
     embargo: dt.datetime | None = None,
     folder: Path | None = None,
+    photos: list[NewPhoto] | None = None,
 ) -> ImportResult:
     """Import `source` as a new release folder; the result names what was imported.
 
@@ -110,6 +117,9 @@ def import_release(
     imported = read_source(
         source, title=title, first_line_title=first_line_title, accept_changes=accept_changes
     )
+    if len(photos or []) > MAX_PHOTOS:
+        raise UsageError(f"a release carries at most {MAX_PHOTOS} photos")
+    checked = [check_new_photo(photo) for photo in photos or []]
     assert imported.title is not None
     notices = list(imported.notices)
     given = {"date": date, "place": place, "slug": slug, "source_language": source_language}
@@ -136,10 +146,15 @@ def import_release(
     if folder.exists():
         raise UsageError(f"a release named {slug!r} already exists; choose another --slug")
     markdown = f"# {title_markdown(imported.title)}\n\n{imported.markdown}"
-    document = parse_markdown(markdown)
+    meta = ReleaseMeta(slug, date, place or "", src_lang, targets, embargo=embargo)
+    placed: dict[str, bytes] = {}
+    for photo in checked:
+        entry = place_photo(Release(folder, meta), photo, set(placed))
+        meta.photos.append(entry)
+        placed[entry.file] = photo.data
+    document = release_document(markdown, meta.photos)
     check_document_size(document, source)
     alignment = align(SegmentMap([]), document)
-    meta = ReleaseMeta(slug, date, place or "", src_lang, targets, embargo=embargo)
     reference = meta_values.get("reference")
     if reference:
         meta.reference = str(reference)
@@ -154,6 +169,8 @@ def import_release(
         atomic_write_text(release.source_path, markdown)
         for name, data in imported.media.items():
             atomic_write_bytes(staging / media.MEDIA_DIR / name, data)
+        for name, data in placed.items():
+            atomic_write_bytes(staging / PHOTOS_DIR / name, data)
         release.write_meta()
         SegmentMap(alignment.segments, alignment.next_number).save(release.segments_path)
         for lang in targets:
@@ -203,8 +220,8 @@ def document_counts(document: Document) -> dict[str, int]:
 
     def walk(blocks: list[Block]) -> None:
         for block in blocks:
-            if block.kind == "table":
-                counts["table"] += 1
+            if block.kind in ("table", "figure"):
+                counts[block.kind] += 1
             if block.text is not None:
                 counts[block.kind] += 1
                 counts["segments"] += 1

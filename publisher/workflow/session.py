@@ -82,6 +82,8 @@ class Session:
     dirty: set[str] = field(default_factory=set)
     #: Other files of the release this change writes (path relative to the release).
     staged: dict[str, bytes] = field(default_factory=dict)
+    #: Files of the release this change deletes (path relative to the release).
+    removed: set[str] = field(default_factory=set)
     what: str = "change"
     _approvals: set[ApprovalKey] | None = None
 
@@ -123,10 +125,18 @@ class Session:
     def stage(self, name: str, data: bytes) -> None:
         """Write another file of the release (segments.json, release.toml) in this change."""
         self.staged[name] = data
+        self.removed.discard(name)
+
+    def remove(self, name: str) -> None:
+        """Delete a file of the release (a photo) in this change."""
+        self.removed.add(name)
+        self.staged.pop(name, None)
 
     def commit(self) -> None:
         stamp = po_date(now_iso())
-        change = journal.Change(dict(self.staged), [e.to_json() for e in self.events], self.what)
+        change = journal.Change(
+            dict(self.staged), [e.to_json() for e in self.events], self.what, sorted(self.removed)
+        )
         root = self.release.root
         for lang in sorted(self.dirty):
             catalog = self.catalogs[lang]
@@ -137,6 +147,7 @@ class Session:
         self.dirty.clear()
         self.events = []
         self.staged = {}
+        self.removed = set()
 
 
 @contextmanager

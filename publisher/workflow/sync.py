@@ -36,30 +36,36 @@ def sync_release(release: Release) -> SyncReport:
     """Bring every catalog in line with the edited source (and with segments.json)."""
     check_links(release.read_source(), release.source_path)
     with changing(release, what="sync") as session:
-        document, alignment = session.release.aligned()
-        check_document_size(document, release.source_path)
-        now = now_iso()
-        for lang in session.release.meta.target_languages:
-            if not session.release.catalog_path(lang).exists():
-                session.catalogs[lang] = new_catalog(session.release, lang, alignment)
-                session.changed(lang)
-            session.catalog(lang)
-            reconcile(session, lang, alignment.segments)
-        invalidated = sum(1 for e in session.events if e.action == "invalidate")
-        if not alignment.unchanged:
-            segment_map = SegmentMap(alignment.segments, alignment.next_number)
-            session.stage("segments.json", segment_map.to_json())
-            session.events.append(
-                Event(
-                    now,
-                    "sync",
-                    detail=(
-                        f"{len(alignment.added)} added, {len(alignment.changed)} changed, "
-                        f"{len(alignment.removed)} removed"
-                    ),
-                )
+        return sync_session(session)
+
+
+def sync_session(session: Session) -> SyncReport:
+    """The sync as part of a change already open: its release's source (and photo captions,
+    as `session.release.meta` now holds them) against segments.json and every catalog."""
+    release = session.release
+    document, alignment = release.aligned()
+    check_document_size(document, release.source_path)
+    now = now_iso()
+    for lang in release.meta.target_languages:
+        if not release.catalog_path(lang).exists():
+            session.catalogs[lang] = new_catalog(release, lang, alignment)
+            session.changed(lang)
+        session.catalog(lang)
+        reconcile(session, lang, alignment.segments)
+    invalidated = sum(1 for e in session.events if e.action == "invalidate")
+    if not alignment.unchanged:
+        segment_map = SegmentMap(alignment.segments, alignment.next_number)
+        session.stage("segments.json", segment_map.to_json())
+        session.events.append(
+            Event(
+                now,
+                "sync",
+                detail=(
+                    f"{len(alignment.added)} added, {len(alignment.changed)} changed, "
+                    f"{len(alignment.removed)} removed"
+                ),
             )
-        del document
+        )
     return SyncReport(
         release.slug,
         alignment.added,

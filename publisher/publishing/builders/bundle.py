@@ -4,8 +4,11 @@
     <slug>/<lang>.html       the self-contained web page
     <slug>/<lang>.txt        wire copy: UTF-8 plain text, dateline first, end mark last,
                              wrapped at 72 columns, never inside a Khmer word
+    <slug>/photos/           each photo's original, with the caption in every published
+                             language, credit, copyright and embargo in its IPTC/XMP
+                             fields, and the renditions the pages show
     <slug>/manifest.json     titles and dates per language, file sizes and SHA-256,
-                             who approved each language and when, the tool version
+                             who approved each language and when, the photos, the tool
 
 The zip is deterministic (fixed timestamps and permissions, sorted names): the
 same release gives the same bytes, so a checksum of the bundle identifies it.
@@ -26,6 +29,7 @@ from typing import Any
 from publisher import __version__
 from publisher.core import dates, history
 from publisher.core.fsutil import atomic_write_bytes
+from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
@@ -92,8 +96,21 @@ class BundleBuilder(Builder[BundleResult]):
                 lang: engine.cache.file(pdfs[(plan.slug, lang)].key, "out.pdf").read_bytes()
                 for lang in plan.published
             }
+            photos: dict[str, bytes] = {}
+            for photo in engine.photos([plan]).get(plan.slug, []):
+                if photo.error:
+                    raise photo.error
+                for name, _, source in photo.outputs(engine.cache):
+                    photos[name] = source.read_bytes()
         data = bundle_bytes(
-            self.ws, release, plan.published, html, pdf, plan.views, refused=plan.refused
+            self.ws,
+            release,
+            plan.published,
+            html,
+            pdf,
+            plan.views,
+            refused=plan.refused,
+            photos=photos,
         )
         atomic_write_bytes(self.target, data)
         return BundleResult(self.target, plan.published, refused, len(data))
@@ -108,7 +125,10 @@ def bundle_bytes(
     views: dict[str, dict[str, Any]],
     *,
     refused: dict[str, Unpublishable],
+    photos: dict[str, bytes] | None = None,
 ) -> bytes:
+    """The zip's bytes; `photos`: photos/ as the pages use it (renditions, and originals
+    with caption, credit, copyright and embargo in their IPTC and XMP fields)."""
     files: dict[str, bytes] = {}
     manifest_langs: dict[str, Any] = {}
     approvals = approval_records(ws, release, langs)
@@ -139,6 +159,36 @@ def bundle_bytes(
             "files": entries,
             "approval": approvals[lang],
         }
+    photo_entries = []
+    for name, data in sorted((photos or {}).items()):
+        files[f"{PHOTOS_DIR}/{name}"] = data
+        described = next((p for p in release.meta.photos if p.file == name), None)
+        entry: dict[str, Any] = {
+            "name": f"{PHOTOS_DIR}/{name}",
+            "type": "image/png" if name.endswith(".png") else "image/jpeg",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        if described is not None:
+            entry["original"] = True
+            entry["credit"] = described.credit
+            entry["copyright"] = described.copyright
+            entry["captions"] = {
+                lang: views[lang]["photos"][index]["caption"]
+                for lang in langs
+                for index, shown in enumerate(views[lang].get("photos", []))
+                if shown["file"] == name
+            }
+        else:
+            entry["rendition_of"] = next(
+                (
+                    f"{PHOTOS_DIR}/{p.file}"
+                    for p in release.meta.photos
+                    if name.startswith(p.file.rpartition(".")[0] + "-")
+                ),
+                None,
+            )
+        photo_entries.append(entry)
     manifest = {
         "format": MANIFEST_FORMAT,
         "release": release.slug,
@@ -149,6 +199,7 @@ def bundle_bytes(
         "source_language": release.meta.source_language,
         "required_state": ws.config.required_state.value,
         "languages": manifest_langs,
+        "photos": photo_entries,
         "not_published": {lang: error.message for lang, error in sorted(refused.items())},
         "tool": {"name": "publisher", "version": __version__},
     }

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from publisher.core import languages
 from publisher.core.languages import native_name
+from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, RenderError, Unpublishable
 from publisher.publishing.builders.base import PAGE_FORMATS, Builder
 from publisher.publishing.cache import OutputState
-from publisher.publishing.engine import Engine, Plan, ProgressHook, Step, StepCounts
+from publisher.publishing.engine import Engine, PhotoFiles, Plan, ProgressHook, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
 from publisher.render.model import Alternate
@@ -47,7 +48,7 @@ class BuildReport(StepCounts):
 
 
 class DistBuilder(Builder[BuildReport]):
-    """Writes `out_dir/<slug>/<lang>.pdf`, `<lang>.html` and `index.html`."""
+    """Writes `out_dir/<slug>/<lang>.pdf`, `<lang>.html`, `index.html` and `photos/`."""
 
     name = "build"
 
@@ -98,9 +99,12 @@ class DistBuilder(Builder[BuildReport]):
                 if "pdf" in self.formats and lang in (self.langs or p.languages)
             ]
             pdfs = engine.pdfs(pdf_wanted, draft=self.draft)
+            # The web pages show the photos' renditions and offer the originals.
+            photos = engine.photos(good) if "html" in self.formats else {}
             state = OutputState(engine.cache, self.out_dir)
             for plan in good:
                 self._write_release(engine, state, plan, html, pdfs, report)
+                self._write_photos(engine, state, plan, photos.get(plan.slug, []), report)
             state.save()
             report.take_counts(engine)
         return report
@@ -138,6 +142,23 @@ class DistBuilder(Builder[BuildReport]):
                 self._record(state, rel, state.copy(rel, key, source), report)
         if "html" in self.formats and page_step is not None:
             self._write_index(engine, state, plan, report)
+
+    def _write_photos(
+        self,
+        engine: Engine,
+        state: OutputState,
+        plan: Plan,
+        photos: list[PhotoFiles],
+        report: BuildReport,
+    ) -> None:
+        """dist/<slug>/photos/: each photo's renditions and its original with metadata."""
+        for photo in photos:
+            if photo.error:
+                report.failed.append(photo.error)
+                continue
+            for name, key, source in photo.outputs(engine.cache):
+                rel = f"{plan.slug}/{PHOTOS_DIR}/{name}"
+                self._record(state, rel, state.copy(rel, key, source), report)
 
     def _record(self, state: OutputState, rel: str, written: bool, report: BuildReport) -> None:
         path = state.out_dir / rel

@@ -32,12 +32,12 @@ from zoneinfo import ZoneInfo
 
 from publisher.core import languages
 from publisher.core.fsutil import atomic_write_bytes
-from publisher.core.limits import MAX_IMAGE_BYTES, megabytes, read_capped
+from publisher.core.limits import megabytes
 from publisher.core.medialists import Recipient, normalize_address, read_list
 from publisher.core.release import Release
 from publisher.core.sendlog import ATTEMPT, COMMIT, DONE, RESULT, TEST, UNCONFIRMED, SendLog
 from publisher.core.workspace import CONFIG_NAME, Workspace
-from publisher.errors import MailError, ReleaseError, RenderError, SendRefused, UsageError
+from publisher.errors import MailError, RenderError, SendRefused, UsageError
 from publisher.mail.html import Section, email_html
 from publisher.mail.message import Attachment, Sender, Version, compose, message_id
 from publisher.mail.settings import SmtpSettings, load_settings
@@ -55,7 +55,6 @@ from publisher.workflow.session import load_catalog
 SENT, FAILED, DEFERRED, UNKNOWN = "sent", "failed", "deferred", "unknown"
 SKIPPED, ALREADY, HELD, NOT_SENT, WRITTEN = "skipped", "already", "held", "not-sent", "written"
 
-PHOTO_SUFFIXES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 OUTBOX_MARK = ".publisher-outbox"
 EDITION_FORMAT = "publisher-edition/1"
 
@@ -203,7 +202,8 @@ class EmailBuilder(Builder[SendReport]):
             jobs = self._jobs(release, plan, recipients, report)
             needed = sorted({lang for job in jobs for lang in job.langs})
             pages, pdfs = self._outputs(engine, plan, needed)
-        versions = _Versions(self, release, plan, settings, pages, pdfs)
+            photos = self._photos(engine, plan, release) if needed else []
+        versions = _Versions(self, release, plan, settings, pages, pdfs, photos)
         sender = self._sender(settings, release)
         if mode == "dry-run":
             assert self.dry_run_dir is not None
@@ -292,6 +292,18 @@ class EmailBuilder(Builder[SendReport]):
             for lang in needed
         }
         return html, pdf
+
+    def _photos(self, engine: Any, plan: Plan, release: Release) -> list[Attachment]:
+        """The release's photos as attachments: the originals as `build` publishes them, with
+        caption, credit, copyright and embargo in their IPTC/XMP fields."""
+        out = []
+        for photo in engine.photos([plan]).get(plan.slug, []):
+            if photo.error:
+                raise photo.error
+            name, _, source = photo.outputs(engine.cache)[0]
+            mime = "image/png" if name.endswith(".png") else "image/jpeg"
+            out.append(Attachment(name, source.read_bytes(), mime))
+        return out
 
     def _sender(self, settings: SmtpSettings, release: Release) -> Sender:
         contact = next((c for c in self.ws.config.contacts if c.email), None)
@@ -587,6 +599,7 @@ class _Versions:
         settings: SmtpSettings,
         pages: dict[str, bytes],
         pdfs: dict[str, bytes],
+        photos: list[Attachment],
     ) -> None:
         self.ws = builder.ws
         self.list_name = builder.list_name
@@ -596,7 +609,7 @@ class _Versions:
         self.pages = pages
         self.pdfs = pdfs
         self._cache: dict[tuple[str, ...], Version] = {}
-        self._photos: list[Attachment] | None = None
+        self._photos = photos
         self._css: str | None = None
 
     def get(self, langs: tuple[str, ...]) -> Version:
@@ -616,17 +629,7 @@ class _Versions:
         return self._css
 
     def photos(self) -> list[Attachment]:
-        """The release's photos (photos/*.jpg|png), read once, each within the image cap."""
-        if self._photos is None:
-            folder = self.release.root / "photos"
-            found = []
-            if folder.is_dir():
-                for path in sorted(folder.iterdir()):
-                    mime = PHOTO_SUFFIXES.get(path.suffix.lower())
-                    if mime and path.is_file():
-                        data = read_capped(path, MAX_IMAGE_BYTES, ReleaseError, "photo")
-                        found.append(Attachment(path.name, data, mime))
-            self._photos = found
+        """The release's photos, as `publisher build` publishes the originals."""
         return self._photos
 
     def _build(self, langs: tuple[str, ...]) -> Version:

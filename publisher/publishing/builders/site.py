@@ -30,15 +30,17 @@ from urllib.parse import urlsplit
 
 from publisher.core import dates
 from publisher.core.languages import native_name
+from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import OutputState
-from publisher.publishing.engine import Engine, Plan, ProgressHook, Step, StepCounts
+from publisher.publishing.engine import Engine, PhotoFiles, Plan, ProgressHook, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
+from publisher.render import images
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
 from publisher.render.templating import (
@@ -148,13 +150,14 @@ class SiteBuilder(Builder[SiteReport]):
                 [(p, lang) for p in listed for lang in p.published], draft=False, thumbnails=True
             )
             thumbs = engine.thumbnails(pdfs)
+            photos = engine.photos(listed)
             state = OutputState(engine.cache, out_dir)
             site = _Site(engine, state, base, site_languages(ws), report)
             site.thumbs = thumbs
             available: dict[str, list[str]] = {}
             for plan in listed:
                 langs = site.copy_release(plan, pages[plan.slug], pdfs)
-                if langs:
+                if langs and site.copy_photos(plan, photos.get(plan.slug, [])):
                     available[plan.slug] = langs
             shown = [p for p in listed if p.slug in available]
             report.releases = [p.slug for p in shown]
@@ -255,6 +258,18 @@ class _Site:
             langs.append(lang)
         return langs
 
+    def copy_photos(self, plan: Plan, photos: list[PhotoFiles]) -> bool:
+        """Copy a release's photos (renditions, originals with metadata); False if one failed:
+        its pages show them, so the release waits for the next build."""
+        failed = [photo.error for photo in photos if photo.error]
+        if failed:
+            self.report.skipped += [error.format() for error in failed if error]
+            return False
+        for photo in photos:
+            for name, key, source in photo.outputs(self.engine.cache):
+                self._copy(f"releases/{plan.slug}/{PHOTOS_DIR}/{name}", key, source)
+        return True
+
     def homes_for(self, prefix: str) -> list[dict[str, str]]:
         return [
             {
@@ -352,6 +367,7 @@ class _Site:
                     "thumb_width": width,
                     "thumb_height": height,
                     "editions": editions,
+                    **_card_photo(folder, view),
                 }
             )
         return entries
@@ -472,6 +488,22 @@ class _Site:
             )
 
         self._put("sitemap.xml", key, make)
+
+
+def _card_photo(folder: str, view: dict[str, Any]) -> dict[str, Any]:
+    """The release card's picture: its first photo (smallest rendition, the caption as its
+    alt text), or nothing (the card then shows the PDF's first page)."""
+    photos = view.get("photos") or []
+    if not photos:
+        return {"photo_href": None}
+    first = photos[0]
+    width = images.rendition_widths(first["width"])[0]
+    return {
+        "photo_href": f"{folder}/{PHOTOS_DIR}/{rendition_name(first['file'], width)}",
+        "photo_width": width,
+        "photo_height": images.rendition_height(first["width"], first["height"], width),
+        "photo_alt": first["caption"],
+    }
 
 
 def _date(iso: str) -> Any:

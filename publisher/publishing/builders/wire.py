@@ -43,6 +43,13 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
         paragraphs.append(wrap(f"{gettext('Reference')}: {pub.reference}", lang))
     paragraphs.append(wrap(pub.title_text, lang))
     paragraphs.extend(_blocks(pub.blocks, lang, ""))
+    for figure in pub.photos:
+        # The file as the bundle holds it, then what the page prints under the photo.
+        photo = figure.photo
+        assert photo is not None
+        credit = " · ".join(x for x in (photo.credit, photo.copyright) if x)
+        caption = figure.children[0].text
+        paragraphs.append([f"[{photo.src}]", *wrap(f"{caption} ({credit})", lang)])
     shared = pub.boilerplate
     if shared.about_heading is not None:
         paragraphs.append(wrap(shared.about_heading.text, lang))
