@@ -11,6 +11,7 @@ import typer
 from publisher.cli import params
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.wording import counted
+from publisher.errors import UsageError
 from publisher.workflow.photos import NewPhoto, PhotoReport, add_photo, edit_photo, remove_photo
 from publisher.workflow.sync import SyncReport
 
@@ -33,6 +34,27 @@ CopyrightOpt = Annotated[
     str | None, typer.Option("--copyright", help='Copyright line, e.g. "© 2024 MFAIC"')
 ]
 PhotoArg = Annotated[str, typer.Argument(help="The photo's file name in photos/ (photo list)")]
+CreditInOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--credit-in", help='The credit as a language writes it: km="..." (repeat per language)'
+    ),
+]
+CopyrightInOpt = Annotated[
+    list[str] | None,
+    typer.Option("--copyright-in", help='The copyright line in a language: zh-Hans="..."'),
+]
+
+
+def by_language(values: list[str] | None, option: str) -> dict[str, str]:
+    """`LANG=TEXT` options as a dict (the language checked by the workflow)."""
+    out: dict[str, str] = {}
+    for value in values or []:
+        lang, equals, text = value.partition("=")
+        if not equals or not lang.strip():
+            raise UsageError(f'{option} takes LANG=TEXT, like km="...", not {value!r}')
+        out[lang.strip()] = text
+    return out
 
 
 def _echo_sync(report: SyncReport) -> None:
@@ -50,7 +72,8 @@ def _echo_sync(report: SyncReport) -> None:
 
 def _said(report: PhotoReport, verb: str) -> None:
     facts = report.facts
-    size = f" ({facts.width} x {facts.height} {facts.extension.upper()})" if facts else ""
+    kind = {"jpg": "JPEG", "png": "PNG"}.get(facts.extension, "") if facts else ""
+    size = f" ({facts.width} x {facts.height} {kind})" if facts else ""
     typer.echo(f"{report.slug}: {verb} {PHOTOS_DIR}/{report.photo.file}{size}")
     _echo_sync(report.sync)
 
@@ -62,6 +85,8 @@ def photo_add(
     caption: CaptionOpt,
     credit: CreditOpt,
     copyright_line: CopyrightOpt = None,
+    credit_in: CreditInOpt = None,
+    copyright_in: CopyrightInOpt = None,
     by: params.ByOpt = None,
 ) -> None:
     """Add a photo to a release.
@@ -71,7 +96,15 @@ def photo_add(
     """
     ws = params.workspace()
     rel = params.release(release, ws)
-    report = add_photo(rel, NewPhoto(file, caption, credit, copyright_line), by=params.reviewer(by))
+    new = NewPhoto(
+        file,
+        caption,
+        credit,
+        copyright_line,
+        by_language(credit_in, "--credit-in"),
+        by_language(copyright_in, "--copyright-in"),
+    )
+    report = add_photo(rel, new, by=params.reviewer(by))
     _said(report, "added")
 
 
@@ -82,6 +115,8 @@ def photo_edit(
     caption: Annotated[str | None, typer.Option("--caption", help="A new caption")] = None,
     credit: Annotated[str | None, typer.Option("--credit", help="A new credit")] = None,
     copyright_line: CopyrightOpt = None,
+    credit_in: CreditInOpt = None,
+    copyright_in: CopyrightInOpt = None,
     by: params.ByOpt = None,
 ) -> None:
     """Change a photo's caption, credit or copyright.
@@ -96,6 +131,8 @@ def photo_edit(
         caption=caption,
         credit=credit,
         copyright_line=copyright_line,
+        credits=by_language(credit_in, "--credit-in"),
+        copyrights=by_language(copyright_in, "--copyright-in"),
         by=params.reviewer(by),
     )
     _said(report, "changed")
@@ -125,7 +162,9 @@ def photo_list(release: params.ReleaseArg, as_json: params.JsonOpt = False) -> N
             "segment": segments.get(p.file),
             "caption": p.caption,
             "credit": p.credit,
+            "credits": p.credits,
             "copyright": p.copyright,
+            "copyrights": p.copyrights,
         }
         for p in rel.meta.photos
     ]

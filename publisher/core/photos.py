@@ -3,24 +3,29 @@
     [[photos]]
     file = "visit.jpg"                      # releases/<slug>/photos/visit.jpg
     caption = "Samdech Techo Hun Sen ..."   # in the source language: a segment
-    credit = "Ministry of Foreign Affairs and International Cooperation"
+    credit = "Photo: MFAIC Press Office"    # printed as given
+    credits = { km = "...", zh-Hans = "..." }       # optional: as each language writes it
     copyright = "© 2024 MFAIC"             # optional
+    copyrights = { km = "...", zh-Hans = "..." }    # optional
 
 The caption is part of the source: it becomes a segment of kind `caption`
 (translated, reviewed, checked and required by the publishing rule like any
 other), placed after the body in document order. Credit and copyright are
-names and legal lines, printed as given in every language. Only files this
-module accepts by name can be named here, and the image checks (JPEG or PNG,
-size, pixels, damage) are made when a photo is added (`render/images.py`).
+names and legal lines, printed as given, in a language's own form where one
+is given (like a media contact's transliterated name), else as in the source.
+Only files this module accepts by name can be named here, and the image checks
+(JPEG or PNG, size, pixels, damage) are made when a photo is added
+(`render/images.py`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publisher.core import languages
 from publisher.core.text import clean_text
 
 PHOTOS_DIR = "photos"
@@ -44,11 +49,24 @@ class Photo:
     caption: str
     credit: str
     copyright: str | None = None
+    #: The credit and copyright as a language writes them (transliterated names), by language.
+    credits: dict[str, str] = field(default_factory=dict)
+    copyrights: dict[str, str] = field(default_factory=dict)
+
+    def credit_in(self, lang: str) -> str:
+        return self.credits.get(lang, self.credit)
+
+    def copyright_in(self, lang: str) -> str:
+        return self.copyrights.get(lang, self.copyright or "")
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file, "caption": self.caption, "credit": self.credit}
+        if self.credits:
+            data["credits"] = dict(self.credits)
         if self.copyright:
             data["copyright"] = self.copyright
+        if self.copyrights:
+            data["copyrights"] = dict(self.copyrights)
         return data
 
     def path(self, release_root: Path) -> Path:
@@ -60,9 +78,13 @@ def photo_from_toml(value: object, index: int) -> Photo:
     where = f"photo {index}"
     if not isinstance(value, dict):
         raise ValueError(f"{where}: each [[photos]] entry is a table with file, caption, credit")
-    unknown = sorted(set(value) - {"file", "caption", "credit", "copyright"})
+    known = {"file", "caption", "credit", "credits", "copyright", "copyrights"}
+    unknown = sorted(set(value) - known)
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r} (file, caption, credit, copyright)")
+        raise ValueError(
+            f"{where}: unknown key {unknown[0]!r} (file, caption, credit, credits, copyright, "
+            "copyrights)"
+        )
     file = value.get("file")
     if not isinstance(file, str) or not PHOTO_NAME.match(file):
         raise ValueError(
@@ -72,7 +94,24 @@ def photo_from_toml(value: object, index: int) -> Photo:
     caption = check_caption(value.get("caption"), where)
     credit = check_line(value.get("credit"), f"{where}: credit", required=True)
     copyright_line = check_line(value.get("copyright"), f"{where}: copyright", required=False)
-    return Photo(file, caption, credit, copyright_line or None)
+    credits = check_by_language(value.get("credits"), f"{where}: credits")
+    copyrights = check_by_language(value.get("copyrights"), f"{where}: copyrights")
+    return Photo(file, caption, credit, copyright_line or None, credits, copyrights)
+
+
+def check_by_language(value: object, where: str) -> dict[str, str]:
+    """`{ km = "...", zh-Hans = "..." }`: a line per language code."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f'{where} must be a table like {{ km = "...", zh-Hans = "..." }}')
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        code = languages.canonical(str(lang))
+        line = check_line(text, f"{where}.{lang}", required=False)
+        if line:
+            out[code] = line
+    return out
 
 
 def check_caption(value: object, where: str) -> str:

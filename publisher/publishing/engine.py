@@ -316,6 +316,11 @@ class Engine:
                     },
                     "credit": photo["credit"],
                     "copyright": photo.get("copyright"),
+                    "copyrights": {
+                        lang: text
+                        for lang, text in (photo.get("copyrights") or {}).items()
+                        if lang in plan.published and text
+                    },
                     "embargo": plan.embargo,
                     "reference": plan.number or plan.slug,
                     "headline": plan.views[plan.published[0]]["title"],

@@ -135,7 +135,12 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
         "refused": {lang: error.to_dict() for lang, error in verdict.refused.items()},
         "views": views,
         "photos": [
-            {"file": p.file, "credit": p.credit, "copyright": p.copyright}
+            {
+                "file": p.file,
+                "credit": p.credit,
+                "copyright": p.copyright,
+                "copyrights": {lang: p.copyright_in(lang) for lang in release.languages},
+            }
             for p in release.meta.photos
         ],
         "number": release.meta.number,
@@ -245,6 +250,7 @@ def photo_step(
         captions=dict(metadata["captions"]),
         credit=metadata["credit"],
         copyright=metadata.get("copyright"),
+        copyrights=dict(metadata.get("copyrights") or {}),
         embargo=dt.datetime.fromisoformat(embargo) if embargo else None,
         reference=metadata.get("reference") or "",
         headline=metadata.get("headline") or "",

@@ -197,14 +197,10 @@ def photo_view(
             path=path,
         )
     width, height = images.photo_size(path)
-    credit = gettext("Photo: %(credit)s") % {"credit": photo.credit}
+    credit, copyright_line = photo.credit_in(lang), photo.copyright_in(lang)
     if not web:
         return PhotoView(
-            f"{PHOTOS_DIR}/{photo.file}",
-            width,
-            height,
-            credit=credit,
-            copyright=photo.copyright or "",
+            f"{PHOTOS_DIR}/{photo.file}", width, height, credit=credit, copyright=copyright_line
         )
     widths = images.rendition_widths(width)
     shown = widths[1] if len(widths) > 1 else widths[0]
@@ -223,7 +219,7 @@ def photo_view(
         srcset=srcset,
         sizes=PHOTO_SIZES,
         credit=credit,
-        copyright=photo.copyright or "",
+        copyright=copyright_line,
         download_href=f"{PHOTOS_DIR}/{photo.file}",
         download_label=label,
     )

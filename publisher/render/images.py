@@ -162,6 +162,8 @@ class PhotoMetadata:
     captions: dict[str, str]
     credit: str
     copyright: str | None = None
+    #: The copyright line as each published language writes it (XMP's language alternatives).
+    copyrights: dict[str, str] = field(default_factory=dict)
     #: The release's embargo: IPTC's Release Date/Time (nothing may use it before).
     embargo: dt.datetime | None = None
     #: The release's number or name, for picture desks matching photo and text.
@@ -193,7 +195,9 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
     }
     if meta.copyright:
         iptc["Iptc.Application2.Copyright"] = meta.copyright
-        xmp["Xmp.dc.rights"] = {'lang="x-default"': meta.copyright}
+        rights = {'lang="x-default"': meta.copyright}
+        rights.update({f'lang="{lang}"': text for lang, text in meta.copyrights.items()})
+        xmp["Xmp.dc.rights"] = rights
     if meta.reference:
         iptc["Iptc.Application2.ObjectName"] = meta.reference[:64]
         xmp["Xmp.dc.title"] = {'lang="x-default"': meta.reference}

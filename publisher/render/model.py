@@ -24,7 +24,7 @@ class PhotoView:
     height: int
     srcset: str = ""
     sizes: str = ""
-    credit: str = ""  # "Photo: ..." in the reader's language
+    credit: str = ""  # as the reader's language writes it ("Photo: ...", given by the office)
     copyright: str = ""
     download_href: str | None = None  # the original, with its metadata (web pages)
     download_label: str = ""

@@ -13,15 +13,17 @@ changes (render/images.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher.core import languages
 from publisher.core.history import Event, now_iso
 from publisher.core.links import check_links
 from publisher.core.photos import (
     MAX_PHOTOS,
     PHOTOS_DIR,
     Photo,
+    check_by_language,
     check_caption,
     check_line,
     photo_file_name,
@@ -42,6 +44,9 @@ class NewPhoto:
     caption: str
     credit: str
     copyright: str | None = None
+    #: the credit and copyright as other languages write them: lang -> line
+    credits: dict[str, str] = field(default_factory=dict)
+    copyrights: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class CheckedPhoto:
     caption: str
     credit: str
     copyright: str | None
+    credits: dict[str, str]
+    copyrights: dict[str, str]
 
 
 @dataclass
@@ -107,17 +114,28 @@ def check_new_photo(new: NewPhoto) -> CheckedPhoto:
         copyright_line = check_line(
             new.copyright, f"--copyright for {new.file.name}", required=False
         )
+        credits = check_by_language(new.credits, "--credit-in")
+        copyrights = check_by_language(new.copyrights, "--copyright-in")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_links(caption)
     data, facts = images.read_photo(new.file)
-    return CheckedPhoto(data, facts, new.file.name, caption, credit, copyright_line or None)
+    return CheckedPhoto(
+        data, facts, new.file.name, caption, credit, copyright_line or None, credits, copyrights
+    )
 
 
 def place_photo(release: Release, checked: CheckedPhoto, taken: set[str]) -> Photo:
     """The release.toml entry for a checked photo, under a file name not yet taken."""
     name = photo_file_name(checked.source_name, checked.facts.extension, taken)
-    return Photo(name, checked.caption, checked.credit, checked.copyright)
+    return Photo(
+        name,
+        checked.caption,
+        checked.credit,
+        checked.copyright,
+        dict(checked.credits),
+        dict(checked.copyrights),
+    )
 
 
 def add_photo(release: Release, new: NewPhoto, *, by: str | None = None) -> PhotoReport:
@@ -142,11 +160,22 @@ def edit_photo(
     caption: str | None = None,
     credit: str | None = None,
     copyright_line: str | None = None,
+    credits: dict[str, str] | None = None,
+    copyrights: dict[str, str] | None = None,
     by: str | None = None,
 ) -> PhotoReport:
-    """Change what is said about a photo; a new caption is a source edit (stale translations)."""
-    if caption is None and credit is None and copyright_line is None:
-        raise UsageError("say what to change: --caption, --credit or --copyright")
+    """Change what is said about a photo; a new caption is a source edit (stale translations).
+
+    `credits` and `copyrights` replace a language's line (an empty one removes it)."""
+    if (
+        caption is None
+        and credit is None
+        and copyright_line is None
+        and not (credits or copyrights)
+    ):
+        raise UsageError(
+            "say what to change: --caption, --credit, --copyright, --credit-in or --copyright-in"
+        )
     with changing(release, what="photo edit") as session:
         photo = _find(session.release, name)
         try:
@@ -157,6 +186,17 @@ def edit_photo(
                 photo.credit = check_line(credit, "--credit", required=True)
             if copyright_line is not None:
                 photo.copyright = check_line(copyright_line, "--copyright", required=False) or None
+            for given, lines, option in (
+                (credits, photo.credits, "--credit-in"),
+                (copyrights, photo.copyrights, "--copyright-in"),
+            ):
+                for lang, text in (given or {}).items():
+                    code = languages.canonical(lang)
+                    line = check_line(text, f"{option} {lang}", required=False)
+                    if line:
+                        lines[code] = line
+                    else:
+                        lines.pop(code, None)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         report = _commit_meta(session, by, f"changed {PHOTOS_DIR}/{photo.file}", "photo-edit")
