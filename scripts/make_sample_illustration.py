@@ -47,7 +47,9 @@ def background() -> Image.Image:
     column = Image.new("RGB", (1, height))
     for y in range(height):
         t = y / (height - 1)
-        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(NAVY, DEEP)))
+        column.putpixel(
+            (0, y), tuple(round(a + (b - a) * t) for a, b in zip(NAVY, DEEP, strict=True))
+        )
     return column.resize((width, height))
 
 

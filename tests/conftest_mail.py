@@ -120,3 +120,11 @@ def mail_cli(mail_ws: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
 def built_pdfs(mail_ws: Path) -> dict[str, bytes]:
     folder = mail_ws / "dist" / SAMPLE_SLUG
     return {p.stem: p.read_bytes() for p in folder.glob("*.pdf")}
+
+
+@pytest.fixture
+def built_photos(mail_ws: Path) -> dict[str, bytes]:
+    """The sample's photos as `publisher build` published them (originals with metadata)."""
+    release = find_release(mail_ws / "releases", SAMPLE_SLUG)
+    folder = mail_ws / "dist" / SAMPLE_SLUG / "photos"
+    return {p.file: (folder / p.file).read_bytes() for p in release.meta.photos}

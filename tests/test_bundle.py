@@ -51,7 +51,14 @@ def test_manifest_checksums_match_the_files(bundled: tuple[Path, Path]) -> None:
             assert entry["size"] == len(data)
             assert entry["sha256"] == hashlib.sha256(data).hexdigest()
             listed.add(entry["name"])
-    assert set(files) == {f"{SAMPLE_SLUG}/{n}" for n in listed | {"manifest.json"}}
+    photos = {p["name"] for p in manifest["photos"]}
+    assert photos == {
+        f"photos/phnom-penh-beijing{suffix}.jpg" for suffix in ("", "-480w", "-960w", "-1600w")
+    }
+    for entry in manifest["photos"]:
+        data = files[f"{SAMPLE_SLUG}/{entry['name']}"]
+        assert (entry["size"], entry["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    assert set(files) == {f"{SAMPLE_SLUG}/{n}" for n in listed | photos | {"manifest.json"}}
     assert manifest["languages"]["km"]["title"].startswith("សម្តេចតេជោ ហ៊ុន សែន")
     assert manifest["languages"]["km"]["date_text"] == "ថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤"
     assert manifest["languages"]["zh-Hans"]["date_text"] == "2024年11月30日"
@@ -72,7 +79,7 @@ def test_manifest_records_who_approved_each_language(bundled: tuple[Path, Path])
             if c.startswith("approved by ")
         }
         assert approval["by"] == sorted(reviewers) == ["Press Secretary"]
-        assert approval["segments"] == 12 and approval["approved_at"].startswith("20")
+        assert approval["segments"] == 13 and approval["approved_at"].startswith("20")
     assert manifest["languages"]["en"]["approval"]["source"] is True
 
 

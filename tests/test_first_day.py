@@ -187,7 +187,7 @@ def test_a_conflict_says_where_the_suggestion_is_and_how_to_take_it(
     cli = Cli(repo_workspace)
     result = cli("import", str(conflict(cli, repo_workspace, tmp_path)), "--by", "Li Wei")
     assert result.stdout == (
-        f"{SAMPLE_SLUG} zh-Hans: 0 updated, 11 unchanged, 1 conflict (s10): the catalog kept "
+        f"{SAMPLE_SLUG} zh-Hans: 0 updated, 12 unchanged, 1 conflict (s10): the catalog kept "
         "its newer text and the file's text is a suggestion in "
         f"releases/{SAMPLE_SLUG}/translations/zh-Hans.po; see them with `publisher "
         f"suggestions list {SAMPLE_SLUG} --lang zh-Hans`, take one with `publisher suggestions "
@@ -240,14 +240,14 @@ def test_a_po_file_with_a_bom_is_imported_with_a_note(repo_workspace: Path, tmp_
         f"note: {path}: the file starts with a byte-order mark (BOM), which PO tools do not "
         "expect; it was ignored (save the file as UTF-8 without BOM to avoid this note)\n"
     )
-    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 12 unchanged\n"
+    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged\n"
 
 
 def test_a_catalog_saved_with_a_bom_still_loads(repo_workspace: Path) -> None:
     po = repo_workspace / RELEASE / "translations" / "km.po"
     po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
     data = json.loads(Cli(repo_workspace)("status", "--json").stdout)
-    assert data["releases"][0]["languages"]["km"]["approved"] == 12
+    assert data["releases"][0]["languages"]["km"]["approved"] == 13
 
 
 # ---------------------------------------------------------------- 20. plain sentences
@@ -258,13 +258,13 @@ def test_build_summary_is_plain_sentences(repo_workspace: Path) -> None:
     first = cli("build", "--format", "html")
     out = repo_workspace / "dist"
     assert first.stdout.splitlines()[-2:] == [
-        f"Wrote 4 files in {out}.",
-        "Rendered 3 web pages.",
+        f"Wrote 8 files in {out}.",
+        "Rendered 3 web pages and 4 photo files.",
     ]
     again = cli("build", "--format", "html")
     assert again.stdout.splitlines() == [
-        f"Nothing to write: the 4 files in {out} are up to date.",
-        "Rendered nothing; 3 web pages came from the cache.",
+        f"Nothing to write: the 8 files in {out} are up to date.",
+        "Rendered nothing; 3 web pages and 4 photo files came from the cache.",
     ]
 
 

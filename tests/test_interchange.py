@@ -139,7 +139,8 @@ def mixed(cli: Cli, ws: Path) -> Path:
         "s9": "approved",
         "s10": "approved",
         "s11": "approved",
-        "s12": "untranslated",
+        "s12": "approved",  # the photo's caption
+        "s13": "untranslated",
     }
     return ws
 
@@ -165,7 +166,7 @@ def test_xliff_export_is_standard_xliff_2_1(cli: Cli, mixed: Path, tmp_path: Pat
     assert got["s2"][:2] == ("translated", "publisher:translated")
     assert got["s3"][:2] == ("initial", "publisher:draft")
     assert got["s5"][:2] == ("initial", "publisher:stale")
-    assert got["s12"] == ("initial", "publisher:untranslated", None)
+    assert got["s13"] == ("initial", "publisher:untranslated", None)
     catalog = Catalog.load(catalog_path(mixed, "km"))
     for entry in catalog:
         unit = units(path)[entry.id]
@@ -230,7 +231,7 @@ def test_translate_toolkit_reads_sources_targets_and_states(
     assert by_id["s1"].isapproved() and by_id["s6"].isapproved()
     assert by_id["s2"].istranslated() and not by_id["s2"].isapproved()
     assert by_id["s3"].isfuzzy() and by_id["s5"].isfuzzy()
-    assert not by_id["s12"].istranslated()
+    assert not by_id["s13"].istranslated()
 
 
 # ---------------------------------------------------------------- XLIFF import
@@ -240,7 +241,7 @@ def test_xliff_round_trip_changes_nothing(cli: Cli, mixed: Path, tmp_path: Path)
     path = export(cli, tmp_path)
     before = tree_hash(mixed)
     result = cli("import", str(path))
-    assert result.stdout.strip() == f"{SLUG} km: 0 updated, 13 unchanged"
+    assert result.stdout.strip() == f"{SLUG} km: 0 updated, 14 unchanged"
     assert tree_hash(mixed) == before
 
 
@@ -265,8 +266,8 @@ def test_edits_made_in_translate_toolkit_are_imported(
 
     store = xliff2.Xliff2File.parsestring(export(cli, tmp_path).read_bytes())
     by_id = {u.getid(): u for u in store.units}
-    by_id["s12"].target = "ក្រសួងនឹងផ្សព្វផ្សាយសេចក្តីថ្លែងការណ៍រួម បន្ទាប់ពីទស្សនកិច្ច។"
-    by_id["s12"].marktranslated()
+    by_id["s13"].target = "ក្រសួងនឹងផ្សព្វផ្សាយសេចក្តីថ្លែងការណ៍រួម បន្ទាប់ពីទស្សនកិច្ច។"
+    by_id["s13"].marktranslated()
     by_id["s3"].marktranslated()  # the translator accepts their draft as done
     by_id["s1"].target = by_id["s1"].target.replace("ក្នុងជំហានមួយ", "ក្នុងជំហានថ្មីមួយ")
     edited = tmp_path / "km-edited.xlf"
@@ -274,18 +275,16 @@ def test_edits_made_in_translate_toolkit_are_imported(
     history_before = len(history(mixed))
 
     result = cli("import", str(edited), "--by", "Sokha")
-    assert result.stdout.strip() == (
-        f"{SLUG} km: 3 updated, 10 unchanged, 1 approvals dropped (s1)"
-    )
+    assert result.stdout.strip() == (f"{SLUG} km: 3 updated, 11 unchanged, 1 approval dropped (s1)")
     after = states(mixed, "km")
-    assert after["s12"] == after["s3"] == "translated"
+    assert after["s13"] == after["s3"] == "translated"
     assert after["s1"] == "translated"  # edited approved text loses its approval
     catalog = Catalog.load(catalog_path(mixed, "km"))
     assert catalog.get("s1").target.startswith("ក្នុងជំហានថ្មីមួយ")
     assert catalog.get("s1").origin == "human (imported from km-edited.xlf)"
     events = history(mixed)[history_before:]
     assert {(e["segment"], e["before"], e["after"]) for e in events if "segment" in e} == {
-        ("s12", "untranslated", "translated"),
+        ("s13", "untranslated", "translated"),
         ("s3", "draft", "translated"),
         ("s1", "approved", "translated"),
     }
@@ -293,7 +292,7 @@ def test_edits_made_in_translate_toolkit_are_imported(
     assert all(e["by"] == "Sokha" for e in events)
     msgfmt_check(catalog_path(mixed, "km"))
     # importing the same file again finds nothing to do
-    assert "0 updated, 13 unchanged" in cli("import", str(edited)).stdout
+    assert "0 updated, 14 unchanged" in cli("import", str(edited)).stdout
 
 
 def _edit_xliff(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
@@ -323,7 +322,7 @@ def test_source_changed_since_export_makes_the_import_stale(
         ).text = "预计高级别讨论将密切柬中关系。"
 
     result = cli("import", str(_edit_xliff(path, retranslate)))
-    assert result.stdout.strip() == f"{SLUG} zh-Hans: 0 updated, 11 unchanged, 1 became stale (s9)"
+    assert result.stdout.strip() == f"{SLUG} zh-Hans: 0 updated, 12 unchanged, 1 became stale (s9)"
     entry = Catalog.load(catalog_path(ws, "zh-Hans")).get("s9")
     assert entry.source.startswith(NEW_S9) and entry.previous_source.startswith(OLD_S9)
     assert (entry.target, entry.state.value) == ("预计高级别讨论将密切柬中关系。", "stale")
@@ -347,7 +346,7 @@ def test_import_never_grants_an_approval_it_cannot_prove(
                 group.append(etree.fromstring(etree.tostring(meta)))
 
     result = cli("import", str(_edit_xliff(path, forge)))
-    assert "1 approval claims dropped (a file cannot approve" in result.stdout
+    assert "1 approval claim dropped (a file cannot approve" in result.stdout
     assert "(s2)" in result.stdout
     assert states(mixed, "km")["s2"] == "translated"
 
@@ -471,7 +470,7 @@ def test_po_export_is_the_catalog_and_passes_msgfmt(cli: Cli, mixed: Path, tmp_p
 def test_po_round_trip_changes_nothing(cli: Cli, mixed: Path, tmp_path: Path) -> None:
     path = export(cli, tmp_path, "km", "po")
     before = tree_hash(mixed)
-    assert "0 updated, 13 unchanged" in cli("import", str(path)).stdout
+    assert "0 updated, 14 unchanged" in cli("import", str(path)).stdout
     assert tree_hash(mixed) == before
 
 
@@ -481,13 +480,13 @@ def test_po_edited_in_a_po_editor_is_imported(cli: Cli, mixed: Path, tmp_path: P
     path = export(cli, tmp_path, "km", "po")
     po = polib.pofile(str(path))
     entries = {e.msgctxt: e for e in po}
-    entries["s12"].msgstr = "ក្រសួងនឹងផ្សព្វផ្សាយសេចក្តីថ្លែងការណ៍រួម។"
+    entries["s13"].msgstr = "ក្រសួងនឹងផ្សព្វផ្សាយសេចក្តីថ្លែងការណ៍រួម។"
     entries["s4"].flags.append("fuzzy")  # the translator wants another look
     po.save()
     result = cli("import", str(path))
-    assert result.stdout.strip() == f"{SLUG} km: 2 updated, 11 unchanged, 1 approvals dropped (s4)"
+    assert result.stdout.strip() == f"{SLUG} km: 2 updated, 12 unchanged, 1 approval dropped (s4)"
     after = states(mixed, "km")
-    assert (after["s12"], after["s4"]) == ("translated", "draft")
+    assert (after["s13"], after["s4"]) == ("translated", "draft")
     msgfmt_check(catalog_path(mixed, "km"))
 
 
@@ -524,7 +523,7 @@ def test_po_resaved_by_other_tools_imports_as_no_change(  # type: ignore[no-unty
     path = export(cli, tmp_path, "km", "po")
     resave(path)
     before = tree_hash(mixed)
-    assert "0 updated, 13 unchanged" in cli("import", str(path)).stdout
+    assert "0 updated, 14 unchanged" in cli("import", str(path)).stdout
     assert tree_hash(mixed) == before
 
 

@@ -151,12 +151,12 @@ def test_score_the_sample_in_chinese_with_a_generated_model(
     cli = scored_workspace
     lines = cli("models", "score", "--lang", "zh-Hans").stdout.splitlines()
     assert lines[:3] == [
-        "scorecard for zh-Hans: approved segments 17 from en; "
+        "scorecard for zh-Hans: approved segments 18 from en; "
         "scoring drafts as `translate` makes them",
         "",
         "translate-en_zh-test-2x64 0.1: Argos package 0.1, en->zh-Hans",
     ]
-    assert re.fullmatch(r"  segments         17 \(\d+\.\d s\)", lines[3])
+    assert re.fullmatch(r"  segments         18 \(\d+\.\d s\)", lines[3])
     assert re.fullmatch(rf"  chrF2 {{11}} [ \d]{{2}}\d\.\d  {re.escape(CHRF_SIGNATURE)}", lines[4])
     assert re.fullmatch(
         rf"  BLEU {{12}} [ \d]{{2}}\d\.\d  {re.escape(_bleu_signature('zh'))}", lines[5]
@@ -186,7 +186,7 @@ def test_score_the_sample_in_chinese_with_a_generated_model(
     assert model["glossary_terms"]["total"] > 0
     assert (report["lang"], report["samples"], report["drafts"]) == (
         "zh-Hans",
-        {"en": 17},
+        {"en": 18},
         "protected",
     )
 
@@ -223,7 +223,7 @@ def test_score_refuses_what_it_cannot_score(scored_workspace: Cli, cli: Cli, sam
 def test_releases_restrict_the_samples(repo_workspace: Path) -> None:
     release = approved_samples(repo_workspace, "km", [SAMPLE_SLUG])
     boilerplate = approved_samples(repo_workspace, "km", ["boilerplate"])
-    assert (len(release), len(boilerplate)) == (12, 5)
+    assert (len(release), len(boilerplate)) == (13, 5)
     assert {s.origin.split("/")[0] for s in boilerplate} == {"boilerplate"}
     # without a restriction: every approved segment of the workspace, the boilerplate too
     assert approved_samples(repo_workspace, "km") == release + boilerplate

@@ -93,7 +93,11 @@ def rfc2047(value: str) -> str:
 
 
 def test_each_journalist_gets_one_message_in_their_languages(
-    mail_cli: Cli, mail_ws: Path, smtp_server: SmtpServer, built_pdfs: dict[str, bytes]
+    mail_cli: Cli,
+    mail_ws: Path,
+    smtp_server: SmtpServer,
+    built_pdfs: dict[str, bytes],
+    built_photos: dict[str, bytes],
 ) -> None:
     result = mail_cli("send", SAMPLE_SLUG, "--list", "press")
     assert result.stdout == f"{SAMPLE_SLUG} to press: sent 7\n"
@@ -130,9 +134,12 @@ def test_each_journalist_gets_one_message_in_their_languages(
         results = [e for e in log if e.get("message_id") == msgid]
         assert [e["event"] for e in results] == ["attempt", "commit", "result"]
         assert results[-1]["status"] == "sent" and results[-1]["code"] == 250
-        # The PDFs of exactly their languages, byte for byte what `publisher build` wrote.
-        pdfs = [part for part in message.iter_attachments()]
+        # The PDFs of exactly their languages, byte for byte what `publisher build` wrote,
+        # then the photo as `build` publishes it.
+        attached = list(message.iter_attachments())
+        pdfs, photos = attached[: len(langs)], attached[len(langs) :]
         assert [part.get_content_type() for part in pdfs] == ["application/pdf"] * len(langs)
+        assert {p.get_filename(): p.get_content() for p in photos} == built_photos
         assert [part.get_content() for part in pdfs] == [built_pdfs[lang] for lang in langs]
         filenames = [part.get_filename() for part in pdfs]
         labels = {"en": "Press Release", "km": "សេចក្តីប្រកាសព័ត៌មាន", "zh-Hans": "新闻公报"}
@@ -144,7 +151,10 @@ def test_each_journalist_gets_one_message_in_their_languages(
         text, page = plain.get_content(), html.get_content()
         for lang in langs:
             assert " ".join(expected_titles[lang].split()) in " ".join(text.split())
-        assert f"Attached: {labels['en']} MFAIC-2024-001.pdf" in text or langs[0] != "en"
+        assert (
+            f"Attached: {labels['en']} MFAIC-2024-001.pdf, phnom-penh-beijing.jpg" in text
+            or langs[0] != "en"
+        )
         for forbidden in ("<script", "<img", "<link", "<iframe", "<style", " src=", "url("):
             assert forbidden not in page.lower(), forbidden
         assert 'style="' in page  # the CSS is inlined
@@ -179,8 +189,10 @@ def test_khmer_and_chinese_subjects_with_number_and_embargo_decode_exactly(
 ) -> None:
     release_toml = mail_ws / "releases" / SAMPLE_SLUG / "release.toml"
     release_toml.write_text(
-        release_toml.read_text(encoding="utf-8").replace("MFAIC/2024/001", "MFAIC/2024/031")
-        + "embargo = 2024-12-02T08:00:00+07:00\n",
+        release_toml.read_text(encoding="utf-8").replace(
+            'number = "MFAIC/2024/001"',
+            'number = "MFAIC/2024/031"\nembargo = 2024-12-02T08:00:00+07:00',
+        ),
         encoding="utf-8",
     )
     mail_cli("send", SAMPLE_SLUG, "--list", "press")
@@ -576,7 +588,11 @@ def test_an_untrusted_certificate_is_refused(
 
 
 def test_dry_run_writes_one_eml_per_recipient_and_sends_nothing(
-    mail_cli: Cli, mail_ws: Path, smtp_server: SmtpServer, built_pdfs: dict[str, bytes]
+    mail_cli: Cli,
+    mail_ws: Path,
+    smtp_server: SmtpServer,
+    built_pdfs: dict[str, bytes],
+    built_photos: dict[str, bytes],
 ) -> None:
     out = mail_ws.parent / "outbox"
     result = mail_cli("send", SAMPLE_SLUG, "--list", "press", "--dry-run", "--out", str(out))
@@ -592,7 +608,8 @@ def test_dry_run_writes_one_eml_per_recipient_and_sends_nothing(
         langs = PRESS[address][1]
         assert str(message["Subject"]) == f"MFAIC/2024/001 – {expected[langs[0]]}"
         assert [p.get_content() for p in message.iter_attachments()] == [
-            built_pdfs[lang] for lang in langs
+            *(built_pdfs[lang] for lang in langs),
+            *built_photos.values(),
         ]
     assert smtp_server.recorder.count() == 0
     assert not (mail_ws / "releases" / SAMPLE_SLUG / "sends.jsonl").exists()
@@ -697,7 +714,7 @@ def test_photos_and_the_contacts_reply_to(
         assert sent.read_iptc()["Iptc.Application2.Caption"] == CAPTIONS["en"]
         assert sent.read_xmp()["Xmp.dc.description"]['lang="km"'] == CAPTIONS["km"]
     assert Image.open(io.BytesIO(attached["visit.png"])).tobytes() == (Image.open(visit).tobytes())
-    assert "Attached: Press Release MFAIC-2024-001.pdf, visit.png" in (
+    assert "Attached: Press Release MFAIC-2024-001.pdf, phnom-penh-beijing.jpg, visit.png" in (
         english.get_body(("plain",)).get_content()
     )
     # Over the cap: a link instead of the photo.

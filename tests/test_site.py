@@ -59,6 +59,7 @@ def test_every_page_and_file_exists(built: tuple[Path, Path, str]) -> None:
         "km.html",
         "km.pdf",
         "km.png",
+        "photos",
     }
     # The unapproved Chinese title keeps zh-Hans of the second release off the site, said so.
     assert "zh-Hans not published" in stderr and SECOND_SLUG in stderr
@@ -77,20 +78,33 @@ def test_home_pages_list_newest_first_in_the_readers_language(
     _, out, _ = built
     en = page(out / "en" / "index.html")
     assert en.get("lang") == "en"
-    titles = [a.text_content() for a in en.xpath("//li[@class='release']//h2/a")]
+    titles = [
+        a.text_content()
+        for a in en.xpath("//li[contains(concat(' ', @class, ' '), ' release ')]//h2/a")
+    ]
     assert titles == [SECOND_TITLE_EN, SAMPLE_TITLE]
-    dates = [t.text_content() for t in en.xpath("//li[@class='release']//time")]
+    dates = [
+        t.text_content()
+        for t in en.xpath("//li[contains(concat(' ', @class, ' '), ' release ')]//time")
+    ]
     assert dates == ["15 January 2025", "30 November 2024"]
     pdf_size = (out / "releases" / SAMPLE_SLUG / "zh-Hans.pdf").stat().st_size
-    sample = en.xpath("//li[@class='release']")[1]
+    sample = en.xpath("//li[contains(concat(' ', @class, ' '), ' release ')]")[1]
     text = " ".join(sample.text_content().split())
     assert f"简体中文 Web page · PDF ({round(pdf_size / 1024)} KB, 2 pages)" in text
     assert "Comprehensive Strategic Partnership" in text  # the summary
 
     km = page(out / "km" / "index.html")
-    km_dates = [t.text_content() for t in km.xpath("//li[@class='release']//time")]
+    km_dates = [
+        t.text_content()
+        for t in km.xpath("//li[contains(concat(' ', @class, ' '), ' release ')]//time")
+    ]
     assert km_dates == ["ថ្ងៃទី១៥ ខែមករា ឆ្នាំ២០២៥", "ថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤"]
-    assert km.xpath("//li[@class='release']//h2/a")[1].text_content().startswith("សម្តេចតេជោ")
+    assert (
+        km.xpath("//li[contains(concat(' ', @class, ' '), ' release ')]//h2/a")[1]
+        .text_content()
+        .startswith("សម្តេចតេជោ")
+    )
     assert "(៣១ KB" in km.text_content() or re.search(r"\([០-៩]+ KB, ២ ", km.text_content())
 
     zh = page(out / "zh-Hans" / "index.html")
@@ -200,7 +214,9 @@ def test_without_base_url_feeds_and_sitemap_are_skipped_with_a_warning(
     assert "warning: no --base-url" in result.stderr
     assert not (out / "sitemap.xml").exists() and not list(out.rglob("feed.xml"))
     assert (out / "km" / "index.html").is_file() and broken_links(out) == []
-    assert "Rendered 5 web pages; 5 PDFs came from the cache." in result.stdout.splitlines()
+    assert "Rendered 5 web pages; 5 PDFs and 8 photo files came from the cache." in (
+        result.stdout.splitlines()
+    )
 
 
 def test_bad_base_url_is_a_one_line_error(built: tuple[Path, Path, str], tmp_path: Path) -> None:
@@ -234,8 +250,10 @@ def test_noop_rebuild_renders_nothing(warm: tuple[Path, Path]) -> None:
     assert report.rendered == {} and report.rendered_items == []  # type: ignore[attr-defined]
     assert report.written == [] and report.removed == []  # type: ignore[attr-defined]
     result = Cli(root)("site", "--out", str(out), "--base-url", BASE_URL)
-    assert "Nothing to write: the 25 files in" in result.stdout
-    assert "Rendered nothing; 5 PDFs and 5 web pages came from the cache." in result.stdout
+    assert "Nothing to write: the 33 files in" in result.stdout
+    assert "Rendered nothing; 5 PDFs, 5 web pages and 8 photo files came from the cache." in (
+        result.stdout
+    )
 
 
 def test_changing_one_release_renders_only_it(warm: tuple[Path, Path]) -> None:
@@ -292,9 +310,11 @@ def test_build_uses_the_same_cache(warm: tuple[Path, Path]) -> None:
     root, _ = warm
     result = Cli(root)("build", SAMPLE_SLUG, "--out", str(root / "dist"), "--jobs", "2")
     # the PDFs come from the site's build
-    assert "Rendered 3 web pages; 3 PDFs came from the cache." in result.stdout
+    assert "Rendered 3 web pages; 3 PDFs and 4 photo files came from the cache." in result.stdout
     assert (root / "dist" / SAMPLE_SLUG / "km.pdf").read_bytes() == (
         root / "site" / "releases" / SAMPLE_SLUG / "km.pdf"
     ).read_bytes()
     again = Cli(root)("build", SAMPLE_SLUG, "--out", str(root / "dist"))
-    assert "Rendered nothing; 3 PDFs and 3 web pages came from the cache." in again.stdout
+    assert "Rendered nothing; 3 PDFs, 3 web pages and 4 photo files came from the cache." in (
+        again.stdout
+    )

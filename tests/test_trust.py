@@ -57,8 +57,8 @@ def test_a_forged_po_approves_nothing(ws: Path, tmp_path: Path) -> None:
         entry.tcomment = f"approved by Anyone on 2026-12-01T09:00:00Z [{seal}]"
     po.save()
     result = cli("import", str(forged), "--by", "Mallory")
-    assert result.stdout.startswith(f"{SAMPLE_SLUG} km: 0 updated, 12 unchanged, 12 approval")
-    assert "12 approval claims dropped (a file cannot approve" in result.stdout
+    assert result.stdout.startswith(f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged, 13 approval")
+    assert "13 approval claims dropped (a file cannot approve" in result.stdout
     assert set(_states(ws, "km").values()) == {"translated"}
     status = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)
     assert status["releases"][0]["languages"]["km"]["publishable"] is False
@@ -87,7 +87,7 @@ def test_a_forged_xliff_approves_nothing(ws: Path, tmp_path: Path) -> None:
             meta.text = value
     path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     result = cli("import", str(path), "--by", "Mallory")
-    assert "12 approval claims dropped" in result.stdout
+    assert "13 approval claims dropped" in result.stdout
     assert set(_states(ws, "zh-Hans").values()) == {"translated"}
 
 
@@ -102,7 +102,7 @@ def test_a_record_written_by_hand_is_not_an_approval(ws: Path) -> None:
     po.save()
     assert set(_states(ws, "km").values()) == {"translated"}
     build = cli("build", "--lang", "km", "--format", "html", ok=False)
-    assert build.exit_code == 1 and "km not published: 12 segments not approved" in build.stderr
+    assert build.exit_code == 1 and "km not published: 13 segments not approved" in build.stderr
     report = cli("fsck", SAMPLE_SLUG).stdout
     assert "review records in translations/km.po that the history does not back" in report
     assert "repaired: removed the review records the history does not back" in report
@@ -117,7 +117,7 @@ def test_an_approval_made_by_a_reviewer_round_trips(ws: Path, tmp_path: Path) ->
     catalog = ws / "releases" / SAMPLE_SLUG / "translations" / "km.po"
     before = catalog.read_bytes()
     result = cli("import", str(path), "--by", "Mallory")
-    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 12 unchanged\n"
+    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged\n"
     assert catalog.read_bytes() == before
     assert set(_states(ws, "km").values()) == {"approved"}
 

@@ -143,6 +143,15 @@ class OutputState:
             del self.files[rel]
             gone.append(rel)
             self.changed = True
+        # Folders left empty (a withdrawn release's, its photos/) go too; others stay.
+        for rel in gone:
+            folder = (self.out_dir / rel).parent
+            while folder != self.out_dir and folder.is_relative_to(self.out_dir):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
         return gone
 
     def save(self) -> None:

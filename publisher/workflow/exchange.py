@@ -37,6 +37,7 @@ from publisher.core.history import Event, now_iso
 from publisher.core.limits import MAX_IMPORT_BYTES, read_capped
 from publisher.core.release import Release, find_release
 from publisher.core.states import REVIEW_LEVELS, State
+from publisher.core.wording import counted
 from publisher.core.workspace import Workspace
 from publisher.errors import InterchangeError, PublisherError, UsageError
 from publisher.interchange import EXCHANGE_FORMATS, po, xliff
@@ -65,17 +66,17 @@ class ImportReport:
 
     def summary(self) -> str:
         parts = [f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
-        for ids, label in (
-            (self.stale, "became stale"),
-            (self.approvals_dropped, "approvals dropped"),
-            (
-                self.not_granted,
-                "approval claims dropped (a file cannot approve: use publisher approve, "
-                "review or the web review)",
-            ),
-        ):
-            if ids:
-                parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
+        if self.stale:
+            parts.append(f"{len(self.stale)} became stale ({', '.join(self.stale)})")
+        if self.approvals_dropped:
+            dropped = self.approvals_dropped
+            parts.append(f"{counted(len(dropped), 'approval')} dropped ({', '.join(dropped)})")
+        if self.not_granted:
+            parts.append(
+                f"{counted(len(self.not_granted), 'approval claim')} dropped (a file cannot "
+                f"approve: use publisher approve, review or the web review) "
+                f"({', '.join(self.not_granted)})"
+            )
         if self.conflicts:
             listed = ", ".join(self.conflicts)
             conflicts = (
