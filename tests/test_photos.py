@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pyexiv2
 import pytest
 from lxml import html as lxml_html
 from PIL import Image
@@ -316,7 +317,16 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_repo_workspace(tmp_path_factory.mktemp("photos") / "ws")
     cli = Cli(root)
     large = root.parent / "delegation.jpg"
-    large.write_bytes(picture(4000, 3000, quality=92))
+    with pyexiv2.ImageData(picture(4000, 3000, quality=92)) as camera:
+        # what a phone records: its make, and where it stood
+        camera.modify_exif(
+            {
+                "Exif.Image.Make": "Canon",
+                "Exif.GPSInfo.GPSLatitudeRef": "N",
+                "Exif.GPSInfo.GPSLatitude": "11/1 33/1 0/1",
+            }
+        )
+        large.write_bytes(bytes(camera.get_bytes()))
     embargo = "2024-12-02T08:00:00+07:00"
     toml = root / "releases" / SAMPLE_SLUG / "release.toml"
     toml.write_text(
@@ -427,6 +437,9 @@ def test_the_bundle_carries_originals_with_iptc_and_xmp(published: Path, tmp_pat
     assert fields["XMP-photoshop:Credit"] == (
         "Ministry of Foreign Affairs and International Cooperation"
     )
+    # the camera's fields stay, but not where it stood
+    assert fields["IFD0:Make"] == "Canon"
+    assert not [key for key in fields if key.startswith("GPS:") or "GPS" in key.split(":")[-1]]
     # the pixels are the press officer's, untouched
     with (
         Image.open(io.BytesIO(original)) as sent,

@@ -175,8 +175,8 @@ class PhotoMetadata:
 def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
     """The photo with the release's caption, credit, copyright and embargo in IPTC and XMP.
 
-    The pixels are untouched; exiv2 rewrites only the metadata segments. Existing
-    fields the camera wrote (EXIF, colour profile) are kept.
+    The pixels are untouched; exiv2 rewrites only the metadata segments. The camera's
+    fields (EXIF, colour profile) are kept, except its GPS position.
     """
     import pyexiv2  # exiv2's binding: 14 ms to import, needed only by builds with photos
 
@@ -210,6 +210,14 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
         iptc["Iptc.Application2.ReleaseTime"] = meta.embargo.timetz().isoformat("seconds")
     try:
         with pyexiv2.ImageData(data) as image:
+            # Where the camera stood is not the office's to publish: GPS fields go.
+            located = {
+                key: None
+                for key in image.read_exif()
+                if key.startswith("Exif.GPSInfo.") or key == "Exif.Image.GPSTag"
+            }
+            if located:
+                image.modify_exif(located)
             image.modify_iptc(iptc)
             image.modify_xmp(xmp)
             return bytes(image.get_bytes())
