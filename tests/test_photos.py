@@ -463,3 +463,14 @@ def test_the_site_card_shows_the_first_photo(published: Path) -> None:
     with zipfile.ZipFile(published / "bundle.zip") as bundle:
         wire = bundle.read(f"{SAMPLE_SLUG}/km.txt").decode("utf-8")
     assert f"[photos/{SAMPLE_PHOTO}]" in wire and "[photos/delegation.jpg]" in wire
+
+
+def test_fsck_names_a_missing_photo_and_a_stray_file(ws: Path) -> None:
+    folder = ws / "releases" / SAMPLE_SLUG / "photos"
+    (folder / SAMPLE_PHOTO).rename(folder / "renamed.jpg")
+    report = Cli(ws)("fsck", SAMPLE_SLUG, "--dry-run", ok=False)
+    assert f"photos/{SAMPLE_PHOTO} is named in release.toml but missing" in report.stdout
+    assert "photos/renamed.jpg is not named in release.toml: no output shows it" in (report.stdout)
+    build = Cli(ws)("build", "--out", str(ws / "dist"), ok=False)
+    assert build.exit_code == 1
+    assert f"the photo photos/{SAMPLE_PHOTO} is missing" in build.stderr

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from publisher.core import journal
 from publisher.core.fsutil import read_bytes
+from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.segments import SegmentMap
 from publisher.core.workspace import Workspace
@@ -79,6 +80,7 @@ def check_release(release: Release, *, repair: bool) -> FsckReport:
     if journal.state(root) == "unfinished":
         return report  # nothing else can be read consistently until it is finished
     _check_history(release, report)
+    _check_photos(release, report)
     mismatched, unbacked = _check_catalogs(release)
     report.found += mismatched + unbacked
     if repair and (mismatched or unbacked):
@@ -93,6 +95,24 @@ def check_release(release: Release, *, repair: bool) -> FsckReport:
             else "removed the review records the history does not back"
         )
     return report
+
+
+def _check_photos(release: Release, report: FsckReport) -> None:
+    """Photos release.toml names but the folder lacks, and files it holds that no entry
+    names: reported, never repaired (a photo is the office's to restore or delete)."""
+    folder = release.root / PHOTOS_DIR
+    present = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    named = {photo.file for photo in release.meta.photos}
+    for name in sorted(named - present):
+        report.found.append(
+            f"{PHOTOS_DIR}/{name} is named in release.toml but missing (kept as it is: add it "
+            f"again with `publisher photo add` or remove it with `publisher photo remove`)"
+        )
+    for name in sorted(present - named):
+        report.found.append(
+            f"{PHOTOS_DIR}/{name} is not named in release.toml: no output shows it (kept as it "
+            "is: `publisher photo add` takes a photo with its caption)"
+        )
 
 
 def _check_history(release: Release, report: FsckReport) -> None:
