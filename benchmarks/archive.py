@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from publisher.core.catalog import Catalog
+from publisher.core.history import Event
 from publisher.core.states import State
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,6 +60,8 @@ def generate(root: Path, count: int) -> list[str]:
     for name in ("publisher.toml", "glossary.toml"):
         if (REPO / name).is_file():
             shutil.copy(REPO / name, root / name)
+    # The About paragraph and contact roles every release carries, approved once.
+    shutil.copytree(REPO / "boilerplate", root / "boilerplate")
     sample = next(
         p for p in sorted((REPO / "releases").iterdir()) if (p / "release.toml").is_file()
     )
@@ -87,9 +90,17 @@ def generate(root: Path, count: int) -> list[str]:
             seg["source"] = {"title": title, "s1": s1}.get(seg["id"], seg["source"])
         (folder / "segments.json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
         (folder / "release.toml").write_text(
-            meta_text.replace("date = 2024-11-30", f"date = {day.isoformat()}"), "utf-8"
+            meta_text.replace("date = 2024-11-30", f"date = {day.isoformat()}").replace(
+                'number = "MFAIC/2024/001"', f'number = "MFAIC/{day.year}/{i:04d}"'
+            ),
+            "utf-8",
         )
-        (folder / "history.jsonl").write_bytes(history)
+        approvals: list[str] = []
+        for kept in ("photos", "media"):  # the sample's photo: one file, linked, not copied
+            if (sample / kept).is_dir():
+                (folder / kept).mkdir()
+                for item in (sample / kept).iterdir():
+                    os.link(item, folder / kept / item.name)
         for lang, catalog in catalogs.items():
             entries = dict(catalog.entries)
             for seg_id, new_source, extra in (
@@ -103,8 +114,26 @@ def generate(root: Path, count: int) -> list[str]:
                 )
                 entry.set_review(State.APPROVED, old.review.by, old.review.at)
                 entries[seg_id] = entry
+                # the approval the history must hold for the record to count
+                assert entry.review is not None
+                approvals.append(
+                    Event(
+                        old.review.at,
+                        "approve",
+                        lang,
+                        seg_id,
+                        "translated",
+                        "approved",
+                        old.review.by,
+                        text=entry.target,
+                        seal=entry.review.hash,
+                    ).to_json()
+                )
             copy = dataclasses.replace(catalog, entries=entries, release=slug)
             (folder / "translations" / f"{lang}.po").write_text(copy.to_po(), "utf-8")
+        (folder / "history.jsonl").write_bytes(
+            history + "".join(f"{a}\n" for a in approvals).encode()
+        )
         slugs.append(slug)
     return slugs
 

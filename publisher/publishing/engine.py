@@ -294,6 +294,7 @@ class Engine:
         rendition_misses: list[tuple[Step, tuple[Any, ...]]] = []
         original_misses: list[tuple[Step, tuple[Any, ...]]] = []
         cache_root = str(self.cache.root.parent)
+        seen: dict[str, Step] = {}
         for plan in plans:
             if plan.error or not plan.published or not plan.photos:
                 continue
@@ -326,18 +327,22 @@ class Engine:
                     "headline": plan.views[plan.published[0]]["title"],
                 }
                 o_key = fp.digest("photo", image, metadata, fp.tool_fingerprint())
-                renditions, original = Step(r_key, {}), Step(o_key, {})
-                for step, args, misses in (
-                    (renditions, (path, name, r_key, cache_root), rendition_misses),
-                    (original, (path, name, metadata, o_key, cache_root), original_misses),
+                pair = []
+                for key, args, misses in (
+                    (r_key, (path, name, r_key, cache_root), rendition_misses),
+                    (o_key, (path, name, metadata, o_key, cache_root), original_misses),
                 ):
-                    meta = self.cache.get(step.key)
-                    if meta is None:
-                        misses.append((step, args))
-                    else:
-                        step.meta = meta
-                        self.cached["photo"] += len(meta.get("files", []))
-                files.append(PhotoFiles(name, renditions, original))
+                    step = seen.get(key)
+                    if step is None:  # releases sharing a photo share its renditions
+                        step = seen[key] = Step(key, {})
+                        meta = self.cache.get(key)
+                        if meta is None:
+                            misses.append((step, args))
+                        else:
+                            step.meta = meta
+                            self.cached["photo"] += len(meta.get("files", []))
+                    pair.append(step)
+                files.append(PhotoFiles(name, pair[0], pair[1]))
             found[plan.slug] = files
         for stage, fn, misses in (
             ("photos", steps.renditions_step, rendition_misses),
