@@ -20,7 +20,7 @@ from publisher.core import history, languages, media, numbering
 from publisher.core.document import Block, Document, check_document_size, parse_markdown
 from publisher.core.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.core.history import Event, now_iso
-from publisher.core.release import Release, ReleaseMeta, slugify, validate_slug
+from publisher.core.release import Release, ReleaseMeta, scan_releases, slugify, validate_slug
 from publisher.core.segments import SegmentMap, align
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import Workspace
@@ -144,7 +144,11 @@ def import_release(
     if reference:
         meta.reference = str(reference)
     if ws.config.number_pattern and folder.parent == ws.releases_dir:
-        meta.number = numbering.allocate(ws.root, ws.config.number_pattern, date.year, slug)
+        releases, _ = scan_releases(ws.releases_dir)  # a broken one holds no number we can read
+        held = {r.meta.number for r in releases if r.meta.number}
+        meta.number = numbering.allocate(
+            ws.root, ws.config.number_pattern, date.year, slug, held=held
+        )
     staging = folder.parent / f".{folder.name}.importing"
     if staging.exists():
         shutil.rmtree(staging)
