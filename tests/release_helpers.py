@@ -62,11 +62,13 @@ def pdf_pages(path: Path) -> int:
     return int(found.group(1))
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    """pdftotext of the whole file, or of one page."""
-    pages = ["-f", str(page), "-l", str(page)] if page is not None else []
+def pdf_text(path: Path, page: int | None = None, *, raw: bool = False) -> str:
+    """pdftotext of the whole file, or of one page; `raw`: in the order it is drawn (a
+    column after the other) rather than line by line across the page."""
+    args = ["-f", str(page), "-l", str(page)] if page is not None else []
+    args += ["-raw"] if raw else []
     return subprocess.run(
-        ["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
 
 
