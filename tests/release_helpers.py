@@ -46,12 +46,15 @@ def add_translated_release(
     return slug
 
 
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    """Every file under `root` (hidden ones too) and its bytes: "nothing changed" means equal."""
+def tree_bytes(root: Path, *, locks: bool = True) -> dict[str, bytes]:
+    """Every file under `root` (hidden ones too) and its bytes: "nothing changed" means equal.
+
+    `locks=False` leaves out the empty lock files a command that takes a lock creates on
+    first use (a successful command that changes nothing may still take the lock)."""
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.is_symlink()
+        if path.is_file() and not path.is_symlink() and (locks or not path.name.endswith(".lock"))
     }
 
 

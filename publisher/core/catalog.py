@@ -345,6 +345,30 @@ def _check_syntax(text: str, path: Path | None) -> None:
             raise CatalogError(f"invalid PO syntax: {stripped[:60]!r}", path=path, line=number)
 
 
+def _is_record(line: str) -> bool:
+    """Whether a translator-comment line is one of our records rather than a note."""
+    return bool(
+        _REVIEW.match(line)
+        or _ORIGIN.match(line)
+        or _REJECTED.match(line)
+        or line == _STALE
+        or line.startswith("suggestion: ")
+    )
+
+
+def note_lines(text: str) -> list[str]:
+    """A translator's note from a file (an XLIFF <note>, a PO comment), as a catalog keeps
+    it: one comment line per line, cleaned. A line that would read back as one of our
+    records ("approved by ... [hash]") is kept as a note, prefixed: a note never forges a
+    review, an origin or a rejection."""
+    lines = []
+    for line in clean_text(text).split("\n"):
+        line = line.strip()
+        if line:
+            lines.append(f"note: {line}" if _is_record(line) else line)
+    return lines
+
+
 def _entry_from_po(po_entry: polib.POEntry) -> Entry:
     entry = Entry(
         id=po_entry.msgctxt or "",
