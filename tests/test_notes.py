@@ -229,3 +229,31 @@ def test_a_note_from_a_translators_tool_is_added_recorded_and_forges_nothing(
     result = cli("import", str(po), "--by", "Li Wei")
     assert "1 with new translator notes (s4)" in result.stdout
     assert _doubts(repo_workspace, "zh-Hans")["s4"] == "doubt: is the Exchange Year 2024 or 2023?"
+
+
+def test_a_catalog_resaved_by_babel_shows_no_previous_source_as_a_note(
+    repo_workspace: Path,
+) -> None:
+    """Babel writes a stale segment's `#| msgid` back as translator comments (python-babel
+    issue 206): that is the previous source, not a translator's note."""
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+
+    cli = Cli(repo_workspace)
+    source = repo_workspace / "releases" / SAMPLE_SLUG / "source.md"
+    text = source.read_text("utf-8")
+    source.write_text(text.replace("is seen as a significant", "is widely seen as a significant"))
+    assert "1 stale (s5)" in cli("sync", SAMPLE_SLUG).stdout
+    path = _catalog(repo_workspace, "km")
+    assert '#| msgid "Samdech Techo' in path.read_text("utf-8")
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    out = io.BytesIO()
+    write_po(out, catalog)
+    path.write_bytes(out.getvalue())
+    assert '# | msgid "Samdech Techo' in path.read_text("utf-8")
+    status = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)["releases"][0]
+    km = [n for n in status["notes"] if n["lang"] == "km"]
+    assert [n["segment"] for n in km] == DOUBTED
+    assert all(n["text"].startswith("doubt: ") and "msgid" not in n["text"] for n in km)

@@ -47,6 +47,7 @@ _REVIEW = re.compile(r"^(reviewed|approved) by (.+) on (\S+) \[([0-9a-f]{16})\]$
 _ORIGIN = re.compile(r"^origin: (.+)$")
 _REJECTED = re.compile(r"^rejected by (.+?) on (\S+?): (.*)$")
 _STALE = "stale: the source changed; check the translation against the new source"
+_BABEL_PREVIOUS = re.compile(r"^\| (msgctxt|msgid|msgid_plural) ")
 _OURS = (_REVIEW, _ORIGIN, _REJECTED)
 
 
@@ -380,9 +381,15 @@ def _entry_from_po(po_entry: polib.POEntry) -> Entry:
     )
     if po_entry.comment:
         entry.kind = po_entry.comment.split("\n")[0].strip() or "paragraph"
+    babel_previous = False
     for line in (po_entry.tcomment or "").split("\n"):
         text = line.strip()
         if not text:
+            continue
+        if _BABEL_PREVIOUS.match(text) or babel_previous:
+            # Babel re-saves `#| msgid "..."` as translator comments, wrapped, after the
+            # others (python-babel issue 206): the previous source, never a note.
+            babel_previous = True
             continue
         if m := _REVIEW.match(text):
             entry.review = Review(State(m.group(1)), m.group(2), m.group(3), m.group(4))
