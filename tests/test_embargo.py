@@ -209,8 +209,14 @@ def test_after_the_lift_it_is_on_every_page_feed_and_the_sitemap(embargoed: Emba
         links = {a.get("href"): a.text_content().strip() for a in home.xpath("//h2/a")}
         assert links[f"../releases/{slug}/{lang}.html"] == TITLES[lang]
         feed = feedparser.parse((site / lang / "feed.xml").read_bytes())
-        entries = {e.link: e.title for e in feed.entries}
-        assert entries[f"{BASE_URL}releases/{slug}/{lang}.html"] == TITLES[lang]
+        entries = {e.link: (e.title, e.published) for e in feed.entries}
+        # Published when it became available (RFC 4287): at the embargo, not on its date.
+        assert entries[f"{BASE_URL}releases/{slug}/{lang}.html"] == (
+            TITLES[lang],
+            "2024-12-02T01:00:00Z",
+        )
+        assert entries[f"{BASE_URL}releases/{SAMPLE_SLUG}/{lang}.html"][1] == "2024-11-30T00:00:00Z"
+        assert feed.feed.updated == "2024-12-02T01:00:00Z"
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     sitemap = etree.parse(str(site / "sitemap.xml"))
