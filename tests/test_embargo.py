@@ -276,7 +276,7 @@ def test_forcing_it_onto_the_site_early_needs_a_reason_which_the_history_keeps(
     cli = Cli(root)
     slug = embargoed.slug
     out = root / "site"
-    site = ["site", "--out", str(out), "--now", BEFORE, "--by", REVIEWER, "--jobs", "2"]
+    site = ["site", "--out", str(out), "--now", BEFORE, "--jobs", "2"]
     before = tree_bytes(root)
     for args, error in (
         (["--force", slug], "error: publishing an embargoed release early needs --reason TEXT"),
@@ -290,7 +290,7 @@ def test_forcing_it_onto_the_site_early_needs_a_reason_which_the_history_keeps(
         (["--force", slug, "--force", SAMPLE_SLUG, "--reason", "early"], None),
         (["--force", "no-such-release", "--reason", "early"], None),
     ):
-        result = cli(*site, *args, ok=False)
+        result = cli(*site, *args, env={"PUBLISHER_REVIEWER": ""}, ok=False)
         assert result.exit_code == 2, args
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), (args, result.stderr)
@@ -300,7 +300,7 @@ def test_forcing_it_onto_the_site_early_needs_a_reason_which_the_history_keeps(
         assert not out.exists()
 
     reason = "The counterpart announced the accord at 06:00"
-    result = cli(*site, "--force", slug, "--reason", reason)
+    result = cli(*site, "--force", slug, "--reason", reason, "--by", REVIEWER)
     assert result.stdout.startswith("The site has 2 releases. ")
     assert "held back" not in result.stdout
     for lang in LANGS:
@@ -579,6 +579,12 @@ def test_lifting_before_the_time_needs_force_and_a_reason_recorded_in_history(
         result = cli(*lift, *args, ok=False)
         assert (result.exit_code, result.stderr) == (2, error + "\n"), args
         assert tree_bytes(repo_workspace) == before, args
+    # Refused before anyone is named: without --by, no "recorded as ..." line precedes it.
+    result = cli(
+        "embargo", SAMPLE_SLUG, "--lift", "--now", BEFORE, env={"PUBLISHER_REVIEWER": ""}, ok=False
+    )
+    assert (result.exit_code, result.stderr) == (2, refusal + "\n")
+    assert tree_bytes(repo_workspace) == before
     # Moving it later is no early publication: no reason needed.
     cli(*lift, "2024-12-02 10:00")
     assert _history(repo_workspace)[-1]["detail"] == (
