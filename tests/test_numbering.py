@@ -136,3 +136,45 @@ def test_status_json_shows_the_number(repo_workspace: Path) -> None:
     }
     text = cli("status", "2025-01-15-first").stdout
     assert text.splitlines()[0] == "2025-01-15-first  2025-01-15, source en, No. MFAIC/2025/001"
+
+
+@pytest.mark.slow
+def test_concurrent_new_commands_of_the_same_name_leave_one_whole_release(
+    repo_workspace: Path,
+) -> None:
+    """A double-click or a retried script: one import wins, the others are refused, and
+    none writes into (or removes) another's half-made folder."""
+    env = {**os.environ, "PUBLISHER_REVIEWER": "Test Reviewer"}
+    command = [
+        sys.executable,
+        "-m",
+        "publisher",
+        "--workspace",
+        str(repo_workspace),
+        "new",
+        str(SAMPLE_TXT),
+        "--title",
+        "Same Title",
+        "--date",
+        "2025-02-01",
+    ]
+    procs = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(6)
+    ]
+    outputs = [proc.communicate(timeout=300) for proc in procs]
+    results = [(proc.returncode, *out) for proc, out in zip(procs, outputs, strict=True)]
+    slug = "2025-02-01-same-title"
+    assert sorted(code for code, _, _ in results) == [0, 2, 2, 2, 2, 2]
+    refused = [err for code, _, err in results if code == 2]
+    assert set(refused) == {
+        f"error: a release named '{slug}' already exists; choose another --slug\n"
+    }
+    assert sorted(p.name for p in (repo_workspace / "releases").iterdir()) == [SAMPLE_SLUG, slug]
+    cli = Cli(repo_workspace)
+    winner = next(out for code, out, _ in results if code == 0)
+    number = next(line for line in winner.splitlines() if line.startswith("number: "))
+    assert _number(repo_workspace, slug) == number.removeprefix("number: ")
+    assert cli("fsck", "--dry-run").stdout.splitlines() == [f"{SAMPLE_SLUG}: ok", f"{slug}: ok"]

@@ -9,7 +9,9 @@ command line leaves open; the command line wins, and a disagreement is noted.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import secrets
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -149,9 +151,10 @@ def import_release(
         meta.number = numbering.allocate(
             ws.root, ws.config.number_pattern, date.year, slug, held=held
         )
-    staging = folder.parent / f".{folder.name}.importing"
-    if staging.exists():
-        shutil.rmtree(staging)
+    # A staging folder of this run's own: two `new` of the same name at once must not write
+    # into (or remove) each other's; the first to rename wins. (`fsck` removes the staging
+    # folders of runs that were killed.)
+    staging = folder.parent / f".{folder.name}.{os.getpid()}-{secrets.token_hex(4)}.importing"
     release = Release(staging, meta)
     try:
         staging.mkdir(parents=True)
@@ -170,7 +173,14 @@ def import_release(
                 )
             ],
         )
-        staging.rename(folder)
+        try:
+            staging.rename(folder)
+        except OSError:
+            if folder.exists():  # another run of the same name finished first
+                raise UsageError(
+                    f"a release named {slug!r} already exists; choose another --slug"
+                ) from None
+            raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
