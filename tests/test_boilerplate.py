@@ -210,12 +210,12 @@ def test_an_unapproved_khmer_about_paragraph_blocks_the_khmer_pdf_only(tmp_path:
     assert result.stderr.splitlines()[0] == (
         f"not published: {SAMPLE_SLUG}: km not published: 1 segment not approved: boilerplate/s1"
     )
-    written = sorted(p.name for p in (out / SAMPLE_SLUG).iterdir())
+    written = sorted(p.name for p in (out / SAMPLE_SLUG).glob("*.*") if p.is_file())
     assert written == ["en.html", "en.pdf", "index.html", "zh-Hans.html", "zh-Hans.pdf"]
 
     # A release that does not carry the About paragraph is not held back by it.
     other = root / "releases" / SAMPLE_SLUG / "release.toml"
-    other.write_text(other.read_text("utf-8") + "about = false\n", "utf-8")
+    other.write_text("about = false\n" + other.read_text("utf-8"), "utf-8")  # before any [table]
     cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "no-about"))
     no_about = pdf_text(tmp_path / "no-about" / SAMPLE_SLUG / "km.pdf")
     assert squash(_boilerplate_texts("km")["title"]) not in squash(no_about)

@@ -457,7 +457,7 @@ def test_an_embargo_without_time_or_zone_in_release_toml_is_refused(repo_workspa
         ("2024-12-02T08:00:00", "embargo needs a time zone offset"),
         ('"soon"', "embargo must be a date and time with its offset"),
     ):
-        toml.write_text(original + f"embargo = {value}\n", "utf-8")
+        toml.write_text(f"embargo = {value}\n" + original, "utf-8")  # before any [table]
         result = cli("status", SAMPLE_SLUG, ok=False)
         assert result.exit_code == 2
         assert result.stderr.startswith(f"error: {toml}"), result.stderr
