@@ -348,13 +348,7 @@ def _check_syntax(text: str, path: Path | None) -> None:
 
 def _is_record(line: str) -> bool:
     """Whether a translator-comment line is one of our records rather than a note."""
-    return bool(
-        _REVIEW.match(line)
-        or _ORIGIN.match(line)
-        or _REJECTED.match(line)
-        or line == _STALE
-        or line.startswith("suggestion: ")
-    )
+    return any(p.match(line) for p in _OURS) or line == _STALE or line.startswith("suggestion: ")
 
 
 def note_lines(text: str) -> list[str]:
