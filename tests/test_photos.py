@@ -474,3 +474,30 @@ def test_fsck_names_a_missing_photo_and_a_stray_file(ws: Path) -> None:
     build = Cli(ws)("build", "--out", str(ws / "dist"), ok=False)
     assert build.exit_code == 1
     assert f"the photo photos/{SAMPLE_PHOTO} is missing" in build.stderr
+
+
+def test_a_truncated_jpeg_is_refused_even_after_a_pdf_was_rendered(
+    ws: Path, tmp_path: Path
+) -> None:
+    """WeasyPrint tells Pillow to accept truncated images, process-wide, when it is imported
+    (`publisher serve` renders previews, then takes photos in the same process)."""
+    import weasyprint  # noqa: F401  (sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    whole = picture(1600, 1200, quality=95)
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = Cli(ws)(
+        "photo",
+        "add",
+        SAMPLE_SLUG,
+        str(cut),
+        "--caption",
+        "A caption",
+        "--credit",
+        "MFAIC",
+        ok=False,
+    )
+    assert result.exit_code == 2 and "the image is damaged or incomplete" in result.stderr
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as WeasyPrint wants it

@@ -214,7 +214,7 @@ def test_without_base_url_feeds_and_sitemap_are_skipped_with_a_warning(
     assert "warning: no --base-url" in result.stderr
     assert not (out / "sitemap.xml").exists() and not list(out.rglob("feed.xml"))
     assert (out / "km" / "index.html").is_file() and broken_links(out) == []
-    assert "Rendered 5 web pages; 5 PDFs and 8 photo files came from the cache." in (
+    assert "Rendered 5 web pages; 5 PDFs and 5 photo files came from the cache." in (
         result.stdout.splitlines()
     )
 
@@ -251,7 +251,7 @@ def test_noop_rebuild_renders_nothing(warm: tuple[Path, Path]) -> None:
     assert report.written == [] and report.removed == []  # type: ignore[attr-defined]
     result = Cli(root)("site", "--out", str(out), "--base-url", BASE_URL)
     assert "Nothing to write: the 33 files in" in result.stdout
-    assert "Rendered nothing; 5 PDFs, 5 web pages and 8 photo files came from the cache." in (
+    assert "Rendered nothing; 5 PDFs, 5 web pages and 5 photo files came from the cache." in (
         result.stdout
     )
 

@@ -47,6 +47,8 @@ def embargo(
         raise UsageError("--reason goes with --force (lifting an embargo before its time)")
     target = None if lift else embargoes.parse(ws, moment or "")
     at = embargoes.now(now, ws.config.time_zone)
+    # Refused before asking who acts (the workflow checks again under the release's lock).
+    embargoes.check_change(rel.slug, rel.meta.embargo, target, at=at, force=force, reason=reason)
     change = embargoes.set_embargo(
         ws, rel, target, by=params.reviewer(by), at=at, force=force, reason=reason
     )

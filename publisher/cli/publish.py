@@ -171,17 +171,19 @@ def _early(
     if not (reason or "").strip():
         raise UsageError("publishing an embargoed release early needs --reason TEXT")
     by_slug = {r.slug: r for r in releases}
-    who = params.reviewer(by)
-    early = []
+    early: dict[str, Release] = {}
     for slug in forced:
         release = by_slug.get(slug) or params.release(slug, ws)
         if not embargoes.in_force(release, at):
             raise UsageError(f"{slug} is not under embargo; --force is not needed")
+        early[release.slug] = release
+    # Recorded once every name is known good: a refused command records nothing.
+    who = params.reviewer(by)
+    for release in early.values():
         embargoes.record_early_publication(
             release, by=who, reason=reason or "", where="published on the site"
         )
-        early.append(release.slug)
-    return early
+    return list(early)
 
 
 @app.command()

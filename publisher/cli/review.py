@@ -226,6 +226,8 @@ def _show_item(console: Console, item: rv.ReviewItem) -> None:
         console.print(previous, soft_wrap=True)
     if entry.rejection:
         console.print(Text(entry.rejection, style="yellow"), soft_wrap=True)
+    for note in entry.notes:  # the translator's own comments: doubts about the source
+        console.print(Text("  note ", style="bold magenta") + Text(note.strip()), soft_wrap=True)
     for finding in item.findings:
         style = "bold red" if finding.is_error else "yellow"
         line = Text(f"  {finding.severity} ", style=style)
@@ -274,8 +276,9 @@ def review(
         str | None,
         typer.Option(
             "--state",
-            help="Segments to show: translated, draft, stale, reviewed, untranslated, approved "
-            "or all (default: draft, translated, reviewed and stale ones)",
+            help="Segments to show: translated, draft, stale, reviewed, untranslated, approved, "
+            "all, or notes (those with a translator's note) (default: draft, translated, "
+            "reviewed and stale ones)",
         ),
     ] = None,
 ) -> None:

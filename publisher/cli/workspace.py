@@ -214,6 +214,11 @@ def status(
                         }
                         for s in langs
                     },
+                    "notes": [
+                        {"lang": s.lang, "segment": segment, "text": "\n".join(lines)}
+                        for s in langs
+                        for segment, lines in s.notes.items()
+                    ],
                 }
                 for r, langs in results
             ],
@@ -262,6 +267,17 @@ def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: b
         if reasons:
             console.print(
                 f"  `publisher build --draft {rel.slug}` publishes a marked draft meanwhile",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
+        noted = [s for s in langs if s.notes]
+        if noted:
+            count = sum(len(s.notes) for s in noted)
+            where = "; ".join(f"{s.lang} {', '.join(s.notes)}" for s in noted)
+            console.print(
+                f"  translator notes on {counted(count, 'segment')}: {where} (read them: "
+                f"`publisher review {rel.slug} --lang {noted[0].lang} --state notes`)",
                 highlight=False,
                 soft_wrap=True,
                 markup=False,

@@ -47,6 +47,7 @@ _REVIEW = re.compile(r"^(reviewed|approved) by (.+) on (\S+) \[([0-9a-f]{16})\]$
 _ORIGIN = re.compile(r"^origin: (.+)$")
 _REJECTED = re.compile(r"^rejected by (.+?) on (\S+?): (.*)$")
 _STALE = "stale: the source changed; check the translation against the new source"
+_BABEL_PREVIOUS = re.compile(r"^\| (msgctxt|msgid|msgid_plural) ")
 _OURS = (_REVIEW, _ORIGIN, _REJECTED)
 
 
@@ -345,6 +346,24 @@ def _check_syntax(text: str, path: Path | None) -> None:
             raise CatalogError(f"invalid PO syntax: {stripped[:60]!r}", path=path, line=number)
 
 
+def _is_record(line: str) -> bool:
+    """Whether a translator-comment line is one of our records rather than a note."""
+    return any(p.match(line) for p in _OURS) or line == _STALE or line.startswith("suggestion: ")
+
+
+def note_lines(text: str) -> list[str]:
+    """A translator's note from a file (an XLIFF <note>, a PO comment), as a catalog keeps
+    it: one comment line per line, cleaned. A line that would read back as one of our
+    records ("approved by ... [hash]") is kept as a note, prefixed: a note never forges a
+    review, an origin or a rejection."""
+    lines = []
+    for line in clean_text(text).split("\n"):
+        line = line.strip()
+        if line:
+            lines.append(f"note: {line}" if _is_record(line) else line)
+    return lines
+
+
 def _entry_from_po(po_entry: polib.POEntry) -> Entry:
     entry = Entry(
         id=po_entry.msgctxt or "",
@@ -356,9 +375,15 @@ def _entry_from_po(po_entry: polib.POEntry) -> Entry:
     )
     if po_entry.comment:
         entry.kind = po_entry.comment.split("\n")[0].strip() or "paragraph"
+    babel_previous = False
     for line in (po_entry.tcomment or "").split("\n"):
         text = line.strip()
         if not text:
+            continue
+        if _BABEL_PREVIOUS.match(text) or babel_previous:
+            # Babel re-saves `#| msgid "..."` as translator comments, wrapped, after the
+            # others (python-babel issue 206): the previous source, never a note.
+            babel_previous = True
             continue
         if m := _REVIEW.match(text):
             entry.review = Review(State(m.group(1)), m.group(2), m.group(3), m.group(4))

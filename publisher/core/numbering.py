@@ -11,6 +11,7 @@ release was deleted or never finished is not given again.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 from publisher.core.fsutil import append_lines, locked, read_bytes
@@ -36,18 +37,25 @@ def _taken(registry: Path) -> list[dict[str, object]]:
     return entries
 
 
-def allocate(workspace_root: Path, pattern: str, year: int, slug: str) -> str:
-    """The next number of `year` in the series, recorded as given to `slug`."""
+def allocate(
+    workspace_root: Path, pattern: str, year: int, slug: str, held: Collection[str] = ()
+) -> str:
+    """The next number of `year` in the series, recorded as given to `slug`.
+
+    `held`: the numbers releases carry in their release.toml, never given again even
+    when the registry lost them (a bad merge) or never had them (numbers given by hand
+    before the workspace adopted a pattern).
+    """
     registry = workspace_root / REGISTRY
     with locked(workspace_root / LOCK, what="the release numbers"):
         entries = _taken(registry)
-        numbers = {str(e.get("number")) for e in entries}
+        numbers = {str(e.get("number")) for e in entries} | set(held)
         seq = 1 + max(
             (int(str(e["seq"])) for e in entries if e.get("year") == year and "seq" in e),
             default=0,
         )
         number = pattern.format(year=year, seq=seq)
-        while number in numbers:  # a pattern without {year}: keep counting
+        while number in numbers:  # held, or a pattern without {year}: keep counting
             seq += 1
             number = pattern.format(year=year, seq=seq)
         record = {"number": number, "year": year, "seq": seq, "slug": slug, "at": now_iso()}

@@ -44,6 +44,8 @@ class IncomingUnit:
     # PO files cannot say "translated, not reviewed" apart from "no opinion": a PO
     # entry without a review record leaves an unchanged reviewed segment alone.
     review_implicit: bool = False
+    #: the translator's notes the file gives (a doubt about the source), one per line
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 
 from publisher.core import languages
-from publisher.core.catalog import Catalog
+from publisher.core.catalog import Catalog, note_lines
 from publisher.core.fsutil import read_bytes
 from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
@@ -81,6 +81,7 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
                 line=lines.get(entry.id),
                 review=review,
                 review_implicit=state is State.TRANSLATED,
+                notes=[line for note in entry.notes for line in note_lines(note)],
             )
         )
     return [incoming]

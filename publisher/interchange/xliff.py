@@ -29,7 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from publisher.core import languages
-from publisher.core.catalog import Catalog, Entry, Review
+from publisher.core.catalog import Catalog, Entry, Review, note_lines
 from publisher.core.history import now_iso
 from publisher.core.release import Release
 from publisher.core.states import State
@@ -288,6 +288,14 @@ def _read_unit(unit: etree._Element, path: Path) -> IncomingUnit:
     exported_state = None
     if meta.get("state") in {s.value for s in State}:
         exported_state = State(meta["state"])
+    # The translator's notes: ours (category "comment") and those a CAT tool adds without
+    # a category; the others (origin, review, ...) are what we wrote for information.
+    notes = [
+        line
+        for note in unit.iterfind(f"{_q('notes')}/{_q('note')}")
+        if note.get("category") in (None, "comment")
+        for line in note_lines("".join(note.itertext()))
+    ]
     return IncomingUnit(
         unit_id,
         source,
@@ -298,6 +306,7 @@ def _read_unit(unit: etree._Element, path: Path) -> IncomingUnit:
         target_hash=meta.get("target-hash") or None,
         exported_state=exported_state,
         review=review,
+        notes=notes,
     )
 
 

@@ -135,7 +135,9 @@ class OutputState:
         return self.write(rel, key, source.read_bytes())
 
     def prune(self) -> list[str]:
-        """Delete files an earlier build wrote that this build no longer produces."""
+        """Delete files an earlier build wrote that this build no longer produces, and the
+        folders they leave empty: a folder named after a withdrawn or embargoed release
+        would still name it on the deployed site."""
         gone = []
         for rel in sorted(set(self.files) - self.touched):
             with contextlib.suppress(FileNotFoundError):

@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -45,6 +47,21 @@ def _pillow() -> tuple[ModuleType, ModuleType]:
     from PIL import Image, ImageOps
 
     return Image, ImageOps
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refusing truncated files, whatever the process set before: WeasyPrint sets
+    the global LOAD_TRUNCATED_IMAGES when imported, so a process that rendered a PDF
+    first (a test run, `publisher serve`) would otherwise take half a JPEG."""
+    from PIL import ImageFile
+
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 @dataclass(frozen=True)
@@ -97,7 +114,9 @@ def check_photo(data: bytes, path: Path | str) -> PhotoFacts:
                 path=path,
             )
         try:
-            image.load()  # every pixel: a truncated or damaged file fails here, not later
+            # every pixel: a truncated or damaged file fails here, not later
+            with _strict_decoding():
+                image.load()
         except (OSError, SyntaxError, ValueError) as exc:
             raise PhotoError(
                 f"the image is damaged or incomplete ({exc}); export or copy it again",

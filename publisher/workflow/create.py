@@ -9,7 +9,9 @@ command line leaves open; the command line wins, and a disagreement is noted.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import secrets
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +23,14 @@ from publisher.core.document import Block, Document, check_document_size
 from publisher.core.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.core.history import Event, now_iso
 from publisher.core.photos import MAX_PHOTOS, PHOTOS_DIR
-from publisher.core.release import Release, ReleaseMeta, release_document, slugify, validate_slug
+from publisher.core.release import (
+    Release,
+    ReleaseMeta,
+    release_document,
+    scan_releases,
+    slugify,
+    validate_slug,
+)
 from publisher.core.segments import SegmentMap, align
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import Workspace
@@ -159,10 +168,15 @@ def import_release(
     if reference:
         meta.reference = str(reference)
     if ws.config.number_pattern and folder.parent == ws.releases_dir:
-        meta.number = numbering.allocate(ws.root, ws.config.number_pattern, date.year, slug)
-    staging = folder.parent / f".{folder.name}.importing"
-    if staging.exists():
-        shutil.rmtree(staging)
+        releases, _ = scan_releases(ws.releases_dir)  # a broken one holds no number we can read
+        held = {r.meta.number for r in releases if r.meta.number}
+        meta.number = numbering.allocate(
+            ws.root, ws.config.number_pattern, date.year, slug, held=held
+        )
+    # A staging folder of this run's own: two `new` of the same name at once must not write
+    # into (or remove) each other's; the first to rename wins. (`fsck` removes the staging
+    # folders of runs that were killed.)
+    staging = folder.parent / f".{folder.name}.{os.getpid()}-{secrets.token_hex(4)}.importing"
     release = Release(staging, meta)
     try:
         staging.mkdir(parents=True)
@@ -183,7 +197,14 @@ def import_release(
                 )
             ],
         )
-        staging.rename(folder)
+        try:
+            staging.rename(folder)
+        except OSError:
+            if folder.exists():  # another run of the same name finished first
+                raise UsageError(
+                    f"a release named {slug!r} already exists; choose another --slug"
+                ) from None
+            raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -49,6 +49,26 @@ class EmbargoChange:
     after: dt.datetime | None
 
 
+def check_change(
+    slug: str,
+    before: dt.datetime | None,
+    moment: dt.datetime | None,
+    *,
+    at: dt.datetime,
+    force: bool,
+    reason: str | None,
+) -> bool:
+    """Whether changing the embargo `before` to `moment` publishes early (lifting it, or
+    moving it earlier, while it is in force); refused then without `force` and a reason."""
+    early = before is not None and before > at and (moment is None or moment < before)
+    if before is not None and early and not (force and (reason or "").strip()):
+        raise UsageError(
+            f"{slug} is embargoed until {before.isoformat()}; lifting it (or moving it "
+            "earlier) before that time needs --force and --reason TEXT, which are recorded"
+        )
+    return early
+
+
 def set_embargo(
     ws: Workspace,
     release: Release,
@@ -67,12 +87,7 @@ def set_embargo(
     with changing(release, what="embargo") as session:
         meta = session.release.meta
         before = meta.embargo
-        early = before is not None and before > at and (moment is None or moment < before)
-        if before is not None and early and not (force and (reason or "").strip()):
-            raise UsageError(
-                f"{release.slug} is embargoed until {before.isoformat()}; lifting it (or moving it "
-                "earlier) before that time needs --force and --reason TEXT, which are recorded"
-            )
+        early = check_change(release.slug, before, moment, at=at, force=force, reason=reason)
         if moment == before:
             return EmbargoChange(before, moment)
         meta.embargo = moment

@@ -23,6 +23,11 @@ An import applies what the translator *changed* and nothing else:
   trip: nothing changes); every other claim is dropped and named in the
   report. A reviewed or approved segment whose target the file changes, or
   whose state the file lowers, loses its approval, and the report says so.
+* A translator's note the file adds to a segment (a PO comment, an XLIFF
+  <note>: a doubt about the source for the press officer) is added to the
+  catalog and recorded in the history; a note missing from the file is kept (a
+  doubt is never lost because a tool dropped it), and no note can forge a
+  review record.
 * A round trip with no edits changes nothing: no catalog bytes, no history.
 """
 
@@ -34,7 +39,7 @@ from pathlib import Path
 
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
-from publisher.core.limits import MAX_IMPORT_BYTES, read_capped
+from publisher.core.limits import MAX_IMPORT_BYTES, check_segment_length, read_capped
 from publisher.core.release import Release, find_release
 from publisher.core.states import REVIEW_LEVELS, State
 from publisher.core.wording import counted
@@ -59,13 +64,16 @@ class ImportReport:
     approvals_dropped: list[str] = field(default_factory=list)
     not_granted: list[str] = field(default_factory=list)  # review states the file cannot prove
     notes: list[str] = field(default_factory=list)  # what the reader accepted with a remark
+    noted: list[str] = field(default_factory=list)  # segments given a new translator's note
 
     @property
     def changed(self) -> bool:
-        return bool(self.updated or self.stale or self.conflicts)
+        return bool(self.updated or self.stale or self.conflicts or self.noted)
 
     def summary(self) -> str:
         parts = [f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
+        if self.noted:
+            parts.append(f"{len(self.noted)} with new translator notes ({', '.join(self.noted)})")
         if self.stale:
             parts.append(f"{len(self.stale)} became stale ({', '.join(self.stale)})")
         if self.approvals_dropped:
@@ -178,6 +186,12 @@ def _apply_file(session: Session, incoming: IncomingFile, by: str) -> ImportRepo
                     now, "import", incoming.lang, unit.id, before.value, after.value, by, None, name
                 )
             )
+        added = _add_notes(entry, unit)
+        if added:
+            report.noted.append(unit.id)
+            session.events.append(
+                Event(now, "note", incoming.lang, unit.id, None, None, by, "\n".join(added), name)
+            )
         if before in REVIEW_LEVELS and not after.at_least(before):
             report.approvals_dropped.append(unit.id)
         asked = unit.exported_state is None or unit.state is not unit.exported_state
@@ -229,6 +243,22 @@ def _apply_unit(entry: Entry, unit: IncomingUnit, name: str, now: str) -> str:
         return "stale"
     entry.set_translation(target, origin=origin, draft=not unit.state.at_least(State.TRANSLATED))
     return "updated"
+
+
+def _add_notes(entry: Entry, unit: IncomingUnit) -> list[str]:
+    """The file's notes the catalog does not hold yet, added to `entry` (none removed).
+
+    PO tools re-wrap long comments, so a line whose words the catalog's notes already
+    hold, in that order, is one of them, not a new note.
+    """
+    held = f" {' '.join(' '.join(entry.notes).split())} "
+    added = [
+        note for note in dict.fromkeys(unit.notes) if f" {' '.join(note.split())} " not in held
+    ]
+    for note in added:
+        check_segment_length(note, InterchangeError, f"the note on {entry.id}")
+    entry.notes.extend(added)
+    return added
 
 
 def _apply_state(entry: Entry, unit: IncomingUnit) -> bool:

@@ -45,7 +45,10 @@ from publisher.workflow.session import Session, changing, load_catalog, set_tran
 NEEDS_REVIEW: frozenset[State] = frozenset(
     {State.DRAFT, State.TRANSLATED, State.REVIEWED, State.STALE}
 )
-FILTERS = ("needs-review", "all", *(s.value for s in State))
+#: `--state notes`: the segments whose translators left a note (a doubt about the source),
+#: whatever their state, for the press officer who must answer them.
+NOTES = "notes"
+FILTERS = ("needs-review", "all", NOTES, *(s.value for s in State))
 EDIT_ORIGIN = "human"
 
 
@@ -60,11 +63,12 @@ class Decision(StrEnum):
 
 
 def wanted_states(state_filter: str | None) -> frozenset[State]:
-    """The states `--state` selects: a state name, `all`, or the default (needs review)."""
+    """The states `--state` selects: a state name, `all` (or `notes`), or the default
+    (needs review)."""
     value = (state_filter or "needs-review").strip().lower()
     if value == "needs-review":
         return NEEDS_REVIEW
-    if value == "all":
+    if value in ("all", NOTES):
         return frozenset(State)
     if value not in FILTERS:
         raise UsageError(f"--state must be one of: {', '.join(FILTERS)} (not {state_filter!r})")
@@ -78,7 +82,12 @@ def review_queue(release: Release, lang: str, state_filter: str | None = None) -
     queue shift under the reviewer, and `back` returns to what they just saw.
     """
     states = wanted_states(state_filter)
-    return [e.id for e in load_catalog(release, lang) if e.state in states]
+    notes_only = (state_filter or "").strip().lower() == NOTES
+    return [
+        e.id
+        for e in load_catalog(release, lang)
+        if e.state in states and (e.notes or not notes_only)
+    ]
 
 
 @dataclass

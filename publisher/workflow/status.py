@@ -36,6 +36,9 @@ class LanguageStatus:
     refusals: list[str] = field(default_factory=list)
     qa_errors: list[str] = field(default_factory=list)
     judged: bool = False
+    #: segment -> its translator's notes (a doubt about the source the press officer must
+    #: answer), in reading order: they do not block publishing, so status must say them
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -62,7 +65,8 @@ def language_status(
     catalog = load_catalog(release, lang)
     counts = catalog.counts()
     blocking = [e.id for e in catalog if not e.state.at_least(required)]
-    return LanguageStatus(catalog.lang, counts, required, blocking, out_of_sync)
+    notes = {e.id: lines for e in catalog if (lines := [n.strip() for n in e.notes if n.strip()])}
+    return LanguageStatus(catalog.lang, counts, required, blocking, out_of_sync, notes=notes)
 
 
 def release_status(release: Release, required: State) -> list[LanguageStatus]:

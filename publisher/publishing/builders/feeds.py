@@ -24,6 +24,14 @@ class FeedEntry:
     summary: str
     pdf_length: int
     alternates: list[str]  # every language the release is published in
+    #: when its embargo lifted (UTC, "2024-12-02T01:00:00Z"), if it had one
+    embargo: str | None = None
+
+    @property
+    def published(self) -> str:
+        """When the entry became available (RFC 4287 atom:published): the release's date,
+        or its embargo when later; never a time it was still under embargo."""
+        return max(_stamp(self.date), self.embargo or "")
 
 
 def _stamp(date: str) -> str:
@@ -44,7 +52,7 @@ def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEnt
     feed.set(XML_LANG, lang)
     _sub(feed, f"{a}id", f"{base}{lang}/")
     _sub(feed, f"{a}title", title)
-    _sub(feed, f"{a}updated", _stamp(max((e.date for e in entries), default="1970-01-01")))
+    _sub(feed, f"{a}updated", max((e.published for e in entries), default=_stamp("1970-01-01")))
     _sub(feed, f"{a}link", rel="self", type="application/atom+xml", href=f"{base}{lang}/feed.xml")
     _sub(
         feed,
@@ -62,8 +70,8 @@ def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEnt
         entry.set(XML_LANG, lang)
         _sub(entry, f"{a}id", f"{folder}{lang}.html")
         _sub(entry, f"{a}title", item.title)
-        _sub(entry, f"{a}published", _stamp(item.date))
-        _sub(entry, f"{a}updated", _stamp(item.date))
+        _sub(entry, f"{a}published", item.published)
+        _sub(entry, f"{a}updated", item.published)
         _sub(entry, f"{a}summary", item.summary).set("type", "text")
         _sub(
             entry,

@@ -59,6 +59,8 @@ class ProofRow:
     origin: str
     findings: list[Finding] = field(default_factory=list)
     rejection: str | None = None
+    #: the translator's own comments (a doubt about the source, for the press officer)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -105,6 +107,7 @@ def build_proof(ws: Workspace, release: Release, lang: str) -> Proof:
             e.origin or "",
             by_segment.get(e.id, []),
             e.rejection,
+            [note.strip() for note in e.notes if note.strip()],
         )
         for e in catalog
     ]

@@ -52,7 +52,7 @@ from publisher.render.templating import (
 from publisher.workflow import embargo as embargoes
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
-FEEDS_VERSION = "1"
+FEEDS_VERSION = "2"
 
 
 @dataclass
@@ -154,6 +154,12 @@ class SiteBuilder(Builder[SiteReport]):
             state = OutputState(engine.cache, out_dir)
             site = _Site(engine, state, base, site_languages(ws), report)
             site.thumbs = thumbs
+            # Published when the embargo lifted (one forced out early: its date, as before).
+            site.embargoes = {
+                r.slug: r.meta.embargo
+                for r in public
+                if r.meta.embargo is not None and r.slug not in self.early
+            }
             available: dict[str, list[str]] = {}
             for plan in listed:
                 langs = site.copy_release(plan, pages[plan.slug], pdfs)
@@ -192,6 +198,7 @@ class _Site:
         self.langs = langs
         self.report = report
         self.thumbs: dict[tuple[str, str], Step] = {}
+        self.embargoes: dict[str, dt.datetime] = {}  # slug -> its (lifted) embargo
         self._envs: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -465,6 +472,7 @@ class _Site:
                             summary=p.views[lang]["summary"],
                             pdf_length=pdfs[(p.slug, lang)].meta["size"],
                             alternates=available[p.slug],
+                            embargo=_utc(self.embargoes.get(p.slug)),
                         )
                         for p in mine
                     ],
@@ -504,6 +512,13 @@ def _card_photo(folder: str, view: dict[str, Any]) -> dict[str, Any]:
         "photo_height": images.rendition_height(first["width"], first["height"], width),
         "photo_alt": first["caption"],
     }
+
+
+def _utc(moment: dt.datetime | None) -> str | None:
+    """An instant as Atom writes it: "2024-12-02T01:00:00Z"."""
+    if moment is None:
+        return None
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _date(iso: str) -> Any:

@@ -60,9 +60,13 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
         if shared.more_information:
             paragraphs.append(wrap(shared.more_information, lang))
         for contact in shared.contacts:
-            line = contact.name + (f", {contact.role.text}" if contact.role else "")
+            line = contact.name
+            if contact.role:  # "Name, Role" in each language's punctuation (，in Chinese)
+                line = gettext("%(name)s, %(role)s") % {"name": line, "role": contact.role.text}
             details = " ".join(x for x in (contact.phone_text, contact.email) if x)
-            paragraphs.append(wrap(f"{line}: {details}" if details else line, lang))
+            if details:
+                line = gettext("%(contact)s: %(details)s") % {"contact": line, "details": details}
+            paragraphs.append(wrap(line, lang))
     paragraphs.append([pub.end_mark])
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines) + "\n"
 
