@@ -28,6 +28,7 @@ from tests.release_helpers import (
     squash,
     tree_bytes,
 )
+from tests.support.photos import add_approved_photo, picture
 
 BASE_URL = "https://press.example.org/gov/"
 #: The embargoed release: titles found nowhere else in the workspace.
@@ -35,6 +36,12 @@ TITLES = {
     "en": "Mekong Water & Energy Accord to Be Signed in Vientiane",
     "km": "កិច្ចព្រមព្រៀងស្តីពីទឹក និងថាមពលទន្លេមេគង្គ នឹងចុះហត្ថលេខានៅវៀងចន្ទ",
     "zh-Hans": "湄公河水资源与能源协定将在万象签署",
+}
+#: Its photo's caption, as unique as its titles (the leak check looks for it too).
+PHOTO_CAPTIONS = {
+    "en": "The Vientiane riverfront before the signing",
+    "km": "មាត់ទន្លេនៅវៀងចន្ទ មុនពិធីចុះហត្ថលេខា",
+    "zh-Hans": "签署仪式前的万象河岸",
 }
 EMBARGO = "2024-12-02 08:00"  # typed without a zone: the workspace's, Asia/Phnom_Penh
 EMBARGO_ISO = "2024-12-02T08:00:00+07:00"
@@ -72,6 +79,9 @@ def embargoed(tmp_path_factory: pytest.TempPathFactory) -> Embargoed:
     root = copy_repo_workspace(tmp / "ws")
     cli = Cli(root)
     slug = add_translated_release(cli, TITLES, date="2024-12-01", embargo=EMBARGO, tmp=tmp)
+    photo = tmp / "vientiane.jpg"
+    photo.write_bytes(picture(1400, 900))
+    add_approved_photo(cli, root, slug, photo, captions=PHOTO_CAPTIONS, credit="Photo: KPL")
     site = ["site", "--base-url", BASE_URL, "--jobs", "2"]
     after = cli(*site, "--out", str(root / "site-after"), "--now", AFTER)
     before = cli(*site, "--out", str(root / "site-before"), "--now", BEFORE)
@@ -157,15 +167,26 @@ def _needles(slug: str) -> dict[str, str]:
         "Khmer word Mekong": "មេគង្គ",
         "Chinese word Mekong": "湄公河",
     }
+    needles |= {f"{lang} photo caption": caption for lang, caption in PHOTO_CAPTIONS.items()}
     return needles
 
 
 def _published_files(embargoed: Embargoed) -> dict[str, bytes]:
-    """The release's PDFs and thumbnails as the site publishes them after the lift."""
+    """The release's PDFs, thumbnails and photo files as the site publishes them after the
+    lift."""
     folder = embargoed.after / "releases" / embargoed.slug
-    files = {f"its {p.name}": p.read_bytes() for p in folder.iterdir() if p.suffix != ".html"}
+    files = {
+        f"its {p.name}": p.read_bytes() for p in folder.iterdir() if p.suffix in (".pdf", ".png")
+    }
     assert sorted(files) == sorted(f"its {lang}.{ext}" for lang in LANGS for ext in ("pdf", "png"))
-    return files
+    photos = sorted((folder / "photos").iterdir())
+    assert [p.name for p in photos] == [
+        "vientiane-1400w.jpg",
+        "vientiane-480w.jpg",
+        "vientiane-960w.jpg",
+        "vientiane.jpg",
+    ]
+    return files | {f"its photos/{p.name}": p.read_bytes() for p in photos}
 
 
 @pytest.mark.slow
@@ -262,7 +283,7 @@ def test_a_site_folder_that_showed_it_loses_every_file_of_it_when_held_again(
     cli(*site, "--now", AFTER)
     assert (out / "releases" / embargoed.slug / "km.pdf").is_file()
     result = cli(*site, "--now", BEFORE)
-    assert "removed 10 files no longer published" in result.stdout
+    assert "removed 14 files no longer published" in result.stdout
     assert result.stdout.splitlines()[-1] == HELD_BACK
     assert leaks(out, _needles(embargoed.slug), _published_files(embargoed)) == []
 
