@@ -4,10 +4,14 @@ state of a folder, and the fingerprints that make cache keys."""
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
+from publisher.publishing import fingerprint
 from publisher.publishing.cache import Cache, OutputState
 from publisher.publishing.fingerprint import (
+    StatCache,
     TemplateHasher,
     digest,
     file_hash,
@@ -107,3 +111,68 @@ def test_digest_is_stable_and_order_insensitive_for_mappings() -> None:
     assert digest({"a": 1, "b": 2}) == digest({"b": 2, "a": 1})
     assert digest([1, 2]) != digest([2, 1])
     assert len(digest("x")) == 64
+
+
+def test_stat_cache_rehashes_only_what_changed_and_sees_copies(tmp_path: Path) -> None:
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    source = folder / "source.md"
+    source.write_text("# One\n")
+    time.sleep(0.01)
+    store = tmp_path / "stat.json"
+    stats = StatCache(store)
+    stats.started = time.time_ns() + 5_000_000_000  # everything here counts as old enough
+    assert stats.hash(source) == file_hash(source)
+    stats.save()
+    reads: list[Path] = []
+    original = fingerprint.file_hash
+
+    def counting(path: Path) -> str:
+        reads.append(path)
+        return original(path)
+
+    fingerprint.file_hash = counting  # type: ignore[assignment]
+    try:
+        again = StatCache(store)
+        again.started = stats.started
+        assert again.hash(source) == file_hash(source) and reads == []  # stat unchanged
+        # An edit that keeps size and mtime (set back by hand) still changes the ctime.
+        st = source.stat()
+        source.write_text("# Two\n")
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert again.hash(source) == original(source) and reads == [source]
+        # A copy that keeps the mtime (cp -p, a restored zip) is a new inode: read again.
+        copy = tmp_path / "copy"
+        shutil.copytree(folder, copy)
+        reads.clear()
+        assert again.hash(copy / "source.md") == original(source) and len(reads) == 1
+    finally:
+        fingerprint.file_hash = original  # type: ignore[assignment]
+
+
+def test_stat_cache_does_not_trust_a_file_changed_just_now(tmp_path: Path) -> None:
+    path = tmp_path / "km.po"
+    path.write_text("a")
+    stats = StatCache(tmp_path / "stat.json")
+    stats.hash(path)
+    assert str(path) not in stats.entries  # written within the racy window: not kept
+    later = StatCache(tmp_path / "stat.json")
+    later.started = time.time_ns() + 3_000_000_000  # a build three seconds later
+    later.hash(path)
+    assert str(path) in later.entries
+
+
+def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(tmp_path: Path) -> None:
+    root = tmp_path / ".publisher-cache"
+    writer = Cache(root)
+    keys = [digest("pdf", n) for n in range(3)]
+    for n, key in enumerate(keys):
+        writer.put(key, {"out.pdf": b"%PDF"}, {"size": n})
+    first = Cache(root, indexed=True)
+    assert [first.get(k) for k in keys] == [{"size": 0}, {"size": 1}, {"size": 2}]
+    first.save_index()
+    assert (root / "v1" / "index.json").is_file()
+    # an entry removed by hand is a miss, whatever the index says
+    shutil.rmtree(writer.entry(keys[1]))
+    second = Cache(root, indexed=True)
+    assert second.get(keys[0]) == {"size": 0} and second.get(keys[1]) is None

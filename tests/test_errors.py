@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,49 @@ def _build_pdf(cli: Cli, root: Path, jobs: int) -> tuple[int, list[str]]:
     shutil.rmtree(root / ".publisher-cache", ignore_errors=True)
     result = cli("build", "--jobs", str(jobs), "--format", "pdf", ok=False)
     return result.exit_code, [line for line in result.stderr.splitlines() if line]
+
+
+@pytest.mark.slow
+def test_one_release_on_two_cores_gives_the_same_files_and_errors(
+    repo_workspace: Path, tmp_path: Path
+) -> None:
+    """A single release's PDFs go to workers forked from the CLI (its own process, with
+    no other thread): the files are byte for byte those of --jobs 1, and an error raised
+    in a forked worker reads as it does in one process."""
+
+    def build(jobs: str, out: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "publisher",
+                "--workspace",
+                str(repo_workspace),
+                "build",
+                "--jobs",
+                jobs,
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    cache = repo_workspace / ".publisher-cache"
+    one = build("1", tmp_path / "one")
+    shutil.rmtree(cache)
+    two = build("2", tmp_path / "two")
+    assert one.returncode == two.returncode == 0, (one.stderr, two.stderr)
+    assert "Rendered 3 PDFs" in two.stdout
+    for lang in ("en", "km", "zh-Hans"):
+        name = f"{SAMPLE_SLUG}/{lang}.pdf"
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    # a template error raised in a forked worker: same one line as in one process
+    templates = repo_workspace / "templates"
+    (templates / "print.html").write_text("{% if %}\n", encoding="utf-8")
+    shutil.rmtree(cache)
+    broken = [build(jobs, tmp_path / f"broken-{jobs}") for jobs in ("1", "2")]
+    assert broken[0].returncode == broken[1].returncode == 1
+    assert broken[0].stderr == broken[1].stderr
+    assert "print.html:1:" in broken[0].stderr and "Traceback" not in broken[1].stderr

@@ -138,11 +138,14 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
+    # No refresh thread (auto_refresh): the build forks workers from this process, which
+    # is safe only while no other thread runs (see publishing/engine.py, _run_forked).
+    with Progress(*columns, console=err, transient=True, auto_refresh=False) as bar:
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
+            bar.refresh()
 
         yield update

@@ -16,7 +16,7 @@ from publisher.core.wording import counted
 from publisher.core.workspace import init_workspace
 from publisher.errors import PublisherError, UsageError
 from publisher.mt.store import list_models
-from publisher.publishing.readiness import readiness
+from publisher.publishing.readiness import readiness, workspace_stats
 from publisher.render import fonts
 from publisher.render.khmer_breaks import icu_version
 from publisher.workflow.create import import_release
@@ -186,11 +186,13 @@ def status(
     required = ws.config.required_state
     releases, broken = load_releases(ws, [release] if release else [], with_boilerplate=True)
     results: list[tuple[Release, list[LanguageStatus]]] = []
+    stats = workspace_stats(ws)
     for rel in releases:
         try:
-            results.append((rel, readiness(ws, rel)))
+            results.append((rel, readiness(ws, rel, stats)))
         except PublisherError as error:
             broken.append(error)
+    stats.save()
     if as_json:
         payload = {
             "releases": [

@@ -28,19 +28,59 @@ CACHE_DIRNAME = ".publisher-cache"
 LAYOUT = "v1"
 
 
+#: Entries the index of metas keeps at most (a few hundred bytes each): beyond it, only
+#: those the last build used.
+INDEX_LIMIT = 200_000
+
+
 class Cache:
-    def __init__(self, root: Path) -> None:
+    """`indexed`: the metas of the entries the last builds used are kept in one file too
+    (`index.json`), read once: a no-op build of thousands of releases then opens one file
+    instead of one per step (tens of thousands)."""
+
+    def __init__(self, root: Path, *, indexed: bool = False) -> None:
         self.root = root / LAYOUT
+        self._index: dict[str, dict[str, Any]] | None = None
+        self._used: set[str] = set()
+        self._index_changed = False
+        if indexed:
+            try:
+                loaded = json.loads((self.root / "index.json").read_bytes())
+                self._index = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self._index = {}
 
     def entry(self, key: str) -> Path:
         return self.root / "steps" / key[:2] / key
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The meta.json of a finished entry, or None (a miss)."""
+        if self._index is not None:
+            self._used.add(key)
+            known = self._index.get(key)
+            # a stat, not a read: the entry must still be there (a cache cleaned by hand)
+            if known is not None and os.path.isdir(self.entry(key)):
+                return known
         try:
-            return json.loads((self.entry(key) / "meta.json").read_text("utf-8"))
+            meta = json.loads((self.entry(key) / "meta.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
+        if self._index is not None and isinstance(meta, dict):
+            self._index[key] = meta
+            self._index_changed = True
+        return meta
+
+    def save_index(self) -> None:
+        """Write the index if this build added to it (atomically; a lost race is harmless:
+        an entry missing from the index is read from its folder)."""
+        if self._index is None or not self._index_changed:
+            return
+        index = self._index
+        if len(index) > INDEX_LIMIT:
+            index = {key: meta for key, meta in index.items() if key in self._used}
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.root / "index.json", json.dumps(index).encode("utf-8"))
+        self._index_changed = False
 
     def put(self, key: str, files: dict[str, bytes], meta: dict[str, Any]) -> dict[str, Any]:
         """Store a step's files and meta atomically; returns the meta."""
@@ -66,6 +106,11 @@ class Cache:
 
     def file(self, key: str, name: str) -> Path:
         return self.entry(key) / name
+
+    @property
+    def stats_path(self) -> Path:
+        """Where the file hashes and the stats they were made under are kept (StatCache)."""
+        return self.root / "stat.json"
 
 
 class OutputState:

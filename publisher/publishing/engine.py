@@ -152,7 +152,8 @@ class Engine:
         self.jobs = max(1, jobs or default_jobs())
         self.progress = progress
         self.eager = eager
-        self.cache = Cache(ws.root / CACHE_DIRNAME)
+        self.cache = Cache(ws.root / CACHE_DIRNAME, indexed=True)
+        self.stats = fp.StatCache(self.cache.stats_path)
         self.templates = fp.TemplateHasher(template_dirs(ws.templates_dir))
         self._locale_dirs = locale_dirs(ws.locales_dir)
         self._locales: dict[str, str] = {}
@@ -160,6 +161,8 @@ class Engine:
         self._pool: ProcessPoolExecutor | None = None
         self._warming: list[Future[None]] = []
         self._starting: Any = None  # the thread starting the workers, see warm_up()
+        #: None, the thread loading the renderer here, or False once it is loaded
+        self._preparing: threading.Thread | bool | None = None
         #: rendered / cached per step kind: what tests and the CLI report.
         self.rendered: Counter[str] = Counter()
         self.cached: Counter[str] = Counter()
@@ -170,7 +173,7 @@ class Engine:
             fp.tool_fingerprint(),
             fp.file_hash(ws.root / CONFIG_NAME),
             fp.file_hash(ws.root / "glossary.toml"),
-            fp.release_files(ws.boilerplate_dir) if ws.boilerplate_dir.is_dir() else {},
+            fp.release_files(ws.boilerplate_dir, self.stats) if ws.boilerplate_dir.is_dir() else {},
         )
 
     # ------------------------------------------------------------------ inputs
@@ -198,7 +201,7 @@ class Engine:
         misses: list[tuple[Plan, tuple[Any, ...]]] = []
         expected_pdfs = 0
         for release in releases:
-            files = fp.release_files(release.root)
+            files = fp.release_files(release.root, self.stats)
             locales = {lang: self.locales(lang) for lang in release.languages}
             key = fp.digest("plan", release.slug, self.config, files, locales, draft)
             plan = Plan(release.slug, key, files)
@@ -217,10 +220,14 @@ class Engine:
                 self._fill(plan, meta)
                 self.cached["plan"] += 1
             plans.append(plan)
-        if expected_pdfs >= POOL_THRESHOLD or (misses and self.eager):
+        if expected_pdfs >= POOL_THRESHOLD:
             # Changed releases mean PDFs to render: start the workers (and their WeasyPrint
             # import) on the other cores now, while this process checks the releases.
             self.warm_up()
+        elif misses and self.eager:
+            # One release changed: its few PDFs are rendered by workers forked from this
+            # process (see _run_forked), which loads the renderer meanwhile.
+            self._prepare_renderer(wait=False)
         results = self._run("checking releases", steps.plan_step, [a for _, a in misses])
         for (plan, _), outcome in zip(misses, results, strict=True):
             self._fill(plan, outcome)
@@ -305,6 +312,7 @@ class Engine:
                 rel = f"{PHOTOS_DIR}/{name}"
                 image = plan.files.get(rel, "")
                 path = str(root / rel)
+                p_key = print_photo_key(image)
                 r_key = fp.digest("renditions", image, fp.tool_fingerprint())
                 metadata = {
                     # a draft shows an untranslated caption in the source language: not a
@@ -329,7 +337,7 @@ class Engine:
                 o_key = fp.digest("photo", image, metadata, fp.tool_fingerprint())
                 pair = []
                 for key, args, misses in (
-                    (r_key, (path, name, r_key, cache_root), rendition_misses),
+                    (r_key, (path, name, r_key, cache_root, p_key), rendition_misses),
                     (o_key, (path, name, metadata, o_key, cache_root), original_misses),
                 ):
                     step = seen.get(key)
@@ -384,6 +392,12 @@ class Engine:
             if meta is None:
                 # The site's thumbnail is made while the PDF is at hand (see `thumbnails`).
                 thumb_key = fp.digest("thumbnail", key) if thumbnails else ""
+                photo_keys = {
+                    photo["file"]: print_photo_key(
+                        plan.files.get(f"{PHOTOS_DIR}/{photo['file']}", "")
+                    )
+                    for photo in plan.photos
+                }
                 args = (
                     str(self.ws.root),
                     plan.slug,
@@ -392,6 +406,7 @@ class Engine:
                     key,
                     str(self.cache.root.parent),
                     thumb_key,
+                    photo_keys,
                 )
                 misses.append(((plan.slug, lang), args))
                 found[(plan.slug, lang)] = Step(key, {})
@@ -455,6 +470,10 @@ class Engine:
         self._report(stage, 0, total)
         results: list[StepResult] = []
         if total < POOL_THRESHOLD and not (heavy and self._started()):
+            if heavy and total > 1 and self.jobs > 1:
+                forked = self._run_forked(stage, fn, calls)
+                if forked is not None:
+                    return forked
             for done, args in enumerate(calls, 1):
                 try:
                     results.append(fn(*args))
@@ -475,6 +494,49 @@ class Engine:
                 self._report(stage, done, total)
             results.extend(_outcome(future) for future in futures)
         return results
+
+    def _run_forked(
+        self, stage: str, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
+    ) -> list[StepResult] | None:
+        """A few heavy steps (one release's PDFs) on the other cores too: workers forked
+        from this process once it has loaded and warmed the renderer, so they start in
+        milliseconds instead of the second a fresh worker needs to import WeasyPrint.
+
+        None (the caller runs them here, one by one) where forking is not safe: another
+        thread is running (a thread's lock held at the fork would never be released in
+        the child), or the system has no fork.
+        """
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        self._prepare_renderer(wait=True)
+        if threading.active_count() > 1:
+            return None
+        context = multiprocessing.get_context("fork")
+        workers = min(self.jobs, len(calls))
+        results: list[StepResult]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # the longest first (Chinese), so that no worker idles at the end
+            futures = [pool.submit(fn, *args) for args in calls]
+            for done, _future in enumerate(_as_completed(futures), 1):
+                self._report(stage, done, len(calls))
+            results = [_outcome(future) for future in futures]
+        return results
+
+    def _prepare_renderer(self, *, wait: bool) -> None:
+        """Import and warm WeasyPrint in this process (fontconfig, Pango), in a background
+        thread while this process does other work, or now (`wait`)."""
+        if self._preparing is None:
+            if wait:
+                steps.init_worker()
+                steps.warm_up()
+                self._preparing = False
+                return
+            thread = threading.Thread(target=_prepare, name="publisher-renderer", daemon=True)
+            thread.start()
+            self._preparing = thread
+        elif wait and isinstance(self._preparing, threading.Thread):
+            self._preparing.join()
+            self._preparing = False
 
     def _recycle(self) -> None:
         """Replace the workers (see TASKS_PER_WORKER); the forkserver makes this cheap.
@@ -535,6 +597,8 @@ class Engine:
         return self._pool
 
     def close(self) -> None:
+        self.stats.save()
+        self.cache.save_index()
         self._started()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -561,6 +625,16 @@ class Engine:
         if cached:
             text += f"; {listing(cached)} came from the cache"
         return text + "."
+
+
+def print_photo_key(image_hash: str) -> str:
+    """The cache key of a photo's print rendition: its content and the tool's code."""
+    return fp.digest("print-photo", image_hash, fp.tool_fingerprint())
+
+
+def _prepare() -> None:
+    steps.init_worker()
+    steps.warm_up()
 
 
 def _outcome(future: Future[dict[str, Any]]) -> StepResult:

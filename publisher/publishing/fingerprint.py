@@ -6,23 +6,33 @@ restored from a zip keeps its content but not its mtimes, and must not be
 rendered again. Fonts are the exception (tens of megabytes each, and they only
 change when packages are installed): their paths, sizes and mtimes stand in.
 
-Everything here is cheap on purpose: a no-op rebuild of hundreds of releases
-hashes every input in a few tens of milliseconds and imports no renderer.
+Hashing every input of a large archive on every build would make a no-op cost
+seconds, so a file is hashed again only when its `lstat` changed (`StatCache`,
+like git's index and ninja's log): size, mtime, inode and ctime are kept beside
+each hash. A copied, restored or checked-out file has a new inode and ctime (a
+copy that keeps mtimes keeps neither), an edit in place changes mtime and ctime
+(`touch -d` can set mtime back, not ctime), so any of them is hashed again; the
+hash, not the stat, then decides whether anything must be rendered. A file
+changed within two seconds of being recorded is not trusted (the clock's
+granularity, git's "racily clean" case): it is hashed again next time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import stat
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from publisher import __version__
-from publisher.core.fsutil import read_bytes
+from publisher.core.fsutil import atomic_write_bytes, read_bytes
 from publisher.errors import SymlinkRefused
 from publisher.render import fonts
 
@@ -66,7 +76,64 @@ def tool_fingerprint() -> str:
     return h.hexdigest()
 
 
-def release_files(root: Path) -> dict[str, str]:
+#: A file recorded less than this after its last change is hashed again next time.
+RACY_NS = 2_000_000_000
+
+
+class StatCache:
+    """File hashes kept with the `lstat` they were computed under (see the module
+    docstring): `hash(path)` reads a file only when its size, mtime, inode or ctime
+    changed. Stored as one JSON file in the build cache; losing it costs one re-hash."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, list[Any]] = {}
+        self.changed = False
+        self.started = time.time_ns()
+        if path is not None:
+            try:
+                self.entries = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def hash(self, path: Path) -> str:
+        """The content hash of `path` ("missing", "symlink" as `file_hash` says them)."""
+        if self.path is None:
+            return file_hash(path)
+        key = str(path)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return file_hash(path)
+        if stat.S_ISLNK(st.st_mode):
+            return "symlink"
+        if not stat.S_ISREG(st.st_mode):
+            return file_hash(path)
+        signature = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+        known = self.entries.get(key)
+        if known is not None and known[:4] == signature:
+            return str(known[4])
+        value = file_hash(path)
+        if self.started - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            self.entries[key] = [*signature, value]
+            self.changed = True
+        elif known is not None:
+            del self.entries[key]
+            self.changed = True
+        return value
+
+    def save(self) -> None:
+        if self.changed and self.path is not None:
+            with contextlib.suppress(OSError):  # a read-only cache: hashed again next time
+                atomic_write_bytes(self.path, json.dumps(self.entries).encode())
+            self.changed = False
+
+
+#: Without a StatCache: every file hashed (tests, one-off callers).
+NO_STATS = StatCache(None)
+
+
+def release_files(root: Path, stats: StatCache = NO_STATS) -> dict[str, str]:
     """Relative path -> content hash of every input file of a release folder.
 
     history.jsonl is an input of the plan (it backs the approvals) but not of the
@@ -74,14 +141,14 @@ def release_files(root: Path) -> dict[str, str]:
     renders again only a page whose approvals changed.
     """
     out: dict[str, str] = {}
+    prefix = len(str(root)) + 1
     for folder, dirs, names in os.walk(root):  # links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        here = Path(folder)
-        for name in sorted(names):
+        for name in names:
             if name.startswith(".") or name in RELEASE_IGNORED:
                 continue
-            path = here / name
-            out[path.relative_to(root).as_posix()] = file_hash(path)
+            path = os.path.join(folder, name)
+            out[path[prefix:].replace(os.sep, "/")] = stats.hash(Path(path))
     return dict(sorted(out.items()))
 
 

@@ -7,6 +7,7 @@ the builders that drive them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from publisher.core.document import Document
@@ -45,14 +46,24 @@ def render_release_pdf(
     lang: str,
     texts: dict[str, str | None],
     draft: bool,
+    print_photos: dict[str, Path] | None = None,
 ) -> Any:
-    """One language of a release through print.html and WeasyPrint (glyphs checked first)."""
+    """One language of a release through print.html and WeasyPrint (glyphs checked first);
+    `print_photos`: each photo's print rendition (file in photos/ -> prepared file)."""
 
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
     gettext = translations.gettext
     fonts = pdf.print_fonts(lang)
     pub = build_publication(
-        ws, release, document, lang, texts, draft=draft, gettext=gettext, pictures="files"
+        ws,
+        release,
+        document,
+        lang,
+        texts,
+        draft=draft,
+        gettext=gettext,
+        pictures="files",
+        print_photos=print_photos,
     )
     pdf.check_glyphs(pub, fonts)
     pub_for_print = build_publication(
@@ -66,6 +77,7 @@ def render_release_pdf(
         text_filter=pdf.text_filter_for(lang),
         unapproved=draft_unapproved(ws, release, document, lang, draft),
         pictures="files",
+        print_photos=print_photos,
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
     html = render_print(
@@ -76,6 +88,7 @@ def render_release_pdf(
         page_label_css=pdf.page_label_css(label, pdf.COUNTER_STYLES[lang]),
     )
     fetcher = pdf.restricted_fetcher(
-        [ws.templates_dir, PACKAGE_TEMPLATES, release.root], fonts.font_files
+        [ws.templates_dir, PACKAGE_TEMPLATES, release.root],
+        [*fonts.font_files, *(print_photos or {}).values()],
     )
     return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher)

@@ -26,9 +26,16 @@ from publisher.workflow.status import LanguageStatus, release_status
 _NOT_APPROVED_CODES = frozenset({"untranslated", "empty-target", "stale", "not-reviewed"})
 
 
-def readiness(ws: Workspace, release: Release) -> list[LanguageStatus]:
+def workspace_stats(ws: Workspace) -> fp.StatCache:
+    """The workspace's file hashes, shared with the builds (see fingerprint.StatCache)."""
+    return fp.StatCache(Cache(ws.root / CACHE_DIRNAME).stats_path)
+
+
+def readiness(
+    ws: Workspace, release: Release, stats: fp.StatCache = fp.NO_STATS
+) -> list[LanguageStatus]:
     """Each target language's counts by state, whether the rule lets it be published,
-    and every reason it does not."""
+    and every reason it does not. `stats`: file hashes to reuse (see fingerprint)."""
     statuses = release_status(release, ws.config.required_state)
     if any(s.out_of_sync for s in statuses):
         return statuses  # nothing can be judged before `publisher sync`
@@ -38,8 +45,8 @@ def readiness(ws: Workspace, release: Release) -> list[LanguageStatus]:
         fp.tool_fingerprint(),
         fp.file_hash(ws.root / CONFIG_NAME),
         fp.file_hash(ws.root / "glossary.toml"),
-        fp.release_files(release.root),
-        fp.release_files(ws.boilerplate_dir) if ws.boilerplate_dir.is_dir() else {},
+        fp.release_files(release.root, stats),
+        fp.release_files(ws.boilerplate_dir, stats) if ws.boilerplate_dir.is_dir() else {},
     )
     verdicts = cache.get(key)
     if verdicts is None:

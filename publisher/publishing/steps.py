@@ -23,9 +23,11 @@ from typing import Any
 
 from publisher.core import dates
 from publisher.core.languages import native_name
+from publisher.core.limits import read_capped
 from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
+from publisher.errors import RenderError
 from publisher.publishing.cache import Cache
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
@@ -231,9 +233,22 @@ def _html(
 # --------------------------------------------------------------------------- photos
 
 
-def renditions_step(path: str, name: str, key: str, cache_root: str) -> dict[str, Any]:
-    """A photo's web renditions (see render/images.py), named as the pages name them."""
+def renditions_step(
+    path: str, name: str, key: str, cache_root: str, print_key: str = ""
+) -> dict[str, Any]:
+    """A photo's web renditions (see render/images.py), named as the pages name them.
+
+    Made from the print rendition when a PDF made it already and it is wide enough
+    (a fifth of the pixels of a camera's original to decode and reduce), else from the
+    original."""
+    cache = Cache(Path(cache_root))
     data = Path(path).read_bytes()
+    printed = cache.file(print_key, name) if print_key and cache.get(print_key) else None
+    width, _ = images.photo_size(Path(path))
+    if printed is not None:
+        smaller, _ = images.photo_size(printed)
+        if smaller >= images.rendition_widths(width)[-1]:
+            data = printed.read_bytes()
     made = images.make_renditions(data)
     files = {rendition_name(name, width): made[width] for width in sorted(made)}
     meta = {"files": sorted(files), "widths": sorted(made)}
@@ -269,15 +284,28 @@ def _sha256(data: bytes) -> str:
 
 
 def pdf_step(
-    root: str, slug: str, lang: str, draft: bool, key: str, cache_root: str, thumb_key: str = ""
+    root: str,
+    slug: str,
+    lang: str,
+    draft: bool,
+    key: str,
+    cache_root: str,
+    thumb_key: str = "",
+    photo_keys: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One language's PDF, with what a listing shows of it: size and pages.
 
     With `thumb_key`, the first-page thumbnail is stored too (a separate cache
-    entry), sparing the site a second pass over every new PDF.
+    entry), sparing the site a second pass over every new PDF. `photo_keys`: the cache
+    key of each photo's print rendition (made here by the first PDF that needs it,
+    shared by the others).
     """
     try:
-        rendered = _pdf(root, slug, lang, draft)
+        prepared = {
+            name: _print_photo(root, slug, name, photo_key, cache_root)
+            for name, photo_key in (photo_keys or {}).items()
+        }
+        rendered = _pdf(root, slug, lang, draft, prepared)
     finally:
         _release_memory()
 
@@ -300,11 +328,22 @@ def thumbnail_step(pdf_path: str, key: str, cache_root: str) -> dict[str, Any]:
     return Cache(Path(cache_root)).put(key, files, {"thumb": thumb is not None})
 
 
-def _pdf(root: str, slug: str, lang: str, draft: bool) -> Any:
+def _pdf(root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]) -> Any:
     ws, release = _load(root, slug)
     document = release.synced_document()
     texts = _texts(ws, release, document, lang, draft)
-    return render_release_pdf(ws, release, document, lang, texts, draft)
+    return render_release_pdf(ws, release, document, lang, texts, draft, print_photos)
+
+
+def _print_photo(root: str, slug: str, name: str, key: str, cache_root: str) -> Path:
+    """A photo's print rendition from the cache, made now if no PDF made it yet."""
+    cache = Cache(Path(cache_root))
+    if cache.get(key) is None:
+        _, release = _load(root, slug)
+        source = release.root / PHOTOS_DIR / name
+        data = images.print_rendition(read_capped(source, images.MAX_PHOTO_BYTES, RenderError))
+        cache.put(key, {name: data}, {"files": [name]})
+    return cache.file(key, name)
 
 
 def _thumbnail(data: bytes) -> bytes | None:

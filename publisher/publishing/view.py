@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Collection
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -44,6 +45,7 @@ def build_publication(
     alternates: list[Alternate] | None = None,
     unapproved: Collection[str] = (),
     pictures: str = "inline",
+    print_photos: dict[str, Path] | None = None,
 ) -> Publication:
     """Assemble the view of `release` in `lang` from the chosen segment texts.
 
@@ -53,7 +55,8 @@ def build_publication(
     draft shows that have not reached the required state, so they can be marked.
     `pictures`: "inline" puts each picture into the page (a web page depends on no
     other file but its photos' renditions), "files" leaves `media/NAME` for the PDF
-    renderer to read, and shows each photo by its original (the print edition).
+    renderer to read, and shows each photo by its original, or by its print rendition
+    where `print_photos` (file in photos/ -> prepared file) has one (the print edition).
     """
     source_lang = release.meta.source_language
     filt = text_filter or (lambda s: s)
@@ -67,7 +70,14 @@ def build_publication(
         photo = described.get(block.photo)
         if photo is None:  # the document and release.toml are read together: a bug
             raise RenderError(f"{release.slug}: no photo {block.photo} in release.toml")
-        return photo_view(release, photo, lang, gettext, web=pictures == "inline")
+        return photo_view(
+            release,
+            photo,
+            lang,
+            gettext,
+            web=pictures == "inline",
+            printed=(print_photos or {}).get(photo.file),
+        )
 
     def leaf_of(block: Block, prefix: str = "") -> Leaf:
         seg = prefix + block.segment if block.segment else None
@@ -186,9 +196,16 @@ PHOTO_SIZES = "(min-width: 44rem) 40rem, calc(100vw - 2rem)"
 
 
 def photo_view(
-    release: Release, photo: Photo, lang: str, gettext: Gettext, *, web: bool
+    release: Release,
+    photo: Photo,
+    lang: str,
+    gettext: Gettext,
+    *,
+    web: bool,
+    printed: Path | None = None,
 ) -> PhotoView:
-    """How one edition shows a photo (see render.model.PhotoView)."""
+    """How one edition shows a photo (see render.model.PhotoView); `printed`: the print
+    rendition the PDF embeds instead of the original."""
     path = photo.path(release.root)
     if not path.is_file() or path.is_symlink():
         raise RenderError(
@@ -199,9 +216,8 @@ def photo_view(
     width, height = images.photo_size(path)
     credit, copyright_line = photo.credit_in(lang), photo.copyright_in(lang)
     if not web:
-        return PhotoView(
-            f"{PHOTOS_DIR}/{photo.file}", width, height, credit=credit, copyright=copyright_line
-        )
+        src = printed.as_uri() if printed is not None else f"{PHOTOS_DIR}/{photo.file}"
+        return PhotoView(src, width, height, credit=credit, copyright=copyright_line)
     widths = images.rendition_widths(width)
     shown = widths[1] if len(widths) > 1 else widths[0]
     srcset = ", ".join(f"{PHOTOS_DIR}/{rendition_name(photo.file, w)} {w}w" for w in widths)

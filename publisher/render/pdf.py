@@ -25,13 +25,11 @@ from urllib.parse import unquote, urlparse
 from markupsafe import Markup
 
 from publisher.render import fonts as fontlib
-from publisher.render import textlayer
+from publisher.render import images, textlayer
 from publisher.render.khmer_breaks import insert_break_opportunities
 from publisher.render.model import Publication
 
 FALLBACK_ORDER = ("en", "km", "zh-Hans")
-#: The resolution photos are embedded at, at their placed size.
-PRINT_DPI = 300
 
 
 @dataclass
@@ -161,12 +159,13 @@ def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # dpi: a photo is embedded at no more than 300 dpi at the size it is placed (print
-    # quality), not at the camera's 6000 pixels. An option of layout (render), where
-    # WeasyPrint loads the images, not of write_pdf.
+    # dpi: a photo is embedded at no more than 300 dpi at the size it is placed. The build
+    # gives it a print rendition already that small (images.print_rendition), which
+    # WeasyPrint embeds as it is; the option catches a template that places it smaller.
+    # An option of layout (render), where WeasyPrint loads the images, not of write_pdf.
     document = weasyprint.HTML(
         string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-    ).render(dpi=PRINT_DPI)
+    ).render(dpi=images.PRINT_DPI)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
     assert pdf is not None
     return RenderedPdf(bytes(pdf), len(document.pages))
