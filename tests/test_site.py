@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 
 from publisher.core.release import iter_releases
 from publisher.core.workspace import Workspace
+from publisher.publishing.builders import site as site_module
 from publisher.publishing.builders.site import SiteBuilder
 from tests.conftest import REPO, SAMPLE_SLUG, SAMPLE_TITLE, Cli
 from tests.site_helpers import (
@@ -318,3 +319,32 @@ def test_build_uses_the_same_cache(warm: tuple[Path, Path]) -> None:
     assert "Rendered nothing; 3 PDFs, 3 web pages and 4 photo files came from the cache." in (
         again.stdout
     )
+
+
+def test_a_large_archive_is_listed_by_year_and_the_feed_carries_the_newest(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more releases than a home page lists, each year gets its page (so that one
+    change re-renders the home page and its year, not one page of thousands of entries),
+    and the feed carries the newest only."""
+    root, out = warm
+    monkeypatch.setattr(site_module, "HOME_LIMIT", 1)
+    monkeypatch.setattr(site_module, "FEED_LIMIT", 1)
+    _site(root, out)
+    for lang in ("en", "km"):
+        home = page(out / lang / "index.html")
+        listed = home.xpath("//li[contains(concat(' ', @class, ' '), ' release ')]//h2/a/@href")
+        assert listed == [f"../releases/{SECOND_SLUG}/{lang}.html"]  # the newest only
+        years = home.xpath("//nav[@class='years']//a/@href")
+        assert years == ["2025.html", "2024.html"]
+        older = page(out / lang / "2024.html")
+        assert older.xpath("//li[contains(@class, 'release')]//h2/a/@href") == [
+            f"../releases/{SAMPLE_SLUG}/{lang}.html"
+        ]
+        assert older.xpath("//nav[@class='years']//span[@aria-current]/text()") == [
+            "2024" if lang == "en" else "២០២៤"
+        ]
+    assert page(out / "km" / "2024.html").xpath("string(//h1)") == "សេចក្តីប្រកាសព័ត៌មានឆ្នាំ២០២៤"
+    feed = feedparser.parse((out / "en" / "feed.xml").read_bytes())
+    assert [e.title for e in feed.entries] == [SECOND_TITLE_EN]
+    assert broken_links(out) == []

@@ -17,6 +17,7 @@ from publisher.publishing.builders.base import PAGE_FORMATS
 from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.readiness import workspace_stats
 from publisher.workflow import embargo as embargoes
 from publisher.workflow.status import load_releases
 
@@ -42,7 +43,8 @@ def build(
     errors), or everything marked DRAFT with --draft.
     """
     ws = params.workspace()
-    targets, broken = load_releases(ws, releases or [])
+    stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
+    targets, broken = load_releases(ws, releases or [], reader=stats.toml)
     out_dir = ws.check_output(out or ws.root / "dist", folder=True)
     with params.progress_bar() as progress:
         builder = DistBuilder(
@@ -55,6 +57,7 @@ def build(
             jobs=params.jobs(jobs),
             progress=progress,
         )
+        builder.stats = stats
         report = builder.build(targets)
     report.failed[:0] = broken
     for refused in report.refused:
@@ -122,11 +125,13 @@ def site(
     ws = params.workspace()
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
     at = embargoes.now(now, ws.config.time_zone)
-    releases, broken = scan_releases(ws.releases_dir)
+    stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
+    releases, broken = scan_releases(ws.releases_dir, stats.toml)
     early = _early(ws, releases, force or [], reason, by, at)
     builder = SiteBuilder(
         ws, out_dir=out_dir, base_url=base_url, now=at, early=early, jobs=params.jobs(jobs)
     )
+    builder.stats = stats
     with params.progress_bar() as builder.progress:
         report = builder.build(releases)
     for warning in report.warnings:

@@ -184,9 +184,11 @@ def status(
     """
     ws = params.workspace()
     required = ws.config.required_state
-    releases, broken = load_releases(ws, [release] if release else [], with_boilerplate=True)
-    results: list[tuple[Release, list[LanguageStatus]]] = []
     stats = workspace_stats(ws)
+    releases, broken = load_releases(
+        ws, [release] if release else [], with_boilerplate=True, reader=stats.toml
+    )
+    results: list[tuple[Release, list[LanguageStatus]]] = []
     for rel in releases:
         try:
             results.append((rel, readiness(ws, rel, stats)))

@@ -25,7 +25,7 @@ from publisher.core.document import Block, Document, normalise_text, parse_markd
 from publisher.core.fsutil import atomic_write_text, locked, read_utf8, refuse_symlink
 from publisher.core.photos import Photo, photos_from_toml
 from publisher.core.segments import Alignment, SegmentMap, align
-from publisher.core.tomlfile import read_toml
+from publisher.core.tomlfile import TomlReader, read_toml
 from publisher.errors import PublisherError, ReleaseError, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -100,8 +100,9 @@ class ReleaseMeta:
         return tomli_w.dumps(data)
 
     @classmethod
-    def from_toml(cls, slug: str, path: Path) -> ReleaseMeta:
-        data = read_toml(path, ReleaseError)
+    def from_toml(cls, slug: str, path: Path, reader: TomlReader = read_toml) -> ReleaseMeta:
+        """`reader` may be one that remembers parsed files (see publishing/fingerprint)."""
+        data = dict(reader(path, ReleaseError))
         try:
             date = data.pop("date")
             if isinstance(date, str):
@@ -224,12 +225,12 @@ class Release:
         return code
 
     @classmethod
-    def load(cls, root: Path) -> Release:
+    def load(cls, root: Path, reader: TomlReader = read_toml) -> Release:
         for path in (root.parent, root, root / "translations"):
             refuse_symlink(path)
         if not root.is_dir():
             raise ReleaseError("release folder not found", path=root)
-        return cls(root, ReleaseMeta.from_toml(root.name, root / "release.toml"))
+        return cls(root, ReleaseMeta.from_toml(root.name, root / "release.toml", reader))
 
     def read_source(self) -> str:
         return read_utf8(self.source_path, ReleaseError, "source.md")
@@ -273,11 +274,13 @@ def release_document(markdown: str, photos: list[Photo]) -> Document:
     return document
 
 
-def scan_releases(releases_dir: Path) -> tuple[list[Release], list[PublisherError]]:
+def scan_releases(
+    releases_dir: Path, reader: TomlReader = read_toml
+) -> tuple[list[Release], list[PublisherError]]:
     """Every release that loads, and the error of each that does not.
 
     One broken release.toml must not stop `status`, `build` or `site` for the
-    others: they report it and go on.
+    others: they report it and go on. `reader`: see ReleaseMeta.from_toml.
     """
     good: list[Release] = []
     broken: list[PublisherError] = []
@@ -288,7 +291,7 @@ def scan_releases(releases_dir: Path) -> tuple[list[Release], list[PublisherErro
             continue  # a `publisher new` still staging (or interrupted)
         if folder.is_dir() and (folder / "release.toml").is_file():
             try:
-                good.append(Release.load(folder))
+                good.append(Release.load(folder, reader))
             except PublisherError as error:
                 broken.append(error)
     return good, broken

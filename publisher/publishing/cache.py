@@ -40,6 +40,7 @@ class Cache:
 
     def __init__(self, root: Path, *, indexed: bool = False) -> None:
         self.root = root / LAYOUT
+        self._steps = str(self.root / "steps")
         self._index: dict[str, dict[str, Any]] | None = None
         self._used: set[str] = set()
         self._index_changed = False
@@ -51,7 +52,12 @@ class Cache:
                 self._index = {}
 
     def entry(self, key: str) -> Path:
-        return self.root / "steps" / key[:2] / key
+        return Path(self._entry(key))
+
+    def _entry(self, key: str) -> str:
+        # strings, not Path joins: a no-op build over thousands of releases asks this
+        # tens of thousands of times
+        return f"{self._steps}/{key[:2]}/{key}"
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The meta.json of a finished entry, or None (a miss)."""
@@ -59,7 +65,7 @@ class Cache:
             self._used.add(key)
             known = self._index.get(key)
             # a stat, not a read: the entry must still be there (a cache cleaned by hand)
-            if known is not None and os.path.isdir(self.entry(key)):
+            if known is not None and os.path.isdir(self._entry(key)):
                 return known
         try:
             meta = json.loads((self.entry(key) / "meta.json").read_text("utf-8"))
@@ -105,7 +111,7 @@ class Cache:
         return meta
 
     def file(self, key: str, name: str) -> Path:
-        return self.entry(key) / name
+        return Path(f"{self._entry(key)}/{name}")
 
     @property
     def stats_path(self) -> Path:
@@ -125,6 +131,7 @@ class OutputState:
     def __init__(self, cache: Cache, out_dir: Path) -> None:
 
         self.out_dir = out_dir
+        self._out = str(out_dir)
         # Named by the folder's place relative to the workspace when it is inside it, so a
         # workspace moved or copied with its cache and site/ still knows what it wrote.
         workspace = cache.root.parent.parent.resolve()
@@ -148,7 +155,7 @@ class OutputState:
         if recorded is None or recorded[0] != key:
             return False
         try:
-            st = (self.out_dir / rel).stat()
+            st = os.stat(f"{self._out}/{rel}")
         except OSError:
             return False
         return [st.st_size, st.st_mtime_ns] == recorded[1:]

@@ -139,6 +139,7 @@ class Engine:
         jobs: int | None = None,
         progress: ProgressHook | None = None,
         eager: bool = False,
+        stats: fp.StatCache | None = None,
     ) -> None:
         """`eager`: start the workers as soon as any release changed, even for a few PDFs
         (the site: its no-op and one-change rebuilds are the common case, and the workers
@@ -153,7 +154,7 @@ class Engine:
         self.progress = progress
         self.eager = eager
         self.cache = Cache(ws.root / CACHE_DIRNAME, indexed=True)
-        self.stats = fp.StatCache(self.cache.stats_path)
+        self.stats = stats or fp.StatCache(self.cache.stats_path)
         self.templates = fp.TemplateHasher(template_dirs(ws.templates_dir))
         self._locale_dirs = locale_dirs(ws.locales_dir)
         self._locales: dict[str, str] = {}

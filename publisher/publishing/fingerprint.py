@@ -33,7 +33,8 @@ from typing import Any
 
 from publisher import __version__
 from publisher.core.fsutil import atomic_write_bytes, read_bytes
-from publisher.errors import SymlinkRefused
+from publisher.core.tomlfile import from_json_value, read_toml, to_json_value
+from publisher.errors import PublisherError, SymlinkRefused
 from publisher.render import fonts
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -88,13 +89,46 @@ class StatCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, list[Any]] = {}
+        #: Parsed TOML files (release.toml), as JSON values, under the same rule.
+        self.parsed: dict[str, list[Any]] = {}
         self.changed = False
         self.started = time.time_ns()
         if path is not None:
             try:
-                self.entries = json.loads(path.read_bytes())
-            except (OSError, ValueError):
-                self.entries = {}
+                stored = json.loads(path.read_bytes())
+                self.entries, self.parsed = dict(stored["hashes"]), dict(stored["toml"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self.entries, self.parsed = {}, {}
+
+    def _signature(self, path: Path) -> list[int] | None:
+        """size, mtime, inode, ctime of a regular file (not followed), or None."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+    def _trusted(self, signature: list[int]) -> bool:
+        return self.started - max(signature[1], signature[3]) > RACY_NS
+
+    def toml(self, path: Path, error: type[PublisherError]) -> dict[str, Any]:
+        """A TOML file parsed (`tomlfile.read_toml`), or remembered while its stat holds:
+        release.toml of thousands of releases are read at every build."""
+        if self.path is None:
+            return read_toml(path, error)
+        key = str(path)
+        signature = self._signature(path)
+        known = self.parsed.get(key)
+        if signature is not None and known is not None and known[:4] == signature:
+            data: dict[str, Any] = from_json_value(known[4])
+            return data
+        data = read_toml(path, error)
+        if signature is not None and self._trusted(signature):
+            self.parsed[key] = [*signature, to_json_value(data)]
+            self.changed = True
+        return data
 
     def hash(self, path: Path) -> str:
         """The content hash of `path` ("missing", "symlink" as `file_hash` says them)."""
@@ -114,7 +148,7 @@ class StatCache:
         if known is not None and known[:4] == signature:
             return str(known[4])
         value = file_hash(path)
-        if self.started - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        if self._trusted(signature):
             self.entries[key] = [*signature, value]
             self.changed = True
         elif known is not None:
@@ -124,8 +158,9 @@ class StatCache:
 
     def save(self) -> None:
         if self.changed and self.path is not None:
+            stored = {"hashes": self.entries, "toml": self.parsed}
             with contextlib.suppress(OSError):  # a read-only cache: hashed again next time
-                atomic_write_bytes(self.path, json.dumps(self.entries).encode())
+                atomic_write_bytes(self.path, json.dumps(stored).encode())
             self.changed = False
 
 

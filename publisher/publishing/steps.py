@@ -15,6 +15,7 @@ import ctypes
 import datetime as dt
 import hashlib
 import shutil
+import struct
 import subprocess
 import tempfile
 from functools import lru_cache
@@ -317,7 +318,7 @@ def pdf_step(
     if thumb_key:
         thumb = _thumbnail(rendered.data)
         files = {"thumb.png": thumb} if thumb is not None else {}
-        Cache(Path(cache_root)).put(thumb_key, files, {"thumb": thumb is not None})
+        Cache(Path(cache_root)).put(thumb_key, files, _thumb_meta(thumb))
     return Cache(Path(cache_root)).put(key, {"out.pdf": rendered.data}, meta)
 
 
@@ -325,7 +326,16 @@ def thumbnail_step(pdf_path: str, key: str, cache_root: str) -> dict[str, Any]:
     """A first-page PNG of a PDF, for site listings (a step of its own: builds need none)."""
     thumb = _thumbnail(Path(pdf_path).read_bytes())
     files = {"thumb.png": thumb} if thumb is not None else {}
-    return Cache(Path(cache_root)).put(key, files, {"thumb": thumb is not None})
+    return Cache(Path(cache_root)).put(key, files, _thumb_meta(thumb))
+
+
+def _thumb_meta(thumb: bytes | None) -> dict[str, Any]:
+    """Whether there is a thumbnail, and its size from the PNG header (listings reserve the
+    space without opening thousands of files)."""
+    if thumb is None or len(thumb) < 24 or not thumb.startswith(b"\x89PNG\r\n\x1a\n"):
+        return {"thumb": thumb is not None}
+    width, height = struct.unpack(">II", thumb[16:24])
+    return {"thumb": True, "width": width, "height": height}
 
 
 def _pdf(root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]) -> Any:

@@ -19,6 +19,7 @@ from publisher.core.release import (
     scan_releases,
 )
 from publisher.core.states import State
+from publisher.core.tomlfile import TomlReader, read_toml
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, ReleaseError
 from publisher.workflow.session import load_catalog
@@ -96,7 +97,11 @@ def resolve_releases(
 
 
 def load_releases(
-    ws: Workspace, names: Iterable[str], *, with_boilerplate: bool = False
+    ws: Workspace,
+    names: Iterable[str],
+    *,
+    with_boilerplate: bool = False,
+    reader: TomlReader = read_toml,
 ) -> tuple[list[Release], list[PublisherError]]:
     """The named releases (or all, and the boilerplate if asked), and the error of each
     broken one, so that a command can report those and go on with the others. An
@@ -105,7 +110,7 @@ def load_releases(
     good: list[Release] = []
     broken: list[PublisherError] = []
     if not names:
-        good, broken = scan_releases(ws.releases_dir)
+        good, broken = scan_releases(ws.releases_dir, reader)
         if with_boilerplate and (ws.boilerplate_dir / "release.toml").is_file():
             try:
                 good.append(find_release(ws.releases_dir, BOILERPLATE))

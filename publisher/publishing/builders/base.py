@@ -15,6 +15,7 @@ from typing import ClassVar, Generic, TypeVar
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.publishing.engine import Engine, ProgressHook
+from publisher.publishing.fingerprint import StatCache
 
 #: The page formats a release is published in (what `build --format` takes).
 PAGE_FORMATS = ("pdf", "html")
@@ -32,15 +33,24 @@ class Builder(ABC, Generic[R]):
     eager: ClassVar[bool] = False
 
     def __init__(
-        self, ws: Workspace, *, jobs: int | None = None, progress: ProgressHook | None = None
+        self,
+        ws: Workspace,
+        *,
+        jobs: int | None = None,
+        progress: ProgressHook | None = None,
+        stats: StatCache | None = None,
     ) -> None:
+        """`stats`: the file hashes the caller read the releases with (see fingerprint)."""
         self.ws = ws
         self.jobs = jobs
         self.progress = progress
+        self.stats = stats
 
     def engine(self) -> Engine:
         """The incremental engine, to be used as a context manager (it owns worker processes)."""
-        return Engine(self.ws, jobs=self.jobs, progress=self.progress, eager=self.eager)
+        return Engine(
+            self.ws, jobs=self.jobs, progress=self.progress, eager=self.eager, stats=self.stats
+        )
 
     @abstractmethod
     def build(self, releases: Sequence[Release]) -> R:

@@ -23,7 +23,7 @@ import datetime as dt
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -345,7 +345,9 @@ class _Site:
             view = plan.views[shown]
             folder = f"../releases/{plan.slug}"
             thumb = self.thumbs[(plan.slug, shown)]
-            width, height = _png_size(self.engine.cache.file(thumb.key, "thumb.png"))
+            width, height = thumb.meta.get("width"), thumb.meta.get("height")
+            if width is None and thumb.meta.get("thumb"):  # an entry cached before sizes were
+                width, height = _png_size(self.engine.cache.file(thumb.key, "thumb.png"))
             editions = []
             for other in langs:
                 meta = pdfs[(plan.slug, other)].meta
@@ -406,23 +408,57 @@ class _Site:
         available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
     ) -> None:
-        key = self._listing_key("home", plans, available, pdfs, "site_home.html")
-        for lang in self.langs:
+        """Each language's home page (the newest releases) and one page per year: an archive
+        of thousands of releases is not one page, and a change re-renders only the pages
+        that list the release (the home page and its year)."""
+        years: dict[str, list[Plan]] = {}
+        for plan in plans:  # newest first
+            years.setdefault(plan.date[:4], []).append(plan)
+        pages: list[tuple[str, str | None, list[Plan]]] = [("index", None, plans[:HOME_LIMIT])]
+        if len(plans) > HOME_LIMIT:
+            pages += [(year, year, listed) for year, listed in years.items()]
+        counts = [[year, len(listed)] for year, listed in years.items()]
+        archive = counts if len(plans) > HOME_LIMIT else []
+        for name, year, listed in pages:
+            key = self._listing_key("home", listed, available, pdfs, "site_home.html")
+            for lang in self.langs:
+                make = partial(self._home, lang, name, year, listed, archive, available, pdfs)
+                self._put(f"{lang}/{name}.html", digest(key, lang, archive, year), make)
 
-            def make(lang: str = lang) -> str:
-                home = {
-                    "lang": lang,
-                    "organisation": self.organisation(lang),
-                    "motto": self.ws.config.motto.get(lang)
-                    or self.ws.config.motto.get(self.ws.config.source_language, []),
-                    "homes": self.homes_for("../"),
-                    "canonical": f"{self.base}{lang}/index.html" if self.base else None,
-                    "feed_href": "feed.xml" if self.base else None,
-                    "entries": self._entries(lang, plans, available, pdfs),
+    def _home(
+        self,
+        lang: str,
+        name: str,
+        year: str | None,
+        listed: list[Plan],
+        archive: list[list[Any]],
+        available: dict[str, list[str]],
+        pdfs: dict[tuple[str, str], Step],
+    ) -> str:
+        """One listing page: the home page (`year` None) or a year's."""
+        home = {
+            "lang": lang,
+            "organisation": self.organisation(lang),
+            "motto": self.ws.config.motto.get(lang)
+            or self.ws.config.motto.get(self.ws.config.source_language, []),
+            "homes": self.homes_for("../"),
+            "canonical": f"{self.base}{lang}/{name}.html" if self.base else None,
+            "feed_href": "feed.xml" if self.base else None,
+            "entries": self._entries(lang, listed, available, pdfs),
+            "year": year,
+            "year_text": dates.localize_digits(year, lang) if year else None,
+            "years": [
+                {
+                    "year": y,
+                    "href": f"{y}.html",
+                    "text": dates.localize_digits(y, lang),
+                    "count": _number(n, lang),
+                    "current": y == year,
                 }
-                return self.render(lang, "site_home.html", home=home)
-
-            self._put(f"{lang}/index.html", digest(key, lang), make)
+                for y, n in archive
+            ],
+        }
+        return self.render(lang, "site_home.html", home=home)
 
     def root(self) -> None:
         key = digest(
@@ -453,12 +489,11 @@ class _Site:
         pdfs: dict[tuple[str, str], Step],
     ) -> None:
         assert self.base is not None
-        key = self._listing_key("feed", plans, available, pdfs)
         for lang in self.langs:
+            newest = [p for p in plans if lang in available[p.slug]][:FEED_LIMIT]
+            key = self._listing_key("feed", newest, available, pdfs)
 
-            def make(lang: str = lang) -> bytes:
-
-                mine = [p for p in plans if lang in available[p.slug]]
+            def make(lang: str = lang, mine: list[Plan] = newest) -> bytes:
                 return feeds.atom(
                     base=self.base or "",
                     lang=lang,
@@ -496,6 +531,12 @@ class _Site:
             )
 
         self._put("sitemap.xml", key, make)
+
+
+#: Releases a home page lists; older ones are on the page of their year.
+HOME_LIMIT = 30
+#: Entries an Atom feed carries (the newest): readers poll it for what is new.
+FEED_LIMIT = 50
 
 
 def _card_photo(folder: str, view: dict[str, Any]) -> dict[str, Any]:
