@@ -23,7 +23,7 @@ import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from publisher.cli.params import options
+from publisher.cli.context import options
 from publisher.errors import PublisherError, StorageError
 
 
@@ -49,7 +49,7 @@ COMMANDS: dict[str, CommandRef] = {
         "publisher.cli.workspace", _WORKSPACE, "Update the catalogs after the source was edited."
     ),
     "status": CommandRef(
-        "publisher.cli.workspace", _WORKSPACE, "What is left to do, and what can be published."
+        "publisher.cli.status", _WORKSPACE, "What is left to do, and what can be published."
     ),
     "embargo": CommandRef(
         "publisher.cli.embargo", _WORKSPACE, "Set, move or lift a release's embargo."
@@ -67,7 +67,7 @@ COMMANDS: dict[str, CommandRef] = {
         "Check releases for interrupted changes and inconsistencies, and repair them.",
     ),
     "doctor": CommandRef(
-        "publisher.cli.workspace", _WORKSPACE, "What this machine gives the publisher."
+        "publisher.cli.doctor", _WORKSPACE, "What this machine gives the publisher."
     ),
     "translate": CommandRef(
         "publisher.cli.translate", _TRANSLATE, "Fill untranslated and stale segments with drafts."

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
-from publisher.workflow.boilerplate import init_boilerplate
+from publisher.workflow.create import init_boilerplate
 
 app = typer.Typer()
 boilerplate_app = typer.Typer(

@@ -12,13 +12,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 
+from publisher.cli.context import options
 from publisher.core import languages
 from publisher.core.history import person_name
 from publisher.core.release import Release, find_release
@@ -41,23 +39,6 @@ JobsOpt = Annotated[
     typer.Option("--jobs", "-j", help="Render in N processes (default: the number of cores)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object")]
-
-
-@dataclass
-class Options:
-    """The options of the `publisher` group itself, kept on the root context."""
-
-    workspace: Path | None = None
-
-
-def options() -> Options:
-    ctx = click.get_current_context(silent=True)
-    if ctx is None:
-        return Options()
-    root = ctx.find_root()
-    if not isinstance(root.obj, Options):
-        root.obj = Options()
-    return root.obj
 
 
 def workspace() -> Workspace:

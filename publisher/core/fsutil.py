@@ -40,13 +40,13 @@ def refuse_symlink(path: Path) -> None:
         )
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path | str) -> bytes:
     """A file's bytes, never through a symbolic link."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            refuse_symlink(path)
+            refuse_symlink(Path(path))
         raise
     with os.fdopen(fd, "rb") as handle:
         return handle.read()

@@ -26,13 +26,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from publisher.core.document import markdown_parser
 from publisher.errors import SourceError
+
+if TYPE_CHECKING:  # markdown-it is loaded by markdown_parser(), when a text is read
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @lru_cache(maxsize=1)

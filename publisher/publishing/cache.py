@@ -28,6 +28,9 @@ CACHE_DIRNAME = ".publisher-cache"
 LAYOUT = "v1"
 
 
+#: Parts of a meta the index leaves out: read from the entry when wanted (a plan's views,
+#: what listings show, are most of its size and only listings that change need them).
+HEAVY = frozenset({"views"})
 #: Entries the index of metas keeps at most (a few hundred bytes each): beyond it, only
 #: those the last build used.
 INDEX_LIMIT = 200_000
@@ -44,12 +47,21 @@ class Cache:
         self._index: dict[str, dict[str, Any]] | None = None
         self._used: set[str] = set()
         self._index_changed = False
+        #: Folders of entries (steps/00 .. steps/ff) unchanged since the index was written:
+        #: their entries are all still there, no need to look for each.
+        self._intact: set[str] = set()
+        #: Entries seen on disk by this build (the others are kept only in intact folders).
+        self._verified: set[str] = set()
         if indexed:
             try:
                 loaded = json.loads((self.root / "index.json").read_bytes())
-                self._index = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
-                self._index = {}
+                self._index = dict(loaded["metas"])
+                stamps: dict[str, list[int]] = loaded["folders"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self._index, stamps = {}, {}
+            self._intact = {
+                name for name, stamp in stamps.items() if _folder_stamp(self._steps, name) == stamp
+            }
 
     def entry(self, key: str) -> Path:
         return Path(self._entry(key))
@@ -59,20 +71,27 @@ class Cache:
         # tens of thousands of times
         return f"{self._steps}/{key[:2]}/{key}"
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The meta.json of a finished entry, or None (a miss)."""
-        if self._index is not None:
+    def get(self, key: str, *, full: bool = False) -> dict[str, Any] | None:
+        """The meta.json of a finished entry, or None (a miss). From the index, without its
+        bulky parts (HEAVY), unless `full`."""
+        if self._index is not None and not full:
             self._used.add(key)
             known = self._index.get(key)
-            # a stat, not a read: the entry must still be there (a cache cleaned by hand)
-            if known is not None and os.path.isdir(self._entry(key)):
-                return known
+            # the entry must still be there (a cache cleaned by hand): certain when its
+            # folder did not change since the index was written, else one stat
+            if known is not None:
+                if key[:2] in self._intact:
+                    return known
+                if os.path.isdir(self._entry(key)):
+                    self._verified.add(key)
+                    return known
         try:
             meta = json.loads((self.entry(key) / "meta.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
         if self._index is not None and isinstance(meta, dict):
-            self._index[key] = meta
+            self._index[key] = {k: v for k, v in meta.items() if k not in HEAVY}
+            self._verified.add(key)
             self._index_changed = True
         return meta
 
@@ -81,11 +100,19 @@ class Cache:
         an entry missing from the index is read from its folder)."""
         if self._index is None or not self._index_changed:
             return
-        index = self._index
+        index = {
+            key: meta
+            for key, meta in self._index.items()
+            if key[:2] in self._intact or key in self._verified
+        }
         if len(index) > INDEX_LIMIT:
             index = {key: meta for key, meta in index.items() if key in self._used}
+        folders = sorted({key[:2] for key in index})
+        stamps = {name: _folder_stamp(self._steps, name) for name in folders}
+        stored = {"metas": index, "folders": stamps}
         with contextlib.suppress(OSError):
-            atomic_write_bytes(self.root / "index.json", json.dumps(index).encode("utf-8"))
+            data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+            atomic_write_bytes(self.root / "index.json", data.encode("utf-8"))
         self._index_changed = False
 
     def put(self, key: str, files: dict[str, bytes], meta: dict[str, Any]) -> dict[str, Any]:
@@ -111,12 +138,25 @@ class Cache:
         return meta
 
     def file(self, key: str, name: str) -> Path:
-        return Path(f"{self._entry(key)}/{name}")
+        return Path(self.location(key, name))
+
+    def location(self, key: str, name: str) -> str:
+        """`file` as a string: what a no-op build passes around tens of thousands of times."""
+        return f"{self._entry(key)}/{name}"
 
     @property
     def stats_path(self) -> Path:
         """Where the file hashes and the stats they were made under are kept (StatCache)."""
         return self.root / "stat.json"
+
+
+def _folder_stamp(steps: str, name: str) -> list[int]:
+    """What changes when an entry is added to or removed from a folder of entries."""
+    try:
+        st = os.stat(f"{steps}/{name}")
+    except OSError:
+        return []
+    return [st.st_mtime_ns, st.st_ino, st.st_nlink]
 
 
 class OutputState:
@@ -180,11 +220,11 @@ class OutputState:
         self.record(rel, key)
         return not same
 
-    def copy(self, rel: str, key: str, source: Path) -> bool:
+    def copy(self, rel: str, key: str, source: Path | str) -> bool:
         """Copy a cached file to `rel` unless it is already there; True when copied."""
         if self.up_to_date(rel, key):
             return False
-        return self.write(rel, key, source.read_bytes())
+        return self.write(rel, key, Path(source).read_bytes())
 
     def prune(self) -> list[str]:
         """Delete files an earlier build wrote that this build no longer produces, and the

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,6 +35,7 @@ from publisher.errors import PublisherError, StorageError, UnfinishedChange, Unp
 from publisher.publishing import fingerprint as fp
 from publisher.publishing import steps
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
+from publisher.render import fonts as font_files
 from publisher.render import templating
 from publisher.render.templating import catalog_paths, locale_dirs, template_dirs
 
@@ -73,13 +75,29 @@ class Plan:
     languages: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     refused: dict[str, Unpublishable] = field(default_factory=dict)
-    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: What listings show of each published language (see `views`), when at hand.
+    _views: dict[str, dict[str, Any]] | None = None
+    #: Reads the views from the plan's cache entry when they are not at hand.
+    _load_views: Callable[[], dict[str, dict[str, Any]]] | None = None
+    #: lang -> each photo's caption as published in it, and whether it is translated
+    captions: dict[str, list[list[Any]]] = field(default_factory=dict)
     #: lang -> digest of its approved segments (a draft page marks the others)
     approvals: dict[str, str] = field(default_factory=dict)
-    #: the release's photos: file, credit, copyright (captions are in each view)
+    #: the release's photos: file, credit, copyright (captions: see `captions`)
     photos: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def views(self) -> dict[str, dict[str, Any]]:
+        """Title, summary, dateline... of each published language, for listings: read from
+        the cache only when a listing needs them (a no-op build of thousands never does)."""
+        if self._views is None:
+            self._views = self._load_views() if self._load_views is not None else {}
+        return self._views
+
     number: str | None = None
     embargo: str | None = None
+    #: the title in the first published language (photo metadata)
+    headline: str = ""
 
 
 @dataclass
@@ -94,11 +112,11 @@ class PhotoFiles:
     def error(self) -> PublisherError | None:
         return self.renditions.error or self.original.error
 
-    def outputs(self, cache: Cache) -> list[tuple[str, str, Path]]:
+    def outputs(self, cache: Cache) -> list[tuple[str, str, str]]:
         """(name in photos/, cache key, cached file) of every file, the original first."""
-        out = [(self.file, self.original.key, cache.file(self.original.key, self.file))]
+        out = [(self.file, self.original.key, cache.location(self.original.key, self.file))]
         out += [
-            (name, self.renditions.key, cache.file(self.renditions.key, name))
+            (name, self.renditions.key, cache.location(self.renditions.key, name))
             for name in self.renditions.meta.get("files", [])
         ]
         return out
@@ -192,7 +210,7 @@ class Engine:
 
     def fonts(self) -> str:
         if self._fonts is None:
-            self._fonts = fp.fonts_fingerprint()
+            self._fonts = font_files.fingerprint()
         return self._fonts
 
     # ------------------------------------------------------------------ steps
@@ -219,6 +237,8 @@ class Engine:
                 expected_pdfs += len(release.languages)
             else:
                 self._fill(plan, meta)
+                if plan._views is None:
+                    plan._load_views = partial(_full_views, self.cache, key)
                 self.cached["plan"] += 1
             plans.append(plan)
         if expected_pdfs >= POOL_THRESHOLD:
@@ -248,11 +268,14 @@ class Engine:
             lang: cast(Unpublishable, PublisherError.from_dict(data))
             for lang, data in meta["refused"].items()
         }
-        plan.views = meta["views"]
+        if "views" in meta:
+            plan._views = meta["views"]
+        plan.captions = meta.get("captions", {})
         plan.approvals = meta.get("approvals", {})
         plan.photos = meta.get("photos", [])
         plan.number = meta.get("number")
         plan.embargo = meta.get("embargo")
+        plan.headline = meta.get("headline", "")
 
     def html(
         self, plans: list[Plan], *, draft: bool, variant: str, params: dict[str, Any]
@@ -319,10 +342,9 @@ class Engine:
                     # a draft shows an untranslated caption in the source language: not a
                     # caption of that language
                     "captions": {
-                        lang: shown[index]["caption"]
+                        lang: shown[index][0]
                         for lang in plan.published
-                        if index < len(shown := plan.views[lang].get("photos", []))
-                        and shown[index].get("translated", True)
+                        if index < len(shown := plan.captions.get(lang, [])) and shown[index][1]
                     },
                     "credit": photo["credit"],
                     "copyright": photo.get("copyright"),
@@ -333,7 +355,7 @@ class Engine:
                     },
                     "embargo": plan.embargo,
                     "reference": plan.number or plan.slug,
-                    "headline": plan.views[plan.published[0]]["title"],
+                    "headline": plan.headline,
                 }
                 o_key = fp.digest("photo", image, metadata, fp.tool_fingerprint())
                 pair = []
@@ -626,6 +648,12 @@ class Engine:
         if cached:
             text += f"; {listing(cached)} came from the cache"
         return text + "."
+
+
+def _full_views(cache: Cache, key: str) -> dict[str, dict[str, Any]]:
+    meta = cache.get(key, full=True) or {}
+    views: dict[str, dict[str, Any]] = meta.get("views", {})
+    return views
 
 
 def print_photo_key(image_hash: str) -> str:

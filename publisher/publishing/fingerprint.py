@@ -35,7 +35,6 @@ from publisher import __version__
 from publisher.core.fsutil import atomic_write_bytes, read_bytes
 from publisher.core.tomlfile import from_json_value, read_toml, to_json_value
 from publisher.errors import PublisherError, SymlinkRefused
-from publisher.render import fonts
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,11 +50,16 @@ _REFERENCE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+["']([^"']
 
 def digest(*parts: Any) -> str:
     """A stable SHA-256 of JSON-serialisable parts (the cache key of a step)."""
-    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if all(type(part) is str for part in parts):
+        # keys made of keys (a thumbnail's, a page's): no JSON needed, and never equal to
+        # the JSON form of other parts (that starts with "[")
+        payload = "\0".join(parts)
+    else:
+        payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def file_hash(path: Path) -> str:
+def file_hash(path: Path | str) -> str:
     """SHA-256 of a file's bytes; "missing" when there is no such file, "symlink" for a link
     (never followed: the step that reads it refuses it, see core/fsutil.py)."""
     try:
@@ -130,7 +134,7 @@ class StatCache:
             self.changed = True
         return data
 
-    def hash(self, path: Path) -> str:
+    def hash(self, path: Path | str) -> str:
         """The content hash of `path` ("missing", "symlink" as `file_hash` says them)."""
         if self.path is None:
             return file_hash(path)
@@ -160,7 +164,8 @@ class StatCache:
         if self.changed and self.path is not None:
             stored = {"hashes": self.entries, "toml": self.parsed}
             with contextlib.suppress(OSError):  # a read-only cache: hashed again next time
-                atomic_write_bytes(self.path, json.dumps(stored).encode())
+                data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+                atomic_write_bytes(self.path, data.encode("utf-8"))
             self.changed = False
 
 
@@ -183,7 +188,7 @@ def release_files(root: Path, stats: StatCache = NO_STATS) -> dict[str, str]:
             if name.startswith(".") or name in RELEASE_IGNORED:
                 continue
             path = os.path.join(folder, name)
-            out[path[prefix:].replace(os.sep, "/")] = stats.hash(Path(path))
+            out[path[prefix:].replace(os.sep, "/")] = stats.hash(path)
     return dict(sorted(out.items()))
 
 
@@ -196,40 +201,6 @@ def files_for_language(files: dict[str, str], lang: str) -> dict[str, str]:
         for name, value in files.items()
         if (not name.startswith("translations/") or name == mine) and name != HISTORY
     }
-
-
-def fonts_fingerprint() -> str:
-    """Paths, sizes and mtimes of the fonts the PDF renderer may choose.
-
-    Reads fontconfig's list (one `fc-list` call, cached per process) and the PyPI
-    font packages; no font file is opened, so installing a font invalidates the
-    PDFs while a no-op rebuild stays cheap.
-    """
-
-    families = {
-        name.casefold()
-        for group in (
-            fonts.KHMER_BODY_FAMILIES,
-            fonts.KHMER_DISPLAY_FAMILIES,
-            fonts.KHMER_BOLD_FAMILIES,
-            fonts.CJK_SERIF_FAMILIES,
-            fonts.CJK_SANS_FAMILIES,
-            fonts.LATIN_SERIF_FAMILIES,
-        )
-        for name in group
-    }
-    paths: set[Path] = set()
-    for entry in fonts._fontconfig_entries():
-        if families & {name.casefold() for name in entry.families}:
-            paths.add(entry.path)
-    for extra in (
-        fonts.pypi_noto_sans_khmer(),
-        fonts.pypi_noto_sc("serif"),
-        fonts.pypi_noto_sc("sans"),
-    ):
-        if extra is not None:
-            paths.add(extra)
-    return digest(sorted(_stat(path) for path in paths))
 
 
 def _stat(path: Path) -> list[Any]:

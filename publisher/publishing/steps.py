@@ -95,7 +95,7 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
     verdict = judge(ws, release, document, draft=draft)
     texts = verdict.texts
     published = [lang for lang in release.languages if lang in texts]
-    views = {}
+    views: dict[str, dict[str, Any]] = {}
     for lang in published:
         _, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
         pub = build_publication(
@@ -148,6 +148,11 @@ def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
         ],
         "number": release.meta.number,
         "embargo": release.meta.embargo.isoformat() if release.meta.embargo else None,
+        "headline": views[published[0]]["title"] if published else "",
+        "captions": {
+            lang: [[p["caption"], p["translated"]] for p in view["photos"]]
+            for lang, view in views.items()
+        },
         "approvals": {
             lang: digest(
                 sorted(

@@ -30,6 +30,8 @@ touched when a function needs them.
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import shutil
 import subprocess
 import unicodedata
@@ -37,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from publisher.core.languages import canonical
 from publisher.errors import RenderError
@@ -692,3 +694,46 @@ def describe(*, system: bool = True) -> list[tuple[str, str]]:
         for note in fs.notes:
             lines.append((f"fonts {code} note", note))
     return lines
+
+
+def fingerprint() -> str:
+    """Paths, sizes and mtimes of the fonts the PDF renderer may choose (a PDF's cache key).
+
+    Reads fontconfig's list (one `fc-list` call, cached per process) and the PyPI
+    font packages; no font file is opened, so installing a font invalidates the
+    PDFs while a no-op rebuild stays cheap.
+    """
+
+    families = {
+        name.casefold()
+        for group in (
+            KHMER_BODY_FAMILIES,
+            KHMER_DISPLAY_FAMILIES,
+            KHMER_BOLD_FAMILIES,
+            CJK_SERIF_FAMILIES,
+            CJK_SANS_FAMILIES,
+            LATIN_SERIF_FAMILIES,
+        )
+        for name in group
+    }
+    paths: set[Path] = set()
+    for entry in _fontconfig_entries():
+        if families & {name.casefold() for name in entry.families}:
+            paths.add(entry.path)
+    for extra in (
+        pypi_noto_sans_khmer(),
+        pypi_noto_sc("serif"),
+        pypi_noto_sc("sans"),
+    ):
+        if extra is not None:
+            paths.add(extra)
+    stats = sorted(_path_stat(path) for path in paths)
+    return hashlib.sha256(json.dumps(stats).encode()).hexdigest()
+
+
+def _path_stat(path: Path) -> list[Any]:
+    try:
+        st = path.stat()
+    except OSError:
+        return [str(path), None, None]
+    return [str(path), st.st_size, st.st_mtime_ns]

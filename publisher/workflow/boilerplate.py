@@ -22,15 +22,12 @@ refusal (as `boilerplate/s1`).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from publisher.core.document import Document
 from publisher.core.release import BOILERPLATE, Release
 from publisher.core.workspace import Contact, Workspace
-from publisher.errors import ReleaseError, UsageError
-from publisher.workflow.create import create_release
+from publisher.errors import ReleaseError
 
 #: How a boilerplate segment is named beside a release's own (in refusals, in texts).
 PREFIX = f"{BOILERPLATE}/"
@@ -71,18 +68,6 @@ def load(ws: Workspace) -> Release | None:
     if not (root / "release.toml").is_file():
         return None
     return Release.load(root)
-
-
-def init_boilerplate(ws: Workspace, source: Path) -> Release:
-    """Create boilerplate/ from a Markdown file of the shape above."""
-    if ws.boilerplate_dir.exists():
-        raise UsageError(
-            f"{BOILERPLATE}/ already exists; edit {BOILERPLATE}/source.md and run "
-            f"`publisher sync {BOILERPLATE}`"
-        )
-    if source.suffix.lower() not in (".md", ".markdown"):
-        raise UsageError("the boilerplate is written in Markdown (.md); see README, Boilerplate")
-    return create_release(ws, source, date=dt.date.today(), folder=ws.boilerplate_dir)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from publisher.core.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.core.history import Event, now_iso
 from publisher.core.photos import MAX_PHOTOS, PHOTOS_DIR
 from publisher.core.release import (
+    BOILERPLATE,
     Release,
     ReleaseMeta,
     release_document,
@@ -251,3 +252,18 @@ def document_counts(document: Document) -> dict[str, int]:
 
     walk(document.blocks)
     return dict(counts)
+
+
+def init_boilerplate(ws: Workspace, source: Path) -> Release:
+    """Create boilerplate/ from a Markdown file of the shape workflow/boilerplate.py reads.
+
+    Here rather than beside what reads it: reading the boilerplate (every build and
+    `status`) must not load the source importers (Word, Markdown, text)."""
+    if ws.boilerplate_dir.exists():
+        raise UsageError(
+            f"{BOILERPLATE}/ already exists; edit {BOILERPLATE}/source.md and run "
+            f"`publisher sync {BOILERPLATE}`"
+        )
+    if source.suffix.lower() not in (".md", ".markdown"):
+        raise UsageError("the boilerplate is written in Markdown (.md); see README, Boilerplate")
+    return create_release(ws, source, date=dt.date.today(), folder=ws.boilerplate_dir)

@@ -101,7 +101,7 @@ class BundleBuilder(Builder[BundleResult]):
                 if photo.error:
                     raise photo.error
                 for name, _, source in photo.outputs(engine.cache):
-                    photos[name] = source.read_bytes()
+                    photos[name] = Path(source).read_bytes()
         data = bundle_bytes(
             self.ws,
             release,

@@ -126,17 +126,17 @@ class DistBuilder(Builder[BuildReport]):
         for lang in plan.published:
             if lang not in wanted:
                 continue
-            outputs: list[tuple[str, str, Path]] = []
+            outputs: list[tuple[str, str, str]] = []
             if page_step is not None:
                 name = f"{lang}.html"
-                outputs.append((name, page_step.key, engine.cache.file(page_step.key, name)))
+                outputs.append((name, page_step.key, engine.cache.location(page_step.key, name)))
             pdf_step = pdfs.get((plan.slug, lang))
             if pdf_step is not None:
                 if pdf_step.error:
                     report.failed.append(pdf_step.error)
                 else:
-                    source = engine.cache.file(pdf_step.key, "out.pdf")
-                    outputs.append((f"{lang}.pdf", pdf_step.key, source))
+                    pdf_file = engine.cache.location(pdf_step.key, "out.pdf")
+                    outputs.append((f"{lang}.pdf", pdf_step.key, pdf_file))
             for name, key, source in outputs:
                 rel = f"{plan.slug}/{name}"
                 self._record(state, rel, state.copy(rel, key, source), report)

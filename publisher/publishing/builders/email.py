@@ -302,7 +302,7 @@ class EmailBuilder(Builder[SendReport]):
                 raise photo.error
             name, _, source = photo.outputs(engine.cache)[0]
             mime = "image/png" if name.endswith(".png") else "image/jpeg"
-            out.append(Attachment(name, source.read_bytes(), mime))
+            out.append(Attachment(name, Path(source).read_bytes(), mime))
         return out
 
     def _sender(self, settings: SmtpSettings, release: Release) -> Sender:

@@ -216,7 +216,7 @@ class _Site:
         else:
             self.report.unchanged += 1
 
-    def _copy(self, rel: str, key: str, source: Path) -> None:
+    def _copy(self, rel: str, key: str, source: Path | str) -> None:
         if self.state.copy(rel, key, source):
             self.report.written.append(rel)
         else:
@@ -257,11 +257,13 @@ class _Site:
                 continue
             folder = f"releases/{plan.slug}"
             cache = self.engine.cache
-            self._copy(f"{folder}/{lang}.html", page.key, cache.file(page.key, f"{lang}.html"))
-            self._copy(f"{folder}/{lang}.pdf", pdf.key, cache.file(pdf.key, "out.pdf"))
+            self._copy(f"{folder}/{lang}.html", page.key, cache.location(page.key, f"{lang}.html"))
+            self._copy(f"{folder}/{lang}.pdf", pdf.key, cache.location(pdf.key, "out.pdf"))
             thumb = self.thumbs.get((plan.slug, lang))
             if thumb is not None and thumb.meta.get("thumb"):
-                self._copy(f"{folder}/{lang}.png", thumb.key, cache.file(thumb.key, "thumb.png"))
+                self._copy(
+                    f"{folder}/{lang}.png", thumb.key, cache.location(thumb.key, "thumb.png")
+                )
             langs.append(lang)
         return langs
 
