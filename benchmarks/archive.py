@@ -14,10 +14,13 @@ of the proportional set sizes (PSS) of the CLI and its workers while it ran
 (sampled from /proc every 50 ms), and resource.getrusage's ru_maxrss of self and
 children (the largest single process).
 
-Goals on a 2-core machine with N=200 (600 PDFs): no-op < 1 s, one change < 3 s,
-speed-up >= 1.7x, peak memory < 1.5 GB.
+Goals (issue 17) on a 2-core machine: at N=2,000 (6,000 PDFs) a no-op under 1 s and
+one change under 1.5 s, and both flat from N=200 (a no-op under 0.3 s there); the
+--jobs 2 speed-up of the full build at least 1.8x at N=200; peak memory under 1 GB at
+N=2,000. Every time is a median over --rounds runs, printed with its spread.
 
     .venv/bin/python benchmarks/archive.py --releases 200 [--rounds 5] [--keep DIR]
+    .venv/bin/python benchmarks/archive.py --releases 2000 --baseline 200 --skip-j1
 """
 
 from __future__ import annotations
@@ -228,10 +231,72 @@ def change_release(workspace: Path, slug: str, round_: int) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+def spread(runs: list[Run]) -> str:
+    """ "0.54 s (min 0.51, max 0.60, 5 runs)": the median and the spread of noisy figures."""
+    seconds = [r.seconds for r in runs]
+    median = statistics.median(seconds)
+    if len(seconds) == 1:
+        return f"{median:.2f} s (1 run)"
+    return f"{median:.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} runs)"
+
+
+def measure(workspace: Path, count: int, rounds: int, skip_j1: bool) -> dict[str, list[Run]]:
+    """Generate `count` releases in `workspace` and time the full, no-op and one-change
+    builds of their site; each figure printed as it is measured."""
+    start = time.perf_counter()
+    slugs = generate(workspace, count)
+    print(f"generated {len(slugs)} releases in {time.perf_counter() - start:.1f} s: {workspace}")
+
+    def fresh() -> None:
+        shutil.rmtree(workspace / ".publisher-cache", ignore_errors=True)
+        shutil.rmtree(workspace / "site", ignore_errors=True)
+
+    results: dict[str, list[Run]] = {}
+    if not skip_j1:
+        fresh()
+        results["full -j1"] = [run(workspace, 1)]
+        print(f"  full -j1     {spread(results['full -j1'])}  {results['full -j1'][0].output}")
+    fresh()
+    results["full -j2"] = [run(workspace, 2)]
+    print(f"  full -j2     {spread(results['full -j2'])}  {results['full -j2'][0].output}")
+    results["no-op"] = [run(workspace, 2) for _ in range(rounds)]
+    print(f"  no-op        {spread(results['no-op'])}  {results['no-op'][-1].output}")
+    changed = []
+    for round_ in range(rounds):
+        change_release(workspace, slugs[len(slugs) // 2], round_)
+        changed.append(run(workspace, 2))
+    results["one change"] = changed
+    print(f"  one change   {spread(changed)}  {changed[-1].output}", flush=True)
+    return results
+
+
+def report(count: int, results: dict[str, list[Run]]) -> None:
+    print(f"\n{count} releases ({count * 3} PDFs)")
+    print(f"  {'step':<12} {'median s':>9} {'min':>7} {'max':>7} {'runs':>5} {'peak memory':>13}")
+    for name, runs in results.items():
+        seconds = [r.seconds for r in runs]
+        peak = max(r.peak_rss for r in runs)
+        print(
+            f"  {name:<12} {statistics.median(seconds):9.2f} {min(seconds):7.2f} "
+            f"{max(seconds):7.2f} {len(runs):5d} {peak / 2**20:10.0f} MB"
+        )
+    if "full -j1" in results:
+        speedup = results["full -j1"][0].seconds / results["full -j2"][0].seconds
+        print(f"  parallel speed-up (-j1 / -j2): {speedup:.2f}x  (goal >= 1.8x)")
+    peak_tree = max(r.peak_rss for runs in results.values() for r in runs)
+    print(f"  peak memory: {peak_tree / 2**20:.0f} MB (PSS of the CLI and workers; goal < 1 GB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--releases", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="no-op and one-change rounds")
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=0,
+        help="also measure an archive of this many releases, and print the ratios to it",
+    )
     parser.add_argument(
         "--keep",
         type=Path,
@@ -242,77 +307,43 @@ def main() -> None:
 
     tmp = None
     if args.keep:
-        workspace = args.keep.resolve()
-        shutil.rmtree(workspace, ignore_errors=True)
+        top = args.keep.resolve()
+        shutil.rmtree(top, ignore_errors=True)
+        top.mkdir(parents=True)
     else:
         tmp = tempfile.TemporaryDirectory(prefix="archive-bench-")
-        workspace = Path(tmp.name) / "ws"
+        top = Path(tmp.name)
     # Measure a snapshot of the code: the cache keys include the package's source, and
     # an edit in the working tree during the run must not turn a no-op into a rebuild.
-    code = workspace.parent / "code"
-    shutil.rmtree(code, ignore_errors=True)
+    code = top / "code"
     shutil.copytree(
         REPO / "publisher", code / "publisher", ignore=shutil.ignore_patterns("__pycache__")
     )
     os.environ["PYTHONPATH"] = str(code)
-    start = time.perf_counter()
-    slugs = generate(workspace, args.releases)
-    print(f"generated {len(slugs)} releases in {time.perf_counter() - start:.1f} s: {workspace}")
-
-    def fresh() -> None:
-        shutil.rmtree(workspace / ".publisher-cache", ignore_errors=True)
-        shutil.rmtree(workspace / "site", ignore_errors=True)
-
-    results: dict[str, list[Run]] = {}
-    if not args.skip_j1:
-        fresh()
-        results["full -j1"] = [run(workspace, 1)]
-        print(
-            f"full -j1     {results['full -j1'][0].seconds:7.1f} s  "
-            f"{results['full -j1'][0].output}",
-            flush=True,
+    measured: dict[int, dict[str, list[Run]]] = {}
+    if args.baseline:
+        measured[args.baseline] = measure(
+            top / f"ws-{args.baseline}", args.baseline, args.rounds, args.skip_j1
         )
-    fresh()
-    results["full -j2"] = [run(workspace, 2)]
-    print(
-        f"full -j2     {results['full -j2'][0].seconds:7.1f} s  {results['full -j2'][0].output}",
-        flush=True,
+    measured[args.releases] = measure(
+        top / f"ws-{args.releases}", args.releases, args.rounds, args.skip_j1
     )
-    results["no-op"] = [run(workspace, 2) for _ in range(args.rounds)]
-    print(
-        f"no-op        {statistics.median(r.seconds for r in results['no-op']):7.2f} s  "
-        f"{results['no-op'][-1].output}",
-        flush=True,
-    )
-    changed = []
-    for round_ in range(args.rounds):
-        change_release(workspace, slugs[len(slugs) // 2], round_)
-        changed.append(run(workspace, 2))
-    results["one change"] = changed
-    print(
-        f"one change   {statistics.median(r.seconds for r in changed):7.2f} s  "
-        f"{changed[-1].output}",
-        flush=True,
-    )
-
-    print()
-    print(f"{'step':<12} {'median s':>9} {'runs':>5} {'peak memory':>14}")
-    for name, runs in results.items():
-        peak = max(r.peak_rss for r in runs)
-        print(
-            f"{name:<12} {statistics.median(r.seconds for r in runs):9.2f} {len(runs):5d} "
-            f"{peak / 2**20:13.0f} MB"
-        )
-    if "full -j1" in results:
-        speedup = results["full -j1"][0].seconds / results["full -j2"][0].seconds
-        print(f"parallel speed-up (-j1 / -j2): {speedup:.2f}x")
+    for count, results in measured.items():
+        report(count, results)
+    goals = {"no-op": 1.0 if args.releases >= 2000 else 0.3, "one change": 1.5}
+    main_results = measured[args.releases]
+    for step, goal in goals.items():
+        median = statistics.median(r.seconds for r in main_results[step])
+        verdict = "met" if median < goal else "NOT met"
+        line = f"{step} at {args.releases}: {median:.2f} s (goal < {goal} s: {verdict})"
+        if args.baseline:
+            base = statistics.median(r.seconds for r in measured[args.baseline][step])
+            line += f"; {median / base:.2f}x the {args.baseline}-release figure ({base:.2f} s)"
+        print(line)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    peak_tree = max(r.peak_rss for runs in results.values() for r in runs)
     print(
-        f"peak memory: {peak_tree / 2**20:.0f} MB (sampled PSS sum of the CLI and workers); "
-        f"getrusage ru_maxrss: largest child {children / 2**20:.0f} MB + "
-        f"self {own / 2**20:.0f} MB = {(children + own) / 2**20:.0f} MB"
+        f"getrusage ru_maxrss: largest child {children / 2**20:.0f} MB, self {own / 2**20:.0f} MB"
     )
     if tmp is not None:
         tmp.cleanup()
