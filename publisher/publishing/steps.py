@@ -181,7 +181,7 @@ def html_step(
 ) -> dict[str, Any]:
     """Every published language's web page of one release, in one variant.
 
-    variant "build": web.html as `publisher build` writes it (self-contained);
+    variant "build": web.html as `publisher build` writes it (no other file but photos/);
     variant "site": site_release.html, the same page with the site's navigation.
     """
     files = _html(root, slug, draft, published, variant, params)

@@ -1,7 +1,7 @@
 """`publisher bundle`: one zip a wire service can ingest without asking questions.
 
     <slug>/<lang>.pdf        the published PDF of every publishable language
-    <slug>/<lang>.html       the self-contained web page
+    <slug>/<lang>.html       the web page (its photos in photos/ below)
     <slug>/<lang>.txt        wire copy: UTF-8 plain text, dateline first, end mark last,
                              wrapped at 72 columns, never inside a Khmer word
     <slug>/photos/           each photo's original, with the caption in every published
