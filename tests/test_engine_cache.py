@@ -8,6 +8,10 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
+from publisher.core.workspace import open_workspace
+from publisher.publishing import engine as engine_module
 from publisher.publishing import fingerprint
 from publisher.publishing.cache import Cache, OutputState
 from publisher.publishing.fingerprint import (
@@ -176,3 +180,27 @@ def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(tmp_path: Path
     shutil.rmtree(writer.entry(keys[1]))
     second = Cache(root, indexed=True)
     assert second.get(keys[0]) == {"size": 0} and second.get(keys[1]) is None
+
+
+def _dies_in_a_forked_worker(parent: int, marker: str, number: int) -> dict[str, int]:
+    if os.getpid() != parent:
+        Path(marker).write_text("forked", encoding="utf-8")
+        os._exit(1)
+    return {"number": number, "pid": os.getpid()}
+
+
+def test_a_forked_worker_that_dies_leaves_the_steps_to_this_process(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker forked for one release's PDFs can die (a library's state that does not
+    survive the fork): the steps then run here, and the build has its files."""
+
+    monkeypatch.setattr(engine_module, "_thread_count", lambda: 1)
+    monkeypatch.setattr(engine_module.Engine, "_prepare_renderer", lambda self, wait: None)
+    ws = open_workspace(workspace)
+    engine = engine_module.Engine(ws, jobs=2)
+    marker = tmp_path / "marker"
+    calls = [(os.getpid(), str(marker), n) for n in range(3)]
+    results = engine._run("PDFs", _dies_in_a_forked_worker, calls, heavy=True)
+    assert marker.read_text(encoding="utf-8") == "forked"
+    assert results == [{"number": n, "pid": os.getpid()} for n in range(3)]

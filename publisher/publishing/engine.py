@@ -21,6 +21,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -526,23 +527,28 @@ class Engine:
         milliseconds instead of the second a fresh worker needs to import WeasyPrint.
 
         None (the caller runs them here, one by one) where forking is not safe: another
-        thread is running (a thread's lock held at the fork would never be released in
-        the child), or the system has no fork.
+        thread is running, Python's or a library's own (a lock held at the fork would
+        never be released in the child), or the system has no fork; and also when a
+        forked worker died: the steps write atomically, so running them again here
+        is safe, and a step that kills its process is then reported here as itself.
         """
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         self._prepare_renderer(wait=True)
-        if threading.active_count() > 1:
+        if _thread_count() > 1:
             return None
         context = multiprocessing.get_context("fork")
         workers = min(self.jobs, len(calls))
         results: list[StepResult]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            # the longest first (Chinese), so that no worker idles at the end
-            futures = [pool.submit(fn, *args) for args in calls]
-            for done, _future in enumerate(_as_completed(futures), 1):
-                self._report(stage, done, len(calls))
-            results = [_outcome(future) for future in futures]
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                # the longest first (Chinese), so that no worker idles at the end
+                futures = [pool.submit(fn, *args) for args in calls]
+                for done, _future in enumerate(_as_completed(futures), 1):
+                    self._report(stage, done, len(calls))
+                results = [_outcome(future) for future in futures]
+        except BrokenProcessPool:
+            return None
         return results
 
     def _prepare_renderer(self, *, wait: bool) -> None:
@@ -659,6 +665,15 @@ def _full_views(cache: Cache, key: str) -> dict[str, dict[str, Any]]:
 def print_photo_key(image_hash: str) -> str:
     """The cache key of a photo's print rendition: its content and the tool's code."""
     return fp.digest("print-photo", image_hash, fp.tool_fingerprint())
+
+
+def _thread_count() -> int:
+    """Threads in this process, native ones included (a library's thread pool is
+    invisible to `threading`); Python's own count where /proc is missing."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _prepare() -> None:
