@@ -17,7 +17,9 @@ from publisher.publishing.builders.base import PAGE_FORMATS
 from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.engine import OUTPUT_KINDS, summary_line
 from publisher.publishing.readiness import workspace_stats
+from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.workflow import embargo as embargoes
 from publisher.workflow.status import load_releases
 
@@ -125,6 +127,20 @@ def site(
     ws = params.workspace()
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
     at = embargoes.now(now, ws.config.time_zone)
+    # A no-op answered from the last clean build's record (see publishing/site_memo.py);
+    # a build judged at another time, or forcing a release, always runs in full.
+    clocked = now is not None or bool(force)
+    memo = SiteMemo(ws, out_dir, {"base_url": base_url})
+    if not clocked:
+        answer = memo.answer()
+        if answer is not None:
+            typer.echo(
+                f"The site has {counted(answer.releases, 'release')}. "
+                + files_written(0, answer.files, out_dir)
+            )
+            typer.echo(summary_line({}, answer.totals))
+            return
+        memo.start()
     stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
     releases, broken = scan_releases(ws.releases_dir, stats.toml)
     early = _early(ws, releases, force or [], reason, by, at)
@@ -156,6 +172,15 @@ def site(
             f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
             f"{report.next_lift.isoformat()}: build the site again then"
         )
+    clean = not (broken or report.warnings or report.skipped or report.embargoed)
+    if clean and not clocked:
+        totals = {
+            kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
+        }
+        files = len(report.written) + report.unchanged
+        memo.record(NoOpAnswer(len(report.releases), files, totals))
+    else:
+        memo.forget()
     if broken:
         raise typer.Exit(1)
 

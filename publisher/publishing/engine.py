@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -641,19 +641,26 @@ class Engine:
 
     def summary(self) -> str:
         """ "Rendered 3 PDFs and 3 web pages; 597 PDFs came from the cache." for the CLI."""
+        return summary_line(self.rendered, self.cached)
 
-        def kinds(counts: Counter[str]) -> list[str]:
-            return [
-                counted(counts[kind], label)
-                for kind, label in (("pdf", "PDF"), ("html", "web page"), ("photo", "photo file"))
-                if counts[kind]
-            ]
 
-        rendered, cached = kinds(self.rendered), kinds(self.cached)
-        text = f"Rendered {listing(rendered) or 'nothing'}"
-        if cached:
-            text += f"; {listing(cached)} came from the cache"
-        return text + "."
+#: The kinds of output a summary counts, with their names.
+OUTPUT_KINDS = {"pdf": "PDF", "html": "web page", "photo": "photo file"}
+
+
+def summary_line(rendered: Mapping[str, int], cached: Mapping[str, int]) -> str:
+    """A build's summary from its counts of outputs by kind, rendered and from the cache."""
+
+    def kinds(counts: Mapping[str, int]) -> list[str]:
+        return [
+            counted(counts[kind], label) for kind, label in OUTPUT_KINDS.items() if counts.get(kind)
+        ]
+
+    made, kept = kinds(rendered), kinds(cached)
+    text = f"Rendered {listing(made) or 'nothing'}"
+    if kept:
+        text += f"; {listing(kept)} came from the cache"
+    return text + "."
 
 
 def _full_views(cache: Cache, key: str) -> dict[str, dict[str, Any]]:

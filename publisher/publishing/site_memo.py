@@ -1,0 +1,194 @@
+"""A no-op `publisher site` answered from one record, as make and ninja answer a no-op
+from timestamps: the whole-tree short-circuit in front of the per-release engine.
+
+Invariant: the record answers only when nothing the site build could read or wrote
+differs, by `lstat`, from when a clean build left it, so its answer ("nothing to
+write") is the one the full build would give. Compared, entry by entry (path, kind,
+size, mtime, ctime, inode): every file of the workspace but its hidden files and
+the output and cache folders (the engine reads no hidden file: locks and journals),
+every file of the output folder, the package's code, templates and labels, the
+folders of the installed libraries (pip changes them), plus the fonts' fingerprint
+and the command's options. A symbolic link anywhere makes it answer nothing.
+
+Recorded only after a build that was clean and is independent of the clock: nothing
+failed, refused, skipped or warned about, no release held back by an embargo, no
+`--now` and no `--force` (an embargo is the only input that is a time, not a file).
+Not recorded either when an input changed while the build ran or within
+`RACY_NS` before it started (a second edit in the same clock tick would keep its
+stat: git's "racily clean" case); the next no-op then records it. Losing the record
+(the cache deleted) costs one full no-op.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from publisher.core.fsutil import atomic_write_text
+from publisher.core.workspace import Workspace
+from publisher.publishing.cache import CACHE_DIRNAME, Cache
+from publisher.publishing.fingerprint import PACKAGE_ROOT, RACY_NS, digest
+from publisher.render import fonts
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TreeStamp:
+    """One folder tree by `lstat`: a digest of every entry, and its newest change."""
+
+    digest: str
+    newest_ns: int
+
+
+@dataclass(frozen=True)
+class NoOpAnswer:
+    """What a no-op site build reports: its releases, files and cached outputs."""
+
+    releases: int
+    files: int
+    totals: dict[str, int]
+
+
+def tree_stamp(
+    root: Path, *, skip: frozenset[str] = frozenset(), hidden: bool = True
+) -> TreeStamp | None:
+    """The stamp of everything under `root`; None when a symbolic link is in it.
+
+    `skip`: paths (absolute) not to enter; `hidden`: whether to include hidden names."""
+    h = hashlib.sha256()
+    newest = 0
+    pending = [str(root)]
+    base = len(str(root))
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except FileNotFoundError:
+            h.update(f"missing {folder[base:]}\n".encode())
+            continue
+        for entry in entries:
+            if (not hidden and entry.name.startswith(".")) or entry.name == "__pycache__":
+                continue
+            if entry.path in skip:
+                continue
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISLNK(st.st_mode):
+                return None
+            is_dir = stat.S_ISDIR(st.st_mode)
+            record = (
+                entry.path[base:],
+                "d" if is_dir else "f",
+                0 if is_dir else st.st_size,
+                st.st_mtime_ns,
+                st.st_ctime_ns,
+                st.st_ino,
+            )
+            h.update(repr(record).encode("utf-8", "surrogateescape"))
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+            if is_dir:
+                pending.append(entry.path)
+    return TreeStamp(h.hexdigest(), newest)
+
+
+class SiteMemo:
+    """The record of the last clean `publisher site` into one output folder."""
+
+    def __init__(self, ws: Workspace, out_dir: Path, options: Mapping[str, Any]) -> None:
+        self.ws = ws
+        self.out_dir = out_dir
+        self.options = dict(options)
+        self.root = ws.root.resolve()
+        cache = self.root / CACHE_DIRNAME
+        self.path = Cache(cache).root / "site-memo" / f"{digest(str(out_dir))[:24]}.json"
+        self._skip = frozenset({str(cache), str(out_dir.resolve())})
+        self._before: TreeStamp | None = None
+        self._started = 0
+
+    def answer(self) -> NoOpAnswer | None:
+        """The no-op report, if nothing changed since the record; else None."""
+        try:
+            record = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("format") != FORMAT:
+            return None
+        inputs = self._inputs()
+        outputs = tree_stamp(self.out_dir)
+        if inputs is None or outputs is None:
+            return None
+        if record.get("inputs") != inputs.digest or record.get("outputs") != outputs.digest:
+            return None
+        if record.get("context") != self._context():
+            return None
+        try:
+            return NoOpAnswer(int(record["releases"]), int(record["files"]), dict(record["totals"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def start(self) -> None:
+        """Stamp the inputs as the build begins (see `record`)."""
+        self._started = time.time_ns()
+        self._before = self._inputs()
+
+    def record(self, answer: NoOpAnswer) -> bool:
+        """Keep the answer for the next no-op, unless an input changed while the build
+        ran or just before it; True when kept. Write errors only cost the record."""
+        before = self._before
+        after = self._inputs()
+        outputs = tree_stamp(self.out_dir)
+        if before is None or after is None or outputs is None or before != after:
+            return False
+        if self._started - before.newest_ns <= RACY_NS:
+            return False
+        record = {
+            "format": FORMAT,
+            "inputs": after.digest,
+            "outputs": outputs.digest,
+            "context": self._context(),
+            "releases": answer.releases,
+            "files": answer.files,
+            "totals": answer.totals,
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path, json.dumps(record, sort_keys=True))
+        except OSError:
+            return False
+        return True
+
+    def forget(self) -> None:
+        """Drop the record (a build that was not clean must run in full next time)."""
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+    def _inputs(self) -> TreeStamp | None:
+        workspace = tree_stamp(self.root, skip=self._skip, hidden=False)
+        package = tree_stamp(PACKAGE_ROOT)
+        if workspace is None or package is None:
+            return None
+        return TreeStamp(
+            digest(workspace.digest, package.digest),
+            max(workspace.newest_ns, package.newest_ns),
+        )
+
+    def _context(self) -> str:
+        """What is not a file of the tree: options, fonts, Python and its libraries."""
+        libraries = []
+        for entry in sys.path:
+            try:
+                st = os.stat(entry or ".")
+            except OSError:
+                continue
+            libraries.append([entry, st.st_mtime_ns, st.st_ino])
+        return digest(self.options, str(self.out_dir), fonts.fingerprint(), sys.version, libraries)
