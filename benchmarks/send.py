@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,8 @@ def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
         ok = isinstance(data, LoginPassword) and data.password.decode() == PASSWORD
         return AuthResult(success=ok)
 
+    # aiosmtpd itself still sets the attribute it deprecates, once per AUTH
+    warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     controller = (Controller if stock else Fast)(
@@ -114,9 +117,12 @@ def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
 
 
 def workspace(root: Path, port: int, cert: Path, sizes: list[int]) -> Workspace:
-    shutil.copy(REPO / "publisher.toml", root / "publisher.toml")
-    for name in ("releases", "templates", "locales"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("sends.jsonl"))
+    for name in ("publisher.toml", "glossary.toml", "numbers.jsonl"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("releases", "boilerplate", "templates", "locales"):
+        shutil.copytree(
+            REPO / name, root / name, ignore=shutil.ignore_patterns("sends.jsonl", ".*lock")
+        )
     (root / "lists").mkdir()
     for size in sizes:
         lines = ["email,name,outlet,languages,tags"]
