@@ -154,3 +154,16 @@ def test_a_copied_tree_has_another_stamp(tmp_path: Path) -> None:
     (tmp_path / "b").rename(tmp_path / "a")
     after = site_memo.tree_stamp(tmp_path / "a")
     assert before is not None and after is not None and before.digest != after.digest
+
+
+def test_an_unfinished_change_reaches_the_engine(
+    repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journal left by an interrupted change is a hidden file deep in the tree: it
+    counts, so the build that must refuse to publish over it does run."""
+    cli = Cli(repo_workspace)
+    cli("site", "--base-url", BASE)
+    (repo_workspace / "releases" / SAMPLE_SLUG / ".journal").write_text("{}\n", "utf-8")
+    calls = BuildCalls(monkeypatch)
+    cli("site", "--base-url", BASE, ok=False)
+    assert calls.count == 1

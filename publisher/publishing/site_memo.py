@@ -4,8 +4,9 @@ from timestamps: the whole-tree short-circuit in front of the per-release engine
 Invariant: the record answers only when nothing the site build could read or wrote
 differs, by `lstat`, from when a clean build left it, so its answer ("nothing to
 write") is the one the full build would give. Compared, entry by entry (path, kind,
-size, mtime, ctime, inode): every file of the workspace but its hidden files and
-the output and cache folders (the engine reads no hidden file: locks and journals),
+size, mtime, ctime, inode): every file of the workspace but the hidden ones at its top
+(.git, .venv) and the output and cache folders (a release's journal counts: an
+unfinished change must reach the engine, which refuses to build over it),
 every file of the output folder, the package's code, templates and labels, the
 folders of the installed libraries (pip changes them), plus the fonts' fingerprint
 and the command's options. A symbolic link anywhere makes it answer nothing.
@@ -64,10 +65,13 @@ def tree_stamp(
 ) -> TreeStamp | None:
     """The stamp of everything under `root`; None when a symbolic link is in it.
 
-    `skip`: paths (absolute) not to enter; `hidden`: whether to include hidden names."""
+    `skip`: paths (absolute) not to enter; `hidden`: whether to include the hidden names
+    at the top (a workspace's .git, .venv, its cache; deeper ones, a release's journal,
+    always count)."""
     h = hashlib.sha256()
     newest = 0
-    pending = [str(root)]
+    top = str(root)
+    pending = [top]
     base = len(str(root))
     while pending:
         folder = pending.pop()
@@ -78,7 +82,9 @@ def tree_stamp(
             h.update(f"missing {folder[base:]}\n".encode())
             continue
         for entry in entries:
-            if (not hidden and entry.name.startswith(".")) or entry.name == "__pycache__":
+            if entry.name == "__pycache__" or (
+                not hidden and folder == top and entry.name.startswith(".")
+            ):
                 continue
             if entry.path in skip:
                 continue
