@@ -130,6 +130,8 @@ def test_an_embargo_is_never_answered_from_the_record(
 def test_a_file_changed_just_before_the_build_is_not_recorded(repo_workspace: Path) -> None:
     """The workspace was copied a moment ago: its files are within the racy window (an edit
     in the same clock tick would keep their stat), so the build records nothing."""
+    toml = repo_workspace / "releases" / SAMPLE_SLUG / "release.toml"
+    toml.write_bytes(toml.read_bytes())  # an edit (the same bytes) just before the build
     Cli(repo_workspace)("site", "--base-url", BASE)
     assert not _memo_files(repo_workspace)
 

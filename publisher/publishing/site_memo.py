@@ -16,8 +16,11 @@ failed, refused, skipped or warned about, no release held back by an embargo, no
 `--now` and no `--force` (an embargo is the only input that is a time, not a file).
 Not recorded either when an input changed while the build ran or within
 `RACY_NS` before it started (a second edit in the same clock tick would keep its
-stat: git's "racily clean" case); the next no-op then records it. Losing the record
-(the cache deleted) costs one full no-op.
+stat: git's "racily clean" case); the next no-op then records it. The outputs have no
+such window (they were all written just now): an edit of an output file that keeps its
+size within the clock tick of our own write (a few milliseconds) would go unseen, as it
+would by the engine's own `OutputState`. Losing the record (the cache deleted) costs one
+full no-op.
 """
 
 from __future__ import annotations
