@@ -134,6 +134,10 @@ class RenderError(PublisherError):
     """Publishing failed: missing glyphs, broken templates, renderer problems."""
 
 
+class WorkerDied(RenderError):
+    """A build step's worker process stopped abruptly; the step is reported, not retried."""
+
+
 class Unpublishable(RenderError):
     """A language of a release that the publishing rule refuses to publish."""
 

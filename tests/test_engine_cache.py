@@ -204,3 +204,27 @@ def test_a_forked_worker_that_dies_leaves_the_steps_to_this_process(
     results = engine._run("PDFs", _dies_in_a_forked_worker, calls, heavy=True)
     assert marker.read_text(encoding="utf-8") == "forked"
     assert results == [{"number": n, "pid": os.getpid()} for n in range(3)]
+
+
+def _dies_for_one(number: int) -> dict[str, int]:
+    if number == 1:
+        os._exit(1)
+    return {"number": number}
+
+
+def test_a_pool_worker_that_dies_is_a_step_error_and_the_next_stage_gets_new_workers(
+    workspace: Path,
+) -> None:
+    """Killed by the kernel (out of memory) or crashed in a library: the steps it took
+    down are reported as errors, in words, and the build's next stage still runs."""
+    engine = engine_module.Engine(open_workspace(workspace), jobs=2)
+    try:
+        broken = engine._run("photos", _dies_for_one, [(n,) for n in range(6)])
+        assert len(broken) == 6
+        died = [r for r in broken if isinstance(r, engine_module.WorkerDied)]
+        assert died and "stopped before finishing" in str(died[0])
+        assert all(isinstance(r, (dict, engine_module.WorkerDied)) for r in broken)
+        again = engine._run("photos", _dies_for_one, [(n,) for n in (0, 2, 3, 4, 5)])
+        assert again == [{"number": n} for n in (0, 2, 3, 4, 5)]
+    finally:
+        engine.close()

@@ -32,7 +32,13 @@ from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import CONFIG_NAME, Workspace
-from publisher.errors import PublisherError, StorageError, UnfinishedChange, Unpublishable
+from publisher.errors import (
+    PublisherError,
+    StorageError,
+    UnfinishedChange,
+    Unpublishable,
+    WorkerDied,
+)
 from publisher.publishing import fingerprint as fp
 from publisher.publishing import steps
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
@@ -516,7 +522,10 @@ class Engine:
             futures = [pool.submit(fn, *args) for args in calls[start : start + batch]]
             for done, _future in enumerate(_as_completed(futures), start + 1):
                 self._report(stage, done, total)
-            results.extend(_outcome(future) for future in futures)
+            outcomes = [_outcome(future) for future in futures]
+            results.extend(outcomes)
+            if any(isinstance(outcome, WorkerDied) for outcome in outcomes):
+                self._recycle()  # a broken pool takes no more work: the next batch gets a new one
         return results
 
     def _run_forked(
@@ -548,6 +557,8 @@ class Engine:
                     self._report(stage, done, len(calls))
                 results = [_outcome(future) for future in futures]
         except BrokenProcessPool:
+            return None
+        if any(isinstance(result, WorkerDied) for result in results):
             return None
         return results
 
@@ -696,6 +707,13 @@ def _outcome(future: Future[dict[str, Any]]) -> StepResult:
         return error
     except OSError as exc:
         return StorageError.from_os_error(exc)
+    except BrokenProcessPool:
+        # killed (the kernel's out-of-memory killer, a signal) or crashed in a library:
+        # the step's output was never written, and the ones that finished are cached
+        return WorkerDied(
+            "a worker process stopped before finishing (killed, or out of memory); "
+            "build again: what was finished is kept"
+        )
 
 
 def _as_completed(futures: list[Future[dict[str, Any]]]) -> Iterable[Future[dict[str, Any]]]:
