@@ -140,7 +140,6 @@ def site(
             )
             typer.echo(summary_line({}, answer.totals))
             return
-        memo.start()
     stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
     releases, broken = scan_releases(ws.releases_dir, stats.toml)
     early = _early(ws, releases, force or [], reason, by, at)

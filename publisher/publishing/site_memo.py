@@ -125,30 +125,29 @@ class SiteMemo:
         self._started = 0
 
     def answer(self) -> NoOpAnswer | None:
-        """The no-op report, if nothing changed since the record; else None."""
+        """The no-op report, if nothing changed since the record; else None.
+
+        Stamps the inputs first, as the build that follows a miss begins (see `record`):
+        a changed input is found without walking the output folder."""
+        self._started = time.time_ns()
+        self._before = inputs = self._inputs()
         try:
             record = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(record, dict) or record.get("format") != FORMAT:
             return None
-        inputs = self._inputs()
-        outputs = tree_stamp(self.out_dir)
-        if inputs is None or outputs is None:
-            return None
-        if record.get("inputs") != inputs.digest or record.get("outputs") != outputs.digest:
+        if inputs is None or record.get("inputs") != inputs.digest:
             return None
         if record.get("context") != self._context():
+            return None
+        outputs = tree_stamp(self.out_dir)
+        if outputs is None or record.get("outputs") != outputs.digest:
             return None
         try:
             return NoOpAnswer(int(record["releases"]), int(record["files"]), dict(record["totals"]))
         except (KeyError, TypeError, ValueError):
             return None
-
-    def start(self) -> None:
-        """Stamp the inputs as the build begins (see `record`)."""
-        self._started = time.time_ns()
-        self._before = self._inputs()
 
     def record(self, answer: NoOpAnswer) -> bool:
         """Keep the answer for the next no-op, unless an input changed while the build
