@@ -346,6 +346,10 @@ def test_a_server_that_drops_after_the_7th_message(
 # --------------------------------------------------------------------------- kills
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _publisher(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "publisher", "--workspace", str(root), *args]
 
@@ -664,6 +668,9 @@ def test_ctrl_c_or_sigterm_stop_cleanly_and_the_next_send_resumes(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: a test run started in the background (`make test &`) has
+        # SIGINT ignored, which Python, and so the command, would inherit
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
     while smtp_server.recorder.count() < 5 and time.monotonic() < deadline:
