@@ -24,6 +24,16 @@ def _number(root: Path, slug: str) -> str | None:
     return json.loads(Cli(root)("status", slug, "--json").stdout)["releases"][0]["number"]
 
 
+def _start_new(root: Path, title: str, date: str, *more: str) -> subprocess.Popen[str]:
+    """`publisher new` of the sample as its own process, started and not waited for."""
+    command = [sys.executable, "-m", "publisher", "--workspace", str(root), "new"]
+    command += [str(SAMPLE_TXT), "--title", title, "--date", date, *more]
+    env = {**os.environ, "PUBLISHER_REVIEWER": "Test Reviewer"}
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
 def _new(cli: Cli, slug: str, date: str = "2025-01-15") -> str:
     result = cli("new", str(SAMPLE_TXT), "--title", "A Visit", "--slug", slug, "--date", date)
     numbers = [line for line in result.stdout.splitlines() if line.startswith("number: ")]
@@ -34,30 +44,9 @@ def _new(cli: Cli, slug: str, date: str = "2025-01-15") -> str:
 @pytest.mark.slow
 def test_twenty_concurrent_new_commands_get_twenty_distinct_numbers(repo_workspace: Path) -> None:
     """Twenty real processes started together, as twenty press officers might."""
-    env = {**os.environ, "PUBLISHER_REVIEWER": "Test Reviewer"}
     slugs = [f"2025-01-15-visit-{i:02d}" for i in range(20)]
     procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "publisher",
-                "--workspace",
-                str(repo_workspace),
-                "new",
-                str(SAMPLE_TXT),
-                "--title",
-                f"Visit {i}",
-                "--slug",
-                slug,
-                "--date",
-                "2025-01-15",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        _start_new(repo_workspace, f"Visit {i}", "2025-01-15", "--slug", slug)
         for i, slug in enumerate(slugs)
     ]
     outputs = [proc.communicate(timeout=300) for proc in procs]
@@ -144,26 +133,7 @@ def test_concurrent_new_commands_of_the_same_name_leave_one_whole_release(
 ) -> None:
     """A double-click or a retried script: one import wins, the others are refused, and
     none writes into (or removes) another's half-made folder."""
-    env = {**os.environ, "PUBLISHER_REVIEWER": "Test Reviewer"}
-    command = [
-        sys.executable,
-        "-m",
-        "publisher",
-        "--workspace",
-        str(repo_workspace),
-        "new",
-        str(SAMPLE_TXT),
-        "--title",
-        "Same Title",
-        "--date",
-        "2025-02-01",
-    ]
-    procs = [
-        subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
-        for _ in range(6)
-    ]
+    procs = [_start_new(repo_workspace, "Same Title", "2025-02-01") for _ in range(6)]
     outputs = [proc.communicate(timeout=300) for proc in procs]
     results = [(proc.returncode, *out) for proc, out in zip(procs, outputs, strict=True)]
     slug = "2025-02-01-same-title"

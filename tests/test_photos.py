@@ -25,7 +25,7 @@ from PIL import Image
 
 from publisher.core.release import find_release
 from publisher.workflow.session import load_catalog
-from tests.conftest import SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.conftest import SAMPLE_SLUG, Cli, Result, copy_repo_workspace
 from tests.support.photos import CAPTIONS, add_approved_photo, picture
 from tests.test_bad_input import snapshot
 
@@ -152,17 +152,7 @@ def test_a_bad_image_is_refused_and_nothing_changes(
     bad = tmp_path / name
     bad.write_bytes(data)
     before = snapshot(ws)
-    result = Cli(ws)(
-        "photo",
-        "add",
-        SAMPLE_SLUG,
-        str(bad),
-        "--caption",
-        "A caption",
-        "--credit",
-        "MFAIC",
-        ok=False,
-    )
+    result = _refused_add(ws, bad)
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -171,23 +161,28 @@ def test_a_bad_image_is_refused_and_nothing_changes(
     assert snapshot(ws) == before
 
 
-def test_an_oversized_file_is_refused_before_it_is_read(ws: Path, tmp_path: Path) -> None:
-    big = tmp_path / "huge.jpg"
-    with big.open("wb") as handle:  # sparse: 41 MB that take no disk
-        handle.write(picture(64, 48))
-        handle.truncate(41 * 1024 * 1024)
-    before = snapshot(ws)
-    result = Cli(ws)(
+def _refused_add(ws: Path, photo: Path) -> Result:
+    """`photo add` of a file expected to be refused."""
+    return Cli(ws)(
         "photo",
         "add",
         SAMPLE_SLUG,
-        str(big),
+        str(photo),
         "--caption",
         "A caption",
         "--credit",
         "MFAIC",
         ok=False,
     )
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(ws: Path, tmp_path: Path) -> None:
+    big = tmp_path / "huge.jpg"
+    with big.open("wb") as handle:  # sparse: 41 MB that take no disk
+        handle.write(picture(64, 48))
+        handle.truncate(41 * 1024 * 1024)
+    before = snapshot(ws)
+    result = _refused_add(ws, big)
     assert (result.exit_code, result.stderr) == (
         2,
         f"error: {big}: the photo is 41 MB; the limit is 40 MB\n",

@@ -7,6 +7,7 @@ the builders that drive them.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,9 @@ def render_release_pdf(
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
     gettext = translations.gettext
     fonts = pdf.print_fonts(lang)
-    pub = build_publication(
+    # the same publication twice: as written (for the glyph check), and as printed
+    publication = partial(
+        build_publication,
         ws,
         release,
         document,
@@ -65,19 +68,10 @@ def render_release_pdf(
         pictures="files",
         print_photos=print_photos,
     )
-    pdf.check_glyphs(pub, fonts)
-    pub_for_print = build_publication(
-        ws,
-        release,
-        document,
-        lang,
-        texts,
-        draft=draft,
-        gettext=gettext,
+    pdf.check_glyphs(publication(), fonts)
+    pub_for_print = publication(
         text_filter=pdf.text_filter_for(lang),
         unapproved=draft_unapproved(ws, release, document, lang, draft),
-        pictures="files",
-        print_photos=print_photos,
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
     html = render_print(
