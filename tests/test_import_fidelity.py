@@ -637,8 +637,8 @@ AUTHORED = [
 @pytest.mark.parametrize("markdown", AUTHORED)
 def test_authored_markdown_keeps_its_segments(markdown: str) -> None:
     """The body is written again from its parse: the same segments, kinds and numbers."""
-    from publisher.workflow.sources.common import TitleChoice
-    from publisher.workflow.sources.markdown import import_markdown
+    from publisher.sources.common import TitleChoice
+    from publisher.sources.markdown import import_markdown
 
     imported = import_markdown(markdown, title=TitleChoice())
     again = f"# {imported.title}\n\n{imported.markdown}"

@@ -36,10 +36,10 @@ from publisher.core.segments import SegmentMap, align
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
+from publisher.sources import ImportedSource, Notice, read_source
+from publisher.sources.common import title_markdown
 from publisher.workflow.photos import NewPhoto, check_new_photo, place_photo
 from publisher.workflow.session import new_catalog
-from publisher.workflow.sources import ImportedSource, Notice, read_source
-from publisher.workflow.sources.common import title_markdown
 
 
 @dataclass

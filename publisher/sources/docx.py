@@ -35,7 +35,7 @@ from publisher.core import media
 from publisher.core.limits import MAX_DOCX_TEXT, MAX_DOCX_UNCOMPRESSED, MAX_SEGMENTS, megabytes
 from publisher.core.wording import listing
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import (
+from publisher.sources.common import (
     ImportedSource,
     Notice,
     TitleChoice,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import (
+from publisher.sources.common import (
     BULLET,
     EMPTY_ITEM,
     NUMBERED,

@@ -36,7 +36,7 @@ from markdown_it.token import Token
 
 from publisher.core import media
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import (
+from publisher.sources.common import (
     ImportedSource,
     Notice,
     TitleChoice,

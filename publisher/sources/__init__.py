@@ -13,10 +13,10 @@ from pathlib import Path
 from publisher.core.limits import MAX_SOURCE_BYTES, megabytes
 from publisher.core.links import unsafe_links
 from publisher.errors import SourceError
-from publisher.workflow.sources.common import ImportedSource, Notice, TitleChoice, decode
-from publisher.workflow.sources.docx import import_docx
-from publisher.workflow.sources.markdown import import_markdown
-from publisher.workflow.sources.text import import_text
+from publisher.sources.common import ImportedSource, Notice, TitleChoice, decode
+from publisher.sources.docx import import_docx
+from publisher.sources.markdown import import_markdown
+from publisher.sources.text import import_text
 
 __all__ = ["ImportedSource", "Notice", "TitleChoice", "read_source"]
 
