@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from publisher.core.sendlog import SendLog
 from publisher.core.workspace import Workspace
 from publisher.mail.headers import check_header_lines
 from publisher.workflow.session import load_catalog
-from tests.support.mail import BIG_LIST_SIZE, LANG_CYCLE, set_smtp, smtp_section
+from tests.support.mail import BIG_LIST_SIZE, LANG_CYCLE, rfc2047, set_smtp, smtp_section
 from tests.support.photos import CAPTIONS, add_approved_photo, noisy_jpeg, picture
 from tests.support.smtp_server import PASSWORD, USER, Received, SmtpServer
 from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TITLE, Cli
@@ -82,11 +81,6 @@ def titles(root: Path) -> dict[str, str]:
 
 def send_log(root: Path) -> list[dict[str, object]]:
     return SendLog(root / "releases" / SAMPLE_SLUG).entries()
-
-
-def rfc2047(value: str) -> str:
-    """A header as an RFC 2047 decoder reads it (whitespace between encoded-words dropped)."""
-    return str(make_header(decode_header(value)))
 
 
 # --------------------------------------------------------------------------- what arrives
