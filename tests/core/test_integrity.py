@@ -152,10 +152,12 @@ def test_linked_catalog_and_release_folder_are_refused(ws: Path, outside: Path) 
         ),
     ],
 )
-def test_out_never_replaces_workspace_files(ws: Path, args: tuple[str, ...], where: str) -> None:
+def test_out_never_replaces_workspace_files(
+    ws: Path, args: tuple[str, ...], where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (ws / "glossary.toml").write_text("# the office's glossary\n")
     before = tree_bytes(ws, locks=False)
-    os.chdir(ws)
+    monkeypatch.chdir(ws)  # relative --out paths, as typed in the workspace
     result = Cli(ws)(*args, ok=False)
     assert result.exit_code == 2, result.stdout
     assert result.stderr.startswith("error: --out ") and where in result.stderr

@@ -20,6 +20,7 @@ import pytest
 from publisher.errors import TranslationEngineError
 from publisher.mt import argos, store
 from tests.support.argos_model import TEXTS, build_test_package
+from tests.support.workspace import REPO
 
 
 class CountingEngine:
@@ -41,7 +42,7 @@ def test_importing_the_adapter_does_not_import_argos() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
 

@@ -113,7 +113,7 @@ def test_killed_writer_leaves_old_or_new_state(repo_workspace: Path, seed: int) 
         worker = _run(release, "flip", "km", segments)
         time.sleep(rng.uniform(0.4, 1.2))  # start-up is ~0.3 s; then kill mid-loop
         os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
+        worker.communicate(timeout=30)  # reaped, its pipe closed
         states = _repaired_states(release, "km")  # parses: never half a file
         for seg in segments:
             assert states[seg] in (State.APPROVED, State.DRAFT)
