@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_SLUG, Cli, copy_repo_workspace
-from tests.site_helpers import broken_links
 from tests.support.photos import CAPTIONS, add_approved_photo, picture
+from tests.support.site import broken_links
+from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
 OTHER_CAPTIONS = {
     "en": "The same picture, shown again with another caption.",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_SLUG, Cli
-from tests.site_helpers import BASE_URL, SECOND_SLUG, broken_links, make_workspace
+from tests.support.site import BASE_URL, SECOND_SLUG, broken_links, make_workspace
+from tests.support.workspace import SAMPLE_SLUG, Cli
 
 PHOTO = "phnom-penh-beijing.jpg"
 
