@@ -173,9 +173,7 @@ def site(
             f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
             f"{report.next_lift.isoformat()}: build the site again then"
         )
-    clean = not (
-        broken or report.failed or report.warnings or report.skipped or report.embargoed
-    )
+    clean = not (broken or report.failed or report.warnings or report.skipped or report.embargoed)
     if clean and not clocked:
         totals = {
             kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
