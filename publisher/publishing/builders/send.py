@@ -44,9 +44,10 @@ from publisher.publishing.builders.send_run import (
     TransportFactory,
 )
 from publisher.publishing.builders.send_versions import Versions
-from publisher.publishing.engine import Plan, ProgressHook
+from publisher.publishing.engine import Plan
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.rule import translated_texts
+from publisher.publishing.workers import ProgressHook
 from publisher.workflow.session import load_catalog
 
 EDITION_FORMAT = "publisher-edition/1"

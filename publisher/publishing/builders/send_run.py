@@ -31,7 +31,7 @@ from publisher.mail.message import Sender, compose, message_id
 from publisher.mail.settings import SmtpSettings
 from publisher.mail.transport import ConnectionLost, Result
 from publisher.publishing.builders.send_versions import Versions, contact_name
-from publisher.publishing.engine import ProgressHook
+from publisher.publishing.workers import ProgressHook
 
 #: Statuses of a recipient in the report.
 SENT, FAILED, DEFERRED, UNKNOWN = "sent", "failed", "deferred", "unknown"
