@@ -43,7 +43,7 @@ from publisher.core.release import find_release  # noqa: E402
 from publisher.core.workspace import Workspace  # noqa: E402
 from publisher.publishing.builders.dist import DistBuilder  # noqa: E402
 from publisher.publishing.builders.send import SendBuilder  # noqa: E402
-from tests.conftest_mail import LANG_CYCLE, set_smtp  # noqa: E402
+from tests.support.mail import LANG_CYCLE, set_smtp  # noqa: E402
 from tests.support.smtp_server import PASSWORD, USER, free_port, make_certificate  # noqa: E402
 
 SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
