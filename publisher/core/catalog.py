@@ -287,7 +287,7 @@ class Catalog:
                     line=po_entry.linenum,
                 )
             entries[entry.id] = entry
-            lines[entry.id] = po_entry.linenum
+            lines[entry.id] = po_entry.linenum or 0
         return cls(
             lang,
             source_lang,

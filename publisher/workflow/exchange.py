@@ -119,14 +119,12 @@ def read_file(ws: Workspace, path: Path) -> list[IncomingFile]:
     """
     data = read_capped(path, MAX_IMPORT_BYTES, InterchangeError, "file")
     suffix = path.suffix.lower()
-    reader = po
-    if suffix in (".xlf", ".xliff", ".xml") or (
+    is_xliff = suffix in (".xlf", ".xliff", ".xml") or (
         suffix not in (".po", ".pot") and xliff.looks_like_xliff(data)
-    ):
-        reader = xliff
-    for declared in reader.declared(data):
+    )
+    for declared in xliff.declared(data) if is_xliff else po.declared(data):
         _refuse_oversized(ws, path, declared)
-    return reader.read(data, path)
+    return xliff.read(data, path) if is_xliff else po.read(data, path)
 
 
 def _refuse_oversized(ws: Workspace, path: Path, declared: Declared) -> None:

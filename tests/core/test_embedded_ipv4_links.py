@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import Cli
+from tests.support.workspace import Cli
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from lxml import etree
 from publisher.core.catalog import approval_hash
 from publisher.core.release import Release
 from publisher.workflow.session import load_catalog
-from tests.conftest import SAMPLE_SLUG, Cli
-from tests.release_helpers import tree_bytes
+from tests.support.releases import tree_bytes
+from tests.support.workspace import SAMPLE_SLUG, Cli
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -152,7 +152,8 @@ def test_po_and_xliff_name_a_dropped_claim_the_same_way(
     cli("export", SAMPLE_SLUG, "--lang", "km", "--format", "po", "--out", str(po_path))
     po = polib.pofile(str(po_path), wrapwidth=0)
     s1 = next(e for e in po if e.msgctxt == "s1")
-    s1.tcomment = f"approved by Anyone on 2026-12-01T09:00:00Z [{approval_hash('s1', s1.msgid, s1.msgstr)}]"
+    seal = approval_hash("s1", s1.msgid, s1.msgstr)
+    s1.tcomment = f"approved by Anyone on 2026-12-01T09:00:00Z [{seal}]"
     po.save()
     xlf_path = tmp_path / "claim.xlf"
     cli("export", SAMPLE_SLUG, "--lang", "km", "--out", str(xlf_path))

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_TXT, Cli
+from tests.support.workspace import SAMPLE_TXT, Cli
 
 
 @pytest.fixture
 def new_york(cli: Cli) -> Cli:
     config = cli.root / "publisher.toml"
     text = config.read_text("utf-8")
-    config.write_text(text.replace("[workspace]\n", '[workspace]\ntime_zone = "America/New_York"\n', 1))
+    zone = '[workspace]\ntime_zone = "America/New_York"\n'
+    config.write_text(text.replace("[workspace]\n", zone, 1))
     return cli
 
 
