@@ -70,7 +70,8 @@ OWNERS: dict[str, list[str]] = {
     "publisher/workflow/photos.py:check_new_photo": ["new", "photo add"],
     "publisher/workflow/photos.py:edit_photo": ["photo edit"],
     "publisher/mt/packaging.py": ["models import"],
-    "publisher/publishing/builders/email.py": ["send"],
+    "publisher/publishing/builders/send.py": ["send"],
+    "publisher/publishing/builders/send_run.py": ["send"],
     "publisher/mail/settings.py": ["send"],
     "publisher/core/medialists.py:new_recipient": ["lists add"],
 }
