@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
-from publisher.core.release import Release
+from publisher.core.release import BOILERPLATE, Release
 from publisher.core.states import ORDER
 from publisher.core.wording import counted
 from publisher.errors import PublisherError
@@ -86,6 +86,7 @@ def status(
 
 def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: bool) -> None:
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     console = params.console()
@@ -93,12 +94,17 @@ def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: b
         console.print("no releases yet; import one with `publisher new SOURCE`")
     for rel, langs in results:
         # One column per language: fits a narrow terminal however long the state names.
-        extra = f", No. {rel.meta.number}" if rel.meta.number else ""
+        is_boilerplate = rel.slug == BOILERPLATE
+        extra = ""
         if rel.meta.embargo is not None:
             extra += f", embargoed until {rel.meta.embargo.isoformat()}"
+        where = "boilerplate/" if is_boilerplate else f"releases/{rel.slug}/"
+        heading = (
+            "boilerplate (About paragraph, contact roles)" if is_boilerplate else rel.label
+        )
         console.print(
-            f"[bold]{rel.slug}[/]  {rel.meta.date.isoformat()}, source "
-            f"{rel.meta.source_language}{extra}",
+            f"[bold]{escape(heading)}[/]  {rel.meta.date.isoformat()}, source "
+            f"{rel.meta.source_language}{extra}  [dim]{escape(where)}[/]",
             highlight=False,
             soft_wrap=True,
         )
@@ -115,9 +121,9 @@ def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: b
         reasons = [reason for s in langs for reason in s.refusals]
         for reason in reasons:
             console.print(f"  why not: {reason}", highlight=False, soft_wrap=True, markup=False)
-        if reasons:
+        if reasons and not is_boilerplate:
             console.print(
-                f"  `publisher build --draft {rel.slug}` publishes a marked draft meanwhile",
+                f"  `publisher build --draft {rel.short_name}` publishes a marked draft meanwhile",
                 highlight=False,
                 soft_wrap=True,
                 markup=False,
@@ -128,7 +134,7 @@ def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: b
             where = "; ".join(f"{s.lang} {', '.join(s.notes)}" for s in noted)
             console.print(
                 f"  translator notes on {counted(count, 'segment')}: {where} (read them: "
-                f"`publisher review {rel.slug} --lang {noted[0].lang} --state notes`)",
+                f"`publisher review {rel.short_name} --lang {noted[0].lang} --state notes`)",
                 highlight=False,
                 soft_wrap=True,
                 markup=False,
