@@ -61,9 +61,15 @@ class Cli:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
+    """A bare workspace: `init` without numbers, and without the boilerplate it writes,
+    so a test sees one feature at a time (tests/cli/test_first_day_flow.py runs the
+    complete workspace of `init`)."""
     root = tmp_path / "ws"
-    result = CliRunner().invoke(app, ["init", str(root)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, ["init", str(root), "--yes", "--numbering", "none"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
+    shutil.rmtree(root / "boilerplate")
     return root
 
 

@@ -126,9 +126,7 @@ def not_approved_message(label: str, lang: str, blocking: list[str], required: S
         parts.append(f"{counted(len(own), 'segment')} not {required.value}: {shown}")
     if shared:
         shown = ", ".join(shared[:10]) + (" ..." if len(shared) > 10 else "")
-        parts.append(
-            f"{counted(len(shared), 'boilerplate segment')} not {required.value}: {shown}"
-        )
+        parts.append(f"{counted(len(shared), 'boilerplate segment')} not {required.value}: {shown}")
     return f"{label}: {lang} not published: " + "; ".join(parts)
 
 
