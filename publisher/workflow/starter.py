@@ -135,9 +135,7 @@ def config_text(answers: Answers) -> str:
         contacts = (
             "[[contacts]]\n"
             + _table(fields)
-            + (
-                '# names = { km = "...", zh-Hans = "..." }   # the name as each language writes it\n'
-            )
+            + ('# names = { km = "...", zh-Hans = "..." }  # the name as each language writes it\n')
         )
     else:
         contacts = (
