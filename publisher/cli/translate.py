@@ -101,7 +101,7 @@ def translate(
                     progress=progress,
                 )
                 _say(rel.label, report, bool(segment))
-                no_model = no_model or (report.no_model if report.left else "")
+                no_model = no_model or ((report.no_model or "") if report.left else "")
     if no_model:
         typer.echo(
             "install a model with `publisher models install FILE.argosmodel` or "

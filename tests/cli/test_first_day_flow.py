@@ -24,7 +24,7 @@ import polib
 import pytest
 
 from publisher.cli.app import COMMANDS, real_command
-from tests.conftest import REPO, SAMPLE_SLUG, SAMPLE_TITLE, SAMPLE_TXT
+from tests.support.workspace import REPO, SAMPLE_SLUG, SAMPLE_TITLE, SAMPLE_TXT
 
 #: The boilerplate `init` writes for this organisation and contact, translated faithfully.
 BOILERPLATE_KM = {

@@ -1,0 +1,231 @@
+"""Direct tests of the incremental engine's parts: the content-addressed cache, the output
+state of a folder, and the fingerprints that make cache keys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from publisher.core.workspace import open_workspace
+from publisher.publishing import engine as engine_module
+from publisher.publishing import fingerprint
+from publisher.publishing import workers as workers_module
+from publisher.publishing.cache import Cache, OutputState
+from publisher.publishing.fingerprint import (
+    StatCache,
+    TemplateHasher,
+    digest,
+    file_hash,
+    files_for_language,
+    release_files,
+)
+
+
+def test_cache_put_get_and_files(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / ".publisher-cache")
+    key = digest("pdf", "x")
+    assert cache.get(key) is None
+    meta = cache.put(key, {"out.pdf": b"%PDF-1.7"}, {"size": 8})
+    assert meta == {"size": 8} and cache.get(key) == {"size": 8}
+    assert cache.file(key, "out.pdf").read_bytes() == b"%PDF-1.7"
+    # A second put of the same key keeps the first entry (both writers made the same bytes).
+    cache.put(key, {"out.pdf": b"other"}, {"size": 5})
+    assert cache.get(key) == {"size": 8}
+
+
+def test_half_written_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    key = digest("html", 1)
+    entry = cache.entry(key)
+    entry.mkdir(parents=True)
+    (entry / "en.html").write_bytes(b"<p>")  # no meta.json: an interrupted writer
+    assert cache.get(key) is None
+    (entry / "meta.json").write_text("{not json")
+    assert cache.get(key) is None
+
+
+def test_output_state_copies_once_and_repairs_edits(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    out = tmp_path / "dist"
+    source = tmp_path / "page.html"
+    source.write_bytes(b"<p>one</p>")
+    state = OutputState(cache, out)
+    assert state.copy("r/en.html", "k1", source) is True
+    state.save()
+    again = OutputState(cache, out)
+    assert again.copy("r/en.html", "k1", source) is False  # stat matches: nothing done
+    (out / "r" / "en.html").write_bytes(b"<p>edited by hand</p>")
+    assert again.copy("r/en.html", "k1", source) is True  # repaired
+    assert (out / "r" / "en.html").read_bytes() == b"<p>one</p>"
+    assert again.write("r/km.html", "k2", b"<p>km</p>") is True
+    again.save()
+    third = OutputState(cache, out)
+    third.copy("r/en.html", "k1", source)
+    assert third.prune() == ["r/km.html"]  # no longer produced: removed
+    assert not (out / "r" / "km.html").exists()
+
+
+def test_release_files_ignore_lock_and_hidden_not_history(tmp_path: Path) -> None:
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "source.md").write_text("# T\n")
+    (tmp_path / "translations" / "km.po").write_text("po")
+    (tmp_path / "history.jsonl").write_text("{}\n")
+    (tmp_path / ".lock").write_text("")
+    (tmp_path / ".tmp-file").write_text("x")
+    files = release_files(tmp_path)
+    # history.jsonl backs the approvals: an input of the plan (not of the pages)
+    assert sorted(files) == ["history.jsonl", "source.md", "translations/km.po"]
+    assert files["source.md"] == file_hash(tmp_path / "source.md")
+    (tmp_path / "history.jsonl").write_text("{}\n{}\n")
+    assert release_files(tmp_path)["history.jsonl"] != files["history.jsonl"]
+    before = release_files(tmp_path)
+    assert "history.jsonl" not in files_for_language(before, "km")
+    os.utime(tmp_path / "source.md", (1, 1))  # a checkout changes mtimes, not content
+    assert release_files(tmp_path) == before
+    (tmp_path / "source.md").write_text("# T2\n")
+    assert release_files(tmp_path) != before
+
+
+def test_one_language_does_not_depend_on_the_others() -> None:
+    files = {"source.md": "a", "translations/km.po": "b", "translations/zh-Hans.po": "c"}
+    assert files_for_language(files, "km") == {"source.md": "a", "translations/km.po": "b"}
+
+
+def test_template_hash_follows_includes_and_overrides(tmp_path: Path) -> None:
+    package, workspace = tmp_path / "package", tmp_path / "workspace"
+    package.mkdir()
+    workspace.mkdir()
+    (package / "page.html").write_text('{% include "part.html" %}')
+    (package / "part.html").write_text("part")
+    (package / "other.html").write_text("other")
+    key = TemplateHasher([workspace, package]).key("page.html")
+    (package / "other.html").write_text("changed")
+    assert TemplateHasher([workspace, package]).key("page.html") == key  # not a dependency
+    (package / "part.html").write_text("part, edited")
+    edited = TemplateHasher([workspace, package]).key("page.html")
+    assert edited != key
+    (workspace / "part.html").write_text("the office's own part")
+    assert TemplateHasher([workspace, package]).key("page.html") not in (key, edited)
+
+
+def test_digest_is_stable_and_order_insensitive_for_mappings() -> None:
+    assert digest({"a": 1, "b": 2}) == digest({"b": 2, "a": 1})
+    assert digest([1, 2]) != digest([2, 1])
+    assert len(digest("x")) == 64
+
+
+def test_stat_cache_rehashes_only_what_changed_and_sees_copies(tmp_path: Path) -> None:
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    source = folder / "source.md"
+    source.write_text("# One\n")
+    time.sleep(0.01)
+    store = tmp_path / "stat.json"
+    stats = StatCache(store)
+    stats.started = time.time_ns() + 5_000_000_000  # everything here counts as old enough
+    assert stats.hash(source) == file_hash(source)
+    stats.save()
+    reads: list[Path] = []
+    original = fingerprint.file_hash
+
+    def counting(path: Path) -> str:
+        reads.append(path)
+        return original(path)
+
+    fingerprint.file_hash = counting  # type: ignore[assignment]
+    try:
+        again = StatCache(store)
+        again.started = stats.started
+        assert again.hash(source) == file_hash(source) and reads == []  # stat unchanged
+        # An edit that keeps size and mtime (set back by hand) still changes the ctime.
+        st = source.stat()
+        source.write_text("# Two\n")
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert again.hash(source) == original(source) and reads == [source]
+        # A copy that keeps the mtime (cp -p, a restored zip) is a new inode: read again.
+        copy = tmp_path / "copy"
+        shutil.copytree(folder, copy)
+        reads.clear()
+        assert again.hash(copy / "source.md") == original(source) and len(reads) == 1
+    finally:
+        fingerprint.file_hash = original  # type: ignore[assignment]
+
+
+def test_stat_cache_does_not_trust_a_file_changed_just_now(tmp_path: Path) -> None:
+    path = tmp_path / "km.po"
+    path.write_text("a")
+    stats = StatCache(tmp_path / "stat.json")
+    stats.hash(path)
+    assert str(path) not in stats.entries  # written within the racy window: not kept
+    later = StatCache(tmp_path / "stat.json")
+    later.started = time.time_ns() + 3_000_000_000  # a build three seconds later
+    later.hash(path)
+    assert str(path) in later.entries
+
+
+def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(tmp_path: Path) -> None:
+    root = tmp_path / ".publisher-cache"
+    writer = Cache(root)
+    keys = [digest("pdf", n) for n in range(3)]
+    for n, key in enumerate(keys):
+        writer.put(key, {"out.pdf": b"%PDF"}, {"size": n})
+    first = Cache(root, indexed=True)
+    assert [first.get(k) for k in keys] == [{"size": 0}, {"size": 1}, {"size": 2}]
+    first.save_index()
+    assert (root / "v1" / "index.json").is_file()
+    # an entry removed by hand is a miss, whatever the index says
+    shutil.rmtree(writer.entry(keys[1]))
+    second = Cache(root, indexed=True)
+    assert second.get(keys[0]) == {"size": 0} and second.get(keys[1]) is None
+
+
+def _dies_in_a_forked_worker(parent: int, marker: str, number: int) -> dict[str, int]:
+    if os.getpid() != parent:
+        Path(marker).write_text("forked", encoding="utf-8")
+        os._exit(1)
+    return {"number": number, "pid": os.getpid()}
+
+
+def test_a_forked_worker_that_dies_leaves_the_steps_to_this_process(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker forked for one release's PDFs can die (a library's state that does not
+    survive the fork): the steps then run here, and the build has its files."""
+
+    monkeypatch.setattr(workers_module, "_thread_count", lambda: 1)
+    monkeypatch.setattr(workers_module.WorkerPool, "prepare_renderer", lambda self, wait: None)
+    ws = open_workspace(workspace)
+    engine = engine_module.Engine(ws, jobs=2)
+    marker = tmp_path / "marker"
+    calls = [(os.getpid(), str(marker), n) for n in range(3)]
+    results = engine._run("PDFs", _dies_in_a_forked_worker, calls, heavy=True)
+    assert marker.read_text(encoding="utf-8") == "forked"
+    assert results == [{"number": n, "pid": os.getpid()} for n in range(3)]
+
+
+def _dies_for_one(number: int) -> dict[str, int]:
+    if number == 1:
+        os._exit(1)
+    return {"number": number}
+
+
+def test_a_pool_worker_that_dies_is_a_step_error_and_the_next_stage_gets_new_workers(
+    workspace: Path,
+) -> None:
+    """Killed by the kernel (out of memory) or crashed in a library: the steps it took
+    down are reported as errors, in words, and the build's next stage still runs."""
+    engine = engine_module.Engine(open_workspace(workspace), jobs=2)
+    try:
+        broken = engine._run("photos", _dies_for_one, [(n,) for n in range(6)])
+        assert len(broken) == 6
+        died = [r for r in broken if isinstance(r, workers_module.WorkerDied)]
+        assert died and "stopped before finishing" in str(died[0])
+        assert all(isinstance(r, (dict, workers_module.WorkerDied)) for r in broken)
+        again = engine._run("photos", _dies_for_one, [(n,) for n in (0, 2, 3, 4, 5)])
+        assert again == [{"number": n} for n in (0, 2, 3, 4, 5)]
+    finally:
+        engine.close()
