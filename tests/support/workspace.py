@@ -18,6 +18,9 @@ if not SAMPLE_TXT.exists():  # the sample also ships inside the repository's rel
     SAMPLE_TXT = REPO / "tests" / "data" / "visit-china-2024-12.en.txt"
 SAMPLE_TITLE = "Samdech Techo Hun Sen to Pay Official and Goodwill Visit to China"
 SAMPLE_SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
+#: How messages name the shipped sample: its number and short title (the slug names folders).
+SAMPLE_NUMBER = "MFAIC/2024/001"
+SAMPLE_LABEL = f"{SAMPLE_NUMBER} Samdech Techo Hun Sen to Pay…"
 
 
 @dataclass
