@@ -28,7 +28,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable, WeakEvidence
 from publisher.workflow import boilerplate
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
-from publisher.workflow.evidence import BAD, approval_evidence
+from publisher.workflow.evidence import approval_evidence
 from publisher.workflow.session import load_catalog
 
 #: segment id -> the text to publish (None: shown as untranslated in a draft); boilerplate
@@ -105,8 +105,10 @@ def evidence_refusals(
     register = Register.load(ws.root)
     targets = [lang for lang in langs if lang != release.meta.source_language]
     weak: dict[str, dict[str, str]] = {lang: {} for lang in targets}
+    forged: set[str] = set()
     for lang, found in approval_evidence(release, register, targets).items():
         weak[lang].update(found.weaker_than(required))
+        forged |= {lang} if found.forged else set()
     shared = shared or Shared.of(ws, release)
     if shared.release is not None and shared.use.segments:
         there = [x for x in targets if x in shared.release.meta.target_languages]
@@ -115,17 +117,21 @@ def evidence_refusals(
             for segment, kind in found.weaker_than(required).items():
                 if segment in used:
                     weak[lang][boilerplate.PREFIX + segment] = kind
+            forged |= {lang} if found.forged & used else set()
     out = {}
     for lang, segments in weak.items():
         if not segments:
             continue
         shown = ", ".join(f"{seg} ({kind})" for seg, kind in list(segments.items())[:12])
         more = " ..." if len(segments) > 12 else ""
-        forged = " (a signature that does not check)" if BAD in segments.values() else ""
+        shared_count = sum(seg.startswith(boilerplate.PREFIX) for seg in segments)
+        notes = f" ({shared_count} of them the boilerplate's)" if shared_count else ""
+        if lang in forged:
+            notes += "; a signature does not check"
         out[lang] = WeakEvidence(
             f"{release.slug}: {lang} not published: {counted(len(segments), 'approval')} "
             f"rest{'s' * (len(segments) == 1)} on weaker evidence than [review] require = "
-            f'"{required.value}"{forged}: {shown}{more} (see `publisher verify {release.slug}`)',
+            f'"{required.value}"{notes}: {shown}{more} (see `publisher verify {release.slug}`)',
             release=release.slug,
             lang=lang,
             blocking=list(segments),

@@ -129,6 +129,8 @@ class LanguageEvidence:
     lang: str
     #: segment -> typed, link, signed or `BAD`
     segments: dict[str, str] = field(default_factory=dict)
+    #: segments with an approval whose signature does not check (whatever else backs them)
+    forged: set[str] = field(default_factory=set)
 
     @property
     def counts(self) -> Counter[str]:
@@ -188,5 +190,7 @@ def approval_evidence(
             ]
             if kinds:
                 found.segments[entry.id] = max(kinds, key=_rank)
+            if BAD in kinds:
+                found.forged.add(entry.id)
         out[lang] = found
     return out
