@@ -97,6 +97,11 @@ class ReleaseError(PublisherError):
     """A release folder, its metadata or its source is missing or malformed."""
 
 
+class MissingSetup(ReleaseError):
+    """The workspace lacks something a release needs (the boilerplate, a contact's role):
+    `status` says it as a reason and goes on; `build` stops."""
+
+
 class SymlinkRefused(ReleaseError):
     """A file or folder of the workspace is a symbolic link, or leads outside it."""
 

@@ -6,7 +6,7 @@
 #   poppler-utils                  pdftotext/pdffonts/pdftoppm, used by the tests
 #   gettext                        msgfmt/msgcat, used by the tests (interoperability)
 #   chromium                       headless browser for the HTML tests
-#   default-jre-headless           java, to run the W3C Nu HTML validator (tests/test_site.py)
+#   default-jre-headless           java, to run the W3C Nu HTML validator (tests/publishing/test_site.py)
 #   npm                            to install that validator (npm vnu-jar, see the Makefile)
 #   libimage-exiftool-perl         exiftool: the tests read photos' IPTC/XMP back with a
 #                                  reader independent of the library that wrote them

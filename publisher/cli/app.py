@@ -186,6 +186,14 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from publisher import __version__
+
+        typer.echo(f"publisher {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     workspace: Annotated[
@@ -197,6 +205,15 @@ def _options(
             file_okay=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
 ) -> None:
     options().workspace = workspace
 

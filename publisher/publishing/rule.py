@@ -158,15 +158,28 @@ def publication_texts(
         texts.update(found)
         blocking += missing
     if blocking and not draft:
-        shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
-            f"{release.slug}: {lang} not published: {counted(len(blocking), 'segment')} not "
-            f"{required.value}: {shown}",
+            not_approved_message(release.label, lang, blocking, required),
             release=release.slug,
             lang=lang,
             blocking=blocking,
         )
     return texts
+
+
+def not_approved_message(label: str, lang: str, blocking: list[str], required: State) -> str:
+    """The refusal, counting the release's own segments as `status`'s table does and the
+    boilerplate's apart (they are its own line in `status`)."""
+    own = [seg for seg in blocking if not seg.startswith(boilerplate.PREFIX)]
+    shared = [seg for seg in blocking if seg.startswith(boilerplate.PREFIX)]
+    parts = []
+    if own:
+        shown = ", ".join(own[:20]) + (" ..." if len(own) > 20 else "")
+        parts.append(f"{counted(len(own), 'segment')} not {required.value}: {shown}")
+    if shared:
+        shown = ", ".join(shared[:10]) + (" ..." if len(shared) > 10 else "")
+        parts.append(f"{counted(len(shared), 'boilerplate segment')} not {required.value}: {shown}")
+    return f"{label}: {lang} not published: " + "; ".join(parts)
 
 
 def _boilerplate_texts(shared: Shared, lang: str, required: State) -> tuple[Texts, list[str]]:
@@ -232,10 +245,8 @@ def translated_texts(
     """A release's own segment texts (no boilerplate), or refuse: for property tests."""
     texts, blocking = _choose(document, catalog, required)
     if blocking and not draft:
-        shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
-            f"{release}: {lang} not published: {counted(len(blocking), 'segment')} not "
-            f"{required.value}: {shown}",
+            not_approved_message(release, lang, blocking, required),
             release=release,
             lang=lang,
             blocking=blocking,
@@ -267,13 +278,13 @@ def draft_unapproved(
     return found
 
 
-def qa_blocked(release: str, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:
+def qa_blocked(release: Release, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:
     """The refusal of a language whose translations have QA errors."""
     shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
     return QaBlocked(
-        f"{release}: {lang} not published: {counted(len(errors), 'QA error')}: {shown} "
-        f"(see `publisher check {release}`)",
-        release=release,
+        f"{release.label}: {lang} not published: {counted(len(errors), 'QA error')}: {shown} "
+        f"(see `publisher check {release.short_name}`)",
+        release=release.slug,
         lang=lang,
         blocking=list(dict.fromkeys(f.segment for f in errors)),
     )
@@ -303,5 +314,5 @@ def qa_refusals(
     for lang in langs:
         errors = [f for f in findings if f.lang == lang and f.is_error]
         if errors:
-            out[lang] = qa_blocked(release.slug, lang, errors)
+            out[lang] = qa_blocked(release, lang, errors)
     return out

@@ -14,7 +14,7 @@ import pytest
 from publisher.core.release import find_release
 from publisher.workflow import decisions
 from tests.conftest import SAMPLE_SLUG, Cli
-from tests.test_review import entries, review_events, translate
+from tests.cli.test_review import entries, review_events, translate
 
 CYRILLIC_A = "\u0430"
 
