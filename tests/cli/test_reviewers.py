@@ -13,8 +13,8 @@ import pytest
 
 from publisher.core.release import find_release
 from publisher.workflow import decisions
-from tests.conftest import SAMPLE_SLUG, Cli
 from tests.cli.test_review import entries, review_events, translate
+from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
 
 CYRILLIC_A = "\u0430"
 
@@ -138,10 +138,7 @@ def test_an_empty_register_keeps_typed_names_and_status_says_so(
 
 
 def _four_eyes(workspace: Path) -> None:
-    config = workspace / "publisher.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + "\n[review]\nfour_eyes = true\n", encoding="utf-8"
-    )
+    set_review(workspace, four_eyes=True)
 
 
 def test_four_eyes_compares_entries_across_aliases(cli: Cli, workspace: Path, sample: str) -> None:

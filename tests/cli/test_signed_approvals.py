@@ -17,7 +17,7 @@ import pytest
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence
 from publisher.workflow import decisions
-from tests.conftest import SAMPLE_SLUG, Cli
+from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
 
 HISTORY = Path("releases") / SAMPLE_SLUG / "history.jsonl"
 
@@ -175,10 +175,7 @@ def test_verify_refuses_a_signature_made_for_other_text(signed: tuple[Cli, Path,
 
 
 def _require(root: Path, level: str) -> None:
-    config = root / "publisher.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + f'\n[review]\nrequire = "{level}"\n', encoding="utf-8"
-    )
+    set_review(root, require=level)
 
 
 def test_require_signed_refuses_a_build_on_weaker_evidence(
