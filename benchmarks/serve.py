@@ -61,8 +61,8 @@ from publisher.core.release import find_release  # noqa: E402
 from publisher.core.workspace import Workspace  # noqa: E402
 from publisher.web import model  # noqa: E402
 from publisher.web.render import render  # noqa: E402
-from tests.conftest import SAMPLE_SLUG, copy_repo_workspace  # noqa: E402
 from tests.support.web import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace  # noqa: E402
 
 PUBLISHER = [sys.executable, "-m", "publisher"]
 

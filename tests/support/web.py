@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import REPO
+from tests.support.workspace import REPO
 
 CHROMIUM = "/usr/bin/chromium"
 #: How the browser tests launch Debian's Chromium through Playwright (never a download).
