@@ -85,6 +85,10 @@ class UsageError(PublisherError):
     """A command was asked for something it cannot do (unknown language, bad option)."""
 
 
+class NotAReviewer(UsageError):
+    """A name that is not a reviewer of the language in the workspace's register."""
+
+
 class WorkspaceError(PublisherError):
     """The workspace or one of its configuration files is missing or malformed."""
 
@@ -171,6 +175,10 @@ class NotApproved(Unpublishable):
 
 class QaBlocked(Unpublishable):
     """The language's translations still have QA errors."""
+
+
+class WeakEvidence(Unpublishable):
+    """Approvals of the language rest on weaker evidence than `[review] require` asks."""
 
 
 class StorageError(PublisherError):

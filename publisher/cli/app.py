@@ -100,6 +100,14 @@ COMMANDS: dict[str, CommandRef] = {
     "serve": CommandRef(
         "publisher.cli.serve", _REVIEW, "Start the web review app on this machine."
     ),
+    "reviewers": CommandRef(
+        "publisher.cli.reviewers",
+        _REVIEW,
+        "The register of reviewers and their personal links.",
+    ),
+    "verify": CommandRef(
+        "publisher.cli.verify", _REVIEW, "Check approval signatures against the register's keys."
+    ),
     "build": CommandRef("publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."),
     "site": CommandRef(
         "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."

@@ -130,20 +130,25 @@ def approve(
     all_: Annotated[bool, typer.Option("--all", help="Every translated segment")] = False,
     level: Annotated[str, typer.Option(help="reviewed or approved")] = "approved",
     comment: Annotated[str | None, typer.Option(help="Why, for the record")] = None,
+    key_file: params.KeyFileOpt = None,
 ) -> None:
     """Mark segments reviewed or approved.
 
-    An approval is bound to the exact source and translation it was given for.
+    An approval is bound to the exact source and translation it was given for;
+    a reviewer whose SSH key is in the register signs it.
     """
-    rel = params.release(release)
+    ws = params.workspace()
+    rel = params.release(release, ws)
+    name = params.reviewer(by)
     report = approve_segments(
         rel,
         params.lang(lang),
-        by=params.reviewer(by),
+        by=name,
         segments=segment or [],
         all_segments=all_,
         level=State.parse(level),
         comment=comment,
+        sign=params.signer(ws, name, params.lang(lang), key_file),
     )
     verb = State.parse(level).value
     typer.echo(
@@ -292,6 +297,7 @@ def review(
             "reviewed and stale ones)",
         ),
     ] = None,
+    key_file: params.KeyFileOpt = None,
 ) -> None:
     """Review a language segment by segment in the terminal.
 
@@ -302,10 +308,12 @@ def review(
     ws = params.workspace()
     rel = params.release(release, ws)
     code = rel.require_target(params.lang(lang))
+    name = params.reviewer(by)
     walk = prompt.ReviewWalk(
         rel,
         code,
-        by=params.reviewer(by),
+        by=name,
+        sign=params.signer(ws, name, code, key_file),
         state_filter=state,
         glossary=workspace_glossary(ws.root, rel),
         memory=decisions.memory_lookup(ws.root, rel, code),

@@ -9,6 +9,7 @@ import typer
 
 from publisher.cli import params
 from publisher.core.release import BOILERPLATE, Release
+from publisher.core.reviewers import Register
 from publisher.core.states import ORDER
 from publisher.core.wording import counted
 from publisher.errors import MissingSetup, PublisherError
@@ -50,8 +51,15 @@ def status(
             broken.append(error)
     stats.save()
     gaps = setup_gaps(ws)
+    register = Register.load(ws.root)
+    approvals_by = (
+        f"the register's reviewers ({counted(len(register.reviewers), 'entry', 'entries')})"
+        if register
+        else "typed name (no register of reviewers: publisher reviewers add NAME --lang km)"
+    )
     if as_json:
         payload = {
+            "approvals_by": "register" if register else "typed name",
             "releases": [
                 {
                     "slug": r.slug,
@@ -87,6 +95,9 @@ def status(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_status(results, bool(broken), gaps)
+        typer.echo(f"approvals are by {approvals_by}")
+        if ws.config.require:
+            typer.echo(f'[review] require = "{ws.config.require}" (see `publisher verify`)')
     for failure in broken:
         typer.echo(f"error: {failure.format()}", err=True)
     if broken:

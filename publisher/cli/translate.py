@@ -116,6 +116,8 @@ def _say(label: str, report: DraftReport, by_segment: bool) -> None:
         parts.append(f"{_count(len(report.from_machine), 'machine draft')} ({report.model})")
     elif report.no_model:
         parts.append(f"no machine drafts: {report.no_model}")
+    if report.empty:
+        parts.append(f"{_count(len(report.empty), 'empty machine translation')} left untranslated")
     if report.suggested:
         parts.append(f"{len(report.suggested)} with fuzzy suggestions")
     if report.skipped and by_segment:

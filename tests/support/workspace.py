@@ -70,3 +70,16 @@ def copy_repo_workspace(root: Path) -> Path:
             ignore=shutil.ignore_patterns("*.mo", ".lock", ".send.lock", "sends.jsonl"),
         )
     return root
+
+
+def set_review(root: Path, **values: object) -> None:
+    """Set keys of the workspace's [review] section (four_eyes, require, url), keeping the
+    rest of publisher.toml and its comments."""
+    import tomlkit
+
+    path = root / "publisher.toml"
+    config = tomlkit.parse(path.read_text(encoding="utf-8"))
+    section = config.setdefault("review", tomlkit.table())
+    for key, value in values.items():
+        section[key] = value
+    path.write_text(tomlkit.dumps(config), encoding="utf-8")
