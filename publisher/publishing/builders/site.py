@@ -56,7 +56,7 @@ from publisher.render.templating import (
 from publisher.workflow import embargo as embargoes
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
-FEEDS_VERSION = "2"
+FEEDS_VERSION = "3"
 
 
 @dataclass
@@ -165,6 +165,7 @@ class SiteBuilder(Builder[SiteReport]):
             state = OutputState(engine.cache, out_dir)
             site = _Site(engine, state, base, site_languages(ws), report)
             site.thumbs = thumbs
+            site.now = self.now
             # Published when the embargo lifted (one forced out early: its date, as before).
             site.embargoes = {
                 r.slug: r.meta.embargo
@@ -215,6 +216,9 @@ class _Site:
         self.report = report
         self.thumbs: dict[tuple[str, str], Step] = {}
         self.embargoes: dict[str, dt.datetime] = {}  # slug -> its (lifted) embargo
+        #: the time the site is built at (embargoes judged then): an empty feed's `updated`
+        #: (kept while its key is: the feed changed then)
+        self.now = dt.datetime.now(dt.UTC)
         self._envs: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -531,6 +535,7 @@ class _Site:
                         )
                         for p in mine
                     ],
+                    built=_utc(self.now) or "",
                 )
 
             self._put(f"{lang}/feed.xml", digest(key, lang, FEEDS_VERSION), make)
