@@ -41,9 +41,9 @@ from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import OutputState
 from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
-from publisher.publishing.fingerprint import digest
+from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
-from publisher.publishing.workers import ProgressHook
+from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
@@ -118,10 +118,13 @@ class SiteBuilder(Builder[SiteReport]):
         early: Sequence[str] = (),
         jobs: int | None = None,
         progress: ProgressHook | None = None,
+        pool: WorkerPool | None = None,
+        stats: StatCache | None = None,
     ) -> None:
         """`now`: the time embargoes are judged at (default: now); `early`: embargoed
-        releases to publish anyway (the caller has recorded that decision)."""
-        super().__init__(ws, jobs=jobs, progress=progress)
+        releases to publish anyway (the caller has recorded that decision); `pool` and
+        `stats`: see Builder."""
+        super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
         self.now = now or dt.datetime.now(dt.UTC)
