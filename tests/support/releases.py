@@ -15,7 +15,15 @@ import polib
 from publisher.core.catalog import Catalog
 from publisher.core.release import Release
 from publisher.workflow.session import load_catalog
-from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli
+
+# pdf_pages, pdf_text, squash and tree_bytes lived here once: still importable from here.
+from tests.support.pdf import pdf_pages, pdf_text, squash  # noqa: F401
+from tests.support.workspace import (
+    SAMPLE_SLUG,
+    SAMPLE_TXT,
+    Cli,
+    tree_bytes,  # noqa: F401
+)
 
 REVIEWER = "Sok Dara"
 LANGS = ("en", "km", "zh-Hans")
