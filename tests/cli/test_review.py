@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import polib
 import pytest
@@ -19,29 +18,8 @@ from publisher.cli import review_prompt
 from publisher.core.release import find_release
 from publisher.errors import CatalogError
 from publisher.workflow import decisions as reviewing
-from tests.support.releases import history, po_entries, po_path, status_languages
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, set_review
-
-# The shipped sample's approved Khmer translations, reused as "a translator's work".
-REPO_KM = REPO / "releases" / SAMPLE_SLUG / "translations" / "km.po"
-
-
-def translate(
-    workspace: Path, segments: list[str], overrides: dict[str, str] | None = None
-) -> dict[str, str]:
-    """Fill km msgstrs as a PO editor would (plain translated, no review record)."""
-    shipped = {e.msgctxt: e.msgstr for e in polib.pofile(str(REPO_KM))}
-    texts = {seg: (overrides or {}).get(seg, shipped[seg]) for seg in segments}
-    po = polib.pofile(str(po_path(workspace)))
-    for entry in po:
-        if entry.msgctxt in texts:
-            entry.msgstr = texts[entry.msgctxt]
-    po.save()
-    return texts
-
-
-def review_events(workspace: Path) -> list[dict[str, Any]]:
-    return [e for e in history(workspace) if e["action"] != "import"]
+from tests.support.releases import po_entries, po_path, review_events, status_languages, translate
+from tests.support.workspace import Cli, set_review
 
 
 def test_piped_review_approves_rejects_and_quits(cli: Cli, workspace: Path, sample: str) -> None:

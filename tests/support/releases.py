@@ -19,6 +19,7 @@ from publisher.workflow.session import load_catalog
 # pdf_pages, pdf_text, squash and tree_bytes lived here once: still importable from here.
 from tests.support.pdf import pdf_pages, pdf_text, squash  # noqa: F401
 from tests.support.workspace import (
+    REPO,
     SAMPLE_SLUG,
     SAMPLE_TXT,
     Cli,
@@ -99,3 +100,26 @@ def status_languages(cli: Cli, slug: str = SAMPLE_SLUG) -> dict[str, Any]:
         "languages"
     ]
     return languages
+
+
+# The shipped sample's approved Khmer translations, reused as "a translator's work".
+REPO_KM = REPO / "releases" / SAMPLE_SLUG / "translations" / "km.po"
+
+
+def translate(
+    workspace: Path, segments: list[str], overrides: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Fill km msgstrs as a PO editor would (plain translated, no review record)."""
+    shipped = {e.msgctxt: e.msgstr for e in polib.pofile(str(REPO_KM))}
+    texts = {seg: (overrides or {}).get(seg, shipped[seg]) for seg in segments}
+    po = polib.pofile(str(po_path(workspace)))
+    for entry in po:
+        if entry.msgctxt in texts:
+            entry.msgstr = texts[entry.msgctxt]
+    po.save()
+    return texts
+
+
+def review_events(workspace: Path) -> list[dict[str, Any]]:
+    """The sample's history without its import records: the reviewers' decisions."""
+    return [e for e in history(workspace) if e["action"] != "import"]
