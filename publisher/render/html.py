@@ -64,7 +64,6 @@ def khmer_wbr(html_text: str) -> str:
             continue
         words = part.split("\u200b")
         parts[index] = "<wbr>".join(
-            _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word)
-            for word in words
+            _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word) for word in words
         )
     return "".join(parts)
