@@ -35,8 +35,7 @@ from starlette.routing import Route
 from publisher.core import languages
 from publisher.core.history import person_name
 from publisher.core.release import Release, find_release, validate_slug
-from publisher.core.states import ORDER
-from publisher.core.states import State
+from publisher.core.states import ORDER, State
 from publisher.core.workspace import Workspace
 from publisher.errors import (
     CatalogError,
