@@ -134,8 +134,12 @@ def _on_terminal() -> bool:
 
 
 def _ask(summary: str) -> bool:
-    typer.echo(summary, err=True)
-    return typer.confirm("Send it now, under embargo?", default=False, err=True)
+    """The summary and the question, on the terminal itself: the progress bar holds
+    sys.stderr and would keep a line without its newline (the question) from showing."""
+    out = sys.__stderr__ or sys.stderr
+    out.write(f"{summary}\nSend it now, under embargo? [y/N] ")
+    out.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 _LABELS = {

@@ -16,8 +16,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from email.header import decode_header, make_header
-from email.message import EmailMessage
 from pathlib import Path
 
 import pyexiv2
@@ -30,7 +28,15 @@ from publisher.core.workspace import Workspace
 from publisher.mail.flowed import unflowed
 from publisher.mail.headers import check_header_lines
 from publisher.workflow.session import load_catalog
-from tests.support.mail import BIG_LIST_SIZE, LANG_CYCLE, set_smtp, smtp_section
+from tests.support.mail import (
+    BIG_LIST_SIZE,
+    LANG_CYCLE,
+    PRESS,
+    parse,
+    rfc2047,
+    set_smtp,
+    smtp_section,
+)
 from tests.support.photos import CAPTIONS, add_approved_photo, noisy_jpeg, picture
 from tests.support.smtp_server import PASSWORD, USER, Received, SmtpServer
 from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TITLE, Cli
@@ -50,22 +56,7 @@ def kill_points(count: int) -> list[tuple[int, float]]:
     return [(1 + (run * 7) % 36, delays[run % len(delays)]) for run in range(count)]
 
 
-PRESS = {
-    "sok.dara@example.org": ("Sok Dara", ["km"]),
-    "chan.sophea@example.org": ("ចាន់ សុភា", ["km"]),
-    "li.wei@example.com": ("李伟", ["zh-Hans"]),
-    "wang.fang@example.com": ("Wang Fang", ["zh-Hans", "en"]),
-    "jane.doe@example.com": ("Jane Doe", ["en"]),
-    "tep.vannak@example.org": ("Tep Vannak", ["km", "en"]),
-    "newsdesk@example.com": ("Newsdesk", ["en", "zh-Hans", "km"]),
-}
 BIG = [f"reporter{i:03d}@example.org" for i in range(1, BIG_LIST_SIZE + 1)]
-
-
-def parse(data: bytes) -> EmailMessage:
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
 
 
 def by_recipient(received: list[Received]) -> Counter[str]:
@@ -83,11 +74,6 @@ def titles(root: Path) -> dict[str, str]:
 
 def send_log(root: Path) -> list[dict[str, object]]:
     return SendLog(root / "releases" / SAMPLE_SLUG).entries()
-
-
-def rfc2047(value: str) -> str:
-    """A header as an RFC 2047 decoder reads it (whitespace between encoded-words dropped)."""
-    return str(make_header(decode_header(value)))
 
 
 # --------------------------------------------------------------------------- what arrives
