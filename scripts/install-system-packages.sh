@@ -10,9 +10,10 @@
 #   npm                            to install that validator (npm vnu-jar, see the Makefile)
 #   libimage-exiftool-perl         exiftool: the tests read photos' IPTC/XMP back with a
 #                                  reader independent of the library that wrote them
+#   openssh-client                 ssh-keygen -Y sign/verify: signed approvals, `publisher verify`
 # poppler-utils also makes the site's PDF thumbnails and page counts (`publisher site`).
 set -euo pipefail
-packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium libimage-exiftool-perl)
+packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium libimage-exiftool-perl openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,6 +21,7 @@ The mail fixtures (a real SMTP server) are in tests/mail/conftest.py.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -93,9 +94,15 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[family_models.RecordingTra
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
+    """A bare workspace: `init` without numbers, and without the boilerplate it writes,
+    so a test sees one feature at a time (tests/cli/test_first_day_flow.py runs the
+    complete workspace of `init`)."""
     root = tmp_path / "ws"
-    result = CliRunner().invoke(app, ["init", str(root)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, ["init", str(root), "--yes", "--numbering", "none"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
+    shutil.rmtree(root / "boilerplate")
     return root
 
 

@@ -40,6 +40,24 @@ def refuse_symlink(path: Path) -> None:
         )
 
 
+def refuse_link_out(path: Path, root: Path, what: str) -> None:
+    """Raise `SymlinkRefused` if `path` leads out of `root` through a symbolic link (the file
+    itself or a folder on its way); a link to another file inside `root` is let through.
+    For the files a workspace may share between its own folders (template overrides)."""
+    if not os.path.lexists(path):
+        return
+    resolved = path.resolve()
+    inside = root.resolve()
+    if resolved == inside or inside in resolved.parents:
+        return
+    target = os.readlink(path) if path.is_symlink() else str(resolved)
+    raise SymlinkRefused(
+        f"is a symbolic link out of the workspace (to {target}); {what} must be a file "
+        "inside the workspace: replace the link with the file itself",
+        path=path,
+    )
+
+
 def read_bytes(path: Path | str) -> bytes:
     """A file's bytes, never through a symbolic link."""
     try:
@@ -82,11 +100,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
         raise
     fsync_dir(path.parent)
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """`exc` with the file it was about: a write or fsync that fails (a full disk) names no
+    file, and "No space left on device" alone does not say which file was not written."""
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -110,6 +138,8 @@ def append_lines(path: Path, lines: list[str]) -> None:
         if written != len(data):  # only on a full disk; finish what can be finished
             os.write(fd, data[written:])
         os.fsync(fd)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     finally:
         os.close(fd)
 

@@ -19,7 +19,7 @@ from publisher.core.catalog import Catalog
 from publisher.core.glossary import Glossary
 from publisher.core.wording import counted, listing
 from publisher.publishing.builders.wire import wrap
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.workspace import SAMPLE_LABEL, SAMPLE_NUMBER, SAMPLE_SLUG, Cli
 
 RELEASE = f"releases/{SAMPLE_SLUG}"
 
@@ -43,8 +43,8 @@ def test_status_applies_the_publishing_rule_and_says_why_not(repo_workspace: Pat
     publishable = next(line for line in lines if line.strip().startswith("publishable"))
     assert publishable.split() == ["publishable", "yes", "no", "(1", "QA", "error)"]
     assert (
-        f"  why not: {SAMPLE_SLUG}: zh-Hans not published: 1 QA error: s1 date-missing "
-        f"(see `publisher check {SAMPLE_SLUG}`)"
+        f"  why not: {SAMPLE_LABEL}: zh-Hans not published: 1 QA error: s1 date-missing "
+        f"(see `publisher check {SAMPLE_NUMBER}`)"
     ) in lines
     data = json.loads(cli("status", "--json").stdout)["releases"][0]["languages"]
     assert data["km"]["publishable"] is True and data["km"]["why_not"] == []
@@ -61,9 +61,9 @@ def test_status_names_both_reasons_of_a_language(repo_workspace: Path) -> None:
     po.write_text(po.read_text(encoding="utf-8").replace('"结语"', '"结束语"'), encoding="utf-8")
     data = json.loads(cli("status", "--json").stdout)["releases"][0]["languages"]["zh-Hans"]
     assert data["why_not"] == [
-        f"{SAMPLE_SLUG}: zh-Hans not published: 1 segment not approved: s10",
-        f"{SAMPLE_SLUG}: zh-Hans not published: 1 QA error: s1 date-missing "
-        f"(see `publisher check {SAMPLE_SLUG}`)",
+        f"{SAMPLE_LABEL}: zh-Hans not published: 1 segment not approved: s10",
+        f"{SAMPLE_LABEL}: zh-Hans not published: 1 QA error: s1 date-missing "
+        f"(see `publisher check {SAMPLE_NUMBER}`)",
     ]
 
 

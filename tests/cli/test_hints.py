@@ -54,10 +54,16 @@ OWNERS: dict[str, list[str]] = {
     "publisher/publishing/builders/proof.py": ["proof"],
     "publisher/publishing/builders/site.py": ["site"],
     "publisher/workflow/create.py": ["new"],
+    "publisher/workflow/starter.py": ["init"],
     "publisher/workflow/overrides.py": ["templates copy"],
     "publisher/workflow/review.py:approve": ["approve"],
     "publisher/workflow/review.py:reject": ["reject"],
     "publisher/workflow/decisions.py": ["review"],
+    "publisher/signing/ssh.py": ["approve", "review"],
+    "publisher/workflow/evidence.py:ssh_signer": ["approve", "review"],
+    "publisher/workflow/register.py:parse_expiry": ["reviewers invite"],
+    "publisher/workflow/register.py:add_reviewer": ["reviewers add"],
+    "publisher/core/reviewers.py:public_key": ["reviewers add"],
     "publisher/sources/__init__.py": ["new"],
     "publisher/sources/common.py": ["new"],
     "publisher/sources/docx.py": ["new"],
@@ -262,3 +268,55 @@ def test_owners_are_commands_that_import_the_module(key: str) -> None:
         assert done.returncode == 0 or deferred, (
             f"{command} ({callback.__module__}) does not load {module}"
         )
+
+
+#: A command a message tells the user to run: `publisher CMD [SUB] ...` in backticks.
+HINT = re.compile(r"`publisher ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?")
+
+
+def hint_problems(texts: list[tuple[str, str]]) -> list[str]:
+    """(where, text) pairs whose `publisher CMD [SUB]` names no command or subcommand."""
+    known = commands()
+    out = []
+    for where, text in texts:
+        for match in HINT.finditer(text):
+            name, sub = match.group(1), match.group(2)
+            if name not in known:
+                out.append(f"{where}: no command {name!r}")
+            elif sub and isinstance(known[name], click.Group) and f"{name} {sub}" not in known:
+                out.append(f"{where}: no command '{name} {sub}'")
+    return out
+
+
+def every_string() -> list[tuple[str, str]]:
+    """Every string of the package (f-strings with placeholders as {}), docstrings too."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        rel = path.relative_to(REPO).as_posix()
+        for node in ast.walk(tree):
+            text = None
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(
+                    v.value if isinstance(v, ast.Constant) else "{}" for v in node.values
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            if text and "`publisher " in text:
+                found.append((f"{rel}:{getattr(node, 'lineno', 0)}", text))
+    return found
+
+
+def test_every_hint_names_a_command_that_exists() -> None:
+    texts = every_string()
+    assert len(texts) >= 40  # the walk finds the hints
+    assert hint_problems(texts) == []
+
+
+def test_a_hint_naming_a_missing_command_would_be_caught() -> None:
+    assert hint_problems([("x.py:1", "run `publisher boilerplate create FILE`")]) == [
+        "x.py:1: no command 'boilerplate create'"
+    ]
+    assert hint_problems([("x.py:2", "see `publisher publish`")]) == [
+        "x.py:2: no command 'publish'"
+    ]

@@ -19,7 +19,7 @@ from publisher.cli import review_prompt
 from publisher.core.release import find_release
 from publisher.errors import CatalogError
 from publisher.workflow import decisions as reviewing
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, set_review
 
 # The shipped sample's approved Khmer translations, reused as "a translator's work".
 REPO_KM = REPO / "releases" / SAMPLE_SLUG / "translations" / "km.po"
@@ -291,10 +291,7 @@ def test_keys_parse_as_typed() -> None:
 
 
 def _four_eyes(workspace: Path) -> None:
-    config = workspace / "publisher.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + "\n[review]\nfour_eyes = true\n", encoding="utf-8"
-    )
+    set_review(workspace, four_eyes=True)
 
 
 def test_four_eyes_refuses_the_last_editor_in_the_cli(

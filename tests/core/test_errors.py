@@ -13,7 +13,7 @@ import pytest
 
 from publisher import errors
 from publisher.errors import NotApproved, PublisherError, QaBlocked, RenderError
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.workspace import SAMPLE_NUMBER, SAMPLE_SLUG, Cli
 
 
 def _every_error_class() -> list[type[PublisherError]]:
@@ -56,6 +56,9 @@ def _four_releases(root: Path) -> list[str]:
     for n in range(1, 4):
         slug = f"2024-11-3{n}-copy-{n}"
         shutil.copytree(source, root / "releases" / slug)
+        meta = root / "releases" / slug / "release.toml"
+        text = meta.read_text(encoding="utf-8")
+        meta.write_text(text.replace(SAMPLE_NUMBER, f"MFAIC/2024/10{n}"), encoding="utf-8")
         slugs.append(slug)
     return slugs
 
@@ -89,8 +92,8 @@ def test_worker_side_qa_refusal_reads_as_in_one_process(repo_workspace: Path) ->
     assert code == 1
     assert lines == [
         "hint: `publisher build --draft` publishes them anyway, marked DRAFT on every page",
-        f"not published: {slugs[2]}: zh-Hans not published: 1 QA error: s1 date-missing "
-        f"(see `publisher check {slugs[2]}`)",
+        "not published: MFAIC/2024/102 Samdech Techo Hun Sen to Pay…: zh-Hans not published: "
+        "1 QA error: s1 date-missing (see `publisher check MFAIC/2024/102`)",
     ]
 
 

@@ -18,6 +18,9 @@ if not SAMPLE_TXT.exists():  # the sample also ships inside the repository's rel
     SAMPLE_TXT = REPO / "tests" / "data" / "visit-china-2024-12.en.txt"
 SAMPLE_TITLE = "Samdech Techo Hun Sen to Pay Official and Goodwill Visit to China"
 SAMPLE_SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
+#: How messages name the shipped sample: its number and short title (the slug names folders).
+SAMPLE_NUMBER = "MFAIC/2024/001"
+SAMPLE_LABEL = f"{SAMPLE_NUMBER} Samdech Techo Hun Sen to Pay…"
 
 
 @dataclass
@@ -67,3 +70,16 @@ def copy_repo_workspace(root: Path) -> Path:
             ignore=shutil.ignore_patterns("*.mo", ".lock", ".send.lock", "sends.jsonl"),
         )
     return root
+
+
+def set_review(root: Path, **values: object) -> None:
+    """Set keys of the workspace's [review] section (four_eyes, require, url), keeping the
+    rest of publisher.toml and its comments."""
+    import tomlkit
+
+    path = root / "publisher.toml"
+    config = tomlkit.parse(path.read_text(encoding="utf-8"))
+    section = config.setdefault("review", tomlkit.table())
+    for key, value in values.items():
+        section[key] = value
+    path.write_text(tomlkit.dumps(config), encoding="utf-8")

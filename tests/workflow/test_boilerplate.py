@@ -14,7 +14,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.support.releases import LANGS, REVIEWER, pdf_pages, pdf_text, squash, tree_bytes
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -201,14 +201,15 @@ def test_an_unapproved_khmer_about_paragraph_blocks_the_khmer_pdf_only(tmp_path:
     km = status["languages"]["km"]
     assert (km["publishable"], km["why_not"]) == (
         False,
-        [f"{SAMPLE_SLUG}: km not published: 1 segment not approved: boilerplate/s1"],
+        [f"{SAMPLE_LABEL}: km not published: 1 boilerplate segment not approved: boilerplate/s1"],
     )
     assert status["languages"]["zh-Hans"]["publishable"] is True
 
     result = cli("build", SAMPLE_SLUG, "--out", str(out), "--jobs", "2", ok=False)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        f"not published: {SAMPLE_SLUG}: km not published: 1 segment not approved: boilerplate/s1"
+        f"not published: {SAMPLE_LABEL}: km not published: 1 boilerplate segment not approved: "
+        "boilerplate/s1"
     )
     written = sorted(p.name for p in (out / SAMPLE_SLUG).glob("*.*") if p.is_file())
     assert written == ["en.html", "en.pdf", "index.html", "zh-Hans.html", "zh-Hans.pdf"]

@@ -83,7 +83,7 @@ def test_status_names_the_segments_with_notes(repo_workspace: Path) -> None:
     assert all(set(DOUBTED) <= set(noted[lang]) for lang in TARGETS)
     count = sum(len(noted[lang]) for lang in TARGETS)
     where = "; ".join(f"{lang} {', '.join(noted[lang])}" for lang in TARGETS)
-    hint = f"`publisher review {SAMPLE_SLUG} --lang km --state notes`"
+    hint = "`publisher review MFAIC/2024/001 --lang km --state notes`"
     assert f"  translator notes on {count} segments: {where} (read them: {hint})" in text
     assert sum("translator notes" in line for line in text) == 1  # none in the boilerplate
     status = json.loads(cli("status", "--json").stdout)

@@ -43,7 +43,7 @@ def test_translate_fills_untranslated_with_named_model_drafts(
     cli("approve", sample, "--lang", "zh-Hans", "--segment", "title")
     out = cli("translate", sample, "--lang", "zh").stdout
     assert out == (
-        f"{sample} zh-Hans: 0 drafts from memory, 11 machine drafts "
+        "Samdech Techo Hun Sen to Pay… zh-Hans: 0 drafts from memory, 11 machine drafts "
         "(translate-en_zh-test-2x64 0.1)\n"
     )
     found = entries(workspace, sample, "zh-Hans")
@@ -94,11 +94,12 @@ def test_default_engine_without_a_model_keeps_memory_drafts_and_says_so(
     cli("new", str(source), "--slug", "again", "--date", "2025-02-01")
     result = cli("translate", "again", "--lang", "km")
     assert result.stdout == (
-        "again km: 1 draft from memory, no machine drafts: no machine-translation model "
+        "MFAIC/2025/001 Another Visit km: 1 draft from memory, no machine drafts: "
+        "no machine-translation model "
         "for en->km is installed\n"
     )
     assert result.stderr == (
-        "no draft for 2 segments: title, s2\n"
+        "MFAIC/2025/001 Another Visit km: no draft for 2 segments: title, s2\n"
         "install a model with `publisher models install FILE.argosmodel` or "
         "`publisher models import DIR`\n"
     )
@@ -144,7 +145,7 @@ def test_second_release_gets_repeated_sentence_from_memory(
     source.write_text(f"Another Visit\n\n{sentence}\n\n{near}\n", encoding="utf-8")
     cli("new", str(source), "--slug", "again", "--date", "2025-02-01")
     out = cli("translate", "again", "--lang", "km", "--engine", "memory").stdout
-    assert out == "again km: 1 draft from memory, 1 with fuzzy suggestions\n"
+    assert out == "MFAIC/2025/001 Another Visit km: 1 draft from memory, 1 with fuzzy suggestions\n"
     found = entries(repo_workspace, "again", "km")
     assert "origin: memory " + SAMPLE_SLUG + "/s6 score 100" in found["s1"].tcomment
     assert found["s1"].msgstr.startswith("រាជរដ្ឋាភិបាលកម្ពុជា") or found["s1"].msgstr
