@@ -347,21 +347,21 @@ def run_kill_test(root: Path, server: SmtpServer, kill_after: int, delay: float)
     a second send completes the list. Across both, nobody has two copies."""
     env = dict(os.environ, PUBLISHER_SMTP_PASSWORD=PASSWORD)
     server.recorder.delay = delay
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         _publisher(root, "send", SAMPLE_SLUG, "--list", "big"),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while server.recorder.count() < kill_after and time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.002)
-    time.sleep(random.uniform(0, delay or 0.01))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    ) as proc:
+        deadline = time.monotonic() + 60
+        while server.recorder.count() < kill_after and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.002)
+        time.sleep(random.uniform(0, delay or 0.01))
+        proc.send_signal(signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, stderr
     first = by_recipient(server.recorder.received())
     server.recorder.delay = 0
     second = subprocess.run(

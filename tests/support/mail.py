@@ -1,6 +1,7 @@
 """Mail settings for the tests' SMTP server: a big media list, an [smtp] section pointing at
 the server, written into a workspace's publisher.toml (used by tests/mail/conftest.py and
-benchmarks/send.py)."""
+benchmarks/send.py); the sample's press list; a message read back as policy.default reads
+it, and a header as an RFC 2047 decoder reads it."""
 
 from __future__ import annotations
 
@@ -38,11 +39,6 @@ def parse(data: bytes) -> EmailMessage:
     return message
 
 
-def rfc2047(value: str) -> str:
-    """A header as an RFC 2047 decoder reads it (whitespace between encoded-words dropped)."""
-    return str(make_header(decode_header(value)))
-
-
 def big_list(count: int = BIG_LIST_SIZE) -> str:
     lines = ["email,name,outlet,languages,tags"]
     for index in range(1, count + 1):
@@ -78,3 +74,9 @@ def set_smtp(root: Path, section: dict[str, Any]) -> None:
     data = tomllib.loads(config.read_text(encoding="utf-8"))
     data["smtp"] = section
     config.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def rfc2047(value: str) -> str:
+    """A header as an RFC 2047 decoder reads it: unfolded, encoded-words decoded (whitespace
+    between adjacent encoded-words dropped)."""
+    return str(make_header(decode_header(value.replace("\r\n ", " "))))

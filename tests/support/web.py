@@ -40,6 +40,10 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 class Server:
     """`publisher --workspace ROOT serve --port 0 [args]`, until the block ends."""
 
+    #: the command, and the link it prints once it listens
+    command = "serve"
+    link = _URL
+
     def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.root = root
         self.args = args
@@ -57,7 +61,7 @@ class Server:
                 "publisher",
                 "--workspace",
                 str(self.root),
-                "serve",
+                self.command,
                 "--port",
                 "0",
                 *self.args,
@@ -75,7 +79,7 @@ class Server:
             if not line:
                 break
             self.lines.append(line.rstrip("\n"))
-            found = _URL.search(line)
+            found = self.link.search(line)
             if found:
                 self.url = found.group(0)
                 break
@@ -144,6 +148,22 @@ class Server:
         if reviewer is not None:
             client.post("/name", {"name": reviewer, "next": "/"}, expect=303)
         return client
+
+
+class SitePreview(Server):
+    """`publisher --workspace ROOT preview --port 0 [args]`: the site, rebuilt as files change
+    (the link is printed once the first build is done)."""
+
+    command = "preview"
+    link = re.compile(r"http://127\.0\.0\.1:\d+/")
+
+    @property
+    def base(self) -> str:
+        return self.url.rstrip("/")
+
+    def builds(self) -> list[str]:
+        """The lines the command printed for its builds ("Build 2 after a change of ...")."""
+        return [line for line in self.lines if line.startswith("Build ")]
 
 
 class Client:
