@@ -126,7 +126,7 @@ class ReviewApp:
     @staticmethod
     def release(ws: Workspace, slug: str) -> Release:
         try:
-            return find_release(ws.releases_dir, validate_slug(slug))
+            return find_release(ws.releases_dir, validate_slug(slug), exact=True)
         except UsageError:
             raise HTTPException(404, f"There is no release {slug!r} in this workspace.") from None
 
