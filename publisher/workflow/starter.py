@@ -170,7 +170,7 @@ time_zone = {_value(answers.time_zone)}
 [motto]
 {_table(dict(DEFAULT_CONFIG["motto"]))}
 # How each language writes the place names of datelines (`publisher new --place`).
-# Add one table per place: [places."Siem Reap"] en = "Siem Reap", km = "...", zh-Hans = "..."{places}
+# Add a table per place: [places."Siem Reap"] en = "Siem Reap", km = "..."{places}
 # Where `publisher models import` installs offline machine-translation packages.
 [models]
 directory = ".publisher/argos-packages"
