@@ -52,6 +52,8 @@ class Server:
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
         self._drainer: threading.Thread | None = None
+        #: The clients made by `client()`, closed with the server (no socket left open).
+        self._clients: list[Client] = []
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -120,6 +122,9 @@ class Server:
         return self.url.split("token=", 1)[1]
 
     def stop(self) -> None:
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
         if self.process is not None and self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
@@ -143,6 +148,7 @@ class Server:
     def client(self, reviewer: str | None = None) -> Client:
         """A client that followed the printed link (and gave its name, if `reviewer`)."""
         client = Client(self)
+        self._clients.append(client)
         response = client.http.get(self.url)
         assert response.status_code == 200, response.text
         if reviewer is not None:
