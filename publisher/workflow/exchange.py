@@ -5,6 +5,9 @@ export contains and what an import may change.
 
 An import applies what the translator *changed* and nothing else:
 
+* A file with far more entries than its release has segments is refused before
+  it is parsed (a quick scan of its bytes counts them); the parse itself takes
+  time in proportion to the file's size.
 * Everything is validated (format, release, languages, segment ids) before
   anything is written, and the whole file is applied under the release
   locks in one `changing` session per release: a failure writes nothing.
