@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-_URL = re.compile(r"http://\S+/\?token=\S+")
+_URL = re.compile(r"https?://\S+/\?token=\S+")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
