@@ -386,8 +386,8 @@ class ReviewApp:
         text = _lines(self.field(form, "text"))
         kept = text if action == "edit" else None
         refusal = _not_yours(visitor, lang)
-        if refusal is not None:
-            return Answer(403, refusal, "error", kept)
+        if refusal is not None:  # 422 as a refused decision: the segment shows why
+            return Answer(422, refusal, "error", kept)
         if reviewer is None:
             return Answer(
                 422,

@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import os
 import secrets
 import socket
 import threading
@@ -211,26 +210,27 @@ def csrf_token(settings: Settings, visitor: Visitor | None) -> str:
 
 
 class RegisterCache:
-    """The register of reviewers, read again only when its file changed (size, times,
-    inode): every request checks its link against it, so a revocation counts at once."""
+    """The register of reviewers, parsed again only when its bytes changed: every request
+    checks its link against it, so a revocation counts at once (the file is a few hundred
+    bytes; comparing them is safer than trusting times and inodes, which a quick rewrite
+    can reuse)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._stamp: tuple[int, ...] | None = None
+        self._data: bytes | None = None
         self._register = Register(root / REGISTER_NAME)
         self._lock = threading.Lock()
 
     def get(self) -> Register:
         path = self.root / REGISTER_NAME
         try:
-            st = os.stat(path)
-            stamp: tuple[int, ...] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            data = path.read_bytes()
         except FileNotFoundError:
-            stamp = ()
+            data = b""
         with self._lock:
-            if stamp != self._stamp:
-                self._register = Register.load(self.root) if stamp else Register(path)
-                self._stamp = stamp
+            if data != self._data:
+                self._register = Register.load(self.root) if data else Register(path)
+                self._data = data
             return self._register
 
 

@@ -135,6 +135,9 @@ def serve(
     else:
         echo("Open this link in your browser (it carries the access token; keep it to yourself):")
     echo(f"    {settings.url}")
+    if public_url:
+        local = f"{settings.scheme}://{sock.getsockname()[0]}:{settings.port}"
+        echo(f"Listening on {local} (the address [review] url forwards to)")
     echo("Press Ctrl-C to stop.")
     if open_browser:
 
