@@ -14,7 +14,8 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install -q -e '.[test]'
+	@$(BIN)/python -m compileall -q publisher > /dev/null
 	@touch $(STAMP)
 
 # The W3C Nu HTML validator for tests/publishing/test_site.py, from npm (pinned; its postinstall

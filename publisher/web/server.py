@@ -9,6 +9,7 @@ loaded once before anything listens, so a wrong file is a one-line error).
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 import ssl
@@ -23,6 +24,7 @@ import uvicorn
 from publisher.core.reviewers import Register
 from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
+from publisher.publishing.resident import ResidentRenderer
 from publisher.web.app import create_app
 from publisher.web.model import Caches, warm_up
 from publisher.web.security import Settings, is_loopback
@@ -91,6 +93,20 @@ def check_tls(cert: Path | None, key: Path | None) -> bool:
     return True
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopping the renderer's workers with the app: on SIGTERM uvicorn
+    raises the signal again once it has shut down, and the process ends there, before
+    any `finally` of the caller would run (the workers would be left behind)."""
+
+    def __init__(self, config: uvicorn.Config, renderer: ResidentRenderer) -> None:
+        super().__init__(config)
+        self.renderer = renderer
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        await asyncio.to_thread(self.renderer.close)
+
+
 def serve(
     root: Path,
     *,
@@ -110,8 +126,17 @@ def serve(
     )
     caches = Caches()
     threading.Thread(target=warm_up, args=(root, caches), daemon=True).start()
+    # The draft preview's renderer: warmed now, while the reviewer opens the link.
+    renderer = ResidentRenderer(root)
+    renderer.start()
+
+    def announce() -> None:
+        renderer.wait_ready()
+        echo(f"Draft previews are ready (renderer warmed in {renderer.warm_seconds or 0:.1f} s).")
+
+    threading.Thread(target=announce, daemon=True).start()
     config = uvicorn.Config(
-        create_app(settings, caches),
+        create_app(settings, caches, renderer),
         log_level="warning",
         access_log=False,
         server_header=False,
@@ -122,7 +147,7 @@ def serve(
         ssl_certfile=str(tls_cert) if tls else None,
         ssl_keyfile=str(tls_key) if tls else None,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config, renderer)
     warning = warning_for(host, tls)
     if warning:
         echo(warning)
@@ -152,3 +177,4 @@ def serve(
         server.run(sockets=[sock])
     finally:
         sock.close()
+        renderer.close()  # after Ctrl-C; a SIGTERM has closed it already (see _Server)

@@ -21,6 +21,7 @@ OUTSIDE = "email,name,outlet,languages,tags\nsecret.contact@example.org,Secret C
 def _linked_list(workspace: Path, target: Path) -> Path:
     link = workspace / "lists" / "press.csv"
     link.parent.mkdir(exist_ok=True)
+    link.unlink(missing_ok=True)  # `init` may have made an empty list
     link.symlink_to(target)
     return link
 
@@ -61,7 +62,7 @@ def test_send_refuses_a_list_that_is_a_link_and_writes_no_message(
 
 
 def test_a_link_to_a_system_file_is_never_echoed(cli: Cli, workspace: Path) -> None:
-    (workspace / "lists").mkdir()
+    (workspace / "lists").mkdir(exist_ok=True)
     (workspace / "lists" / "evil.csv").symlink_to("/etc/passwd")
     result = cli("lists", "show", "evil", ok=False)
     assert result.exit_code == 2
@@ -71,7 +72,7 @@ def test_a_link_to_a_system_file_is_never_echoed(cli: Cli, workspace: Path) -> N
 
 def test_a_file_that_is_not_a_list_is_not_echoed(cli: Cli, workspace: Path) -> None:
     path = workspace / "lists" / "copied.csv"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text(
         "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
         encoding="utf-8",
@@ -88,7 +89,7 @@ def test_a_header_row_with_a_missing_column_still_names_what_it_found(
     cli: Cli, workspace: Path
 ) -> None:
     path = workspace / "lists" / "press.csv"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text("email,name,outlet\nsok@example.org,Sok,Daily\n", encoding="utf-8")
     result = cli("lists", "check", "press", ok=False)
     assert result.stderr == (
@@ -101,7 +102,7 @@ def test_every_formula_cell_and_every_bad_line_is_reported_in_one_run(
     cli: Cli, workspace: Path
 ) -> None:
     path = workspace / "lists" / "press.csv"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text(
         HEADER
         + "-cmd@example.org,Minus,,en,\n"  # 2

@@ -216,7 +216,9 @@ def test_docx_keeps_links_insertions_notes_tables_and_pictures(
         "at noon.\\[1\\]"
     ) in text
     assert "or later" not in text  # the deleted text, as Word shows it accepted
-    assert "| | |\n|---|---|\n| Delegation | Members |\n| Senate | Twelve |" in text
+    # A table without Word's header-row flag: its first row is the header, as the
+    # Markdown import of the same table reads it (no empty `| | |` row).
+    assert "| Delegation | Members |\n|---|---|\n| Senate | Twelve |" in text
     assert "![The President of the Senate](media/" in text
     assert "A field link: [the Senate](https://www.senate.gov.kh/) and a word" in text
     assert text.endswith("* * *\n\n\\[1\\] The website is in Khmer and English.\n")

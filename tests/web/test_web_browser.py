@@ -463,3 +463,51 @@ def test_a_memory_suggestion_is_clicked_into_the_editor(
         dara.close()
     partner = Release.load(root / "releases" / "2024-12-05-partner")
     assert load_catalog(partner, "km").get("s1").target == approved
+
+
+MINISTRY_KM = "ក្រសួងការបរទេស"
+MINISTRY_FULL_KM = "ក្រសួងការបរទេស និងសហប្រតិបត្តិការអន្តរជាតិ"
+
+
+def test_the_warm_preview_shows_each_edit_and_is_rendered_by_the_resident_worker(
+    browser: Browser, root: Path
+) -> None:
+    """`publisher serve` warms one renderer when it starts (publishing/resident.py): a
+    reviewer's edit, then "Build the draft", gives a PDF with the edit in it, rendered by
+    that worker (the server process itself never loads WeasyPrint's libraries). The time
+    from the click to the PDF's last byte is printed (benchmarks/serve.py measures it)."""
+    with Server(root) as server:
+        deadline = time.monotonic() + 120
+        while not any("Draft previews are ready" in line for line in server.lines):
+            assert time.monotonic() < deadline, server.lines
+            time.sleep(0.1)
+        dara = Reviewer(browser, server, "Sok Dara")
+        page = dara.page
+        counts = []
+        for old, new in ((MINISTRY_KM, MINISTRY_FULL_KM), (MINISTRY_FULL_KM, MINISTRY_KM)):
+            page.goto(f"{server.base}/r/{SAMPLE_SLUG}/km?filter=all")
+            s2 = page.locator("#seg-s2")
+            s2.locator("button.open-edit").click()
+            editor = s2.locator("textarea[name=text]")
+            editor.fill(editor.input_value().replace(old, new, 1))
+            s2.locator("button[value=edit]").click()
+            page.wait_for_selector("#seg-s2[data-state=translated]")
+            page.goto(f"{server.base}/r/{SAMPLE_SLUG}/km/preview")
+            start = time.perf_counter()
+            page.click("button:has-text('Build')")
+            page.wait_for_selector("a:has-text('Open the PDF')")
+            href = page.get_attribute("a:has-text('Open the PDF')", "href")
+            pdf = page.request.get(server.base + str(href)).body()
+            elapsed = time.perf_counter() - start
+            print(f"warm preview, click to the PDF's last byte: {elapsed:.2f} s")
+            text = subprocess.run(
+                ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+            ).stdout.decode("utf-8")
+            assert "DRAFT" in text
+            counts.append("".join(text.split()).count("សហប្រតិបត្តិការអន្តរជាតិ"))
+        assert counts[0] == counts[1] + 1  # each PDF shows the edit made just before it
+        assert dara.errors == []
+        dara.close()
+        assert server.process is not None
+        maps = Path(f"/proc/{server.process.pid}/maps").read_text(encoding="utf-8")
+        assert "libpango" not in maps  # rendered by the warm worker, not in the server

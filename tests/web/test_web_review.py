@@ -583,3 +583,13 @@ def test_the_pages_are_valid_html(root: Path, server: Server, cli: Cli, tmp_path
         ["java", "-jar", str(vnu), "--errors-only", *files], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_byte_order_mark_typed_in_an_edit_is_removed(root: Path, server: Server) -> None:
+    """U+FEFF is removed like the other invisible controls; ZWSP, ZWNJ and ZWJ are kept
+    (issue 20, item 11)."""
+    client = server.client(reviewer="Sok Dara")
+    typed = TITLE_KM_TO.replace("ទៅ", "\ufeffទៅ\u200b") + "\u200c\u200d"
+    status, fragment = decide(client, "title", "edit", text=typed)
+    assert status == 200 and flash(fragment) == "title: saved"
+    assert catalog(root).get("title").target == typed.replace("\ufeff", "")

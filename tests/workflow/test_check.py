@@ -177,3 +177,29 @@ def test_the_shipped_sample_is_clean(repo_workspace: Path) -> None:
     release = find_release(repo_workspace / "releases", SAMPLE_SLUG)
     assert check_release(release) == []
     assert check_release(release, ["zh-CN"]) == []
+
+
+def test_suggestions_are_printed_literally_as_json_gives_them(
+    cli: Cli, workspace: Path, tmp_path: Path
+) -> None:
+    """A suggestion holding `[www.mfaic.gov.kh]` is not eaten as rich markup, and sits on
+    a line of its own, unfolded, so that it can be copied."""
+    src = tmp_path / "link.md"
+    src.write_text(
+        "# Statement\n\nRead it at [www.mfaic.gov.kh](https://www.mfaic.gov.kh/news/2024/a).\n",
+        encoding="utf-8",
+    )
+    cli("new", str(src), "--date", "2024-11-30", "--slug", "link")
+    write_translations(
+        workspace,
+        "link",
+        {
+            ("zh-Hans", "title"): "声明",
+            ("zh-Hans", "s1"): "全文见[www.mfaic.gov.kh](https://www.mfaic.gov.kh/news/2024/b)。",
+        },
+    )
+    data = check_json(cli, "link", "--lang", "zh-Hans", exit_code=1)
+    suggestion = next(f["suggestion"] for f in data["findings"] if f["code"] == "url-changed")
+    assert "[www.mfaic.gov.kh]" in suggestion
+    out = cli("check", "link", "--lang", "zh-Hans", ok=False, env={"COLUMNS": "60"}).stdout
+    assert f"  s1 suggestion: {suggestion}" in out.splitlines()

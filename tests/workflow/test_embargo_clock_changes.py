@@ -8,6 +8,7 @@ one, and a time typed with its offset is taken as typed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tests.support.workspace import SAMPLE_TXT, Cli
 @pytest.fixture
 def new_york(cli: Cli) -> Cli:
     config = cli.root / "publisher.toml"
-    text = config.read_text("utf-8")
+    text = re.sub(r"(?m)^time_zone = .*\n", "", config.read_text("utf-8"))
     zone = '[workspace]\ntime_zone = "America/New_York"\n'
     config.write_text(text.replace("[workspace]\n", zone, 1))
     return cli

@@ -10,9 +10,10 @@ languages that are not is skipped and reported, never sent another language.
 This module decides who gets what (a `Job` per recipient: languages and
 edition); the send loop that mails them, log first, is `send_run.SendRun`, and
 the message of each language combination is `send_versions.Versions`.
-An edition is a hash of what a recipient would get (the approved texts of
-their languages, title, number, embargo, dateline): a changed release is a
-new edition, and mailing it to someone who had the old one needs `resend`.
+An edition is a hash of everything a recipient would get in their languages
+(the approved texts, About section and contacts included, title, number,
+embargo, dateline, photos: see `_edition`): a changed release is a new
+edition, and mailing it to someone who had the old one needs `resend`.
 
 Messages are built lazily, one at a time, from a version per language
 combination built once (PDFs read once): memory does not grow with the list.
@@ -26,6 +27,7 @@ from typing import Any
 
 from publisher.core import languages
 from publisher.core.medialists import Recipient, normalize_address, read_list
+from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.sendlog import SendLog
 from publisher.core.workspace import CONFIG_NAME, Workspace
@@ -46,9 +48,9 @@ from publisher.publishing.builders.send_run import (
 from publisher.publishing.builders.send_versions import Versions
 from publisher.publishing.engine import Plan
 from publisher.publishing.fingerprint import digest
-from publisher.publishing.rule import translated_texts
+from publisher.publishing.rule import publication_texts
 from publisher.publishing.workers import ProgressHook
-from publisher.workflow.session import load_catalog
+from publisher.workflow.boilerplate import release_contacts
 
 EDITION_FORMAT = "publisher-edition/1"
 
@@ -179,22 +181,25 @@ class SendBuilder(Builder[SendReport]):
         return jobs
 
     def _edition(self, release: Release, document: Any, plan: Plan, lang: str) -> str:
-        """A hash of what a reader of `lang` gets: the approved texts and the release's data."""
-        catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
-        texts = translated_texts(
-            document,
-            catalog,
-            self.ws.config.required_state,
-            draft=False,
-            release=release.slug,
-            lang=lang,
-        )
-        meta = release.meta
+        """A hash of everything a reader of `lang` gets: every text as published (the
+        release's, and the boilerplate's About section and contact roles), the page's data
+        (title, dateline, organisation, captions), the contacts, the office's conventions
+        and motto, each photo (its file's content, credit and copyright) and the release's
+        data (number, embargo, date, reference)."""
+        ws, meta = self.ws, release.meta
+        photos = [
+            [p.file, plan.files.get(f"{PHOTOS_DIR}/{p.file}"), p.credit_in(lang)]
+            for p in meta.photos
+        ]
         return digest(
             lang,
-            texts,
-            plan.views[lang]["title"],
-            plan.views[lang]["dateline"],
+            publication_texts(ws, release, document, lang, draft=False),
+            plan.views[lang],
+            [[c.name_in(lang), c.role, c.phone, c.email] for c in release_contacts(ws, release)],
+            [ws.convention(name, lang) for name in ("end_mark", "more_information")],
+            ws.config.motto.get(lang),
+            photos,
+            [p.copyright_in(lang) for p in meta.photos],
             meta.number,
             meta.embargo.isoformat() if meta.embargo else None,
             meta.date.isoformat(),
