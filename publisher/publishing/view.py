@@ -141,6 +141,7 @@ def build_publication(
         embargo_iso=release.meta.embargo.isoformat() if release.meta.embargo else None,
         release_line=embargo or gettext("For immediate release"),
         end_mark=ws.convention("end_mark", lang) or gettext("###"),
+        numbering=ws.list_numbering(lang),
         boilerplate=_boilerplate(ws, release, lang, leaf_of),
     )
 

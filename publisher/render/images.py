@@ -249,7 +249,8 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
 
     The pixels are untouched: the file is reduced to its image data (`image_segments`:
     no comment, nothing after its end), then exiv2 writes the metadata segments. The
-    camera's fields (EXIF, colour profile) are kept, except its GPS position.
+    camera's fields (EXIF, colour profile) are kept, except its GPS position and the
+    thumbnail it embeds.
     """
     import pyexiv2  # exiv2's binding: 14 ms to import, needed only by builds with photos
 
@@ -291,6 +292,9 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
             }
             if located:
                 image.modify_exif(located)
+            # The camera's thumbnail is a second image inside EXIF: it may show the frame
+            # before it was cropped, and carry bytes of its own (a comment). Not published.
+            image.clear_thumbnail()
             image.modify_iptc(iptc)
             image.modify_xmp(xmp)
             return bytes(image.get_bytes())

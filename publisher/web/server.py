@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from publisher.core.reviewers import Register
 from publisher.core.workspace import Workspace
@@ -93,18 +94,47 @@ def check_tls(cert: Path | None, key: Path | None) -> bool:
     return True
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, stopping the renderer's workers with the app: on SIGTERM uvicorn
-    raises the signal again once it has shut down, and the process ends there, before
-    any `finally` of the caller would run (the workers would be left behind)."""
+class StoppingServer(uvicorn.Server):
+    """uvicorn's server, stopping what the app started (the renderer's workers) with it:
+    on SIGTERM uvicorn raises the signal again once it has shut down, and the process
+    ends there, before any `finally` of the caller would run (the workers would be left
+    behind). `on_close` runs before the connections are closed (an endless response
+    ends then), `on_shutdown` after."""
 
-    def __init__(self, config: uvicorn.Config, renderer: ResidentRenderer) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_shutdown: Callable[[], None],
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(config)
-        self.renderer = renderer
+        self.on_shutdown = on_shutdown
+        self.on_close = on_close
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_close is not None:
+            self.on_close()
         await super().shutdown(sockets)
-        await asyncio.to_thread(self.renderer.close)
+        await asyncio.to_thread(self.on_shutdown)
+
+
+def uvicorn_config(
+    app: ASGIApp, *, tls_cert: Path | None = None, tls_key: Path | None = None
+) -> uvicorn.Config:
+    """How both servers run: quiet, no proxy headers, no lifespan, a bounded request head;
+    HTTPS by uvicorn itself given a certificate and its key."""
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
+        h11_max_incomplete_event_size=64 * 1024,
+        ssl_certfile=str(tls_cert) if tls_cert is not None else None,
+        ssl_keyfile=str(tls_key) if tls_key is not None else None,
+    )
 
 
 def serve(
@@ -135,19 +165,12 @@ def serve(
         echo(f"Draft previews are ready (renderer warmed in {renderer.warm_seconds or 0:.1f} s).")
 
     threading.Thread(target=announce, daemon=True).start()
-    config = uvicorn.Config(
+    config = uvicorn_config(
         create_app(settings, caches, renderer),
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        lifespan="off",
-        timeout_graceful_shutdown=5,
-        h11_max_incomplete_event_size=64 * 1024,
-        ssl_certfile=str(tls_cert) if tls else None,
-        ssl_keyfile=str(tls_key) if tls else None,
+        tls_cert=tls_cert if tls else None,
+        tls_key=tls_key if tls else None,
     )
-    server = _Server(config, renderer)
+    server = StoppingServer(config, renderer.close)
     warning = warning_for(host, tls)
     if warning:
         echo(warning)
@@ -177,4 +200,4 @@ def serve(
         server.run(sockets=[sock])
     finally:
         sock.close()
-        renderer.close()  # after Ctrl-C; a SIGTERM has closed it already (see _Server)
+        renderer.close()  # after Ctrl-C; a SIGTERM has closed it already (see StoppingServer)

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.photos import add_approved_photo, picture
-from tests.support.releases import tree_bytes
-from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli
+from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli, tree_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = (

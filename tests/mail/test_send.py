@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from publisher.core.sendlog import SendLog
 from publisher.core.workspace import Workspace
 from publisher.mail.headers import check_header_lines
 from publisher.workflow.session import load_catalog
-from tests.support.mail import BIG_LIST_SIZE, LANG_CYCLE, set_smtp, smtp_section
+from tests.support.mail import BIG_LIST_SIZE, LANG_CYCLE, rfc2047, set_smtp, smtp_section
 from tests.support.photos import CAPTIONS, add_approved_photo, noisy_jpeg, picture
 from tests.support.smtp_server import PASSWORD, USER, Received, SmtpServer
 from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TITLE, Cli
@@ -82,11 +81,6 @@ def titles(root: Path) -> dict[str, str]:
 
 def send_log(root: Path) -> list[dict[str, object]]:
     return SendLog(root / "releases" / SAMPLE_SLUG).entries()
-
-
-def rfc2047(value: str) -> str:
-    """A header as an RFC 2047 decoder reads it (whitespace between encoded-words dropped)."""
-    return str(make_header(decode_header(value)))
 
 
 # --------------------------------------------------------------------------- what arrives
@@ -360,21 +354,21 @@ def run_kill_test(root: Path, server: SmtpServer, kill_after: int, delay: float)
     a second send completes the list. Across both, nobody has two copies."""
     env = dict(os.environ, PUBLISHER_SMTP_PASSWORD=PASSWORD)
     server.recorder.delay = delay
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         _publisher(root, "send", SAMPLE_SLUG, "--list", "big"),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while server.recorder.count() < kill_after and time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.002)
-    time.sleep(random.uniform(0, delay or 0.01))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    ) as proc:
+        deadline = time.monotonic() + 60
+        while server.recorder.count() < kill_after and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.002)
+        time.sleep(random.uniform(0, delay or 0.01))
+        proc.send_signal(signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, stderr
     first = by_recipient(server.recorder.received())
     server.recorder.delay = 0
     second = subprocess.run(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.releases import tree_bytes
-from tests.support.workspace import Cli, copy_repo_workspace
+from tests.support.workspace import Cli, copy_repo_workspace, tree_bytes
 
 MARK = ".publisher-site"
 THEIRS = b"<!doctype html><title>The office intranet</title><h1>Staff notices</h1>\n"

@@ -1,10 +1,11 @@
 """Mail settings for the tests' SMTP server: a big media list, an [smtp] section pointing at
 the server, written into a workspace's publisher.toml (used by tests/mail/conftest.py and
-benchmarks/send.py)."""
+benchmarks/send.py); a header read back as an RFC 2047 decoder reads it."""
 
 from __future__ import annotations
 
 import tomllib
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,9 @@ def set_smtp(root: Path, section: dict[str, Any]) -> None:
     data = tomllib.loads(config.read_text(encoding="utf-8"))
     data["smtp"] = section
     config.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def rfc2047(value: str) -> str:
+    """A header as an RFC 2047 decoder reads it: unfolded, encoded-words decoded (whitespace
+    between adjacent encoded-words dropped)."""
+    return str(make_header(decode_header(value.replace("\r\n ", " "))))

@@ -43,6 +43,10 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 class Server:
     """`publisher --workspace ROOT serve --port 0 [args]`, until the block ends."""
 
+    #: the command, and the link it prints once it listens
+    command = "serve"
+    link = _URL
+
     def __init__(
         self,
         root: Path,
@@ -71,7 +75,7 @@ class Server:
                 "publisher",
                 "--workspace",
                 str(self.root),
-                "serve",
+                self.command,
                 "--port",
                 "0",
                 *self.args,
@@ -89,13 +93,13 @@ class Server:
             if not line:
                 break
             self.lines.append(line.rstrip("\n"))
-            found = _URL.search(line)
+            found = self.link.search(line)
             if found:
                 self.url = found.group(0)
             local = _LOCAL.match(line)
             if local:
                 self.local = local.group(1)
-            if line.startswith("Press Ctrl-C") and self.url:
+            if "Ctrl-C" in line and self.url:  # the last line printed before it listens
                 break
         if not self.url:
             self.stop()
@@ -171,6 +175,22 @@ class Server:
         response = client.http.get(link)
         assert response.status_code == 200, response.text
         return client
+
+
+class SitePreview(Server):
+    """`publisher --workspace ROOT preview --port 0 [args]`: the site, rebuilt as files change
+    (the link is printed once the first build is done)."""
+
+    command = "preview"
+    link = re.compile(r"http://127\.0\.0\.1:\d+/")
+
+    @property
+    def base(self) -> str:
+        return self.url.rstrip("/")
+
+    def builds(self) -> list[str]:
+        """The lines the command printed for its builds ("Build 2 after a change of ...")."""
+        return [line for line in self.lines if line.startswith("Build ")]
 
 
 class Client:

@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from publisher.core.catalog import Catalog, approval_hash
+from publisher.core.catalog import approval_hash
 from publisher.core.release import Release, find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from publisher.workflow.session import load_catalog
+from tests.support.releases import catalog, history
 from tests.support.web import CHROMIUM, CHROMIUM_ARGS, Server
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -48,17 +49,6 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_repo_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
-def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.setenv("PUBLISHER_REVIEWER", "Press Secretary")
-    return Cli(root)
 
 
 class Reviewer:
@@ -95,16 +85,6 @@ class Reviewer:
 
     def close(self) -> None:
         self.context.close()
-
-
-def catalog(root: Path) -> Catalog:
-    """The catalog as the tool reads it: a review counts only if the history backs it."""
-    return load_catalog(Release.load(root / "releases" / SAMPLE_SLUG), "km")
-
-
-def history(root: Path) -> list[dict]:
-    path = root / "releases" / SAMPLE_SLUG / "history.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def change_source(root: Path, cli: Cli) -> None:

@@ -9,7 +9,6 @@ itself is exercised in test_web_browser.py.
 from __future__ import annotations
 
 import html
-import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -17,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from publisher.core.catalog import Catalog, approval_hash
-from publisher.core.release import Release, find_release
+from publisher.core.catalog import approval_hash
+from publisher.core.release import find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
-from publisher.workflow.session import load_catalog
+from tests.support.releases import catalog, history
 from tests.support.web import Client, Server
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 TITLE_KM = "សម្តេចតេជោ ហ៊ុន សែន នឹងអញ្ជើញបំពេញទស្សនកិច្ចផ្លូវការ និងមិត្តភាព នៅប្រទេសចិន"
 # The same title, "to China" (ទៅ) rather than "in China" (នៅ): as faithful, another text.
@@ -31,31 +30,9 @@ TITLE_KM_TO = TITLE_KM.replace("នៅប្រទេសចិន", "ទៅប�
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_repo_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
-def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """The CLI on the same workspace as the server."""
-    monkeypatch.setenv("PUBLISHER_REVIEWER", "Press Secretary")
-    return Cli(root)
-
-
-@pytest.fixture
 def server(root: Path) -> Iterator[Server]:
     with Server(root) as running:
         yield running
-
-
-def catalog(root: Path, lang: str = "km") -> Catalog:
-    """The catalog as the tool reads it: a review counts only if the history backs it."""
-    return load_catalog(Release.load(root / "releases" / SAMPLE_SLUG), lang)
-
-
-def history(root: Path) -> list[dict]:
-    path = root / "releases" / SAMPLE_SLUG / "history.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def article(page: str, segment: str) -> str:
