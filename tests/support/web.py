@@ -64,6 +64,8 @@ class Server:
         self.lines: list[str] = []
         self.url = ""
         self.local = ""
+        #: clients made by `client`/`link_client`, closed with the server
+        self.clients: list[Client] = []
         self.process: subprocess.Popen[str] | None = None
         self._drainer: threading.Thread | None = None
 
@@ -139,6 +141,8 @@ class Server:
         return self.url.split("token=", 1)[1]
 
     def stop(self) -> None:
+        for client in self.clients:
+            client.close()
         if self.process is not None and self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
@@ -162,6 +166,7 @@ class Server:
     def client(self, reviewer: str | None = None) -> Client:
         """A client that followed the printed link (and gave its name, if `reviewer`)."""
         client = Client(self)
+        self.clients.append(client)
         response = client.http.get(self.url)
         assert response.status_code == 200, response.text
         if reviewer is not None:
@@ -172,6 +177,7 @@ class Server:
         """A client that followed a reviewer's personal link; its CSRF token is read from
         `csrf_page` (a review page of one of their languages: there is no name form)."""
         client = Client(self, csrf_page)
+        self.clients.append(client)
         response = client.http.get(link)
         assert response.status_code == 200, response.text
         return client
