@@ -43,7 +43,7 @@ from publisher.core import languages
 from publisher.core.history import person_name
 from publisher.core.release import Release, find_release, validate_slug
 from publisher.core.reviewers import Evidence
-from publisher.core.states import State
+from publisher.core.states import ORDER, State
 from publisher.core.workspace import Workspace
 from publisher.errors import (
     CatalogError,
@@ -157,7 +157,7 @@ class ReviewApp:
     @staticmethod
     def release(ws: Workspace, slug: str) -> Release:
         try:
-            return find_release(ws.releases_dir, validate_slug(slug))
+            return find_release(ws.releases_dir, validate_slug(slug), exact=True)
         except UsageError:
             raise HTTPException(404, f"There is no release {slug!r} in this workspace.") from None
 
@@ -192,7 +192,7 @@ class ReviewApp:
             summaries = model.release_summaries(ws, self.caches)
             return render(
                 "releases.html",
-                **self.context(request, releases=summaries, states=model.ORDER),
+                **self.context(request, releases=summaries, states=ORDER),
             )
 
         return HTMLResponse(await run_in_threadpool(page))

@@ -64,10 +64,11 @@ class Server:
         self.lines: list[str] = []
         self.url = ""
         self.local = ""
-        #: clients made by `client`/`link_client`, closed with the server
-        self.clients: list[Client] = []
         self.process: subprocess.Popen[str] | None = None
         self._drainer: threading.Thread | None = None
+        #: The clients made by `client()`, `link_client()` or given to `track()`, closed with
+        #: the server (no socket left open).
+        self._clients: list[Client] = []
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -141,8 +142,9 @@ class Server:
         return self.url.split("token=", 1)[1]
 
     def stop(self) -> None:
-        for client in self.clients:
+        for client in self._clients:
             client.close()
+        self._clients.clear()
         if self.process is not None and self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
@@ -166,18 +168,23 @@ class Server:
     def client(self, reviewer: str | None = None) -> Client:
         """A client that followed the printed link (and gave its name, if `reviewer`)."""
         client = Client(self)
-        self.clients.append(client)
+        self._clients.append(client)
         response = client.http.get(self.url)
         assert response.status_code == 200, response.text
         if reviewer is not None:
             client.post("/name", {"name": reviewer, "next": "/"}, expect=303)
         return client
 
+    def track(self, client: Client) -> Client:
+        """Close `client` with the server."""
+        self._clients.append(client)
+        return client
+
     def link_client(self, link: str, csrf_page: str) -> Client:
         """A client that followed a reviewer's personal link; its CSRF token is read from
         `csrf_page` (a review page of one of their languages: there is no name form)."""
         client = Client(self, csrf_page)
-        self.clients.append(client)
+        self._clients.append(client)
         response = client.http.get(link)
         assert response.status_code == 200, response.text
         return client

@@ -144,8 +144,7 @@ def test_a_language_outside_the_reviewers_is_refused(cli: Cli, server: Server, r
 
 def test_the_office_link_views_but_decides_nothing(cli: Cli, server: Server, root: Path) -> None:
     reopen(cli, "s5", by="Sok Dara")
-    office = Client(server, KM_PAGE + "?filter=all")
-    server.clients.append(office)
+    office = server.track(Client(server, KM_PAGE + "?filter=all"))
     assert office.http.get(server.url).status_code == 200
     page = office.get(KM_PAGE + "?filter=all").text
     assert "This is the office link: it shows everything and decides nothing." in page
