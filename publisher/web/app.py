@@ -40,6 +40,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from publisher.core import languages
+from publisher.core.approvals import load_catalog
 from publisher.core.history import person_name
 from publisher.core.release import Release, find_release, validate_slug
 from publisher.core.reviewers import Evidence
@@ -67,7 +68,6 @@ from publisher.web.security import (
 )
 from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
-from publisher.workflow.session import load_catalog
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 #: Names are kept for a year in the browser (the reviewer gives theirs once).
