@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python benchmarks/archive.py --releases 200
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/serve.py
+	$(BIN)/python benchmarks/imports.py
 
 # The web review app's htmx, from npm at the version pinned in the script, copied into
 # publisher/web/static/ (committed, with its SHA-256 in htmx.json; the app never downloads).
