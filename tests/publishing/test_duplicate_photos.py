@@ -61,6 +61,6 @@ def test_the_same_jpeg_added_twice_is_published_under_both_names(
     photos = f"{SAMPLE_SLUG}/photos/"
     assert {f"{photos}ok.jpg", f"{photos}ok-2.jpg"} <= names
     # every photo the bundle's page shows is in the bundle
-    shown = set(re.findall(r'photos/([A-Za-z0-9_.-]+\.jpg)', page))
+    shown = set(re.findall(r"photos/([A-Za-z0-9_.-]+\.jpg)", page))
     assert "ok-2-480w.jpg" in shown
     assert {f"{photos}{name}" for name in shown} <= names
