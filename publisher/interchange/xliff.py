@@ -82,7 +82,8 @@ def write(release: Release, catalog: Catalog) -> bytes:
     _metadata(file, [("release", release.slug), ("exported", now_iso())])
     for entry in catalog:
         _write_unit(file, entry)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
 
 
 def _metadata(parent: etree._Element, pairs: list[tuple[str, str]]) -> None:

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage
 
 from publisher.core.catalog import Catalog
-from tests.support.web import CHROMIUM, CHROMIUM_ARGS, SitePreview
+from tests.support.web import SitePreview
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -27,14 +26,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 #: s2 in Chinese: "Cambodia's Ministry of Foreign Affairs", then its full name.
 MINISTRY_ZH = "柬埔寨外交部"
 MINISTRY_FULL_ZH = "柬埔寨外交与国际合作部"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_an_approved_edit_reloads_the_open_page_and_a_change_of_nothing_does_not(

@@ -15,19 +15,18 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import approval_hash
 from publisher.core.release import Release, find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
-from publisher.workflow.session import load_catalog
 from tests.support.releases import catalog, history
-from tests.support.web import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.support.web import Server
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -41,14 +40,6 @@ S6_EN_NEW = "The Royal Government of Cambodia views China"
 # s7 now names the People's Republic of China: the Khmer says so, as s1 does.
 CHINA_KM = "នៅប្រទេសចិន"
 PRC_KM = "នៅសាធារណរដ្ឋប្រជាមានិតចិន"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Reviewer:

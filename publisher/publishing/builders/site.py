@@ -290,7 +290,8 @@ class _Site:
         return render_template(env, template, **context)
 
     def label(self, lang: str, text: str) -> str:
-        return self.env(lang)[1].gettext(text)
+        label: str = self.env(lang)[1].gettext(text)
+        return label
 
     def organisation(self, lang: str) -> str:
         orgs = self.ws.config.organisation
