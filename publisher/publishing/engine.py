@@ -25,6 +25,7 @@ from typing import Any, cast
 from publisher.core import journal
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
+from publisher.core.reviewers import REGISTER_NAME
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError, UnfinishedChange, Unpublishable
@@ -176,6 +177,9 @@ class Engine:
             fp.file_hash(ws.root / "glossary.toml"),
             fp.release_files(ws.boilerplate_dir, self.stats) if ws.boilerplate_dir.is_dir() else {},
         )
+        # The register's keys decide the rule's answer when [review] require asks for
+        # evidence (a removed key fails its signatures): an input of the plans only.
+        self.register = fp.file_hash(ws.root / REGISTER_NAME) if ws.config.require else ""
 
     # ------------------------------------------------------------------ inputs
 
@@ -204,7 +208,7 @@ class Engine:
         for release in releases:
             files = fp.release_files(release.root, self.stats)
             locales = {lang: self.locales(lang) for lang in release.languages}
-            key = fp.digest("plan", release.slug, self.config, files, locales, draft)
+            key = fp.digest("plan", release.slug, self.config, self.register, files, locales, draft)
             plan = Plan(release.slug, key, files)
             try:  # a release with an unfinished change is read by nobody, cache or not
                 journal.refuse_unfinished(release.root)
