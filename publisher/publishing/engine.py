@@ -25,6 +25,7 @@ from typing import Any, cast
 from publisher.core import journal
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
+from publisher.core.reviewers import REGISTER_NAME
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError, UnfinishedChange, Unpublishable
@@ -176,6 +177,9 @@ class Engine:
             fp.file_hash(ws.root / "glossary.toml"),
             fp.release_files(ws.boilerplate_dir, self.stats) if ws.boilerplate_dir.is_dir() else {},
         )
+        # The register's keys decide the rule's answer when [review] require asks for
+        # evidence (a removed key fails its signatures): an input of the plans only.
+        self.register = fp.file_hash(ws.root / REGISTER_NAME) if ws.config.require else ""
 
     # ------------------------------------------------------------------ inputs
 
@@ -204,7 +208,7 @@ class Engine:
         for release in releases:
             files = fp.release_files(release.root, self.stats)
             locales = {lang: self.locales(lang) for lang in release.languages}
-            key = fp.digest("plan", release.slug, self.config, files, locales, draft)
+            key = fp.digest("plan", release.slug, self.config, self.register, files, locales, draft)
             plan = Plan(release.slug, key, files)
             try:  # a release with an unfinished change is read by nobody, cache or not
                 journal.refuse_unfinished(release.root)
@@ -421,6 +425,7 @@ class Engine:
             else:
                 found[(plan.slug, lang)] = Step(key, meta)
                 self.cached["pdf"] += 1
+        self._print_photos([args for _, args in misses])
         # Chinese PDFs take longest: start them first so no worker idles at the end.
         misses.sort(key=lambda item: item[0][1] != "zh-Hans")
         results = self._run("PDFs", steps.pdf_step, [a for _, a in misses], heavy=True)
@@ -432,6 +437,16 @@ class Engine:
                 self.rendered["pdf"] += 1
                 self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
         return found
+
+    def _print_photos(self, pdf_calls: list[tuple[Any, ...]]) -> None:
+        """Each photo's print rendition that the PDFs to render need and the cache lacks,
+        made once now (a PDF step whose photo failed here makes it again, and says why)."""
+        wanted: dict[str, tuple[Any, ...]] = {}
+        for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys in pdf_calls:
+            for name, key in photo_keys.items():
+                if key not in wanted and self.cache.get(key) is None:
+                    wanted[key] = (root, slug, name, key, cache_root)
+        self._run("photos for print", steps.print_photo_step, list(wanted.values()))
 
     def thumbnails(self, pdfs: dict[tuple[str, str], Step]) -> dict[tuple[str, str], Step]:
         """A first-page PNG per rendered PDF (only the site lists them); keyed by the PDF's key."""

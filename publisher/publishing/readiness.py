@@ -14,6 +14,7 @@ import contextlib
 from typing import Any
 
 from publisher.core.release import Release
+from publisher.core.reviewers import REGISTER_NAME
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable
 from publisher.publishing import fingerprint as fp
@@ -45,6 +46,7 @@ def readiness(
         fp.tool_fingerprint(),
         fp.file_hash(ws.root / CONFIG_NAME),
         fp.file_hash(ws.root / "glossary.toml"),
+        fp.file_hash(ws.root / REGISTER_NAME) if ws.config.require else "",
         fp.release_files(release.root, stats),
         fp.release_files(ws.boilerplate_dir, stats) if ws.boilerplate_dir.is_dir() else {},
     )

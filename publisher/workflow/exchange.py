@@ -5,6 +5,9 @@ export contains and what an import may change.
 
 An import applies what the translator *changed* and nothing else:
 
+* A file with far more entries than its release has segments is refused before
+  it is parsed (a quick scan of its bytes counts them); the parse itself takes
+  time in proportion to the file's size.
 * Everything is validated (format, release, languages, segment ids) before
   anything is written, and the whole file is applied under the release
   locks in one `changing` session per release: a failure writes nothing.
@@ -39,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.core import languages
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import MAX_IMPORT_BYTES, check_segment_length, read_capped
@@ -51,7 +55,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import InterchangeError, PublisherError, UsageError
 from publisher.interchange import EXCHANGE_FORMATS, po, xliff
 from publisher.interchange.model import Declared, IncomingFile, IncomingUnit, text_hash
-from publisher.workflow.session import Session, changing, load_catalog
+from publisher.workflow.session import Session, changing
 
 
 @dataclass

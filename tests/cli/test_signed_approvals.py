@@ -195,6 +195,17 @@ def test_require_signed_refuses_a_build_on_weaker_evidence(
     built = cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"))
     assert built.exit_code == 0
     assert list((tmp_path / "dist").rglob("km.pdf"))
+    # The register is an input of the rule: without Sok Dara's key nothing checks.
+    cli("reviewers", "remove", "Sok Dara")
+    unkeyed = cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"), ok=False)
+    assert 'require = "signed" (5 of them the boilerplate\'s); a signature does not check' in (
+        unkeyed.stderr
+    )
+    status = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)["releases"][0]
+    assert status["languages"]["km"]["publishable"] is False
+    assert "rest on weaker evidence" in status["languages"]["km"]["why_not"][0]
+    cli("reviewers", "add", "Sok Dara", "--lang", "km", "--key", f"{key}.pub")
+    cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"))
     # A forged record (an edit of the history) is refused again.
     events = history(root)
     for event in events:
