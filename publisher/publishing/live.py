@@ -74,7 +74,7 @@ class LiveSite:
         self,
         root: Path,
         *,
-        base_url: str,
+        base_url: str | None,
         renderer: ResidentRenderer,
         on_build: BuildHook | None = None,
     ) -> None:

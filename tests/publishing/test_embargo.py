@@ -324,7 +324,7 @@ def test_forcing_it_onto_the_site_early_needs_a_reason_which_the_history_keeps(
     assert "held back" not in result.stdout
     for lang in LANGS:
         assert (out / "releases" / slug / f"{lang}.pdf").is_file()
-    events = [json.loads(line) for line in (root / "releases" / slug / "history.jsonl").open()]
+    events = history(root, slug)
     last = events[-1]
     assert {k: last[k] for k in ("action", "by", "comment", "detail")} == {
         "action": "publish-early",

@@ -18,10 +18,10 @@ import httpx
 import pytest
 import tomlkit
 
+from tests.support.releases import history
 from tests.support.smtp_server import make_certificate
-from tests.support.web import Client, Server
-from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace, set_review
-from tests.web.test_web_review import decide, flash, history, reopen, shown
+from tests.support.web import Client, Server, decide, flash, invite, reopen, shown
+from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
 
 KM_PO = Path("releases") / SAMPLE_SLUG / "translations" / "km.po"
 ZH_PO = Path("releases") / SAMPLE_SLUG / "translations" / "zh-Hans.po"
@@ -32,12 +32,8 @@ WRONG = "This link's access token is wrong or out of date.\n"
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_repo_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
 def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI as Sok Dara, with a register of two reviewers (one per language)."""
     monkeypatch.setenv("PUBLISHER_REVIEWER", "Sok Dara")
     cli = Cli(root)
     cli("reviewers", "add", "Sok Dara", "--lang", "km", "--alias", "សុខ ដារា")
@@ -49,13 +45,6 @@ def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
 def server(root: Path, cli: Cli) -> Iterator[Server]:
     with Server(root) as running:
         yield running
-
-
-def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:
-    out = cli("reviewers", "invite", name, "--url", server.base, *extra).stdout
-    found = re.search(r"^    (http\S+)$", out, re.M)
-    assert found, out
-    return found.group(1)
 
 
 def test_serve_prints_the_office_link_as_view_only(server: Server) -> None:

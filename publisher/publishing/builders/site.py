@@ -46,9 +46,10 @@ from publisher.errors import PublisherError, StorageError, UsageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
-from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
+from publisher.publishing.engine import OUTPUT_KINDS, Engine, PhotoFiles, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
+from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
 from publisher.render.html import render_template
@@ -150,19 +151,46 @@ class SiteBuilder(Builder[SiteReport]):
         base_url: str | None = None,
         now: dt.datetime | None = None,
         early: Sequence[str] = (),
+        clocked: bool = False,
         jobs: int | None = None,
         progress: ProgressHook | None = None,
         pool: WorkerPool | None = None,
         stats: StatCache | None = None,
     ) -> None:
         """`now`: the time embargoes are judged at (default: now); `early`: embargoed
-        releases to publish anyway (the caller has recorded that decision); `pool` and
-        `stats`: see Builder."""
+        releases to publish anyway (recorded by workflow/embargo.py `publish_early`);
+        `clocked`: judged at a time the caller chose or forcing releases, a build the
+        site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
+        see Builder."""
         super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
         self.now = now or dt.datetime.now(dt.UTC)
         self.early = set(early)
+        self.clocked = clocked
+        self.memo = SiteMemo(ws, out_dir, {"base_url": base_url})
+
+    def recorded_answer(self) -> NoOpAnswer | None:
+        """The last clean build's report, when nothing it read or wrote has changed since
+        (publishing/site_memo.py): a no-op answered without scanning a release. None when
+        the build must run, and always for a clocked one."""
+        return None if self.clocked else self.memo.answer()
+
+    def remember(self, report: SiteReport, *, broken: Sequence[PublisherError] = ()) -> None:
+        """Keep this build as the answer to the next no-op if it was clean (no broken
+        release, failure, warning, refused language or embargo) and not clocked; otherwise
+        forget the record, so that the next build runs in full."""
+        clean = not (
+            broken or report.failed or report.warnings or report.skipped or report.embargoed
+        )
+        if not clean or self.clocked:
+            self.memo.forget()
+            return
+        totals = {
+            kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
+        }
+        files = len(report.written) + report.unchanged
+        self.memo.record(NoOpAnswer(len(report.releases), files, totals))
 
     def build(self, releases: Sequence[Release]) -> SiteReport:
         base, ws, out_dir = self.base, self.ws, self.out_dir
