@@ -297,6 +297,7 @@ def test_chinese_wire_copy_never_splits_a_number_or_latin_word(width: int) -> No
 def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
     from markupsafe import Markup
 
+    from publisher.core.list_markers import default_style
     from publisher.publishing.builders import wire
     from publisher.render.model import Leaf
 
@@ -316,10 +317,13 @@ def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
             leaf("row", children=[leaf("cell", "Minister"), leaf("cell", "Minister")]),
         ],
     )
-    assert wire._blocks([numbered, signature], "en", "") == [
+    assert wire._blocks([numbered, signature], "en", "", default_style("en")) == [
         ["3. Third."],
         ["7. Seventh."],
         ["Prak Sokhonn", "Minister"],
         ["Wang Yi", "Minister"],
     ]
-    assert wire._blocks([numbered], "km", "") == [["៣. Third."], ["៧. Seventh."]]
+    assert wire._blocks([numbered], "km", "", default_style("km")) == [
+        ["៣. Third."],
+        ["៧. Seventh."],
+    ]

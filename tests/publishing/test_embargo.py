@@ -331,8 +331,7 @@ def test_forcing_it_onto_the_site_early_needs_a_reason_which_the_history_keeps(
     assert "held back" not in result.stdout
     for lang in LANGS:
         assert (out / "releases" / slug / f"{lang}.pdf").is_file()
-    history = (root / "releases" / slug / "history.jsonl").read_text(encoding="utf-8")
-    events = [json.loads(line) for line in history.splitlines()]
+    events = history(root, slug)
     last = events[-1]
     assert {k: last[k] for k in ("action", "by", "comment", "detail")} == {
         "action": "publish-early",
