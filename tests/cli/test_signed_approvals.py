@@ -225,3 +225,17 @@ def test_require_link_is_a_workspace_setting_checked_on_load(repo_workspace: Pat
     refused = Cli(repo_workspace)("status", ok=False)
     assert refused.exit_code == 2
     assert '[review] require must be "link" or "signed" (not \'sealed\')' in refused.stderr
+
+
+def test_a_private_key_is_never_taken_into_the_register(
+    repo_workspace: Path, tmp_path: Path
+) -> None:
+    cli = Cli(repo_workspace)
+    key = keypair(tmp_path, "sok")
+    refused = cli("reviewers", "add", "Sok Dara", "--lang", "km", "--key", str(key), ok=False)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: --key: not an SSH public key (one line such as `ssh-ed25519 AAAA...`); give the "
+        ".pub file, never the private key\n"
+    )
+    assert not (repo_workspace / "reviewers.toml").exists()
