@@ -18,7 +18,7 @@ from publisher.core.release import Release
 from publisher.core.reviewers import Evidence
 from publisher.workflow import decisions
 from tests.support.releases import history
-from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
+from tests.support.workspace import SAMPLE_LABEL, SAMPLE_NUMBER, SAMPLE_SLUG, Cli, set_review
 
 HISTORY = Path("releases") / SAMPLE_SLUG / "history.jsonl"
 
@@ -183,10 +183,10 @@ def test_require_signed_refuses_a_build_on_weaker_evidence(
     refused = cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"), ok=False)
     assert refused.exit_code == 1
     assert (
-        f"{SAMPLE_SLUG}: km not published: 18 approvals rest on weaker evidence than [review] "
+        f"{SAMPLE_LABEL}: km not published: 18 approvals rest on weaker evidence than [review] "
         'require = "signed" (5 of them the boilerplate\'s): title (typed), s1 (typed), '
     ) in refused.stderr
-    assert f"(see `publisher verify {SAMPLE_SLUG}`)" in refused.stderr
+    assert f"(see `publisher verify {SAMPLE_NUMBER}`)" in refused.stderr
     assert not list((tmp_path / "dist").rglob("*.pdf"))
     # Sok Dara signs his own approval of every km segment and of the boilerplate's.
     for release in (SAMPLE_SLUG, "boilerplate"):
