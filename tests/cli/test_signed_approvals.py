@@ -239,3 +239,37 @@ def test_a_private_key_is_never_taken_into_the_register(
         ".pub file, never the private key\n"
     )
     assert not (repo_workspace / "reviewers.toml").exists()
+
+
+def test_require_signed_holds_back_send_and_site(
+    signed: tuple[Cli, Path, Path], tmp_path: Path
+) -> None:
+    cli, root, key = signed
+    _require(root, "signed")
+    cli("lists", "add", "press", "sok@example.org", "--name", "Sok Dara", "--lang", "km")
+    cli("approve", SAMPLE_SLUG, "--lang", "km", "--all", "--by", "Sok Dara", "--key-file", str(key))
+    cli(
+        "approve",
+        "boilerplate",
+        "--lang",
+        "km",
+        "--all",
+        "--by",
+        "Sok Dara",
+        "--key-file",
+        str(key),
+    )
+    cli("lists", "add", "press", "li@example.org", "--name", "Li Wei", "--lang", "zh-Hans")
+    out = tmp_path / "eml"
+    sent = cli("send", SAMPLE_SLUG, "--list", "press", "--dry-run", "--out", str(out))
+    assert "skipped: li@example.org: asked only for zh-Hans, not approved for publishing" in (
+        sent.stdout + sent.stderr
+    )
+    assert "zh-Hans not published: 18 approvals rest on weaker evidence than [review] require" in (
+        sent.stdout + sent.stderr
+    )
+    assert [p.name for p in out.glob("*.eml")] and len(list(out.glob("*.eml"))) == 1
+    site = cli("site", "--out", str(tmp_path / "site"))  # the site publishes what it may
+    assert "zh-Hans not published" in site.stdout + site.stderr
+    pages = {p.name for p in (tmp_path / "site").rglob("*.html")}
+    assert "km.html" in pages and "zh-Hans.html" not in pages
