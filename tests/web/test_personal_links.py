@@ -267,3 +267,23 @@ def test_a_reverse_proxy_at_the_review_url_is_an_allowed_host_and_origin(
         assert first.status_code == 303 and "; Secure" in first.headers["set-cookie"]
         evil = httpx.get(f"{local}/", headers={"Host": "evil.example"})
         assert evil.status_code == 400
+
+
+def test_four_eyes_across_aliases_between_the_web_and_the_cli(
+    cli: Cli, server: Server, root: Path
+) -> None:
+    """Sok Dara edits a translation through his link; approving it from the CLI under his
+    Khmer-script name is approving his own work."""
+    set_review(root, four_eyes=True)
+    dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
+    status, fragment = decide(dara, "s2", "edit", text="ការបកប្រែថ្មីរបស់ដារា")
+    assert (status, flash(fragment)) == (200, "s2: saved")
+    refused = cli(
+        "approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s2", "--by", "សុខ ដារា", ok=False
+    )
+    assert refused.stderr == (
+        "error: s2 cannot be approved by Sok Dara: Sok Dara made its current translation, and "
+        "this workspace requires another person to approve it ([review] four_eyes = true)\n"
+    )
+    status, fragment = decide(dara, "s2", "approve")
+    assert status == 422 and "four_eyes = true" in flash(fragment)

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from publisher.core import languages
 from publisher.core.boilerplate import release_contacts
+from publisher.core.document import Document
 from publisher.core.medialists import Recipient, normalize_address, read_list
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
@@ -48,7 +48,7 @@ from publisher.publishing.builders.send_run import (
     TransportFactory,
 )
 from publisher.publishing.builders.send_versions import Versions
-from publisher.publishing.engine import Plan
+from publisher.publishing.engine import Engine, Plan
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.rule import choose
 from publisher.publishing.workers import ProgressHook
@@ -214,7 +214,7 @@ class SendBuilder(Builder[SendReport]):
             jobs.append(Job(recipient, chosen, edition))
         return jobs
 
-    def _edition(self, release: Release, document: Any, plan: Plan, lang: str) -> str:
+    def _edition(self, release: Release, document: Document, plan: Plan, lang: str) -> str:
         """A hash of everything a reader of `lang` gets: every text as published (the
         release's, and the boilerplate's About section and contact roles), the page's data
         (title, dateline, organisation, captions), the contacts, the office's conventions
@@ -243,7 +243,7 @@ class SendBuilder(Builder[SendReport]):
         )
 
     def _outputs(
-        self, engine: Any, plan: Plan, needed: list[str]
+        self, engine: Engine, plan: Plan, needed: list[str]
     ) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """The web page and PDF of every needed language, as `publisher build` makes them."""
         if not needed:
@@ -263,7 +263,7 @@ class SendBuilder(Builder[SendReport]):
         }
         return html, pdf
 
-    def _photos(self, engine: Any, plan: Plan, release: Release) -> list[Attachment]:
+    def _photos(self, engine: Engine, plan: Plan, release: Release) -> list[Attachment]:
         """The release's photos as attachments: the originals as `build` publishes them, with
         caption, credit, copyright and embargo in their IPTC/XMP fields."""
         out = []
