@@ -213,7 +213,7 @@ def bundle(
     if result.refused:
         typer.echo(
             "hint: a bundle carries approved languages only; "
-            f"`publisher status {rel.slug}` says what is left",
+            f"`publisher status {rel.short_name}` says what is left",
             err=True,
         )
     typer.echo(f"Wrote {target} ({listing(result.languages)}; {counted(result.size, 'byte')}).")

@@ -202,11 +202,21 @@ class Engine:
 
     # ------------------------------------------------------------------ steps
 
-    def plans(self, releases: Iterable[Release], *, draft: bool) -> list[Plan]:
+    def plans(
+        self, releases: Iterable[Release], *, draft: bool, known: Mapping[str, Plan] | None = None
+    ) -> list[Plan]:
+        """Each release's plan. `known`: plans of releases whose files the caller knows
+        unchanged since it got them (a watcher saw no event there), taken as they are
+        without reading the release's files (see publishing/live.py)."""
         plans: list[Plan] = []
         misses: list[tuple[Plan, tuple[Any, ...]]] = []
         expected_pdfs = 0
         for release in releases:
+            same = known.get(release.slug) if known is not None else None
+            if same is not None and same.error is None:
+                plans.append(same)
+                self.cached["plan"] += 1
+                continue
             files = fp.release_files(release.root, self.stats)
             locales = {lang: self.locales(lang) for lang in release.languages}
             key = fp.digest("plan", release.slug, self.config, self.register, files, locales, draft)

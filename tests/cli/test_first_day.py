@@ -187,11 +187,11 @@ def test_a_conflict_says_where_the_suggestion_is_and_how_to_take_it(
     cli = Cli(repo_workspace)
     result = cli("import", str(conflict(cli, repo_workspace, tmp_path)), "--by", "Li Wei")
     assert result.stdout == (
-        f"{SAMPLE_SLUG} zh-Hans: 0 updated, 12 unchanged, 1 conflict (s10): the catalog kept "
+        f"{SAMPLE_LABEL} zh-Hans: 0 updated, 12 unchanged, 1 conflict (s10): the catalog kept "
         "its newer text and the file's text is a suggestion in "
         f"releases/{SAMPLE_SLUG}/translations/zh-Hans.po; see them with `publisher "
-        f"suggestions list {SAMPLE_SLUG} --lang zh-Hans`, take one with `publisher suggestions "
-        f"accept {SAMPLE_SLUG} --lang zh-Hans --segment s10` or drop it with `publisher "
+        f"suggestions list {SAMPLE_NUMBER} --lang zh-Hans`, take one with `publisher suggestions "
+        f"accept {SAMPLE_NUMBER} --lang zh-Hans --segment s10` or drop it with `publisher "
         "suggestions drop ...`\n"
     )
     listed = cli("suggestions", "list", SAMPLE_SLUG, "--lang", "zh-Hans")
@@ -203,7 +203,7 @@ def test_a_conflict_says_where_the_suggestion_is_and_how_to_take_it(
     ]
     taken = cli("suggestions", "accept", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s10",
                 "--by", "Li Wei")  # fmt: skip
-    assert taken.stdout == f"{SAMPLE_SLUG} zh-Hans s10: translated: 结束语\n"
+    assert taken.stdout == f"{SAMPLE_LABEL} zh-Hans s10: translated: 结束语\n"
     po = repo_workspace / RELEASE / "translations" / "zh-Hans.po"
     assert "suggestion:" not in po.read_text(encoding="utf-8")
     entry = Catalog.load(po).get("s10")
@@ -218,7 +218,7 @@ def test_a_suggestion_can_be_dropped(repo_workspace: Path, tmp_path: Path) -> No
     cli("import", str(conflict(cli, repo_workspace, tmp_path)), "--by", "Li Wei")
     dropped = cli("suggestions", "drop", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s10",
                   "--by", "Li Wei")  # fmt: skip
-    assert dropped.stdout == f"{SAMPLE_SLUG} zh-Hans s10: dropped 1 suggestion\n"
+    assert dropped.stdout == f"{SAMPLE_LABEL} zh-Hans s10: dropped 1 suggestion\n"
     entry = Catalog.load(repo_workspace / RELEASE / "translations" / "zh-Hans.po").get("s10")
     assert entry.target == "总结" and entry.suggestions == []
     again = cli("suggestions", "drop", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s10",
@@ -240,7 +240,7 @@ def test_a_po_file_with_a_bom_is_imported_with_a_note(repo_workspace: Path, tmp_
         f"note: {path}: the file starts with a byte-order mark (BOM), which PO tools do not "
         "expect; it was ignored (save the file as UTF-8 without BOM to avoid this note)\n"
     )
-    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged\n"
+    assert result.stdout == f"{SAMPLE_LABEL} km: 0 updated, 13 unchanged\n"
 
 
 def test_a_catalog_saved_with_a_bom_still_loads(repo_workspace: Path) -> None:

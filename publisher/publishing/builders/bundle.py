@@ -80,9 +80,9 @@ class BundleBuilder(Builder[BundleResult]):
             refused = [refusal.message for refusal in plan.refused.values()]
             if not plan.published:
                 raise RenderError(
-                    f"{release.slug}: no language can be published: "
+                    f"{release.label}: no language can be published: "
                     + "; ".join(refused)
-                    + f" (see `publisher status {release.slug}`)"
+                    + f" (see `publisher status {release.short_name}`)"
                 )
             page = engine.html([plan], draft=False, variant="build", params={"pdf": True})
             pdfs = engine.pdfs([(plan, lang) for lang in plan.published], draft=False)

@@ -157,18 +157,22 @@ class SiteBuilder(Builder[SiteReport]):
         progress: ProgressHook | None = None,
         pool: WorkerPool | None = None,
         stats: StatCache | None = None,
+        known_plans: dict[str, Plan] | None = None,
     ) -> None:
         """`now`: the time embargoes are judged at (default: now); `early`: embargoed
         releases to publish anyway (recorded by workflow/embargo.py `publish_early`);
         `clocked`: judged at a time the caller chose or forcing releases, a build the
         site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
-        see Builder."""
+        see Builder; `known_plans`: see Engine.plans (the live rebuild's)."""
         super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
         self.now = now or dt.datetime.now(dt.UTC)
         self.early = set(early)
         self.clocked = clocked
+        self.known_plans = known_plans
+        #: every release's plan after `build`, by slug (the next live rebuild's known plans)
+        self.plans: dict[str, Plan] = {}
         self.memo = SiteMemo(ws, out_dir, {"base_url": base_url})
 
     def recorded_answer(self) -> NoOpAnswer | None:
@@ -211,7 +215,8 @@ class SiteBuilder(Builder[SiteReport]):
             else:
                 public.append(release)
         with self.engine() as engine:
-            plans = engine.plans(public, draft=False)
+            plans = engine.plans(public, draft=False, known=self.known_plans)
+            self.plans = {plan.slug: plan for plan in plans}
             for plan in plans:
                 if plan.error:
                     report.fail(plan.slug, plan.error)
