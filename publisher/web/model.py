@@ -24,7 +24,7 @@ from publisher.core import history, languages
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.document import plain_text
 from publisher.core.history import Event
-from publisher.core.release import Release, iter_releases
+from publisher.core.release import BOILERPLATE, Release, iter_releases
 from publisher.core.states import ORDER, State
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError
@@ -32,6 +32,7 @@ from publisher.publishing import fingerprint as fp
 from publisher.publishing.rule import judge
 from publisher.qa import Finding, check_segment, glossary_terms
 from publisher.web.diff import Piece, word_diff
+from publisher.workflow import boilerplate
 from publisher.workflow.checking import workspace_glossary
 from publisher.workflow.memory import MEMORY_DIR, Memory, build_memory
 from publisher.workflow.revert import ApprovedText, previous_approved
@@ -108,6 +109,8 @@ class LanguageSummary:
     to_review: int
     #: None when the publishing rule lets the language be published, else why not
     refusal: str | None
+    #: the refusal names segments of the workspace's boilerplate
+    held_by_boilerplate: bool = False
 
     @property
     def approved(self) -> int:
@@ -165,76 +168,112 @@ def _verdict_key(ws: Workspace, release: Release) -> tuple[object, ...]:
     )
 
 
-def refusals(ws: Workspace, release: Release, caches: Caches) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class Refusal:
+    """Why the publishing rule refuses a language, and whether the boilerplate is why."""
+
+    message: str
+    by_boilerplate: bool = False
+
+
+def refusals(ws: Workspace, release: Release, caches: Caches) -> dict[str, Refusal | None]:
     """lang -> why the publishing rule refuses it (None: publishable), as `build` decides."""
 
-    def compute() -> dict[str, str | None]:
+    def compute() -> dict[str, Refusal | None]:
         try:
             document = release.synced_document()
             verdict = judge(ws, release, document, draft=False)
         except PublisherError as exc:
-            return dict.fromkeys(release.meta.target_languages, exc.message)
-        return {
-            lang: (None if lang in verdict.texts else verdict.refused[lang].message)
-            for lang in release.meta.target_languages
-        }
+            return dict.fromkeys(release.meta.target_languages, Refusal(exc.message))
+        out: dict[str, Refusal | None] = {}
+        for lang in release.meta.target_languages:
+            refused = verdict.refused.get(lang) if lang not in verdict.texts else None
+            out[lang] = (
+                None
+                if refused is None
+                else Refusal(
+                    refused.message,
+                    any(seg.startswith(boilerplate.PREFIX) for seg in refused.blocking),
+                )
+            )
+        return out
 
     return caches.verdicts.get(_verdict_key(ws, release), compute)
 
 
+def release_summary(ws: Workspace, release: Release, caches: Caches) -> ReleaseSummary:
+    """One release (or the boilerplate): its facts and each language's progress."""
+    zone = ZoneInfo(ws.config.time_zone)
+    meta = release.meta
+    summary = ReleaseSummary(
+        release.slug,
+        release_title(release, caches),
+        meta.number,
+        meta.date,
+        meta.place,
+        meta.embargo,
+        meta.embargo.astimezone(zone) if meta.embargo else None,
+        ws.config.time_zone,
+        meta.source_language,
+        [],
+    )
+    try:
+        statuses = release_status(release, ws.config.required_state)
+        refused = refusals(ws, release, caches)
+    except PublisherError as exc:
+        summary.error = exc.format()
+        return summary
+    for status in statuses:
+        lang = languages.get(status.lang)
+        refusal = refused.get(status.lang)
+        summary.languages.append(
+            LanguageSummary(
+                status.lang,
+                lang.english_name,
+                languages.native_name(status.lang),
+                dict(status.counts),
+                status.total,
+                sum(status.counts[s] for s in NEEDS_REVIEW),
+                refusal.message if refusal else None,
+                refusal is not None and refusal.by_boilerplate,
+            )
+        )
+    return summary
+
+
 def release_summaries(ws: Workspace, caches: Caches) -> list[ReleaseSummary]:
     """Every release of the workspace, newest first."""
-    zone = ZoneInfo(ws.config.time_zone)
-    out: list[ReleaseSummary] = []
-    for release in iter_releases(ws.releases_dir):
-        meta = release.meta
-        summary = ReleaseSummary(
-            release.slug,
-            release_title(release, caches),
-            meta.number,
-            meta.date,
-            meta.place,
-            meta.embargo,
-            meta.embargo.astimezone(zone) if meta.embargo else None,
-            ws.config.time_zone,
-            meta.source_language,
-            [],
-        )
-        try:
-            statuses = release_status(release, ws.config.required_state)
-            refused = refusals(ws, release, caches)
-        except PublisherError as exc:
-            summary.error = exc.format()
-            out.append(summary)
-            continue
-        for status in statuses:
-            lang = languages.get(status.lang)
-            summary.languages.append(
-                LanguageSummary(
-                    status.lang,
-                    lang.english_name,
-                    languages.native_name(status.lang),
-                    dict(status.counts),
-                    status.total,
-                    sum(status.counts[s] for s in NEEDS_REVIEW),
-                    refused.get(status.lang),
-                )
-            )
-        out.append(summary)
+    out = [release_summary(ws, release, caches) for release in iter_releases(ws.releases_dir)]
     out.sort(key=lambda r: (r.date, r.slug), reverse=True)
+    return out
+
+
+def boilerplate_summary(ws: Workspace, caches: Caches) -> ReleaseSummary | None:
+    """The workspace's boilerplate as a release to review, or None when it has none."""
+    try:
+        shared = boilerplate.load(ws)
+    except PublisherError as exc:
+        return ReleaseSummary(
+            BOILERPLATE, BOILERPLATE, None, dt.date.today(), "", None, None, "", "en", [],
+            exc.format(),
+        )
+    return release_summary(ws, shared, caches) if shared is not None else None
+
+
+def held_back(releases: list[ReleaseSummary]) -> dict[str, list[ReleaseSummary]]:
+    """lang -> the releases whose language the boilerplate's unapproved segments hold back."""
+    out: dict[str, list[ReleaseSummary]] = {}
+    for summary in releases:
+        for lang in summary.languages:
+            if lang.held_by_boilerplate:
+                out.setdefault(lang.lang, []).append(summary)
     return out
 
 
 # ---------------------------------------------------------------- the review page
 
-#: The review page's filters: name -> label (the order of the tabs).
-FILTERS: dict[str, str] = {
-    "needs-review": "Needs review",
-    "stale": "Stale",
-    "qa-errors": "QA errors",
-    "untranslated": "Untranslated",
-    "all": "All",
-}
+#: The review page's filters, in the order of their tabs (labels: words.FILTERS).
+FILTERS: tuple[str, ...] = ("needs-review", "stale", "qa-errors", "untranslated", "all")
 DEFAULT_FILTER = "needs-review"
 
 #: How many recent history events each segment shows (the segment's history page has all).
