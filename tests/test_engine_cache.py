@@ -13,6 +13,7 @@ import pytest
 from publisher.core.workspace import open_workspace
 from publisher.publishing import engine as engine_module
 from publisher.publishing import fingerprint
+from publisher.publishing import workers as workers_module
 from publisher.publishing.cache import Cache, OutputState
 from publisher.publishing.fingerprint import (
     StatCache,
@@ -195,8 +196,8 @@ def test_a_forked_worker_that_dies_leaves_the_steps_to_this_process(
     """A worker forked for one release's PDFs can die (a library's state that does not
     survive the fork): the steps then run here, and the build has its files."""
 
-    monkeypatch.setattr(engine_module, "_thread_count", lambda: 1)
-    monkeypatch.setattr(engine_module.Engine, "_prepare_renderer", lambda self, wait: None)
+    monkeypatch.setattr(workers_module, "_thread_count", lambda: 1)
+    monkeypatch.setattr(workers_module.WorkerPool, "prepare_renderer", lambda self, wait: None)
     ws = open_workspace(workspace)
     engine = engine_module.Engine(ws, jobs=2)
     marker = tmp_path / "marker"
@@ -221,9 +222,9 @@ def test_a_pool_worker_that_dies_is_a_step_error_and_the_next_stage_gets_new_wor
     try:
         broken = engine._run("photos", _dies_for_one, [(n,) for n in range(6)])
         assert len(broken) == 6
-        died = [r for r in broken if isinstance(r, engine_module.WorkerDied)]
+        died = [r for r in broken if isinstance(r, workers_module.WorkerDied)]
         assert died and "stopped before finishing" in str(died[0])
-        assert all(isinstance(r, (dict, engine_module.WorkerDied)) for r in broken)
+        assert all(isinstance(r, (dict, workers_module.WorkerDied)) for r in broken)
         again = engine._run("photos", _dies_for_one, [(n,) for n in (0, 2, 3, 4, 5)])
         assert again == [{"number": n} for n in (0, 2, 3, 4, 5)]
     finally:

@@ -57,7 +57,7 @@ OWNERS: dict[str, list[str]] = {
     "publisher/workflow/overrides.py": ["templates copy"],
     "publisher/workflow/review.py:approve": ["approve"],
     "publisher/workflow/review.py:reject": ["reject"],
-    "publisher/workflow/review_session.py": ["review"],
+    "publisher/workflow/decisions.py": ["review"],
     "publisher/sources/__init__.py": ["new"],
     "publisher/sources/common.py": ["new"],
     "publisher/sources/docx.py": ["new"],

@@ -3,7 +3,7 @@
 Each test types keys as a reviewer would, then reads back what a later user
 or tool sees: the PO catalog (through polib, as Poedit would), history.jsonl,
 and `publisher status --json`. Every decision must be on disk at once, so the
-tests also stop sessions midway (q, end of input) and check nothing is lost.
+tests also stop the walk midway (q, end of input) and check nothing is lost.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 import polib
 import pytest
 
+from publisher.cli import review_prompt
 from publisher.core.release import find_release
 from publisher.errors import CatalogError
-from publisher.workflow import review_session as reviewing
+from publisher.workflow import decisions as reviewing
 from tests.conftest import REPO, SAMPLE_SLUG, Cli
 
 # The shipped sample's approved Khmer translations, reused as "a translator's work".
@@ -57,7 +58,7 @@ def km_status(cli: Cli) -> dict:
     return data["releases"][0]["languages"]["km"]
 
 
-def test_piped_session_approves_rejects_and_quits(cli: Cli, workspace: Path, sample: str) -> None:
+def test_piped_review_approves_rejects_and_quits(cli: Cli, workspace: Path, sample: str) -> None:
     texts = translate(workspace, ["title", "s1", "s2", "s3"])
     result = cli("review", sample, "--lang", "km", input="a\na\nx\nWrong date\nq\n")
     out = result.stdout
@@ -248,42 +249,42 @@ def test_fuzzy_memory_suggestions_are_shown(cli: Cli, workspace: Path, sample: s
     assert entries(workspace)["title"].msgstr != "ទស្សនកិច្ចនៅប្រទេសវៀតណាម"
 
 
-# ---------------------------------------------------------------- the session without a terminal
+# ---------------------------------------------------------------- the prompt without a terminal
 
 
-def test_review_session_navigation_without_a_terminal(workspace: Path, sample: str) -> None:
-    """The navigation the CLI draws lives in the workflow: keys in, decisions and messages out."""
+def test_review_walk_without_a_terminal(workspace: Path, sample: str) -> None:
+    """The walk the prompt draws runs without a terminal: keys in, decisions and messages out."""
     translate(workspace, ["title", "s1", "s2"])
     release = find_release(workspace / "releases", sample)
-    session = reviewing.ReviewSession(release, "km", by="Sok Dara")
-    assert session.queue == ["title", "s1", "s2"] and session.item.entry.id == "title"
-    assert [m.text for m in session.press(reviewing.Key.BACK)] == ["this is the first segment"]
-    assert session.press(reviewing.Key.APPROVE)[0].text == "title: approved, now approved"
-    assert session.item.entry.id == "s1" and session.item.position == 2
-    assert session.press(reviewing.Key.SKIP) == []
-    assert session.item.entry.id == "s2"
-    refused = session.press(reviewing.Key.REJECT, comment="")
+    walk = review_prompt.ReviewWalk(release, "km", by="Sok Dara")
+    assert walk.queue == ["title", "s1", "s2"] and walk.item.entry.id == "title"
+    assert [m.text for m in walk.press(review_prompt.Key.BACK)] == ["this is the first segment"]
+    assert walk.press(review_prompt.Key.APPROVE)[0].text == "title: approved, now approved"
+    assert walk.item.entry.id == "s1" and walk.item.position == 2
+    assert walk.press(review_prompt.Key.SKIP) == []
+    assert walk.item.entry.id == "s2"
+    refused = walk.press(review_prompt.Key.REJECT, comment="")
     assert refused[0].tone == "error" and "needs a comment" in refused[0].text
-    assert session.item.entry.id == "s2"  # a refused decision stays on the segment
-    assert session.press(reviewing.Key.EDIT, text="   ")[0].text == "translation unchanged"
-    session.press(reviewing.Key.EDIT, text="ថ្មី")
-    assert session.item.entry.id == "s2" and session.item.entry.target == "ថ្មី"
-    session.press(reviewing.Key.BACK)
-    assert session.item.entry.id == "s1"
-    session.press(reviewing.Key.SKIP)
-    session.press(reviewing.Key.REVIEW)
-    assert session.finished and session.reached_end
-    assert session.tally.summary() == "1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped"
-    assert session.summary().endswith(
+    assert walk.item.entry.id == "s2"  # a refused decision stays on the segment
+    assert walk.press(review_prompt.Key.EDIT, text="   ")[0].text == "translation unchanged"
+    walk.press(review_prompt.Key.EDIT, text="ថ្មី")
+    assert walk.item.entry.id == "s2" and walk.item.entry.target == "ថ្មី"
+    walk.press(review_prompt.Key.BACK)
+    assert walk.item.entry.id == "s1"
+    walk.press(review_prompt.Key.SKIP)
+    walk.press(review_prompt.Key.REVIEW)
+    assert walk.finished and walk.reached_end
+    assert walk.tally.summary() == "1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped"
+    assert walk.summary().endswith(
         "km: 1 approved, 1 reviewed, 0 rejected, 1 edited, 2 skipped; 2 segments still need review"
     )
 
 
 def test_keys_parse_as_typed() -> None:
-    assert reviewing.parse_key(" A ") is reviewing.Key.APPROVE
-    assert reviewing.parse_key("quit") is reviewing.Key.QUIT
-    assert reviewing.parse_key("help") is reviewing.Key.HELP
-    assert reviewing.parse_key("z") is None and reviewing.parse_key("") is None
+    assert review_prompt.parse_key(" A ") is review_prompt.Key.APPROVE
+    assert review_prompt.parse_key("quit") is review_prompt.Key.QUIT
+    assert review_prompt.parse_key("help") is review_prompt.Key.HELP
+    assert review_prompt.parse_key("z") is None and review_prompt.parse_key("") is None
 
 
 # ---------------------------------------------------------------- four eyes
@@ -321,14 +322,12 @@ def test_four_eyes_refuses_the_last_editor_in_the_cli(
     assert "approved by Li Wei" in entries(workspace)["title"].tcomment
 
 
-def test_four_eyes_refuses_the_last_editor_in_a_review_session(
-    workspace: Path, sample: str
-) -> None:
+def test_four_eyes_refuses_the_last_editor_in_a_review_walk(workspace: Path, sample: str) -> None:
     _four_eyes(workspace)
     translate(workspace, ["title"])
     release = find_release(workspace / "releases", sample)
-    session = reviewing.ReviewSession(release, "km", by="Sok Dara")
-    session.press(reviewing.Key.EDIT, text="ចំណងជើងថ្មី")
-    (message,) = session.press(reviewing.Key.APPROVE)
+    walk = review_prompt.ReviewWalk(release, "km", by="Sok Dara")
+    walk.press(review_prompt.Key.EDIT, text="ចំណងជើងថ្មី")
+    (message,) = walk.press(review_prompt.Key.APPROVE)
     assert message.tone == "error" and "four_eyes = true" in message.text
-    assert session.press(reviewing.Key.REVIEW)[0].text == "title: reviewed, now reviewed"
+    assert walk.press(review_prompt.Key.REVIEW)[0].text == "title: reviewed, now reviewed"

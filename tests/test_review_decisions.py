@@ -17,8 +17,8 @@ from publisher.core.release import Release, find_release
 from publisher.core.states import State
 from publisher.errors import ReviewRefused, SegmentChanged, UsageError
 from publisher.web.diff import Piece, tokens, word_diff
+from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
-from publisher.workflow.review_session import Decision, Shown, decide, decide_shown
 from tests.conftest import SAMPLE_SLUG, Cli
 
 

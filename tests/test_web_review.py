@@ -20,7 +20,7 @@ import pytest
 from publisher.core.catalog import Catalog, approval_hash
 from publisher.core.release import Release, find_release
 from publisher.core.states import State
-from publisher.workflow import review_session as reviewing
+from publisher.workflow import decisions as reviewing
 from publisher.workflow.session import load_catalog
 from tests.conftest import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 from tests.support.web import Client, Server

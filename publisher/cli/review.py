@@ -1,7 +1,8 @@
 """Review commands: check, approve, reject, review (interactive), proof.
 
-The interactive review's navigation lives in publisher/workflow/review_session.py;
-this module only draws it in a terminal and reads the reviewer's keys.
+The interactive review's keys and walk live in publisher/cli/review_prompt.py, what
+each decision does in publisher/workflow/decisions.py; this module draws the
+segments in a terminal and reads the reviewer's keys.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from publisher.cli import params
+from publisher.cli import review_prompt as prompt
 from publisher.core.states import State
 from publisher.publishing.builders.proof import ProofBuilder
-from publisher.workflow import review_session as rv
+from publisher.workflow import decisions
 from publisher.workflow.checking import ReleaseFinding, check_release, count, workspace_glossary
 from publisher.workflow.review import approve as approve_segments
 from publisher.workflow.review import reject as reject_segment
@@ -180,11 +182,11 @@ TONE_STYLES = {"ok": "green", "warning": "yellow", "error": "bold red", "info": 
 
 
 class _EndOfInput(Exception):
-    """Standard input is closed: the session ends as if the reviewer typed q."""
+    """Standard input is closed: the walk ends as if the reviewer typed q."""
 
 
 def _read_line(console: Console, prompt: str) -> str:
-    """One line from stdin, so piped input works as well as a keyboard; EOF ends the session."""
+    """One line from stdin, so piped input works as well as a keyboard; EOF ends the walk."""
     console.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
     console.file.flush()
     line = sys.stdin.readline()
@@ -198,7 +200,7 @@ def _read_line(console: Console, prompt: str) -> str:
     return line
 
 
-def _show_item(console: Console, item: rv.ReviewItem) -> None:
+def _show_item(console: Console, item: decisions.ReviewItem) -> None:
     """The segment as the reviewer needs it: both texts side by side and what to watch for."""
     from rich import box
     from rich.rule import Rule
@@ -291,13 +293,13 @@ def review(
     ws = params.workspace()
     rel = params.release(release, ws)
     code = rel.require_target(params.lang(lang))
-    session = rv.ReviewSession(
+    walk = prompt.ReviewWalk(
         rel,
         code,
         by=params.reviewer(by),
         state_filter=state,
         glossary=workspace_glossary(ws.root, rel),
-        memory=rv.memory_lookup(ws.root, rel, code),
+        memory=decisions.memory_lookup(ws.root, rel, code),
     )
     console = params.console()
 
@@ -305,17 +307,17 @@ def review(
         """One message line, never wrapped or read as markup (it may quote a translation)."""
         console.print(Text(message, style=style), soft_wrap=True)
 
-    if session.finished:
+    if walk.finished:
         say(f"{rel.slug} {code}: nothing to review")
         return
     interrupted = False
     try:
-        while not session.finished:
-            item = session.item
+        while not walk.finished:
+            item = walk.item
             _show_item(console, item)
-            while not session.finished and session.shown is item:
-                typed = _read_line(console, rv.PROMPT)
-                key = rv.parse_key(typed)
+            while not walk.finished and walk.shown is item:
+                typed = _read_line(console, prompt.PROMPT)
+                key = prompt.parse_key(typed)
                 if key is None:
                     if typed.strip():
                         say(
@@ -324,20 +326,20 @@ def review(
                         )
                     continue
                 comment = text = None
-                if session.needs_comment(key):
+                if walk.needs_comment(key):
                     comment = _read_line(console, "what is wrong? ")
-                elif session.needs_text(key):
-                    text = _edited_text(console, session.item.entry.target)
-                for message in session.press(key, comment=comment, text=text):
+                elif walk.needs_text(key):
+                    text = _edited_text(console, walk.item.entry.target)
+                for message in walk.press(key, comment=comment, text=text):
                     say(message.text, TONE_STYLES[message.tone])
     except _EndOfInput:
         pass
     except KeyboardInterrupt:
         interrupted = True
     console.print()
-    if session.reached_end:
+    if walk.reached_end:
         say("end of the list")
-    say(session.summary())
+    say(walk.summary())
     if interrupted:
         say("interrupted; every decision above is saved")
         raise typer.Exit(130)

@@ -1,6 +1,6 @@
 """The review app: pages and decisions over HTTP, on top of the workflow functions.
 
-Every change goes through the same functions as the CLI (`review_session.decide`,
+Every change goes through the same functions as the CLI (`decisions.decide`,
 `decide_shown`, `revert.revert_to_approved`), so it takes the release's lock,
 is validated completely, written atomically and recorded in the history, with
 the reviewer's name. The app keeps nothing of its own: the name lives in a
@@ -48,8 +48,8 @@ from publisher.errors import (
 from publisher.web import model, preview
 from publisher.web.render import STATIC, STATIC_FILES, render
 from publisher.web.security import FORM_KEY, PREVIEW_CSP, Guard, Settings
+from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
-from publisher.workflow.review_session import Decision, Shown, decide, decide_shown
 from publisher.workflow.session import load_catalog
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")

@@ -34,10 +34,10 @@ from publisher.qa import Finding, check_segment, glossary_terms
 from publisher.web.diff import Piece, word_diff
 from publisher.workflow import boilerplate
 from publisher.workflow.checking import workspace_glossary
+from publisher.workflow.decisions import NEEDS_REVIEW
 from publisher.workflow.memory import MEMORY_DIR, Memory, build_memory
 from publisher.workflow.revert import ApprovedText, previous_approved
 from publisher.workflow.review import editors_in, four_eyes_applies, same_person
-from publisher.workflow.review_session import NEEDS_REVIEW
 from publisher.workflow.session import load_catalog
 from publisher.workflow.status import release_status
 

@@ -19,7 +19,7 @@ from publisher.core.catalog import Entry
 from publisher.core.history import Event
 from publisher.core.release import Release
 from publisher.errors import ReviewRefused
-from publisher.workflow.review_session import EDIT_ORIGIN, Shown, check_shown
+from publisher.workflow.decisions import EDIT_ORIGIN, Shown, check_shown
 from publisher.workflow.session import changing, set_translation
 
 

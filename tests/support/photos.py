@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from publisher.core.release import find_release
-from publisher.workflow import review_session as reviewing
+from publisher.workflow import decisions as reviewing
 from publisher.workflow.review import approve
 from publisher.workflow.session import load_catalog
 from tests.conftest import Cli

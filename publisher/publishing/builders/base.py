@@ -14,8 +14,9 @@ from typing import ClassVar, Generic, TypeVar
 
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.publishing.engine import Engine, ProgressHook
+from publisher.publishing.engine import Engine
 from publisher.publishing.fingerprint import StatCache
+from publisher.publishing.workers import ProgressHook
 
 #: The page formats a release is published in (what `build --format` takes).
 PAGE_FORMATS = ("pdf", "html")

@@ -36,7 +36,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import RenderError, Unpublishable
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.wire import wire_copy
-from publisher.publishing.engine import ProgressHook
+from publisher.publishing.workers import ProgressHook
 from publisher.workflow.session import load_catalog
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -26,9 +26,10 @@ from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, RenderError, Unpublishable
 from publisher.publishing.builders.base import PAGE_FORMATS, Builder
 from publisher.publishing.cache import OutputState
-from publisher.publishing.engine import Engine, PhotoFiles, Plan, ProgressHook, Step, StepCounts
+from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
+from publisher.publishing.workers import ProgressHook
 from publisher.render.model import Alternate
 
 #: on_write(path relative to the output folder): hears of each file written.

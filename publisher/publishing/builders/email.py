@@ -44,10 +44,11 @@ from publisher.mail.settings import SmtpSettings, load_settings
 from publisher.mail.transport import ConnectionLost, Result, SmtpTransport
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.wire import wire_copy
-from publisher.publishing.engine import Plan, ProgressHook
+from publisher.publishing.engine import Plan
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.rule import translated_texts
 from publisher.publishing.view import embargo_line
+from publisher.publishing.workers import ProgressHook
 from publisher.render.templating import locale_dirs, template_dirs, translations_for
 from publisher.workflow.session import load_catalog
 

@@ -37,9 +37,10 @@ from publisher.errors import UsageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import OutputState
-from publisher.publishing.engine import Engine, PhotoFiles, Plan, ProgressHook, Step, StepCounts
+from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
+from publisher.publishing.workers import ProgressHook
 from publisher.render import images
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
