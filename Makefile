@@ -26,6 +26,16 @@ $(VNU):
 		--ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION)
 	@test -f $(VNU)
 
+# axe-core for the review app's accessibility tests (tests/web/test_accessibility.py), from
+# npm at a pinned version; only the tests inject its axe.min.js into the pages. Its own
+# prefix: `npm install --no-save` into vnu-jar's would remove vnu-jar again.
+AXE_VERSION := 4.14.1
+AXE := .cache/npm-axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --prefix .cache/npm-axe --no-save --no-package-lock --no-audit --no-fund \
+		--ignore-scripts --loglevel=error axe-core@$(AXE_VERSION)
+	@test -f $(AXE)
+
 setup: system $(STAMP)
 
 demo: setup
@@ -42,7 +52,7 @@ lint: setup
 	$(BIN)/python scripts/import_cycles.py
 	$(BIN)/mypy
 
-test: setup $(VNU) lint
+test: setup $(VNU) $(AXE) lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: setup

@@ -64,9 +64,9 @@ def known(code: str | None) -> str | None:
     if not code:
         return None
     try:
-        found = languages.canonical(code)
+        found: str | None = languages.canonical(code)
     except UsageError:
-        found = languages.canonical(code.split("-")[0]) if code.split("-")[0] == "zh" else None
+        found = "zh-Hans" if code.lower().split("-")[0] == "zh" else None
     return found if found in UI_LANGUAGES else None
 
 

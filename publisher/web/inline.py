@@ -25,9 +25,7 @@ from publisher.qa import placeables
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _DIGIT = "0-9\u17e0-\u17e9\uff10-\uff19"
 _NUMBER = re.compile(rf"[{_DIGIT}]+(?:[.,:/][{_DIGIT}]+)*")
-_MONTHS_EN = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTHS_KM = "មករា|កុម្ភៈ|មីនា|មេសា|ឧសភា|មិថុនា|កក្កដា|សីហា|កញ្ញា|តុលា|វិច្ឆិកា|ធ្នូ"
 _D = rf"[{_DIGIT}]"
 _DATE = re.compile(
@@ -132,15 +130,19 @@ def render(text: str | None, terms: Iterable[str] = ()) -> Markup:
             else:
                 out.append('<span class="md-link unsafe">')
         elif kind == "link_close":
-            href = links.pop() if links else None
+            closed: str | None = links.pop() if links else None
+            href = closed or ""
             shown = "".join(link_texts.pop()) if link_texts else ""
-            out.append("</a>" if href is not None and safe_href(href) else "</span>")
+            out.append("</a>" if safe_href(href) else "</span>")
             if href and _bare(href) != _bare(shown):
                 out.append(f' <span class="href">‹{escape(href)}›</span>')
         elif kind == "image":
             alt = token.content
             src = str(token.attrs.get("src", ""))
-            out.append(f'<span class="md-picture">🖼 {escape(alt)} <span class="href">‹{escape(src)}›</span></span>')
+            out.append(
+                f'<span class="md-picture">🖼 {escape(alt)} '
+                f'<span class="href">‹{escape(src)}›</span></span>'
+            )
         else:  # anything else the parser may give (html_inline is off): its text, escaped
             out.append(escape(token.content))
     return Markup("".join(out))

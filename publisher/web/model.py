@@ -71,7 +71,7 @@ class Caches:
     """The server's memos; one per running app."""
 
     findings: Lru[tuple[object, ...], list[Finding]] = field(default_factory=lambda: Lru(100_000))
-    verdicts: Lru[tuple[object, ...], dict[str, str | None]] = field(
+    verdicts: Lru[tuple[object, ...], dict[str, Refusal | None]] = field(
         default_factory=lambda: Lru(2_000)
     )
     memories: Lru[tuple[object, ...], Memory] = field(default_factory=lambda: Lru(2))
@@ -254,7 +254,16 @@ def boilerplate_summary(ws: Workspace, caches: Caches) -> ReleaseSummary | None:
         shared = boilerplate.load(ws)
     except PublisherError as exc:
         return ReleaseSummary(
-            BOILERPLATE, BOILERPLATE, None, dt.date.today(), "", None, None, "", "en", [],
+            BOILERPLATE,
+            BOILERPLATE,
+            None,
+            dt.date.today(),
+            "",
+            None,
+            None,
+            "",
+            "en",
+            [],
             exc.format(),
         )
     return release_summary(ws, shared, caches) if shared is not None else None
@@ -557,3 +566,11 @@ def segment_history(release: Release, lang: str | None, segment: str | None) -> 
         for e in reversed(events)
         if (lang is None or e.lang == lang) and (segment is None or e.segment == segment)
     ]
+
+
+def segment_view(
+    ws: Workspace, release: Release, lang: str, segment: str, caches: Caches
+) -> SegmentView:
+    """One segment as the review page shows it (the editor's preview needs its terms)."""
+    reader = _Reader(ws, release, lang, None, caches)
+    return reader.view(reader.catalog.get(segment))

@@ -136,6 +136,6 @@ def environment(ui: str) -> jinja2.Environment:
     return env
 
 
-def render(template: str, ui: str, **context: Any) -> str:
+def render(template: str, ui: str, /, **context: Any) -> str:
     """`template` rendered in the UI language `ui`."""
     return environment(ui).get_template(template).render(**context)
