@@ -12,45 +12,22 @@ import html
 import json
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from publisher.core.catalog import Catalog, approval_hash
-from publisher.core.release import Release, find_release
+from publisher.core.catalog import approval_hash
+from publisher.core.release import find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
-from publisher.workflow.session import load_catalog
-from tests.conftest import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
-from tests.support.web import Client, Server
+from tests.conftest import REPO, SAMPLE_SLUG, Cli
+from tests.support.web import Client, Server, catalog, cli, root, server
+
+__all__ = ["cli", "root", "server"]  # fixtures shared with the other web tests
 
 TITLE_KM = "សម្តេចតេជោ ហ៊ុន សែន នឹងអញ្ជើញបំពេញទស្សនកិច្ចផ្លូវការ និងមិត្តភាព នៅប្រទេសចិន"
 # The same title, "to China" (ទៅ) rather than "in China" (នៅ): as faithful, another text.
 TITLE_KM_TO = TITLE_KM.replace("នៅប្រទេសចិន", "ទៅប្រទេសចិន")
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_repo_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
-def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """The CLI on the same workspace as the server."""
-    monkeypatch.setenv("PUBLISHER_REVIEWER", "Press Secretary")
-    return Cli(root)
-
-
-@pytest.fixture
-def server(root: Path) -> Iterator[Server]:
-    with Server(root) as running:
-        yield running
-
-
-def catalog(root: Path, lang: str = "km") -> Catalog:
-    """The catalog as the tool reads it: a review counts only if the history backs it."""
-    return load_catalog(Release.load(root / "releases" / SAMPLE_SLUG), lang)
 
 
 def history(root: Path) -> list[dict]:
@@ -523,7 +500,7 @@ def test_glossary_terms_and_qa_errors_are_shown_with_their_segment(
     assert re.search(
         r'<li class="term missing"><mark class="ph ph-term" lang="en">Ministry of Foreign Affairs'
         r'</mark> → <mark class="ph ph-term" lang="km">ក្រសួងការបរទេស និងសហប្រតិបត្តិការអន្តរជាតិ'
-        r'</mark> '
+        r"</mark> "
         r'<span class="term-state">missing</span></li>',
         s2,
     )

@@ -159,10 +159,15 @@ def release_title(release: Release, caches: Caches | None = None) -> str:
 
 
 def _verdict_key(ws: Workspace, release: Release) -> tuple[object, ...]:
+    """What the rule's verdict depends on: the release's files and the boilerplate's (an
+    approval of the About paragraph changes every release's verdict), the settings."""
     files = fp.release_files(release.root)
+    shared = ws.boilerplate_dir
+    shared_files = fp.release_files(shared) if (shared / "release.toml").is_file() else {}
     return (
         release.slug,
         tuple(sorted(files.items())),
+        tuple(sorted(shared_files.items())),
         fp.file_hash(ws.root / CONFIG_NAME),
         fp.file_hash(ws.root / "glossary.toml"),
     )

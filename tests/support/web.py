@@ -16,13 +16,19 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
-from tests.conftest import REPO
+from publisher.core.catalog import Catalog
+from publisher.core.release import Release
+from publisher.workflow.session import load_catalog
+from tests.conftest import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 CHROMIUM = "/usr/bin/chromium"
 #: How the browser tests launch Debian's Chromium through Playwright (never a download).
@@ -191,3 +197,96 @@ class Client:
 
     def close(self) -> None:
         self.http.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright, once per test module (never a download)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Reviewer:
+    """One browser tab of a reviewer, with every console error it saw.
+
+    `locale` is the browser's language (its Accept-Language header): the review app
+    answers in Khmer to `km-KH`, in Chinese to `zh-CN`. `name=None` gives no name.
+    """
+
+    def __init__(
+        self,
+        browser: Browser,
+        server: Server,
+        name: str | None,
+        width: int = 1280,
+        locale: str = "en-GB",
+        height: int = 900,
+    ) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale
+        )
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(server.url)
+        if name is not None:
+            self.page.click("a.reviewer")  # "Give your name"
+            self.page.fill("#name", name)
+            self.page.click("button[type=submit]")
+            self.page.wait_for_url(server.base + "/")
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.accept()
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.errors.append(message.text)
+
+    def review(self, lang: str = "km") -> None:
+        self.page.click(f"a.button[href='/r/{SAMPLE_SLUG}/{lang}']")
+        self.page.wait_for_selector("#summary")
+
+    def listed(self) -> list[str]:
+        listed: list[str] = self.page.eval_on_selector_all(
+            "article.segment", "els => els.map(e => e.dataset.segment)"
+        )
+        return listed
+
+    def flash(self, segment: str) -> str:
+        return self.page.locator(f"#seg-{segment} .flash").inner_text()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# ------------------------------------------------------------------ a served copy of the sample
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """This repository's workspace (the approved sample, the boilerplate) in tmp_path."""
+    return copy_repo_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI on the same workspace as the server."""
+    monkeypatch.setenv("PUBLISHER_REVIEWER", "Press Secretary")
+    return Cli(root)
+
+
+@pytest.fixture
+def server(root: Path) -> Iterator[Server]:
+    with Server(root) as running:
+        yield running
+
+
+def catalog(root: Path, lang: str = "km") -> Catalog:
+    """The catalog as the tool reads it: a review counts only if the history backs it."""
+    return load_catalog(Release.load(root / "releases" / SAMPLE_SLUG), lang)

@@ -49,7 +49,13 @@
   function move(step) {
     const list = segments();
     if (!list.length) return null;
-    const here = list.indexOf(focused() || current());
+    const from = focused();
+    if (!from) { // nothing has the focus yet: j and k start on the highlighted segment
+      const start = current() || list[0];
+      setCurrent(start, true);
+      return start;
+    }
+    const here = list.indexOf(from);
     const next = here < 0 ? 0 : Math.min(list.length - 1, Math.max(0, here + step));
     setCurrent(list[next], true);
     return next === here ? null : list[next];
@@ -85,7 +91,10 @@
   }
 
   function press(article, key) {
-    if (!article) return;
+    if (!article) {
+      toast(words("noFocus"), "info");
+      return;
+    }
     if (busy) {
       toast(words("busy"), "info");
       return;
@@ -121,8 +130,12 @@
       case "k": case "p": move(-1); break;
       case "a": press(article, "a"); break;
       case "r": press(article, "r"); break;
-      case "e": if (!busy) openPanel(article, "details.editor", "textarea"); break;
-      case "x": if (!busy) openPanel(article, "details.rejecter", "textarea"); break;
+      case "e": case "x":
+        if (!article) toast(words("noFocus"), "info");
+        else if (busy) toast(words("busy"), "info");
+        else if (event.key === "e") openPanel(article, "details.editor", "textarea");
+        else openPanel(article, "details.rejecter", "textarea");
+        break;
       case "?": toast(words("keys"), "info"); break;
       default: return;
     }
@@ -222,6 +235,7 @@
     }
     const advancing = decided.saved && autoAdvance() &&
       ["approve", "review", "reject"].includes(decided.action);
+    swapped.focus({ preventScroll: true }); // the decided segment, then maybe the next one
     const next = advancing ? move(1) : null;
     let where;
     if (next) {
