@@ -14,10 +14,11 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install -q -e '.[test]'
+	@$(BIN)/python -m compileall -q publisher > /dev/null
 	@touch $(STAMP)
 
-# The W3C Nu HTML validator for tests/test_site.py, from npm (pinned; its postinstall
+# The W3C Nu HTML validator for tests/publishing/test_site.py, from npm (pinned; its postinstall
 # script, which would download a Java runtime, is skipped: Debian's java runs it).
 VNU_VERSION := 26.9.27
 VNU := .cache/npm/node_modules/vnu-jar/build/dist/vnu.jar

@@ -42,8 +42,8 @@ sys.path.insert(0, str(REPO))
 from publisher.core.release import find_release  # noqa: E402
 from publisher.core.workspace import Workspace  # noqa: E402
 from publisher.publishing.builders.dist import DistBuilder  # noqa: E402
-from publisher.publishing.builders.email import EmailBuilder  # noqa: E402
-from tests.conftest_mail import LANG_CYCLE, set_smtp  # noqa: E402
+from publisher.publishing.builders.send import SendBuilder  # noqa: E402
+from tests.support.mail import LANG_CYCLE, set_smtp  # noqa: E402
 from tests.support.smtp_server import PASSWORD, USER, free_port, make_certificate  # noqa: E402
 
 SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
@@ -159,7 +159,7 @@ def send_in_process(ws: Workspace, size: int) -> dict[str, float]:
         if stage == "sending":
             stamps.append(time.perf_counter())
 
-    builder = EmailBuilder(ws, list_name=f"r{size}", password=PASSWORD, progress=progress)
+    builder = SendBuilder(ws, list_name=f"r{size}", password=PASSWORD, progress=progress)
     tracemalloc.start()
     start = time.perf_counter()
     report = builder.build([find_release(ws.releases_dir, SLUG)])

@@ -3,7 +3,7 @@
 
 Goal: both under 0.2 s on a 2-core machine (median of the runs), importing none
 of the heavy stacks (WeasyPrint, Argos/CTranslate2, python-docx, the web and mail
-stacks; tests/test_workspace.py checks the imports).
+stacks; tests/workflow/test_workspace.py checks the imports).
 
 Baseline, measured in the same run: a bare interpreter (`python -c pass`) and
 one that imports only Typer (the floor of any Typer CLI). Prints the median, the

@@ -85,12 +85,21 @@ class UsageError(PublisherError):
     """A command was asked for something it cannot do (unknown language, bad option)."""
 
 
+class NotAReviewer(UsageError):
+    """A name that is not a reviewer of the language in the workspace's register."""
+
+
 class WorkspaceError(PublisherError):
     """The workspace or one of its configuration files is missing or malformed."""
 
 
 class ReleaseError(PublisherError):
     """A release folder, its metadata or its source is missing or malformed."""
+
+
+class MissingSetup(ReleaseError):
+    """The workspace lacks something a release needs (the boilerplate, a contact's role):
+    `status` says it as a reason and goes on; `build` stops."""
 
 
 class SymlinkRefused(ReleaseError):
@@ -166,6 +175,10 @@ class NotApproved(Unpublishable):
 
 class QaBlocked(Unpublishable):
     """The language's translations still have QA errors."""
+
+
+class WeakEvidence(Unpublishable):
+    """Approvals of the language rest on weaker evidence than `[review] require` asks."""
 
 
 class StorageError(PublisherError):

@@ -6,13 +6,14 @@
 #   poppler-utils                  pdftotext/pdffonts/pdftoppm, used by the tests
 #   gettext                        msgfmt/msgcat, used by the tests (interoperability)
 #   chromium                       headless browser for the HTML tests
-#   default-jre-headless           java, to run the W3C Nu HTML validator (tests/test_site.py)
+#   default-jre-headless           java, to run the W3C Nu HTML validator (tests/publishing/test_site.py)
 #   npm                            to install that validator (npm vnu-jar, see the Makefile)
 #   libimage-exiftool-perl         exiftool: the tests read photos' IPTC/XMP back with a
 #                                  reader independent of the library that wrote them
+#   openssh-client                 ssh-keygen -Y sign/verify: signed approvals, `publisher verify`
 # poppler-utils also makes the site's PDF thumbnails and page counts (`publisher site`).
 set -euo pipefail
-packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium libimage-exiftool-perl)
+packages=(fonts-khmeros fonts-noto-cjk fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext chromium libimage-exiftool-perl openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,7 @@
 
 The web review app serves htmx itself (no CDN: the office machine may be offline, and a
 CDN would see every page the reviewers open). The file is committed with its version and
-SHA-256 in publisher/web/static/htmx.json; tests/test_web_security.py checks that the
+SHA-256 in publisher/web/static/htmx.json; tests/web/test_web_security.py checks that the
 committed file still has that digest. To move to another version, change HTMX_VERSION
 here and run `make vendor-htmx`, then read the htmx changelog and run the browser tests.
 

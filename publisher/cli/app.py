@@ -100,6 +100,14 @@ COMMANDS: dict[str, CommandRef] = {
     "serve": CommandRef(
         "publisher.cli.serve", _REVIEW, "Start the web review app on this machine."
     ),
+    "reviewers": CommandRef(
+        "publisher.cli.reviewers",
+        _REVIEW,
+        "The register of reviewers and their personal links.",
+    ),
+    "verify": CommandRef(
+        "publisher.cli.verify", _REVIEW, "Check approval signatures against the register's keys."
+    ),
     "build": CommandRef("publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."),
     "site": CommandRef(
         "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."
@@ -178,6 +186,14 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from publisher import __version__
+
+        typer.echo(f"publisher {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     workspace: Annotated[
@@ -189,6 +205,15 @@ def _options(
             file_okay=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
 ) -> None:
     options().workspace = workspace
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
-from publisher.workflow.create import init_boilerplate
+from publisher.workflow.starter import write_boilerplate
 
 app = typer.Typer()
 boilerplate_app = typer.Typer(
@@ -25,18 +25,24 @@ app.add_typer(boilerplate_app, name="boilerplate")
 @boilerplate_app.command("init")
 def boilerplate_init(
     source: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
-            help="A Markdown file: # About ..., text, ## Media contacts, - one role per item"
+            help="A Markdown file: # About ..., the About text, ## Media contacts, then "
+            "- one role per item (default: a commented template from publisher.toml)"
         ),
-    ],
+    ] = None,
 ) -> None:
-    """Create boilerplate/ from a Markdown file."""
+    """Create boilerplate/ from a Markdown file, or from a commented template.
+
+    The template holds the About paragraph (to replace with the organisation's own
+    words) and one role per [[contacts]] entry of publisher.toml, with comments
+    saying what each part is.
+    """
     ws = params.workspace()
-    release = init_boilerplate(ws, source)
+    release = write_boilerplate(ws, source)
     count = len(release.segment_map().segments)
     typer.echo(
         f"created boilerplate/ ({count} segments, languages: "
-        f"{', '.join(release.meta.target_languages)}); translate it with "
-        "`publisher translate boilerplate --lang km` or export it like a release"
+        f"{', '.join(release.meta.target_languages)}); edit boilerplate/source.md, then "
+        "`publisher sync boilerplate` and `publisher translate boilerplate`"
     )

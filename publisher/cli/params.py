@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,12 +28,23 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import TaskID
 
+    from publisher.workflow.review import Signer
+
 ReleaseArg = Annotated[str, typer.Argument(help="Release (its folder name under releases/)")]
 ReleasesArg = Annotated[list[str] | None, typer.Argument(help="Releases (default: all)")]
 TargetLangOpt = Annotated[str, typer.Option("--lang", help="Target language (km, zh-Hans, ...)")]
 LangsOpt = Annotated[list[str] | None, typer.Option("--lang", help="Language (repeat)")]
 ByOpt = Annotated[
     str | None, typer.Option("--by", help="Your name (default: $PUBLISHER_REVIEWER, git user.name)")
+]
+KeyFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        help="Your SSH private key, to sign approvals when the register holds your key "
+        "(default: $PUBLISHER_SIGNING_KEY, else ssh-agent)",
+        dir_okay=False,
+    ),
 ]
 JobsOpt = Annotated[
     int | None,
@@ -91,6 +103,25 @@ def reviewer(by: str | None) -> str:
     if source is not None:
         typer.echo(f"recorded as {name} (from {source}; --by NAME records another name)", err=True)
     return name
+
+
+def signer(ws: Workspace, name: str, lang: str, key_file: Path | None) -> Signer | None:
+    """How `name`'s approvals of `lang` are signed: None when the register holds no key for
+    them (their approvals are `typed`); refused when it does and no key can sign."""
+    from publisher.core.reviewers import Register
+    from publisher.workflow.evidence import ssh_signer
+    from publisher.workflow.review import identify
+
+    register = Register.load(ws.root)
+    entry = register.find(identify(register, name, lang)) if register else None
+    if entry is None or not entry.key:
+        if key_file is not None:
+            raise UsageError(
+                f"--key-file: the register holds no key for {name}, so nothing would check "
+                "the signature (publisher reviewers add NAME --key FILE.pub)"
+            )
+        return None
+    return ssh_signer(register, entry, key_file)
 
 
 def console(stderr: bool = False) -> Console:

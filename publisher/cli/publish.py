@@ -160,6 +160,8 @@ def site(
         )
     for error in broken:
         typer.echo(f"error: {error.format()}", err=True)
+    for failed in report.failed:
+        typer.echo(f"error: {failed}", err=True)
     typer.echo(
         f"The site has {counted(len(report.releases), 'release')}. "
         + files_written(len(report.written), report.unchanged, out_dir, len(report.removed))
@@ -171,7 +173,7 @@ def site(
             f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
             f"{report.next_lift.isoformat()}: build the site again then"
         )
-    clean = not (broken or report.warnings or report.skipped or report.embargoed)
+    clean = not (broken or report.failed or report.warnings or report.skipped or report.embargoed)
     if clean and not clocked:
         totals = {
             kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
@@ -180,7 +182,7 @@ def site(
         memo.record(NoOpAnswer(len(report.releases), files, totals))
     else:
         memo.forget()
-    if broken:
+    if broken or report.failed:
         raise typer.Exit(1)
 
 

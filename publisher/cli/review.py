@@ -79,8 +79,12 @@ def check(
 
 
 def _print_findings(findings: list[ReleaseFinding], checked: list[tuple[str, list[str]]]) -> None:
+    """A table per release and language; texts printed as they are (a suggestion holding
+    `[www.mfaic.gov.kh]` is not rich markup), each suggestion on a line of its own so
+    that copying it never picks up a table's folds or padding."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     console = params.console()
     if not checked:
@@ -89,25 +93,30 @@ def _print_findings(findings: list[ReleaseFinding], checked: list[tuple[str, lis
         for code in langs:
             group = [f for f in findings if f.release == slug and f.lang == code]
             if not group:
-                console.print(f"{slug} {code}: no findings", highlight=False, soft_wrap=True)
+                console.print(
+                    f"{slug} {code}: no findings", highlight=False, soft_wrap=True, markup=False
+                )
                 continue
-            console.print(f"[bold]{slug} {code}[/]", highlight=False, soft_wrap=True)
+            console.print(Text(f"{slug} {code}", style="bold"), highlight=False, soft_wrap=True)
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
             table.add_column("segment", no_wrap=True)
             table.add_column("severity", no_wrap=True)
             table.add_column("code", no_wrap=True)
             table.add_column("message", overflow="fold")
-            table.add_column("suggestion", overflow="fold")
             for f in group:
                 style = "red" if f.is_error else "yellow"
                 table.add_row(
-                    f.segment,
-                    f"[{style}]{f.severity}[/]",
-                    f.code,
-                    f.message,
-                    f.suggestion or "",
+                    Text(f.segment), Text(f.severity, style=style), Text(f.code), Text(f.message)
                 )
             console.print(table)
+            for f in group:
+                if f.suggestion:
+                    console.print(
+                        f"  {f.segment} suggestion: {f.suggestion}",
+                        highlight=False,
+                        soft_wrap=True,
+                        markup=False,
+                    )
 
 
 @app.command()
@@ -121,20 +130,25 @@ def approve(
     all_: Annotated[bool, typer.Option("--all", help="Every translated segment")] = False,
     level: Annotated[str, typer.Option(help="reviewed or approved")] = "approved",
     comment: Annotated[str | None, typer.Option(help="Why, for the record")] = None,
+    key_file: params.KeyFileOpt = None,
 ) -> None:
     """Mark segments reviewed or approved.
 
-    An approval is bound to the exact source and translation it was given for.
+    An approval is bound to the exact source and translation it was given for;
+    a reviewer whose SSH key is in the register signs it.
     """
-    rel = params.release(release)
+    ws = params.workspace()
+    rel = params.release(release, ws)
+    name = params.reviewer(by)
     report = approve_segments(
         rel,
         params.lang(lang),
-        by=params.reviewer(by),
+        by=name,
         segments=segment or [],
         all_segments=all_,
         level=State.parse(level),
         comment=comment,
+        sign=params.signer(ws, name, params.lang(lang), key_file),
     )
     verb = State.parse(level).value
     typer.echo(
@@ -283,6 +297,7 @@ def review(
             "reviewed and stale ones)",
         ),
     ] = None,
+    key_file: params.KeyFileOpt = None,
 ) -> None:
     """Review a language segment by segment in the terminal.
 
@@ -293,10 +308,12 @@ def review(
     ws = params.workspace()
     rel = params.release(release, ws)
     code = rel.require_target(params.lang(lang))
+    name = params.reviewer(by)
     walk = prompt.ReviewWalk(
         rel,
         code,
-        by=params.reviewer(by),
+        by=name,
+        sign=params.signer(ws, name, code, key_file),
         state_filter=state,
         glossary=workspace_glossary(ws.root, rel),
         memory=decisions.memory_lookup(ws.root, rel, code),

@@ -25,6 +25,7 @@ from publisher.workflow.decisions import (
     load_item,
     review_queue,
 )
+from publisher.workflow.review import Signer, identify, register_for
 
 
 @dataclass
@@ -119,10 +120,12 @@ class ReviewWalk:
         state_filter: str | None = None,
         glossary: Glossary | None = None,
         memory: MemoryLookup | None = None,
+        sign: Signer | None = None,
     ) -> None:
         self.release = release
         self.lang = release.require_target(lang)
-        self.by = by
+        self.by = identify(register_for(release.root), by, self.lang)
+        self.sign = sign
         self.glossary = glossary
         self.memory = memory
         self.queue = review_queue(release, self.lang, state_filter)
@@ -192,6 +195,7 @@ class ReviewWalk:
                 shown_target=item.entry.target,
                 comment=comment,
                 text=text,
+                sign=self.sign,
             )
         except PublisherError as exc:
             if decision is Decision.EDIT:

@@ -1,4 +1,4 @@
-"""`publisher send`: a release to a media list by e-mail (see publishing/builders/email.py)."""
+"""`publisher send`: a release to a media list by e-mail (see publishing/builders/send.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import typer
 
 from publisher.cli import params
 from publisher.mail.settings import password_from_environment
-from publisher.publishing.builders.email import (
+from publisher.publishing.builders.send import SendBuilder
+from publisher.publishing.builders.send_run import (
     ALREADY,
     DEFERRED,
     FAILED,
@@ -23,7 +24,6 @@ from publisher.publishing.builders.email import (
     SKIPPED,
     UNKNOWN,
     WRITTEN,
-    EmailBuilder,
     SendReport,
 )
 
@@ -91,7 +91,7 @@ def send(
     if out is not None and not dry_run:
         raise typer.BadParameter("--out is for --dry-run")
     say = (lambda text: None) if as_json else (lambda text: typer.echo(text, err=True))
-    builder = EmailBuilder(
+    builder = SendBuilder(
         ws,
         list_name=list_name,
         tags=tag or [],

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
-from publisher.core.release import Release
+from publisher.core.release import BOILERPLATE, Release
+from publisher.core.reviewers import Register
 from publisher.core.states import ORDER
 from publisher.core.wording import counted
-from publisher.errors import PublisherError
+from publisher.errors import MissingSetup, PublisherError
 from publisher.publishing.readiness import readiness, workspace_stats
-from publisher.workflow.status import LanguageStatus, load_releases
+from publisher.workflow.setup_check import Gap, setup_gaps
+from publisher.workflow.status import LanguageStatus, load_releases, release_status
 
 app = typer.Typer()
 
@@ -39,11 +41,25 @@ def status(
     for rel in releases:
         try:
             results.append((rel, readiness(ws, rel, stats)))
+        except MissingSetup as missing:  # the workspace's gap, said as the reason
+            langs = release_status(rel, required)
+            for lang in langs:
+                lang.refusals = [f"{rel.label}: {lang.lang} not published: {missing.message}"]
+                lang.judged = True
+            results.append((rel, langs))
         except PublisherError as error:
             broken.append(error)
     stats.save()
+    gaps = setup_gaps(ws)
+    register = Register.load(ws.root)
+    approvals_by = (
+        f"the register's reviewers ({counted(len(register.reviewers), 'entry', 'entries')})"
+        if register
+        else "typed name (no register of reviewers: publisher reviewers add NAME --lang km)"
+    )
     if as_json:
         payload = {
+            "approvals_by": "register" if register else "typed name",
             "releases": [
                 {
                     "slug": r.slug,
@@ -74,31 +90,45 @@ def status(
                 for r, langs in results
             ],
             "errors": [failure.to_dict() for failure in broken],
+            "missing": [{"what": gap.what, "how": gap.how} for gap in gaps],
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        _print_status(results, bool(broken))
+        _print_status(results, bool(broken), gaps)
+        typer.echo(f"approvals are by {approvals_by}")
+        if ws.config.require:
+            typer.echo(f'[review] require = "{ws.config.require}" (see `publisher verify`)')
     for failure in broken:
         typer.echo(f"error: {failure.format()}", err=True)
     if broken:
         raise typer.Exit(2)
 
 
-def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: bool) -> None:
+def _print_status(
+    results: list[tuple[Release, list[LanguageStatus]]], broken: bool, gaps: list[Gap]
+) -> None:
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     console = params.console()
-    if not results and not broken:
-        console.print("no releases yet; import one with `publisher new SOURCE`")
+    if gaps:
+        console.print("[bold]the workspace still lacks[/]")
+        for gap in gaps:
+            console.print(f"  {gap.format()}", highlight=False, soft_wrap=True, markup=False)
+    if not any(rel.slug != BOILERPLATE for rel, _ in results) and not broken:
+        console.print("no releases yet; import one with `publisher new SOURCE.docx`", markup=False)
     for rel, langs in results:
         # One column per language: fits a narrow terminal however long the state names.
-        extra = f", No. {rel.meta.number}" if rel.meta.number else ""
+        is_boilerplate = rel.slug == BOILERPLATE
+        extra = ""
         if rel.meta.embargo is not None:
             extra += f", embargoed until {rel.meta.embargo.isoformat()}"
+        where = "boilerplate/" if is_boilerplate else f"releases/{rel.slug}/"
+        heading = "boilerplate (About paragraph, contact roles)" if is_boilerplate else rel.label
         console.print(
-            f"[bold]{rel.slug}[/]  {rel.meta.date.isoformat()}, source "
-            f"{rel.meta.source_language}{extra}",
+            f"[bold]{escape(heading)}[/]  {rel.meta.date.isoformat()}, source "
+            f"{rel.meta.source_language}{extra}  [dim]{escape(where)}[/]",
             highlight=False,
             soft_wrap=True,
         )
@@ -115,9 +145,9 @@ def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: b
         reasons = [reason for s in langs for reason in s.refusals]
         for reason in reasons:
             console.print(f"  why not: {reason}", highlight=False, soft_wrap=True, markup=False)
-        if reasons:
+        if reasons and not is_boilerplate:
             console.print(
-                f"  `publisher build --draft {rel.slug}` publishes a marked draft meanwhile",
+                f"  `publisher build --draft {rel.short_name}` publishes a marked draft meanwhile",
                 highlight=False,
                 soft_wrap=True,
                 markup=False,
@@ -128,7 +158,7 @@ def _print_status(results: list[tuple[Release, list[LanguageStatus]]], broken: b
             where = "; ".join(f"{s.lang} {', '.join(s.notes)}" for s in noted)
             console.print(
                 f"  translator notes on {counted(count, 'segment')}: {where} (read them: "
-                f"`publisher review {rel.slug} --lang {noted[0].lang} --state notes`)",
+                f"`publisher review {rel.short_name} --lang {noted[0].lang} --state notes`)",
                 highlight=False,
                 soft_wrap=True,
                 markup=False,

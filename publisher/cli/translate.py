@@ -15,10 +15,11 @@ from publisher.errors import UsageError
 from publisher.interchange.tmx import read_tmx, write_tmx
 from publisher.mt import packaging, store
 from publisher.mt.families import FAMILIES
-from publisher.workflow.drafting import fill_drafts
+from publisher.workflow.drafting import DraftReport, fill_drafts
 from publisher.workflow.memory import MEMORY_DIR, build_memory
 from publisher.workflow.scorecard import Scorecard, score_models
 from publisher.workflow.session import load_catalog
+from publisher.workflow.status import resolve_releases
 
 app = typer.Typer()
 models_app = typer.Typer(
@@ -42,8 +43,16 @@ app.add_typer(memory_app, name="memory")
 
 @app.command()
 def translate(
-    release: params.ReleaseArg,
-    lang: params.TargetLangOpt,
+    release: Annotated[
+        str | None,
+        typer.Argument(
+            help="Release: slug, unique prefix or number (default: all, boilerplate too)"
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Target language (default: every target language)"),
+    ] = None,
     engine: Annotated[
         str,
         typer.Option(
@@ -58,46 +67,68 @@ def translate(
 ) -> None:
     """Fill untranslated and stale segments with drafts.
 
-    Translation memory first, then an installed offline model.
+    Translation memory first, then an installed offline model; every target language
+    of every release (and the boilerplate) unless a release and --lang are given.
     """
     ws = params.workspace()
-    rel = params.release(release)
-    with params.progress_bar() as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar("machine translation", done, total)
-
-        report = fill_drafts(
-            rel,
-            params.lang(lang),
-            workspace_root=ws.root,
-            models_dir=ws.models_dir,
-            engine=engine,
-            segments=segment or [],
-            force=force,
-            progress=progress,
+    if (segment or force) and release is None:
+        raise UsageError(
+            "--segment and --force need a release: publisher translate RELEASE --force"
         )
+    targets = (
+        [params.release(release, ws)]
+        if release is not None
+        else resolve_releases(ws, [], with_boilerplate=True)
+    )
+    no_model = ""
+    with params.progress_bar() as bar:
+        for rel in targets:
+            langs = [rel.require_target(lang)] if lang else list(rel.meta.target_languages)
+            for code in langs:
+                stage = f"drafts {code}"
+
+                def progress(done: int, total: int, stage: str = stage) -> None:
+                    bar(stage, done, total)
+
+                report = fill_drafts(
+                    rel,
+                    code,
+                    workspace_root=ws.root,
+                    models_dir=ws.models_dir,
+                    engine=engine,
+                    segments=segment or [],
+                    force=force,
+                    progress=progress,
+                )
+                _say(rel.label, report, bool(segment))
+                no_model = no_model or ((report.no_model or "") if report.left else "")
+    if no_model:
+        typer.echo(
+            "install a model with `publisher models install FILE.argosmodel` or "
+            "`publisher models import DIR`",
+            err=True,
+        )
+
+
+def _say(label: str, report: DraftReport, by_segment: bool) -> None:
     parts = [f"{_count(len(report.from_memory), 'draft')} from memory"]
     if report.model:
         parts.append(f"{_count(len(report.from_machine), 'machine draft')} ({report.model})")
     elif report.no_model:
         parts.append(f"no machine drafts: {report.no_model}")
+    if report.empty:
+        parts.append(f"{_count(len(report.empty), 'empty machine translation')} left untranslated")
     if report.suggested:
         parts.append(f"{len(report.suggested)} with fuzzy suggestions")
-    if report.skipped and segment:
+    if report.skipped and by_segment:
         parts.append(f"{len(report.skipped)} already translated (use --force)")
-    typer.echo(f"{rel.slug} {report.lang}: {', '.join(parts)}")
+    typer.echo(f"{label} {report.lang}: {', '.join(parts)}")
     if report.left:
         typer.echo(
-            f"no draft for {_count(len(report.left), 'segment')}: {', '.join(report.left)}",
+            f"{label} {report.lang}: no draft for {_count(len(report.left), 'segment')}: "
+            f"{', '.join(report.left)}",
             err=True,
         )
-        if report.no_model:
-            typer.echo(
-                "install a model with `publisher models install FILE.argosmodel` or "
-                "`publisher models import DIR`",
-                err=True,
-            )
 
 
 def _count(number: int, noun: str) -> str:

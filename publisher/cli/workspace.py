@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +11,8 @@ import typer
 
 from publisher.cli import params
 from publisher.core.wording import counted
-from publisher.core.workspace import init_workspace
 from publisher.errors import UsageError
+from publisher.workflow import starter
 from publisher.workflow.create import import_release
 from publisher.workflow.embargo import parse as parse_embargo
 from publisher.workflow.photos import pair_photos
@@ -26,17 +27,90 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in")] = Path(
         "."
     ),
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ask nothing: the defaults and the flags given")
+    ] = False,
+    organisation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--organisation",
+            help="The organisation's name (repeat with LANG=NAME for each language: km=ក្រសួង...)",
+        ),
+    ] = None,
+    time_zone: Annotated[
+        str | None,
+        typer.Option("--time-zone", help="IANA time zone of embargo times (Asia/Phnom_Penh)"),
+    ] = None,
+    numbering: Annotated[
+        str | None,
+        typer.Option(
+            "--numbering",
+            help='Release numbers, e.g. "MFAIC/{year}/{seq:03d}"; "none" for none',
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact",
+            help='One media contact: "Name; Role; e-mail; phone" (role, e-mail, phone optional)',
+        ),
+    ] = None,
 ) -> None:
     """Create a workspace.
 
-    Writes publisher.toml and an empty releases/; the templates and label
-    catalogs are the package's until you override one (`publisher templates copy`).
+    Writes publisher.toml with every section commented, the boilerplate (About
+    paragraph, contact roles) from a template, lists/press.csv and releases/. On a
+    terminal it asks for what no flag gave (--yes: the defaults); the templates and
+    label catalogs stay the package's until you override one (`publisher templates copy`).
     """
-    ws = init_workspace(directory)
+    answers = starter.Answers()
+    if organisation:
+        starter.parse_organisation(organisation, answers)
+    if time_zone is not None:
+        answers.time_zone = time_zone
+    flagged = bool(organisation or time_zone or numbering or contact)
+    ask = not yes and not flagged and sys.stdin.isatty()
+    if ask:
+        _ask(answers)
+    else:
+        if numbering is None:
+            answers.numbering = starter.default_numbering(
+                answers.organisation.get(starter.SOURCE_LANGUAGE, "")
+            )
+        elif numbering.strip().lower() != "none":
+            answers.numbering = numbering
+        if contact:
+            answers.contact = starter.parse_contact(contact)
+    ws = starter.create_workspace(directory, answers)
     typer.echo(f"created workspace {ws.root}")
-    typer.echo(
-        "next: publisher new SOURCE.txt --title '...' --date YYYY-MM-DD --place 'Phnom Penh'"
+    numbered = f" (numbers {answers.numbering})" if answers.numbering else " (no numbers)"
+    typer.echo(f"  publisher.toml{numbered}, boilerplate/source.md, lists/press.csv, releases/")
+    where = "" if ws.root == Path.cwd().resolve() else f"cd {directory} && "
+    typer.echo("next:")
+    typer.echo(f"  {where}publisher new SOURCE.docx --date YYYY-MM-DD --place 'Phnom Penh'")
+    typer.echo("  publisher translate")
+    typer.echo("  publisher status")
+
+
+def _ask(answers: starter.Answers) -> None:
+    """The questions of a terminal `init`, each with its default."""
+    for lang in starter.LANGUAGES:
+        answers.organisation[lang] = typer.prompt(
+            f"Organisation's name ({lang})", default=answers.organisation.get(lang, "")
+        ).strip()
+    answers.time_zone = typer.prompt("Time zone of embargo times", default=answers.time_zone)
+    pattern = typer.prompt(
+        "Release numbers ({year}, {seq}; 'none' for none)",
+        default=starter.default_numbering(answers.organisation.get(starter.SOURCE_LANGUAGE, "")),
     )
+    answers.numbering = None if pattern.strip().lower() == "none" else pattern
+    line = typer.prompt(
+        "A media contact: Name; Role; e-mail; phone (empty: none yet)",
+        default="",
+        show_default=False,
+    )
+    if line.strip():
+        answers.contact = starter.parse_contact(line)
 
 
 @app.command()

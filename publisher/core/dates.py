@@ -112,8 +112,9 @@ def zone_city(zone: str, lang: str) -> str:
 
 def parse_moment(text: str, zone: str) -> dt.datetime:
     """A date and time a person typed, with its zone: "2024-12-02 08:00" (in `zone`),
-    "2024-12-02T08:00+07:00". A date alone or an impossible time is a ValueError that
-    says what is wrong."""
+    "2024-12-02T08:00+07:00". A date alone, an impossible time, or a local time the
+    zone's clocks skip or show twice (the nights they change) is a ValueError that says
+    what is wrong (for a time shown twice: both readings, to type with an offset)."""
     value = " ".join(text.strip().split())
     if _DATE_ONLY.fullmatch(value):
         raise ValueError(
@@ -130,7 +131,42 @@ def parse_moment(text: str, zone: str) -> dt.datetime:
             f"{text!r} is not a date and time like 2024-12-02 08:00 or 2024-12-02T08:00+07:00"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
+        moment = _in_zone(text, moment, zone)
     offset = moment.utcoffset() or dt.timedelta(0)
     # Stored with a fixed offset (what release.toml and a wire service read), not a zone name.
     return moment.replace(tzinfo=dt.timezone(offset), microsecond=0)
+
+
+def _in_zone(text: str, naive: dt.datetime, zone: str) -> dt.datetime:
+    """`naive` read on the clocks of `zone`; a ValueError for a time those clocks skip (the
+    night they go forward) or show twice (the night they go back), with the readings."""
+    tz = ZoneInfo(zone)
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    before, after = first.utcoffset() or _ZERO, second.utcoffset() or _ZERO
+    if before == after:
+        return first
+    if first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        # A gap (fold=0 reads it with the offset before the change): find the change.
+        low, high = sorted((first.astimezone(dt.UTC), second.astimezone(dt.UTC)))
+        while high - low > dt.timedelta(minutes=1):
+            middle = low + (high - low) / 2
+            if middle.astimezone(tz).utcoffset() == before:
+                low = middle
+            else:
+                high = middle
+        change = high.replace(tzinfo=None, second=0, microsecond=0)
+        raise ValueError(
+            f"{text.strip()!r} does not exist in {zone}: the clocks go from "
+            f"{change + before:%H:%M} to {change + after:%H:%M} that night "
+            f"({format_utc_offset(first)} to {format_utc_offset(second)}); type a time that "
+            f"exists, e.g. {naive + (after - before):%Y-%m-%d %H:%M}"
+        )
+    readings = [m.isoformat(timespec="minutes") for m in (first, second)]
+    raise ValueError(
+        f"{text.strip()!r} happens twice in {zone} (the clocks go back that night); type the "
+        f"one you mean: {readings[0]} (the first, {format_utc_offset(first)}) or "
+        f"{readings[1]} (the second, {format_utc_offset(second)})"
+    )
+
+
+_ZERO = dt.timedelta(0)

@@ -40,6 +40,24 @@ def refuse_symlink(path: Path) -> None:
         )
 
 
+def refuse_link_out(path: Path, root: Path, what: str) -> None:
+    """Raise `SymlinkRefused` if `path` leads out of `root` through a symbolic link (the file
+    itself or a folder on its way); a link to another file inside `root` is let through.
+    For the files a workspace may share between its own folders (template overrides)."""
+    if not os.path.lexists(path):
+        return
+    resolved = path.resolve()
+    inside = root.resolve()
+    if resolved == inside or inside in resolved.parents:
+        return
+    target = os.readlink(path) if path.is_symlink() else str(resolved)
+    raise SymlinkRefused(
+        f"is a symbolic link out of the workspace (to {target}); {what} must be a file "
+        "inside the workspace: replace the link with the file itself",
+        path=path,
+    )
+
+
 def read_bytes(path: Path | str) -> bytes:
     """A file's bytes, never through a symbolic link."""
     try:

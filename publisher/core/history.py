@@ -77,6 +77,12 @@ class Event:
     text: str | None = None
     #: The hash an approval record carries in the catalog (binds it to this event).
     seal: str | None = None
+    #: How the reviewer of an approval was identified: typed, link or signed
+    #: (core/reviewers.py, Evidence); absent on older records: typed.
+    evidence: str | None = None
+    #: An SSH signature (armored) of the statement of the approvals made in one change
+    #: (core/statement.py); every event of that change carries the same one.
+    signature: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(

@@ -38,14 +38,25 @@ def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
-def read_capped(path: Path, cap: int, error: type[PublisherError], what: str = "file") -> bytes:
+def read_capped(
+    path: Path,
+    cap: int,
+    error: type[PublisherError],
+    what: str = "file",
+    *,
+    follow_links: bool = True,
+) -> bytes:
     """The bytes of a regular file of at most `cap` bytes, read in chunks that stop at the cap.
 
     A device, a FIFO or a folder is refused (reading /dev/zero never ends); so is
-    a file that grows past the cap while it is read.
+    a file that grows past the cap while it is read. `follow_links=False` is for a
+    workspace file (the caller has refused a link): one swapped in meanwhile fails.
     """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if not follow_links:
+        flags |= os.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise error(f"{what} not found", path=path) from None
     except IsADirectoryError:

@@ -13,7 +13,9 @@ normalised as a browser would read it (tabs and newlines removed, backslashes
 as slashes, percent-escapes in the host decoded, protocol-relative `//host`
 as http) and its host decided with the standard library: `ipaddress` for
 addresses, and `socket.inet_aton` for the shorthand IPv4 forms browsers
-accept (`127.1`, `0x7f000001`, `2130706433`, `0177.0.0.1`).
+accept (`127.1`, `0x7f000001`, `2130706433`, `0177.0.0.1`). An IPv6 address
+that carries an IPv4 one (IPv4-mapped `::ffff:127.0.0.1`, IPv4-compatible
+`::127.0.0.1`) is judged as the IPv4 address it carries.
 """
 
 from __future__ import annotations
@@ -152,14 +154,32 @@ def host_problem(host: str) -> str | None:
         return "a link without a host is not allowed"
     address = _address(host)
     if address is not None:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
+        address = carried_ipv4(address)
         if not address.is_global:
             return "links to private or local addresses are not allowed"
         return None
     if host == "localhost" or host.endswith(_LOCAL_SUFFIXES) or "." not in host:
         return "links to this machine or a local network are not allowed"
     return None
+
+
+#: IPv4-compatible IPv6 addresses (`::a.b.c.d`, RFC 4291 2.5.5.1, deprecated): `::` and
+#: `::1` aside, an address of this block reaches the IPv4 host in its last 32 bits.
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def carried_ipv4(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 one carries (IPv4-mapped `::ffff:a.b.c.d` or IPv4-compatible
+    `::a.b.c.d`), else `address` itself: a host is judged as the address it reaches."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return address
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _IPV4_COMPATIBLE and int(address) > 1:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
 
 
 def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -20,8 +20,11 @@ control character in a cell (header injection: a name "X\\r\\nBcc: ..." would
 add a header to every message), and a cell a spreadsheet would run as a formula
 (`=HYPERLINK(...)`, `+`, `-`, `@`): such a cell is kept as text only when
 written with a leading apostrophe (`'=...`, what `lists add` writes), the
-convention spreadsheets themselves use. The file is read through a bounded
-reader (`limits.MAX_LIST_BYTES`).
+convention spreadsheets themselves use; the address cell too (`-x@example.org`
+is a formula to a spreadsheet, `'-x@example.org` the address). The file is read
+through a bounded reader (`limits.MAX_LIST_BYTES`), never through a symbolic link
+(a list is a workspace file: a link would mail a list from anywhere), and a file
+whose first line is not a list's header row is refused without echoing that line.
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from publisher.core import languages
-from publisher.core.fsutil import atomic_write_text, locked
+from publisher.core.fsutil import atomic_write_text, locked, refuse_symlink
 from publisher.core.limits import MAX_LIST_BYTES, read_capped
-from publisher.errors import MediaListError, UsageError
+from publisher.errors import MediaListError, SymlinkRefused, UsageError
 
 LISTS_DIRNAME = "lists"
 LIST_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -159,6 +162,10 @@ def cell_problem(value: str) -> str | None:
     """Why a cell's text may not be used (header or formula injection), or None."""
     if _CONTROL.search(value):
         return "contains a line break or control character (refused: it could inject headers)"
+    return _formula_problem(value)
+
+
+def _formula_problem(value: str) -> str | None:
     if value.startswith(FORMULA_STARTS):
         return (
             f"starts with {value[0]!r}, which a spreadsheet runs as a formula; "
@@ -235,12 +242,17 @@ def read_list(root: Path, name: str, allowed_languages: list[str] | None = None)
     raises MediaListError; problems of single lines are collected in `problems`.
     """
     path = list_path(root, name)
+    try:
+        refuse_symlink(path.parent)
+        refuse_symlink(path)
+    except SymlinkRefused as exc:
+        raise MediaListError(exc.message, path=exc.path) from None
     if not path.exists():
         known = list_names(root)
         hint = f"; lists: {', '.join(known)}" if known else "; there are no lists yet"
         raise MediaListError(f"no media list named {name!r}{hint}", path=path)
-    text = _decode(read_capped(path, MAX_LIST_BYTES, MediaListError, "media list"), path)
-    return parse_list(name, path, text, allowed_languages)
+    data = read_capped(path, MAX_LIST_BYTES, MediaListError, "media list", follow_links=False)
+    return parse_list(name, path, _decode(data, path), allowed_languages)
 
 
 def parse_list(
@@ -260,6 +272,15 @@ def parse_list(
         raise MediaListError(f"malformed CSV: {exc}", path=path, line=1) from None
     header = [h.strip().lower() for h in header_row]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if len(missing) == len(REQUIRED_COLUMNS) and not set(header) & set(COLUMNS):
+        # Not a list at all (a link's target, a file saved in the wrong place): its first
+        # line is never echoed, it may be anything.
+        raise MediaListError(
+            "the first line is not the header row of a media list (it needs the columns "
+            f"{', '.join(REQUIRED_COLUMNS)}; expected {','.join(COLUMNS)})",
+            path=path,
+            line=1,
+        )
     if missing:
         raise MediaListError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} in the header "
@@ -282,8 +303,10 @@ def parse_list(
         except StopIteration:
             break
         except csv.Error as exc:
+            # The reader resumes at the next line: every bad line is reported in one run.
             out.problems.append(Problem(path, reader.line_num, f"malformed CSV: {exc}"))
-            break
+            start = reader.line_num
+            continue
         line = start + 1  # where the record starts (csv counts where it ends)
         if reader.line_num - start > 1:
             out.problems.append(
@@ -323,7 +346,8 @@ def _recipient(
     def cell(column: str) -> str:
         position = index.get(column)
         raw = row[position] if position is not None and position < len(row) else ""
-        problem = cell_problem(raw.strip()) if column != "email" else None
+        # The address's control characters are named by normalize_address.
+        problem = _formula_problem(raw.strip()) if column == "email" else cell_problem(raw.strip())
         if problem:
             problems.append(f"{column} {problem}")
             return ""
@@ -334,10 +358,13 @@ def _recipient(
             f"{len(row)} cells but the header has {len(index) + len(out.ignored_columns)} columns"
         )
     email = ""
-    try:
-        email = normalize_address(row[index["email"]] if index["email"] < len(row) else "")
-    except UsageError as exc:
-        problems.append(exc.message)
+    before = len(problems)
+    address = cell("email")
+    if len(problems) == before:  # not refused as a formula
+        try:
+            email = normalize_address(address)
+        except UsageError as exc:
+            problems.append(exc.message)
     name = cell("name")
     if not name and not any(p.startswith("name ") for p in problems):
         problems.append("the name is empty")
@@ -360,7 +387,7 @@ def _row(recipient: Recipient) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(
         [
-            recipient.email,
+            escape_cell(recipient.email),
             escape_cell(recipient.name),
             escape_cell(recipient.outlet),
             " ".join(recipient.languages),

@@ -232,6 +232,33 @@ class Release:
             raise ReleaseError("release folder not found", path=root)
         return cls(root, ReleaseMeta.from_toml(root.name, root / "release.toml", reader))
 
+    def title(self) -> str:
+        """The `# Title` of source.md (read from its first lines, not parsed whole)."""
+        try:
+            with self.source_path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("# "):
+                        return line[2:].strip().replace("\\", "")
+                    if line.strip():
+                        break
+        except (OSError, UnicodeDecodeError):
+            pass
+        return self.slug
+
+    @property
+    def label(self) -> str:
+        """How messages and pages name the release: its number and short title
+        ("MFAIC/2024/031 Samdech Techo Hun Sen to Pay…"); the slug stays in paths."""
+        if self.slug == BOILERPLATE:
+            return BOILERPLATE
+        short = short_title(self.title())
+        return f"{self.meta.number} {short}" if self.meta.number else short
+
+    @property
+    def short_name(self) -> str:
+        """The shortest name commands take for it: its number, else its slug."""
+        return self.meta.number or self.slug
+
     def read_source(self) -> str:
         return read_utf8(self.source_path, ReleaseError, "source.md")
 
@@ -262,6 +289,17 @@ class Release:
 
     def write_meta(self) -> None:
         atomic_write_text(self.meta_path, self.meta.to_toml())
+
+
+def short_title(title: str, words: int = 6) -> str:
+    """The first `words` words of a title, with an ellipsis when it goes on (a title
+    without spaces, Khmer or Chinese, is cut at 24 characters)."""
+    parts = title.split()
+    if len(parts) > words:
+        return " ".join(parts[:words]) + "…"
+    if len(parts) <= 1 and len(title) > 24:
+        return title[:24] + "…"
+    return title
 
 
 def release_document(markdown: str, photos: list[Photo]) -> Document:
@@ -309,7 +347,14 @@ def iter_releases(releases_dir: Path) -> Iterator[Release]:
 
 
 def find_release(releases_dir: Path, name: str) -> Release:
-    """A release by slug (or by a path to its folder), or the workspace's boilerplate."""
+    """A release by the name a user typed, or the workspace's boilerplate.
+
+    The one resolver of every command's release parameter (as git resolves a
+    short reference): the slug, a path to the release's folder, any unique
+    prefix of a slug, or its number whole (`MFAIC/2024/031`) or by its last
+    parts (`2024/031`, `031`). A name several releases answer to is refused with
+    the candidates listed, never guessed.
+    """
     if name == BOILERPLATE:
         folder = releases_dir.parent / BOILERPLATE
         if not (folder / "release.toml").is_file():
@@ -324,11 +369,42 @@ def find_release(releases_dir: Path, name: str) -> Release:
         if resolved.parent != releases_dir.resolve():
             raise UsageError(f"{name} is not a release of this workspace")
         return Release.load(resolved)
-    if "/" in name or "\\" in name or name in (".", ".."):
+    if not name.strip() or "\\" in name or ".." in name.split("/") or "\0" in name:
         raise UsageError(f"invalid release name {name!r}")
-    folder = releases_dir / name
-    if not (folder / "release.toml").is_file():
-        known = [r.slug for r in iter_releases(releases_dir)]
-        hint = f"; releases: {', '.join(known)}" if known else "; there are no releases yet"
-        raise UsageError(f"no release named {name!r}{hint}")
-    return Release.load(folder)
+    if "/" not in name:
+        folder = releases_dir / name
+        if (folder / "release.toml").is_file():
+            return Release.load(folder)
+    known, _broken = scan_releases(releases_dir)  # a broken one cannot be meant
+    matches = _short_name_matches(known, name)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = "; ".join(
+            f"{r.slug}" + (f" ({r.meta.number})" if r.meta.number else "") for r in matches
+        )
+        raise UsageError(
+            f"{name!r} names {len(matches)} releases: {listed}; type more of the slug or "
+            "the whole number"
+        )
+    if not known:
+        raise UsageError(f"no release named {name!r}; there are no releases yet")
+    listed = ", ".join(r.label for r in known[:10])
+    more = f" and {len(known) - 10} more" if len(known) > 10 else ""
+    raise UsageError(
+        f"no release named {name!r}; releases: {listed}{more} (`publisher status` lists them all)"
+    )
+
+
+def _short_name_matches(known: list[Release], name: str) -> list[Release]:
+    """The releases `name` can mean: its whole number first, then the number's last parts,
+    then a slug prefix (a name answering to several of one kind is ambiguous)."""
+    wanted = name.strip().casefold()
+    exact = [r for r in known if r.meta.number and r.meta.number.casefold() == wanted]
+    if exact:
+        return exact
+    by_number = [
+        r for r in known if r.meta.number and r.meta.number.casefold().endswith("/" + wanted)
+    ]
+    by_slug = [r for r in known if r.slug.startswith(wanted)] if "/" not in wanted else []
+    return by_number + [r for r in by_slug if r not in by_number]

@@ -2,7 +2,8 @@
 translations alike.
 
 Invisible control characters change what a reader sees without anyone seeing
-them: a bidi override shows "5月6日" as "日6月5", a NUL breaks the PDF. They are
+them: a bidi override shows "5月6日" as "日6月5", a NUL breaks the PDF, a
+byte-order mark (U+FEFF) pasted inside a sentence splits a word for search. They are
 removed from every text on its way in (a source import, a translation, a draft,
 a file from a translator's tool); a text that still has one (a catalog edited by
 hand) fails QA with an error, which blocks publishing. Khmer's zero-width
@@ -16,9 +17,10 @@ import re
 import unicodedata
 
 #: C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings,
-#: overrides, isolates and marks (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
+#: overrides, isolates and marks (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069),
+#: and the byte-order mark (U+FEFF; inside a text it is an obsolete invisible joiner).
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 
 

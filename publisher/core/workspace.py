@@ -84,6 +84,11 @@ class WorkspaceConfig:
     time_zone: str = DEFAULT_TIME_ZONE
     #: [review] four_eyes: nobody approves a translation they last edited themselves.
     four_eyes: bool = False
+    #: [review] require: the weakest evidence an approval may rest on for a language to be
+    #: published ("link" or "signed"); None: any (see core/reviewers.py, Evidence).
+    require: str | None = None
+    #: [review] url: the address reviewers reach `publisher serve` at (personal links).
+    review_url: str | None = None
     contacts: list[Contact] = field(default_factory=list)
     #: [numbering] pattern: how releases are numbered ("MFAIC/{year}/{seq:03d}"); None: no numbers.
     number_pattern: str | None = None
@@ -129,6 +134,14 @@ class WorkspaceConfig:
             four_eyes = review.get("four_eyes", False)
             if not isinstance(four_eyes, bool):
                 raise WorkspaceError("[review] four_eyes must be true or false", path=path)
+            require = review.get("require")
+            if require is not None and require not in ("typed", "link", "signed"):
+                raise WorkspaceError(
+                    f'[review] require must be "link" or "signed" (not {require!r})', path=path
+                )
+            review_url = review.get("url")
+            if review_url is not None:
+                review_url = check_review_url(str(review_url), "[review] url", path)
             contacts = [
                 _contact(item, index, path)
                 for index, item in enumerate(data.get("contacts", []), start=1)
@@ -157,11 +170,27 @@ class WorkspaceConfig:
             models_dir,
             time_zone,
             four_eyes,
+            None if require in (None, "typed") else str(require),
+            review_url,
             contacts,
             str(pattern) if pattern is not None else None,
             conventions,
             data,
         )
+
+
+def check_review_url(url: str, what: str, path: Path | None = None) -> str:
+    """The base address of the review app as reviewers reach it (http or https, a host,
+    no query): personal links are made from it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise WorkspaceError(
+            f"{what} must be an http(s) address such as https://review.example.org (not {url!r})",
+            path=path,
+        )
+    return url.strip().rstrip("/")
 
 
 #: Fields a release number pattern may use.
@@ -283,7 +312,7 @@ PROTECTED_FOLDERS = (
     ".publisher-cache",
     ".git",
 )
-PROTECTED_FILES = (CONFIG_NAME, "glossary.toml")
+PROTECTED_FILES = (CONFIG_NAME, "glossary.toml", "reviewers.toml")
 
 
 def _tracked_files(root: Path) -> set[Path]:

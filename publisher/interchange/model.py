@@ -63,6 +63,21 @@ class IncomingFile:
 
 
 @dataclass(frozen=True)
+class Declared:
+    """What a quick scan of a file's bytes says it holds for one release and language.
+
+    Found before the file is parsed (a linear pass over the bytes), so that a file with
+    far more entries than its release has segments is refused at once; the parse that
+    follows still checks everything for real.
+    """
+
+    release: str
+    lang: str  # as the file writes it (not yet canonical)
+    count: int
+    what: str  # "entries" (PO) or "units" (XLIFF)
+
+
+@dataclass(frozen=True)
 class TranslationUnit:
     """A source text and its approved translation, as a translation memory holds them."""
 

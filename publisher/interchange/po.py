@@ -9,9 +9,8 @@ kept is trusted only while it still matches the texts it was given for.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-
-import polib
 
 from publisher.core import languages
 from publisher.core.catalog import Catalog, note_lines
@@ -19,7 +18,7 @@ from publisher.core.fsutil import read_bytes
 from publisher.core.release import Release
 from publisher.core.states import REVIEW_LEVELS, State
 from publisher.errors import InterchangeError, PublisherError
-from publisher.interchange.model import IncomingFile, IncomingUnit
+from publisher.interchange.model import Declared, IncomingFile, IncomingUnit
 
 
 def export(release: Release, lang: str) -> bytes:
@@ -34,6 +33,41 @@ def export(release: Release, lang: str) -> bytes:
 
 #: What Notepad and some editors put before a UTF-8 file; PO tools do not expect it.
 UTF8_BOM = b"\xef\xbb\xbf"
+
+
+_ENTRY = re.compile(rb"^msgid[ \t]", re.M)  # an obsolete entry's line starts with "#~"
+_HEADER = re.compile(
+    rb'^msgid[ \t]+""[ \t]*\r?\nmsgstr[ \t]+""[ \t]*\r?\n((?:[ \t]*"[^\r\n]*"[ \t]*(?:\r?\n|$))*)',
+    re.M,
+)
+_QUOTED = re.compile(rb'"((?:[^"\\]|\\.)*)"')
+
+
+def header_fields(data: bytes) -> dict[str, str]:
+    """The header entry's fields ("Language" -> "km"), found without parsing the file.
+
+    Tools wrap long header lines ("Project-Id-Version: " then the slug on the next
+    line), so the entry's strings are joined before it is split into fields.
+    """
+    found = _HEADER.search(data)
+    if not found:
+        return {}
+    joined = b"".join(_QUOTED.findall(found.group(1))).decode("utf-8", "replace")
+    fields: dict[str, str] = {}
+    for line in joined.replace('\\"', '"').split("\\n"):
+        name, colon, value = line.partition(":")
+        if colon and name.strip() not in fields:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def declared(data: bytes) -> list[Declared]:
+    """The release, language and number of entries the file holds, by a scan of its lines
+    (the header entry, msgid "", is not counted)."""
+    header = header_fields(data)
+    release = header.get("X-Release") or header.get("Project-Id-Version", "")
+    count = max(len(_ENTRY.findall(data)) - 1, 0)
+    return [Declared(release, header.get("Language", ""), count, "entries")]
 
 
 def read(data: bytes, path: Path) -> list[IncomingFile]:
@@ -54,10 +88,7 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
         raise InterchangeError(exc.message, path=path, line=exc.line) from None
     # Babel rewrites the header and drops our X-Release, but keeps the slug as
     # Project-Id-Version ("Project-Id-Version:  SLUG").
-    raw = polib.pofile(text)
-    header = raw.metadata
-    lines = {e.msgctxt: e.linenum for e in raw if not e.obsolete}
-    release = catalog.release or header.get("Project-Id-Version", "").strip()
+    release = catalog.release or header_fields(data).get("Project-Id-Version", "")
     if not release:
         raise InterchangeError(
             "the PO header names no release (X-Release or Project-Id-Version)", path=path
@@ -78,7 +109,7 @@ def read(data: bytes, path: Path) -> list[IncomingFile]:
                 entry.source,
                 entry.target,
                 state,
-                line=lines.get(entry.id),
+                line=catalog.lines.get(entry.id),
                 review=review,
                 review_implicit=state is State.TRANSLATED,
                 notes=[line for note in entry.notes for line in note_lines(note)],

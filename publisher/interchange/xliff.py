@@ -34,7 +34,7 @@ from publisher.core.history import now_iso
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.errors import InterchangeError, PublisherError
-from publisher.interchange.model import IncomingFile, IncomingUnit, text_hash
+from publisher.interchange.model import Declared, IncomingFile, IncomingUnit, text_hash
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -151,6 +151,33 @@ _REFUSED = (
     "refused: the file has a DOCTYPE/entity declaration; XLIFF files must not declare "
     "entities (they can read local files or exhaust memory)"
 )
+
+
+#: A start tag of <file> or <unit> (any namespace prefix), for the scan before the parse.
+_START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(file|unit|xliff)(?=[\s/>])([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""(?:^|\s)(id|trgLang)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def declared(data: bytes) -> list[Declared]:
+    """Each <file>'s release id, the document's target language and the file's number of
+    <unit>s, by a scan of the start tags (no parse: what a comment or CDATA hides is
+    counted too, which only ever counts more)."""
+    found: list[Declared] = []
+    lang = ""
+    for tag in _START_TAG.finditer(data):
+        attributes = {
+            m.group(1): (m.group(2) if m.group(2) is not None else m.group(3)) or b""
+            for m in _ATTRIBUTE.finditer(tag.group(2))
+        }
+        if tag.group(1) == b"xliff":
+            lang = attributes.get(b"trgLang", b"").decode("utf-8", "replace")
+        elif tag.group(1) == b"file":
+            release = attributes.get(b"id", b"").decode("utf-8", "replace")
+            found.append(Declared(release, lang, 0, "units"))
+        elif found:
+            last = found[-1]
+            found[-1] = Declared(last.release, last.lang, last.count + 1, last.what)
+    return found
 
 
 def looks_like_xliff(data: bytes) -> bool:

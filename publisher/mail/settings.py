@@ -133,10 +133,18 @@ def load_settings(
     def fail(key: str, message: str) -> MailError:
         return MailError(f"[smtp] {message}", path=config_path, line=key_line(text, key))
 
+    if section is None and not need_server:
+        # A dry run before [smtp] is set up (a new workspace): the first contact's address
+        # stands for the sender, so the office can see its messages on the first day.
+        first = next(
+            (c for c in raw.get("contacts", []) if isinstance(c, dict) and c.get("email")), None
+        )
+        if first is not None:
+            section = {"from": first["email"]}
     if section is None:
         raise MailError(
             "no [smtp] section: add one with at least `from` (and `host` to send; see the "
-            "README, 'Sending a release by e-mail')",
+            "README, 'Sending a release by e-mail'), or a [[contacts]] e-mail for a dry run",
             path=config_path,
         )
     if not isinstance(section, dict):

@@ -264,6 +264,8 @@ def translate_protected(
     The first batch holds every text (with placeholders where it has spans);
     the second holds the pieces of the texts whose placeholders did not
     survive.  Two calls, whatever the number of texts, keep the batching.
+    A text whose every piece comes back empty is returned empty (the machine
+    said nothing; its protected spans alone are no translation).
     """
     protected = [protect(text, target_lang, glossary) for text in texts]
     results: dict[int, str] = {}
@@ -286,5 +288,9 @@ def translate_protected(
     flat = [piece for group in pieces for piece in group]
     translated_pieces = iter(translate(flat) if flat else [])
     for index, group in zip(fallback, pieces, strict=True):
-        results[index] = protected[index].restore([next(translated_pieces) for _ in group])
+        answers = [next(translated_pieces) for _ in group]
+        # The machine gave nothing for any of the words: no translation, rather than the
+        # protected spans alone ("2024 30" for a sentence about a visit).
+        silent = bool(group) and not any(answer.strip() for answer in answers)
+        results[index] = "" if silent else protected[index].restore(answers)
     return [results[i] for i in range(len(texts))]

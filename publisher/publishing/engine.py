@@ -318,8 +318,11 @@ class Engine:
                 rel = f"{PHOTOS_DIR}/{name}"
                 image = plan.files.get(rel, "")
                 path = str(root / rel)
-                p_key = print_photo_key(image)
-                r_key = fp.digest("renditions", image, fp.tool_fingerprint())
+                # Every key holds the file name: the cache stores a step's files under the
+                # names they are published as, so two entries with the same bytes (ok.jpg,
+                # ok-2.jpg) are two steps, each writing the names its pages reference.
+                p_key = print_photo_key(image, name)
+                r_key = fp.digest("renditions", image, name, fp.tool_fingerprint())
                 metadata = {
                     # a draft shows an untranslated caption in the source language: not a
                     # caption of that language
@@ -339,14 +342,14 @@ class Engine:
                     "reference": plan.number or plan.slug,
                     "headline": plan.headline,
                 }
-                o_key = fp.digest("photo", image, metadata, fp.tool_fingerprint())
+                o_key = fp.digest("photo", image, name, metadata, fp.tool_fingerprint())
                 pair = []
                 for key, args, misses in (
                     (r_key, (path, name, r_key, cache_root, p_key), rendition_misses),
                     (o_key, (path, name, metadata, o_key, cache_root), original_misses),
                 ):
                     step = seen.get(key)
-                    if step is None:  # releases sharing a photo share its renditions
+                    if step is None:  # releases sharing a photo (bytes and name) share its files
                         step = seen[key] = Step(key, {})
                         meta = self.cache.get(key)
                         if meta is None:
@@ -399,7 +402,7 @@ class Engine:
                 thumb_key = fp.digest("thumbnail", key) if thumbnails else ""
                 photo_keys = {
                     photo["file"]: print_photo_key(
-                        plan.files.get(f"{PHOTOS_DIR}/{photo['file']}", "")
+                        plan.files.get(f"{PHOTOS_DIR}/{photo['file']}", ""), photo["file"]
                     )
                     for photo in plan.photos
                 }
@@ -511,9 +514,10 @@ def _full_views(cache: Cache, key: str) -> dict[str, dict[str, Any]]:
     return views
 
 
-def print_photo_key(image_hash: str) -> str:
-    """The cache key of a photo's print rendition: its content and the tool's code."""
-    return fp.digest("print-photo", image_hash, fp.tool_fingerprint())
+def print_photo_key(image_hash: str, name: str) -> str:
+    """The cache key of a photo's print rendition: its content, the name it is stored
+    under in the cache, and the tool's code."""
+    return fp.digest("print-photo", image_hash, name, fp.tool_fingerprint())
 
 
 def cache_dir(ws: Workspace) -> Path:

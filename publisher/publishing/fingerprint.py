@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import __version__
-from publisher.core.fsutil import atomic_write_bytes, read_bytes
+from publisher.core.fsutil import atomic_write_bytes, read_bytes, refuse_link_out
 from publisher.core.tomlfile import from_json_value, read_toml, to_json_value
 from publisher.errors import PublisherError, SymlinkRefused
 
@@ -226,6 +226,8 @@ class TemplateHasher:
     def resolve(self, name: str) -> Path | None:
         for folder in self.dirs:
             path = folder / name
+            if folder != self.dirs[-1]:  # the package's own templates come last
+                refuse_link_out(path, folder.parent, "a template override")
             if path.is_file():
                 return path
         return None

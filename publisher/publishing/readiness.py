@@ -77,7 +77,7 @@ def _judge(ws: Workspace, release: Release) -> dict[str, Any]:
                 if f.lang == lang and f.is_error and f.code not in _NOT_APPROVED_CODES
             ]
             if errors:
-                qa[lang] = qa_blocked(release.slug, lang, errors)
+                qa[lang] = qa_blocked(release, lang, errors)
     out: dict[str, Any] = {}
     for lang in targets:
         reasons: list[Unpublishable] = [

@@ -4,7 +4,9 @@ A language of a release is published only when every segment it shows has
 reached the workspace's required state for the exact source text being
 published, and QA finds no error in its translations. The segments it shows
 are its own and those it takes from the workspace's boilerplate (the About
-paragraph, the contact roles: `boilerplate/s1` in a refusal). A draft build
+paragraph, the contact roles: `boilerplate/s1` in a refusal). With `[review]
+require = "link"` or `"signed"`, each of those approvals must rest on that
+evidence at least (workflow/evidence.py). A draft build
 publishes anyway, marking every page DRAFT and each unapproved segment. Every
 builder (dist, site, bundle, mail) and `publisher status` ask `judge`, so they
 can never disagree about what is publishable.
@@ -19,12 +21,14 @@ from publisher.core.document import Document
 from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
 from publisher.core.release import Release
+from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State
 from publisher.core.wording import counted
 from publisher.core.workspace import Workspace
-from publisher.errors import NotApproved, QaBlocked, Unpublishable
+from publisher.errors import NotApproved, QaBlocked, Unpublishable, WeakEvidence
 from publisher.workflow import boilerplate
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
+from publisher.workflow.evidence import approval_evidence
 from publisher.workflow.session import load_catalog
 
 #: segment id -> the text to publish (None: shown as untranslated in a draft); boilerplate
@@ -84,7 +88,55 @@ def judge(
         for lang, blocked in qa_refusals(ws, release, list(verdict.texts), shared).items():
             del verdict.texts[lang]
             verdict.refused[lang] = blocked
+        for lang, weak in evidence_refusals(ws, release, list(verdict.texts), shared).items():
+            del verdict.texts[lang]
+            verdict.refused[lang] = weak
     return verdict
+
+
+def evidence_refusals(
+    ws: Workspace, release: Release, langs: list[str], shared: Shared | None = None
+) -> dict[str, WeakEvidence]:
+    """Languages whose approvals (the release's and the boilerplate's it shows) rest on
+    weaker evidence than `[review] require`; none when the workspace requires nothing."""
+    if ws.config.require is None:
+        return {}
+    required = Evidence(ws.config.require)
+    register = Register.load(ws.root)
+    targets = [lang for lang in langs if lang != release.meta.source_language]
+    weak: dict[str, dict[str, str]] = {lang: {} for lang in targets}
+    forged: set[str] = set()
+    for lang, found in approval_evidence(release, register, targets).items():
+        weak[lang].update(found.weaker_than(required))
+        forged |= {lang} if found.forged else set()
+    shared = shared or Shared.of(ws, release)
+    if shared.release is not None and shared.use.segments:
+        there = [x for x in targets if x in shared.release.meta.target_languages]
+        used = set(shared.use.segments)
+        for lang, found in approval_evidence(shared.release, register, there).items():
+            for segment, kind in found.weaker_than(required).items():
+                if segment in used:
+                    weak[lang][boilerplate.PREFIX + segment] = kind
+            forged |= {lang} if found.forged & used else set()
+    out = {}
+    for lang, segments in weak.items():
+        if not segments:
+            continue
+        shown = ", ".join(f"{seg} ({kind})" for seg, kind in list(segments.items())[:12])
+        more = " ..." if len(segments) > 12 else ""
+        shared_count = sum(seg.startswith(boilerplate.PREFIX) for seg in segments)
+        notes = f" ({shared_count} of them the boilerplate's)" if shared_count else ""
+        if lang in forged:
+            notes += "; a signature does not check"
+        out[lang] = WeakEvidence(
+            f"{release.slug}: {lang} not published: {counted(len(segments), 'approval')} "
+            f"rest{'s' * (len(segments) == 1)} on weaker evidence than [review] require = "
+            f'"{required.value}"{notes}: {shown}{more} (see `publisher verify {release.slug}`)',
+            release=release.slug,
+            lang=lang,
+            blocking=list(segments),
+        )
+    return out
 
 
 def publication_texts(
@@ -106,15 +158,28 @@ def publication_texts(
         texts.update(found)
         blocking += missing
     if blocking and not draft:
-        shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
-            f"{release.slug}: {lang} not published: {counted(len(blocking), 'segment')} not "
-            f"{required.value}: {shown}",
+            not_approved_message(release.label, lang, blocking, required),
             release=release.slug,
             lang=lang,
             blocking=blocking,
         )
     return texts
+
+
+def not_approved_message(label: str, lang: str, blocking: list[str], required: State) -> str:
+    """The refusal, counting the release's own segments as `status`'s table does and the
+    boilerplate's apart (they are its own line in `status`)."""
+    own = [seg for seg in blocking if not seg.startswith(boilerplate.PREFIX)]
+    shared = [seg for seg in blocking if seg.startswith(boilerplate.PREFIX)]
+    parts = []
+    if own:
+        shown = ", ".join(own[:20]) + (" ..." if len(own) > 20 else "")
+        parts.append(f"{counted(len(own), 'segment')} not {required.value}: {shown}")
+    if shared:
+        shown = ", ".join(shared[:10]) + (" ..." if len(shared) > 10 else "")
+        parts.append(f"{counted(len(shared), 'boilerplate segment')} not {required.value}: {shown}")
+    return f"{label}: {lang} not published: " + "; ".join(parts)
 
 
 def _boilerplate_texts(shared: Shared, lang: str, required: State) -> tuple[Texts, list[str]]:
@@ -180,10 +245,8 @@ def translated_texts(
     """A release's own segment texts (no boilerplate), or refuse: for property tests."""
     texts, blocking = _choose(document, catalog, required)
     if blocking and not draft:
-        shown = ", ".join(blocking[:20]) + (" ..." if len(blocking) > 20 else "")
         raise NotApproved(
-            f"{release}: {lang} not published: {counted(len(blocking), 'segment')} not "
-            f"{required.value}: {shown}",
+            not_approved_message(release, lang, blocking, required),
             release=release,
             lang=lang,
             blocking=blocking,
@@ -215,13 +278,13 @@ def draft_unapproved(
     return found
 
 
-def qa_blocked(release: str, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:
+def qa_blocked(release: Release, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:
     """The refusal of a language whose translations have QA errors."""
     shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
     return QaBlocked(
-        f"{release}: {lang} not published: {counted(len(errors), 'QA error')}: {shown} "
-        f"(see `publisher check {release}`)",
-        release=release,
+        f"{release.label}: {lang} not published: {counted(len(errors), 'QA error')}: {shown} "
+        f"(see `publisher check {release.short_name}`)",
+        release=release.slug,
         lang=lang,
         blocking=list(dict.fromkeys(f.segment for f in errors)),
     )
@@ -251,5 +314,5 @@ def qa_refusals(
     for lang in langs:
         errors = [f for f in findings if f.lang == lang and f.is_error]
         if errors:
-            out[lang] = qa_blocked(release.slug, lang, errors)
+            out[lang] = qa_blocked(release, lang, errors)
     return out

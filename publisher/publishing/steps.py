@@ -35,8 +35,10 @@ from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.rule import Texts, draft_unapproved, judge, publication_texts
 from publisher.publishing.view import build_publication
 from publisher.render import images
+from publisher.render.fonts import check_glyphs
 from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
+from publisher.render.pdf import print_fonts, render_pdf, restricted_fetcher
 from publisher.render.templating import language_environment
 from publisher.workflow.session import load_catalog
 
@@ -48,11 +50,32 @@ def init_worker() -> None:
     import weasyprint  # noqa: F401
 
 
-def warm_up() -> None:
-    """Lay out a tiny page once: fontconfig and Pango initialise before the first real PDF."""
+def warm_up(languages: tuple[str, ...] = ()) -> None:
+    """Lay out a tiny page once: fontconfig and Pango initialise before the first real PDF.
+
+    With `languages`, one line in each language's print fonts, checked and written as a
+    PDF is (see render/pdf.py): the fonts' character maps, Pango's faces and the subsetter
+    are then loaded too (about 2 s for the Khmer and Chinese faces, which a renderer that
+    stays up pays once instead of on its first PDF)."""
     import weasyprint
 
-    weasyprint.HTML(string="<p>warm</p>").write_pdf()
+    if not languages:
+        weasyprint.HTML(string="<p>warm</p>").write_pdf()
+        return
+    for lang in languages:
+        fonts = print_fonts(lang)
+        line = _WARM_TEXT.get(lang, _WARM_TEXT["en"])
+        check_glyphs(line, [face for fontset in fonts.sets for face in fontset.faces().values()])
+        html = (
+            f"<style>{fonts.faces_css} body {{ font-family: {fonts.body} }}</style>"
+            f"<p>{line} <b>{line}</b></p>"
+        )
+        fetcher = restricted_fetcher([], fonts.font_files)
+        render_pdf(html, base_dir=Path(tempfile.gettempdir()), fetcher=fetcher)
+
+
+#: A line of each language for warm_up (a few of its letters, bold and regular).
+_WARM_TEXT = {"en": "Press Release 2024", "km": "សេចក្តីប្រកាសព័ត៌មាន", "zh-Hans": "新闻公报"}
 
 
 def _release_memory() -> None:

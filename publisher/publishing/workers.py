@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -171,22 +171,28 @@ class WorkerPool:
         if self.progress is not None:
             self.progress(stage, done, total)
 
-    def warm_up(self) -> None:
+    def warm_up(self, languages: tuple[str, ...] = ()) -> None:
         """Start the worker processes in the background, without waiting for them.
 
         Starting the forkserver blocks until it has imported WeasyPrint (about a
         second): a thread does that wait while this process carries on checking the
-        changed releases.
+        changed releases. `languages`: also load their print fonts (see steps.warm_up).
         """
         if self._pool is not None or self._starting is not None:
             return
 
         def start() -> None:
             pool = self.executor()
-            self._warming = [pool.submit(steps.warm_up) for _ in range(self.jobs)]
+            self._warming = [pool.submit(steps.warm_up, languages) for _ in range(self.jobs)]
 
         self._starting = threading.Thread(target=start, name="publisher-workers", daemon=True)
         self._starting.start()
+
+    def wait_warm(self) -> None:
+        """Wait until the workers started by `warm_up` have warmed up (errors ignored: a
+        worker that cannot warm up reports its trouble on its first real step)."""
+        self.started()
+        wait(self._warming)
 
     def started(self) -> bool:
         """Whether workers exist or are starting (then wait until they are up)."""

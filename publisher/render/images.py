@@ -8,8 +8,9 @@ then trust the file.
 
 Renditions for web pages are made upright (EXIF orientation applied), in the
 original's format, at a few widths for `srcset`, without the camera's
-metadata. The original a journalist downloads keeps its pixels and gets the
-release's caption, credit, copyright and embargo written into its IPTC and
+metadata. The original a journalist downloads keeps its pixels, loses every byte
+that is no part of the image (a comment, a ZIP after its end: `image_segments`) and gets
+the release's caption, credit, copyright and embargo written into its IPTC and
 XMP fields by exiv2 (through pyexiv2): the fields picture desks and DAM
 systems read, the caption in every published language (XMP's language
 alternatives), the source language's in IPTC's single caption.
@@ -29,6 +30,7 @@ from typing import Any
 
 from publisher.core.limits import megabytes, read_capped
 from publisher.errors import PhotoError
+from publisher.render import image_segments
 
 #: A photo file: cameras' largest JPEGs are 20-30 MB.
 MAX_PHOTO_BYTES = 40 * 1024 * 1024
@@ -124,6 +126,10 @@ def check_photo(data: bytes, path: Path | str) -> PhotoFacts:
                 path=path,
             ) from None
         extension, mime = _FORMATS[str(image.format)]
+        try:  # what is published is the image data alone: it must be found
+            image_segments.image_data(data)
+        except PhotoError as error:
+            raise PhotoError(error.message, path=path) from None
         upright = ImageOps.exif_transpose(image)
         return PhotoFacts(extension, mime, upright.width, upright.height)
 
@@ -160,6 +166,8 @@ def _upright(data: bytes) -> tuple[Any, str]:
         fmt = str(opened.format)
         image = ImageOps.exif_transpose(opened)
         image.load()
+    # Pillow writes a JPEG's comment segment again when it saves a copy: not in a rendition.
+    image.info.pop("comment", None)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")  # CMYK: browsers and viewers disagree about it
     elif fmt == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
@@ -211,7 +219,9 @@ def print_rendition(data: bytes) -> bytes:
         width, height = height, width
     scale = min(1.0, PRINT_BOX[0] / width, PRINT_BOX[1] / height)
     if scale == 1.0:
-        return data  # small enough already: WeasyPrint applies any EXIF orientation itself
+        # small enough already: WeasyPrint applies any EXIF orientation itself, and embeds
+        # the bytes as they are: only the image's
+        return image_segments.image_data(data)
     image, fmt = _upright(data)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return _encode(image.resize(size, Image.Resampling.LANCZOS), fmt, 90)
@@ -237,8 +247,9 @@ class PhotoMetadata:
 def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
     """The photo with the release's caption, credit, copyright and embargo in IPTC and XMP.
 
-    The pixels are untouched; exiv2 rewrites only the metadata segments. The camera's
-    fields (EXIF, colour profile) are kept, except its GPS position.
+    The pixels are untouched: the file is reduced to its image data (`image_segments`:
+    no comment, nothing after its end), then exiv2 writes the metadata segments. The
+    camera's fields (EXIF, colour profile) are kept, except its GPS position.
     """
     import pyexiv2  # exiv2's binding: 14 ms to import, needed only by builds with photos
 
@@ -271,7 +282,7 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
         iptc["Iptc.Application2.ReleaseDate"] = meta.embargo.date().isoformat()
         iptc["Iptc.Application2.ReleaseTime"] = meta.embargo.timetz().isoformat("seconds")
     try:
-        with pyexiv2.ImageData(data) as image:
+        with pyexiv2.ImageData(image_segments.image_data(data)) as image:
             # Where the camera stood is not the office's to publish: GPS fields go.
             located = {
                 key: None

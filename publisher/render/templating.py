@@ -1,7 +1,10 @@
 """Jinja2 templates and the translated labels they print.
 
 Templates come from the workspace's `templates/` first, then the package's
-defaults (as MkDocs' `custom_dir` overrides a theme). Labels ("Press
+defaults (as MkDocs' `custom_dir` overrides a theme). An override is the office's
+own trusted content, but never a symbolic link out of the workspace
+(`templates/web.css -> /etc/passwd` would put that file into every page): such a
+template is refused before it is read. Labels ("Press
 Release", "Page 1 of 2") come from the Babel catalogs in `locales/`,
 compiled in memory at build time, so no `.mo` file is ever committed.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import (
+    BaseLoader,
     BytecodeCache,
     ChoiceLoader,
     Environment,
@@ -24,8 +29,10 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
 )
+from jinja2.loaders import split_template_path
 
 from publisher.core import languages
+from publisher.core.fsutil import refuse_link_out
 from publisher.errors import RenderError
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "resources" / "templates"
@@ -76,10 +83,34 @@ def css_string(value: str) -> str:
     return re.sub(r'["\\\n]', lambda m: "\\" + format(ord(m.group()), "x") + " ", value)
 
 
+def check_override(path: Path, templates_dir: Path) -> None:
+    """Refuse a workspace template that leads out of the workspace through a symbolic link."""
+    if templates_dir != PACKAGE_TEMPLATES:
+        refuse_link_out(path, templates_dir.parent, "a template override")
+
+
+class _OverrideLoader(FileSystemLoader):
+    """The workspace's templates/: each template checked by `check_override` before it is read."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        check_override(self.folder.joinpath(*split_template_path(template)), self.folder)
+        return super().get_source(environment, template)
+
+
 @lru_cache(maxsize=8)
 def _environment(templates_dirs: tuple[Path, ...]) -> Environment:
     """One environment per template search path: templates compile once per process."""
-    loaders = [FileSystemLoader(str(d)) for d in templates_dirs if d.is_dir()]
+    loaders: list[BaseLoader] = [
+        FileSystemLoader(str(d)) if d == PACKAGE_TEMPLATES else _OverrideLoader(d)
+        for d in templates_dirs
+        if d.is_dir()
+    ]
     env = Environment(
         loader=ChoiceLoader(loaders),
         bytecode_cache=_bytecode_cache(templates_dirs[0].parent if templates_dirs else None),

@@ -102,6 +102,8 @@ class TitleChoice:
 
     given: str | None = None
     first_line: bool = False
+    #: Where the given title came from, as a note names it.
+    given_by: str = "--title"
 
 
 @dataclass
@@ -201,7 +203,11 @@ def escape_inline(text: str) -> str:
 
 def escape_block_start(text: str) -> str:
     """A paragraph must not start with something CommonMark takes as block syntax."""
-    if re.match(r"^(#{1,6}(\s|$)|>|[-+*](\s|$)|\d{1,9}[.)](\s|$)|={3,}|-{3,}|_{3,}|\|)", text):
+    # Only a space or a tab makes a marker (CommonMark): "1.\u00a0\u00a0Cambodia", pasted
+    # from Word, is a paragraph starting with its number and must stay one, unescaped.
+    if re.match(
+        r"^(#{1,6}([ \t]|$)|>|[-+*]([ \t]|$)|\d{1,9}[.)]([ \t]|$)|={3,}|-{3,}|_{3,}|\|)", text
+    ):
         return "\\" + text
     return text
 
@@ -351,7 +357,7 @@ def take_title(
             notices.append(
                 Notice(
                     "note",
-                    f"{first.position()}the first paragraph repeats --title; "
+                    f"{first.position()}the first paragraph repeats {choice.given_by}; "
                     "it is printed once, as the title",
                     first.line,
                 )

@@ -778,6 +778,10 @@ class _WordReader:
                     f"{self.where}: merged cells are split; each text is in its first cell",
                 )
             )
+        # The first row is the header, as Word shows it on top and as the Markdown and
+        # HTML importers read the same table: one table, one source.md, whatever the
+        # format it came in. A one-row table, or one whose first row is empty, has none.
+        header = header or any(c.strip() for c in rows[0])
         if header and len(rows) > 1:
             return Unit(
                 "table", markdown=table_markdown(rows[1:], header=rows[0]), where=self.where

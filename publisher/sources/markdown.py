@@ -81,7 +81,11 @@ def import_markdown(
     metadata, body = front_matter(text, notices, path)
     choice = title or TitleChoice()
     if choice.given is None and "title" in metadata:
-        choice = TitleChoice(given=str(metadata["title"]), first_line=choice.first_line)
+        choice = TitleChoice(
+            given=str(metadata["title"]),
+            first_line=choice.first_line,
+            given_by="the front matter's title",
+        )
     reader = _Reader(notices, path)
     env: dict[str, Any] = {}
     tokens = _parser().parse(body, env)

@@ -46,6 +46,7 @@ from publisher.errors import (
     SegmentChanged,
     UsageError,
 )
+from publisher.publishing.resident import ResidentRenderer
 from publisher.web import i18n, model, preview
 from publisher.web.render import STATIC, STATIC_FILES, render
 from publisher.web.security import FORM_KEY, PREVIEW_CSP, Guard, Settings
@@ -94,9 +95,13 @@ class Answer:
 class ReviewApp:
     """The endpoints, sharing the settings and the server's memos."""
 
-    def __init__(self, settings: Settings, caches: model.Caches) -> None:
+    def __init__(
+        self, settings: Settings, caches: model.Caches, renderer: ResidentRenderer | None = None
+    ) -> None:
         self.settings = settings
         self.caches = caches
+        #: the server's warm renderer for draft previews (None: they render in this process)
+        self.renderer = renderer
         self.static = {name: (STATIC / name).read_bytes() for name in STATIC_FILES}
 
     # ------------------------------------------------------------- helpers
@@ -580,7 +585,9 @@ class ReviewApp:
             if lang != release.meta.source_language:
                 lang = self.target(request, release, lang)
             made = (
-                preview.build(ws, release, lang) if build else preview.existing(ws, release, lang)
+                preview.build(ws, release, lang, self.renderer)
+                if build
+                else preview.existing(ws, release, lang)
             )
             return self.page(
                 request,
@@ -663,9 +670,14 @@ def _local(target: str) -> str:
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def create_app(settings: Settings, caches: model.Caches | None = None) -> Guard:
-    """The ASGI app for `settings`, wrapped in its guard (`caches`: the memos to use)."""
-    app = ReviewApp(settings, caches or model.Caches())
+def create_app(
+    settings: Settings,
+    caches: model.Caches | None = None,
+    renderer: ResidentRenderer | None = None,
+) -> Guard:
+    """The ASGI app for `settings`, wrapped in its guard (`caches`: the memos to use;
+    `renderer`: the warm renderer that builds draft previews)."""
+    app = ReviewApp(settings, caches or model.Caches(), renderer)
     routes = [
         Route("/", app.releases),
         Route("/name", app.name_form, methods=["GET"]),

@@ -21,6 +21,8 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.cache import CACHE_DIRNAME
+from publisher.publishing.resident import ResidentRenderer
+from publisher.publishing.workers import WorkerPool
 
 PREVIEW_DIRNAME = "preview"
 FORMATS = ("pdf", "html")
@@ -59,20 +61,24 @@ def existing(ws: Workspace, release: Release, lang: str) -> Preview:
     return preview
 
 
-def build(ws: Workspace, release: Release, lang: str) -> Preview:
-    """Build the draft of `lang` (the source language too) and say what happened."""
-    with _BUILDING:
-        builder = DistBuilder(
-            ws,
-            out_dir=preview_root(ws),
-            langs=[lang],
-            draft=True,
-            jobs=1,
-        )
-        report = builder.build([release])
+def build(
+    ws: Workspace, release: Release, lang: str, renderer: ResidentRenderer | None = None
+) -> Preview:
+    """Build the draft of `lang` and say what happened: its PDF by the server's warm
+    `renderer` when there is one (see publishing/resident.py), else in this process."""
+    if renderer is not None:
+        with renderer.building() as pool:
+            report = _builder(ws, lang, pool).build([release])
+    else:
+        with _BUILDING:
+            report = _builder(ws, lang, None).build([release])
     preview = existing(ws, release, lang)
     preview.problems = [r.message for r in report.refused] + [f.format() for f in report.failed]
     return preview
+
+
+def _builder(ws: Workspace, lang: str, pool: WorkerPool | None) -> DistBuilder:
+    return DistBuilder(ws, out_dir=preview_root(ws), langs=[lang], draft=True, jobs=1, pool=pool)
 
 
 def preview_file(ws: Workspace, release: Release, name: str) -> Path | None:

@@ -7,6 +7,7 @@ side) and lets the printed link carry the real port before the first request.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 import uvicorn
 
 from publisher.errors import UsageError
+from publisher.publishing.resident import ResidentRenderer
 from publisher.web.app import create_app
 from publisher.web.model import Caches, warm_up
 from publisher.web.security import Settings, is_loopback
@@ -65,14 +67,37 @@ def warning_for(host: str) -> str | None:
     )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopping the renderer's workers with the app: on SIGTERM uvicorn
+    raises the signal again once it has shut down, and the process ends there, before
+    any `finally` of the caller would run (the workers would be left behind)."""
+
+    def __init__(self, config: uvicorn.Config, renderer: ResidentRenderer) -> None:
+        super().__init__(config)
+        self.renderer = renderer
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        await asyncio.to_thread(self.renderer.close)
+
+
 def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -> None:
     """Serve the workspace at `root` until interrupted; prints the link first."""
     sock = bind(host, port)
     settings = Settings(root=root, host=host, port=sock.getsockname()[1])
     caches = Caches()
     threading.Thread(target=warm_up, args=(root, caches), daemon=True).start()
+    # The draft preview's renderer: warmed now, while the reviewer opens the link.
+    renderer = ResidentRenderer(root)
+    renderer.start()
+
+    def announce() -> None:
+        renderer.wait_ready()
+        echo(f"Draft previews are ready (renderer warmed in {renderer.warm_seconds or 0:.1f} s).")
+
+    threading.Thread(target=announce, daemon=True).start()
     config = uvicorn.Config(
-        create_app(settings, caches),
+        create_app(settings, caches, renderer),
         log_level="warning",
         access_log=False,
         server_header=False,
@@ -81,7 +106,7 @@ def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -
         timeout_graceful_shutdown=5,
         h11_max_incomplete_event_size=64 * 1024,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config, renderer)
     warning = warning_for(host)
     if warning:
         echo(warning)
@@ -102,3 +127,4 @@ def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -
         server.run(sockets=[sock])
     finally:
         sock.close()
+        renderer.close()  # after Ctrl-C; a SIGTERM has closed it already (see _Server)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from publisher.core.document import Document
 from publisher.core.release import BOILERPLATE, Release
 from publisher.core.workspace import Contact, Workspace
-from publisher.errors import ReleaseError
+from publisher.errors import MissingSetup, ReleaseError
 
 #: How a boilerplate segment is named beside a release's own (in refusals, in texts).
 PREFIX = f"{BOILERPLATE}/"
@@ -93,9 +93,11 @@ def use(ws: Workspace, release: Release, document: Document | None) -> Use:
     contacts = release_contacts(ws, release)
     if document is None:
         if contacts and any(c.role for c in contacts):
-            raise ReleaseError(
+            raise MissingSetup(
                 "the media contacts' roles are translated in the workspace's boilerplate, and "
-                "there is none: create it with `publisher boilerplate init FILE.md`",
+                "there is none: create it with `publisher boilerplate init` (a commented "
+                "template, or FILE.md: # About ..., the About text, ## Media contacts, "
+                "- one role per item)",
                 path=release.meta_path,
             )
         return Use([], contacts, None, {})
@@ -109,7 +111,7 @@ def use(ws: Workspace, release: Release, document: Document | None) -> Use:
             continue
         seg = found.roles.get(contact.role)
         if seg is None:
-            raise ReleaseError(
+            raise MissingSetup(
                 f"the role {contact.role!r} of contact {contact.name!r} is not in "
                 f"{BOILERPLATE}/source.md; add it as an item of the contacts list and run "
                 f"`publisher sync {BOILERPLATE}`",

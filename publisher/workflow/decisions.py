@@ -27,18 +27,23 @@ from publisher.core.catalog import Entry, approval_hash
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import check_segment_length
 from publisher.core.release import Release
+from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State
 from publisher.errors import ReviewRefused, SegmentChanged, UsageError
 from publisher.qa import Finding, check_segment
 from publisher.workflow.checking import Glossary
 from publisher.workflow.memory import Memory, build_memory
 from publisher.workflow.review import (
+    Signer,
     confirm_review,
     four_eyes_applies,
     four_eyes_message,
+    identify,
     last_editors,
     record_review,
+    register_for,
     same_person,
+    sign_approvals,
 )
 from publisher.workflow.session import Session, changing, load_catalog, set_translation
 
@@ -229,6 +234,8 @@ def _review(
     comment: str | None,
     now: str,
     editors: dict[str, str | None] | None,
+    evidence: Evidence,
+    register: Register,
 ) -> Outcome:
     """Mark one segment reviewed or approved inside an open session (see `decide`).
 
@@ -245,15 +252,18 @@ def _review(
             else "the source changed; edit or confirm the translation first (e)"
         )
         raise ReviewRefused(f"cannot {verb} {segment}: it is {before.value}; {hint}")
-    if level is State.APPROVED and editors is not None and same_person(editors.get(segment), by):
-        raise ReviewRefused(four_eyes_message(segment, by))
+    editor = editors.get(segment) if editors is not None else None
+    if level is State.APPROVED and same_person(editor, by, register):
+        raise ReviewRefused(four_eyes_message(segment, by, editor))
     if before.at_least(level):
         # Already there; a review never downgrades an approval. Another person's
         # approval of the same text is recorded in the history.
-        if before is level and confirm_review(session, lang, entry, by, comment, now):
+        if before is level and confirm_review(
+            session, lang, entry, by, comment, now, evidence, register
+        ):
             return Outcome.CONFIRMED
         return Outcome.UNCHANGED
-    record_review(session, lang, entry, level, by, comment, now)
+    record_review(session, lang, entry, level, by, comment, now, evidence)
     return Outcome.DECIDED
 
 
@@ -268,6 +278,8 @@ def decide(
     shown: Shown | None = None,
     comment: str | None = None,
     text: str | None = None,
+    evidence: Evidence = Evidence.TYPED,
+    sign: Signer | None = None,
 ) -> Entry | None:
     """Apply one decision in its own session and return the segment as stored.
 
@@ -276,11 +288,14 @@ def decide(
     skip (nothing is written) and for a decision that changes nothing (approving
     an approved segment, an edit that keeps the text). An approval of a segment
     another person approved meanwhile returns the entry with their record, and
-    the history holds both approvals.
+    the history holds both approvals. `by`, `evidence` and `sign` are as for
+    `review.approve`.
     """
     if decision is Decision.SKIP:
         return None
     code = release.require_target(lang)
+    register = register_for(release.root)
+    by = identify(register, by, code)
     if shown is None:
         shown = Shown(target=shown_target)
     elif shown_target is not None:
@@ -310,9 +325,13 @@ def decide(
                 comment=comment,
                 now=now,
                 editors=editors,
+                evidence=evidence,
+                register=register,
             )
             if outcome is Outcome.UNCHANGED:
                 return None
+            if sign is not None:
+                sign_approvals(session, by, sign)
             return session.catalog(code).get(segment)
         entry = session.catalog(code).get(segment)
         check_shown(entry, shown, agrees=False)
@@ -357,6 +376,8 @@ def decide_shown(
     *,
     by: str,
     comment: str | None = None,
+    evidence: Evidence = Evidence.TYPED,
+    sign: Signer | None = None,
 ) -> BatchReport:
     """Approve (or mark reviewed) every segment the reviewer was shown, in one session.
 
@@ -368,6 +389,8 @@ def decide_shown(
         raise UsageError("only approve and review apply to many segments at once")
     level = State.APPROVED if decision is Decision.APPROVE else State.REVIEWED
     code = release.require_target(lang)
+    register = register_for(release.root)
+    by = identify(register, by, code)
     report = BatchReport()
     with changing(release) as session:
         now = now_iso()
@@ -388,6 +411,8 @@ def decide_shown(
                     comment=comment,
                     now=now,
                     editors=editors,
+                    evidence=evidence,
+                    register=register,
                 )
             except ReviewRefused as exc:
                 report.refused[segment] = exc.message
@@ -398,4 +423,6 @@ def decide_shown(
                 report.unchanged.append(segment)
                 if outcome is Outcome.CONFIRMED:
                     report.confirmed.append(segment)
+        if sign is not None:
+            sign_approvals(session, by, sign)
     return report

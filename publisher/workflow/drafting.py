@@ -4,7 +4,8 @@ Order of preference for each segment that needs a draft (untranslated or
 stale; any segment with --force): an exact match from the office's own
 approved translations (translation memory), then an offline machine
 translation (Argos), with protocol terms, numbers, dates, URLs, e-mails and
-phone numbers protected from the machine. Fuzzy memory matches are attached
+phone numbers protected from the machine; an empty machine output is no draft
+(the segment is left as it was and the report names it). Fuzzy memory matches are attached
 as suggestions for the translator, never used as the draft. Nothing is
 written unless the whole run succeeds.
 
@@ -26,6 +27,7 @@ from publisher.core.catalog import Entry
 from publisher.core.glossary import Glossary
 from publisher.core.release import Release
 from publisher.core.states import State
+from publisher.core.text import clean_text
 from publisher.errors import UsageError
 from publisher.mt import argos, store
 from publisher.mt.protect import translate_protected
@@ -43,6 +45,8 @@ class DraftReport:
     from_machine: list[str] = field(default_factory=list)
     suggested: list[str] = field(default_factory=list)  # got fuzzy-match suggestions
     left: list[str] = field(default_factory=list)  # still without a draft
+    #: The machine gave no text for these (left as they were, no origin recorded).
+    empty: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # not fillable without --force
     model: str | None = None
     #: Why segments were left without a machine draft, when it is not the user's choice.
@@ -131,6 +135,11 @@ def fill_drafts(
                 translator, [e.source for e in machine], code, glossary, progress
             )
             for entry, draft in zip(machine, drafts, strict=True):
+                if not clean_text(draft).strip():
+                    # An empty output is no draft: the segment stays as it was.
+                    report.empty.append(entry.id)
+                    report.left.append(entry.id)
+                    continue
                 set_translation(
                     session,
                     code,

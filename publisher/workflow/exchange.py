@@ -37,16 +37,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher.core import languages
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import MAX_IMPORT_BYTES, check_segment_length, read_capped
 from publisher.core.release import Release, find_release
+from publisher.core.segments import SegmentMap
 from publisher.core.states import REVIEW_LEVELS, State
+from publisher.core.text import clean_text
 from publisher.core.wording import counted
 from publisher.core.workspace import Workspace
 from publisher.errors import InterchangeError, PublisherError, UsageError
 from publisher.interchange import EXCHANGE_FORMATS, po, xliff
-from publisher.interchange.model import IncomingFile, IncomingUnit, text_hash
+from publisher.interchange.model import Declared, IncomingFile, IncomingUnit, text_hash
 from publisher.workflow.session import Session, changing, load_catalog
 
 
@@ -100,20 +103,49 @@ class ImportReport:
         return ", ".join(parts)
 
 
-def read_file(path: Path) -> list[IncomingFile]:
-    """Parse an exchange file, choosing the reader by extension, then by content."""
+#: How many entries more than its release's segments a file may hold before it is refused
+#: unparsed: `SLACK_FACTOR` times the segments plus `SLACK`. A file with more entries than
+#: segments is refused by the parse anyway (an unknown id, a duplicate); a file far beyond
+#: is refused before it is parsed, so that its size cannot make the parse the attack.
+SLACK_FACTOR = 2
+SLACK = 100
+
+
+def read_file(ws: Workspace, path: Path) -> list[IncomingFile]:
+    """Parse an exchange file, choosing the reader by extension, then by content.
+
+    Each release the file names is looked at before the parse: a file with far more
+    entries than the release has segments is refused at once (see `SLACK_FACTOR`).
+    """
     data = read_capped(path, MAX_IMPORT_BYTES, InterchangeError, "file")
     suffix = path.suffix.lower()
-    if suffix in (".xlf", ".xliff", ".xml") or (
+    is_xliff = suffix in (".xlf", ".xliff", ".xml") or (
         suffix not in (".po", ".pot") and xliff.looks_like_xliff(data)
-    ):
-        return xliff.read(data, path)
-    return po.read(data, path)
+    )
+    for declared in xliff.declared(data) if is_xliff else po.declared(data):
+        _refuse_oversized(ws, path, declared)
+    return xliff.read(data, path) if is_xliff else po.read(data, path)
+
+
+def _refuse_oversized(ws: Workspace, path: Path, declared: Declared) -> None:
+    """Refuse a file that holds far more entries than its release has segments."""
+    try:
+        release = find_release(ws.releases_dir, declared.release)
+        lang = languages.canonical(declared.lang)
+        segments = len(SegmentMap.load(release.segments_path).segments)
+    except PublisherError:
+        return  # the parse names what is wrong with the release or language
+    if declared.count > SLACK_FACTOR * segments + SLACK:
+        raise InterchangeError(
+            f"the file has {declared.count:,} {declared.what} but {release.slug} has "
+            f"{segments:,} segments in {lang}; was it exported from another release?",
+            path=path,
+        )
 
 
 def import_file(ws: Workspace, path: Path, *, by: str) -> list[ImportReport]:
     """Apply a translator's PO or XLIFF file; all or nothing."""
-    files = read_file(path)
+    files = read_file(ws, path)
     releases: dict[str, Release] = {}
     seen: set[tuple[str, str]] = set()
     for incoming in files:
@@ -174,7 +206,7 @@ def _apply_file(session: Session, incoming: IncomingFile, by: str) -> ImportRepo
     now = now_iso()
     for unit in incoming.units:
         entry = catalog.entries[unit.id]
-        before = entry.state
+        before, held = entry.state, entry.target
         outcome = _apply_unit(entry, unit, name, now)
         after = entry.state
         if outcome == "unchanged":
@@ -194,7 +226,15 @@ def _apply_file(session: Session, incoming: IncomingFile, by: str) -> ImportRepo
             )
         if before in REVIEW_LEVELS and not after.at_least(before):
             report.approvals_dropped.append(unit.id)
-        asked = unit.exported_state is None or unit.state is not unit.exported_state
+        # A review the file claims and the import does not hold is named, whatever the
+        # format. The export metadata that says "approved at export" is the file's word
+        # too, so a state left as exported is a claim while the text is the one the
+        # workspace holds; with a new text, the old state is the tool's leftover.
+        asked = (
+            unit.exported_state is None
+            or unit.state is not unit.exported_state
+            or held == clean_text(unit.target)
+        )
         if (
             asked
             and unit.state in REVIEW_LEVELS
@@ -216,7 +256,7 @@ def _apply_unit(entry: Entry, unit: IncomingUnit, name: str, now: str) -> str:
     A file never grants a review: a changed text is stored as translated (or
     draft), whatever review the file claims for it.
     """
-    target = unit.target
+    target = clean_text(unit.target)  # as it would be stored: a removed control is no edit
     if not target.strip():
         return "unchanged"  # an empty target never deletes a translation
     source_changed = (

@@ -92,6 +92,7 @@ def build_test_package(
     seed: int = 0,
     package_version: str = "0.1",
     name: str | None = None,
+    silent: bool = False,
 ) -> Path:
     """Write `<dest_dir>/<name>.argosmodel` and return its path.
 
@@ -99,7 +100,9 @@ def build_test_package(
     defaults give a ~1 MB package built in a fraction of a second; the
     benchmark uses `layers=3, d_model=256` to get a model whose decoding cost
     dominates as it does with a real one.  The same arguments always give the
-    same model, so test expectations are reproducible.
+    same model, so test expectations are reproducible. `silent=True` makes a model
+    that ends every translation at once: its output is empty, as a broken or
+    mismatched real model's can be.
     """
     if d_model % heads:
         raise ValueError(f"d_model ({d_model}) must be a multiple of heads ({heads})")
@@ -118,6 +121,7 @@ def build_test_package(
             heads=heads,
             ffn_dim=ffn_dim or 4 * d_model,
             seed=seed,
+            silent=silent,
         )
         (root / "minisbd").mkdir()
         _write_minisbd_model(root / "minisbd" / f"{from_code}.onnx", lang=from_code)
@@ -173,6 +177,7 @@ def _write_ctranslate2_model(
     heads: int,
     ffn_dim: int,
     seed: int,
+    silent: bool = False,
 ) -> None:
     """Save a Transformer with random weights plus a hand-wired sense of length.
 
@@ -267,6 +272,11 @@ def _write_ctranslate2_model(
     projection[eos, span] = -_EOS_GAIN
     spec.decoder.projection.weight = projection
     spec.decoder.projection.bias = _projection_bias(vocabulary, rng)
+    if silent:
+        # CTranslate2 decodes at least one token: a lone word boundary (which detokenizes
+        # to nothing) wins the first step and `</s>` every later one: an empty translation.
+        spec.decoder.projection.bias[vocabulary.index("▁")] = 5e3
+        spec.decoder.projection.bias[eos] = 1e4
 
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)

@@ -12,7 +12,7 @@ from publisher.core.release import find_release
 from publisher.workflow import decisions as reviewing
 from publisher.workflow.review import approve
 from publisher.workflow.session import load_catalog
-from tests.conftest import Cli
+from tests.support.workspace import Cli
 
 #: The sample photo's caption in each language (what the sample release ships).
 CAPTIONS = {

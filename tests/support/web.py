@@ -8,6 +8,7 @@ token of the pages, as a browser would.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -28,7 +29,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_play
 from publisher.core.catalog import Catalog
 from publisher.core.release import Release
 from publisher.workflow.session import load_catalog
-from tests.conftest import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 CHROMIUM = "/usr/bin/chromium"
 #: How the browser tests launch Debian's Chromium through Playwright (never a download).
@@ -290,3 +291,9 @@ def server(root: Path) -> Iterator[Server]:
 def catalog(root: Path, lang: str = "km") -> Catalog:
     """The catalog as the tool reads it: a review counts only if the history backs it."""
     return load_catalog(Release.load(root / "releases" / SAMPLE_SLUG), lang)
+
+
+def history(root: Path) -> list[dict[str, Any]]:
+    """The sample release's history, one dict per event."""
+    path = root / "releases" / SAMPLE_SLUG / "history.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

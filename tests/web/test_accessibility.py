@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import REPO, SAMPLE_SLUG, Cli
 from tests.support.web import Server
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.workflow.session import load_catalog
-from tests.conftest import SAMPLE_SLUG, Cli
 from tests.support.web import Reviewer, Server
+from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 

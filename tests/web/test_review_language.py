@@ -18,8 +18,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from publisher.web import i18n
-from tests.conftest import REPO, SAMPLE_SLUG
 from tests.support.web import Server
+from tests.support.workspace import REPO, SAMPLE_SLUG
 
 LOCALES = REPO / "publisher" / "resources" / "locales"
 PLACEHOLDERS = re.compile(r"%\((\w+)\)s|\{(\w+)\}")

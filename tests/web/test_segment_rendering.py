@@ -18,8 +18,8 @@ from publisher.core.release import find_release
 from publisher.qa import check_segment
 from publisher.web.inline import render
 from publisher.workflow import decisions
-from tests.conftest import SAMPLE_SLUG
 from tests.support.web import Reviewer, Server
+from tests.support.workspace import SAMPLE_SLUG
 
 RENDERED_KM = (
     "**ភ្នំពេញ ថ្ងៃទី៧ ខែធ្នូ ឆ្នាំ២០២៦** សូមចូលមើល [គេហទំព័រក្រសួង](https://www.mfaic.gov.kh) សម្រាប់*ព័ត៌មានបន្ថែម*។"

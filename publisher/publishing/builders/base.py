@@ -16,7 +16,7 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.publishing.engine import Engine
 from publisher.publishing.fingerprint import StatCache
-from publisher.publishing.workers import ProgressHook
+from publisher.publishing.workers import ProgressHook, WorkerPool
 
 #: The page formats a release is published in (what `build --format` takes).
 PAGE_FORMATS = ("pdf", "html")
@@ -40,17 +40,25 @@ class Builder(ABC, Generic[R]):
         jobs: int | None = None,
         progress: ProgressHook | None = None,
         stats: StatCache | None = None,
+        pool: WorkerPool | None = None,
     ) -> None:
-        """`stats`: the file hashes the caller read the releases with (see fingerprint)."""
+        """`stats`: the file hashes the caller read the releases with (see fingerprint);
+        `pool`: warm workers that outlive the build (see publishing/resident.py)."""
         self.ws = ws
         self.jobs = jobs
         self.progress = progress
         self.stats = stats
+        self.pool = pool
 
     def engine(self) -> Engine:
         """The incremental engine, to be used as a context manager (it owns worker processes)."""
         return Engine(
-            self.ws, jobs=self.jobs, progress=self.progress, eager=self.eager, stats=self.stats
+            self.ws,
+            jobs=self.jobs,
+            progress=self.progress,
+            eager=self.eager,
+            stats=self.stats,
+            pool=self.pool,
         )
 
     @abstractmethod

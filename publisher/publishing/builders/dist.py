@@ -29,7 +29,7 @@ from publisher.publishing.cache import OutputState
 from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_index
-from publisher.publishing.workers import ProgressHook
+from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render.model import Alternate
 
 #: on_write(path relative to the output folder): hears of each file written.
@@ -64,8 +64,9 @@ class DistBuilder(Builder[BuildReport]):
         on_write: WriteHook | None = None,
         jobs: int | None = None,
         progress: ProgressHook | None = None,
+        pool: WorkerPool | None = None,
     ) -> None:
-        super().__init__(ws, jobs=jobs, progress=progress)
+        super().__init__(ws, jobs=jobs, progress=progress, pool=pool)
         self.out_dir = out_dir
         self.formats = tuple(dict.fromkeys(formats))
         for fmt in self.formats:

@@ -45,14 +45,19 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return element
 
 
-def atom(*, base: str, lang: str, title: str, author: str, entries: list[FeedEntry]) -> bytes:
-    """The Atom feed of one language: newest first, each entry with its PDF as enclosure."""
+def atom(
+    *, base: str, lang: str, title: str, author: str, entries: list[FeedEntry], built: str
+) -> bytes:
+    """The Atom feed of one language: newest first, each entry with its PDF as enclosure.
+
+    Its `updated` is the newest entry's publication, or `built` (the build's time, as
+    "2024-12-02T01:00:00Z") when there is none yet (every release embargoed)."""
     a = f"{{{ATOM}}}"
     feed = etree.Element(f"{a}feed", nsmap={None: ATOM})
     feed.set(XML_LANG, lang)
     _sub(feed, f"{a}id", f"{base}{lang}/")
     _sub(feed, f"{a}title", title)
-    _sub(feed, f"{a}updated", max((e.published for e in entries), default=_stamp("1970-01-01")))
+    _sub(feed, f"{a}updated", max((e.published for e in entries), default=built))
     _sub(feed, f"{a}link", rel="self", type="application/atom+xml", href=f"{base}{lang}/feed.xml")
     _sub(
         feed,

@@ -12,9 +12,12 @@ Layout (all links relative, so it works opened from disk and from any server):
     releases/<slug>/index.html       the release in all languages (x-default)
 
 A release appears when at least one language passes the build's publishing
-rule (required state reached, no QA errors); a language whose PDF fails to
-render is left out. Files an earlier run wrote that are no longer produced
-(a release withdrawn, a language refused) are removed.
+rule (required state reached, no QA errors). A release or language whose step
+fails (a damaged or missing photo, a PDF that does not render) is left out and
+named in `failed`; the rest of the archive is published all the same (home
+pages, feeds, sitemap), so one bad release never holds back the others. Files
+an earlier run wrote that are no longer produced (a release withdrawn, a
+language refused) are removed.
 """
 
 from __future__ import annotations
@@ -33,14 +36,14 @@ from publisher.core.languages import native_name
 from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.errors import UsageError
+from publisher.errors import PublisherError, StorageError, UsageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import OutputState
 from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
-from publisher.publishing.fingerprint import digest
+from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
-from publisher.publishing.workers import ProgressHook
+from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
@@ -53,7 +56,7 @@ from publisher.render.templating import (
 from publisher.workflow import embargo as embargoes
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
-FEEDS_VERSION = "2"
+FEEDS_VERSION = "3"
 
 
 @dataclass
@@ -64,9 +67,16 @@ class SiteReport(StepCounts):
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # refused languages, failed steps
+    skipped: list[str] = field(default_factory=list)  # languages the publishing rule refused
+    #: "<slug> is not on the site: why" (or "<slug>/<lang>"), for each release or language
+    #: a step failed for: an error, the command exits 1
+    failed: list[str] = field(default_factory=list)
     #: slug -> embargo time, for releases held back (nothing of them is in the site)
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
+
+    def fail(self, slug: str, error: PublisherError, lang: str | None = None) -> None:
+        what = f"{slug}/{lang}" if lang else slug
+        self.failed.append(f"{what} is not on the site: {error.format()}")
 
     @property
     def next_lift(self) -> dt.datetime | None:
@@ -108,10 +118,13 @@ class SiteBuilder(Builder[SiteReport]):
         early: Sequence[str] = (),
         jobs: int | None = None,
         progress: ProgressHook | None = None,
+        pool: WorkerPool | None = None,
+        stats: StatCache | None = None,
     ) -> None:
         """`now`: the time embargoes are judged at (default: now); `early`: embargoed
-        releases to publish anyway (the caller has recorded that decision)."""
-        super().__init__(ws, jobs=jobs, progress=progress)
+        releases to publish anyway (the caller has recorded that decision); `pool` and
+        `stats`: see Builder."""
+        super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
         self.now = now or dt.datetime.now(dt.UTC)
@@ -138,7 +151,7 @@ class SiteBuilder(Builder[SiteReport]):
             plans = engine.plans(public, draft=False)
             for plan in plans:
                 if plan.error:
-                    report.skipped.append(plan.error.format())
+                    report.fail(plan.slug, plan.error)
                 for refusal in plan.refused.values():
                     report.skipped.append(refusal.message)
             listed = [p for p in plans if not p.error and p.published]
@@ -155,6 +168,7 @@ class SiteBuilder(Builder[SiteReport]):
             state = OutputState(engine.cache, out_dir)
             site = _Site(engine, state, base, site_languages(ws), report)
             site.thumbs = thumbs
+            site.now = self.now
             # Published when the embargo lifted (one forced out early: its date, as before).
             site.embargoes = {
                 r.slug: r.meta.embargo
@@ -163,9 +177,14 @@ class SiteBuilder(Builder[SiteReport]):
             }
             available: dict[str, list[str]] = {}
             for plan in listed:
-                langs = site.copy_release(plan, pages[plan.slug], pdfs)
-                if langs and site.copy_photos(plan, photos.get(plan.slug, [])):
-                    available[plan.slug] = langs
+                try:  # one release's failure is reported; the others are published
+                    langs = site.copy_release(plan, pages[plan.slug], pdfs)
+                    if langs and site.copy_photos(plan, photos.get(plan.slug, [])):
+                        available[plan.slug] = langs
+                except PublisherError as error:
+                    report.fail(plan.slug, error)
+                except OSError as exc:
+                    report.fail(plan.slug, StorageError.from_os_error(exc))
             shown = [p for p in listed if p.slug in available]
             report.releases = [p.slug for p in shown]
             for plan in shown:
@@ -200,6 +219,9 @@ class _Site:
         self.report = report
         self.thumbs: dict[tuple[str, str], Step] = {}
         self.embargoes: dict[str, dt.datetime] = {}  # slug -> its (lifted) embargo
+        #: the time the site is built at (embargoes judged then): an empty feed's `updated`
+        #: (kept while its key is: the feed changed then)
+        self.now = dt.datetime.now(dt.UTC)
         self._envs: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -248,13 +270,13 @@ class _Site:
     def copy_release(self, plan: Plan, page: Step, pdfs: dict[tuple[str, str], Step]) -> list[str]:
         """Copy a release's pages, PDFs and thumbnails; the languages that made it."""
         if page.error:
-            self.report.skipped.append(page.error.format())
+            self.report.fail(plan.slug, page.error)
             return []
         langs = []
         for lang in plan.published:
             pdf = pdfs[(plan.slug, lang)]
             if pdf.error:
-                self.report.skipped.append(pdf.error.format())
+                self.report.fail(plan.slug, pdf.error, lang)
                 continue
             folder = f"releases/{plan.slug}"
             cache = self.engine.cache
@@ -273,7 +295,9 @@ class _Site:
         its pages show them, so the release waits for the next build."""
         failed = [photo.error for photo in photos if photo.error]
         if failed:
-            self.report.skipped += [error.format() for error in failed if error]
+            for error in failed:
+                if error:
+                    self.report.fail(plan.slug, error)
             return False
         for photo in photos:
             for name, key, source in photo.outputs(self.engine.cache):
@@ -514,6 +538,7 @@ class _Site:
                         )
                         for p in mine
                     ],
+                    built=_utc(self.now) or "",
                 )
 
             self._put(f"{lang}/feed.xml", digest(key, lang, FEEDS_VERSION), make)

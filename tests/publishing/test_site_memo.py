@@ -1,0 +1,171 @@
+"""The no-op `publisher site` answered from one record (publishing/site_memo.py): it gives
+the full build's report, and any change to what the build reads or wrote, any option or
+an embargo sends the next run through the full build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publisher.publishing import site_memo
+from publisher.publishing.builders.site import SiteBuilder
+from tests.support.releases import REVIEWER
+from tests.support.workspace import SAMPLE_SLUG, Cli
+
+pytestmark = pytest.mark.slow
+
+BASE = "https://press.example.org/"
+
+
+@pytest.fixture
+def untimed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files copied just now count as settled (the racy window has its own test)."""
+    monkeypatch.setattr(site_memo, "RACY_NS", -(10**18))
+
+
+class BuildCalls:
+    """Counts the full site builds (the record answers without one)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = SiteBuilder.build
+
+        def counting(builder: SiteBuilder, releases: list) -> object:  # type: ignore[type-arg]
+            self.count += 1
+            return original(builder, releases)
+
+        monkeypatch.setattr(SiteBuilder, "build", counting)
+
+
+def _memo_files(root: Path) -> list[Path]:
+    return sorted((root / ".publisher-cache").glob("*/site-memo/*.json"))
+
+
+def test_a_noop_is_answered_from_the_record_with_the_full_builds_report(
+    repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(repo_workspace)
+    first = cli("site", "--base-url", BASE)
+    assert "Wrote" in first.stdout and len(_memo_files(repo_workspace)) == 1
+    # the same no-op through the full build, for reference
+    for memo in _memo_files(repo_workspace):
+        memo.unlink()
+    calls = BuildCalls(monkeypatch)
+    full = cli("site", "--base-url", BASE)
+    assert calls.count == 1 and "Nothing to write: the" in full.stdout
+    answered = cli("site", "--base-url", BASE)
+    assert calls.count == 1, "the no-op ran the full build"
+    assert answered.stdout == full.stdout and answered.stderr == full.stderr == ""
+    assert "Rendered nothing; 3 PDFs, 3 web pages and" in answered.stdout
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["release date", "catalog", "output edited", "output deleted", "template added", "base url"],
+)
+def test_any_change_runs_the_full_build(
+    repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    cli = Cli(repo_workspace)
+    cli("site", "--base-url", BASE)
+    site = repo_workspace / "site"
+    page = site / "en" / "index.html"
+    original = page.read_bytes()
+    release = repo_workspace / "releases" / SAMPLE_SLUG
+    base = BASE
+    if change == "release date":
+        toml = release / "release.toml"
+        toml.write_text(toml.read_text("utf-8").replace("date = 2024-", "date = 2023-"), "utf-8")
+    elif change == "catalog":
+        po = release / "translations" / "km.po"
+        # same size, one byte different: a comment's letter, so the content still parses
+        text = po.read_bytes()
+        assert text.startswith(b"# Translations")
+        po.write_bytes(b"# t" + text[3:])
+    elif change == "output edited":
+        page.write_bytes(original.replace(b"<title>", b"<title>X", 1))
+    elif change == "output deleted":
+        page.unlink()
+    elif change == "template added":
+        (repo_workspace / "templates" / "unused.html").write_text("<p>new</p>\n", "utf-8")
+    else:
+        base = "https://elsewhere.example.org/"
+    calls = BuildCalls(monkeypatch)
+    result = cli("site", "--base-url", base)
+    assert calls.count == 1, f"{change}: answered from the record"
+    if change in ("output edited", "output deleted"):
+        assert page.read_bytes() == original and "Wrote 1 file" in result.stdout
+    if change == "release date":
+        assert "Wrote" in result.stdout
+    if change == "base url":
+        assert b"elsewhere.example.org" in (site / "sitemap.xml").read_bytes()
+    # and, nothing changed since, the next run is answered again
+    again = cli("site", "--base-url", base)
+    assert calls.count == 1 and "Nothing to write" in again.stdout
+
+
+def test_an_embargo_is_never_answered_from_the_record(
+    repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embargo is the one input that is a time: a site holding a release back is
+    never recorded, and a build at another time (--now) never uses a record."""
+    cli = Cli(repo_workspace)
+    cli("site", "--base-url", BASE)
+    assert _memo_files(repo_workspace)
+    calls = BuildCalls(monkeypatch)
+    cli("site", "--base-url", BASE, "--now", "2030-01-01 09:00")
+    assert calls.count == 1
+    cli("embargo", SAMPLE_SLUG, "2099-01-01 08:00", "--by", REVIEWER)
+    held = cli("site", "--base-url", BASE)
+    assert "held back by embargo" in held.stdout and not _memo_files(repo_workspace)
+    cli("site", "--base-url", BASE)
+    assert calls.count == 3
+    lifted = cli("site", "--base-url", BASE, "--now", "2099-01-01 09:00")
+    assert calls.count == 4 and "The site has 1 release" in lifted.stdout
+
+
+def test_a_file_changed_just_before_the_build_is_not_recorded(repo_workspace: Path) -> None:
+    """The workspace was copied a moment ago: its files are within the racy window (an edit
+    in the same clock tick would keep their stat), so the build records nothing."""
+    toml = repo_workspace / "releases" / SAMPLE_SLUG / "release.toml"
+    toml.write_bytes(toml.read_bytes())  # an edit (the same bytes) just before the build
+    Cli(repo_workspace)("site", "--base-url", BASE)
+    assert not _memo_files(repo_workspace)
+
+
+def test_a_symbolic_link_in_the_tree_gives_no_stamp(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "file.txt").write_text("x", "utf-8")
+    first = site_memo.tree_stamp(tmp_path)
+    assert first is not None and first == site_memo.tree_stamp(tmp_path)
+    os.symlink(tmp_path / "a" / "file.txt", tmp_path / "a" / "link.txt")
+    assert site_memo.tree_stamp(tmp_path) is None
+
+
+def test_a_copied_tree_has_another_stamp(tmp_path: Path) -> None:
+    """A copy keeps the content and (copy2) the mtimes, not the inodes and ctimes: it is
+    never taken for the original."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "file.txt").write_text("x", "utf-8")
+    before = site_memo.tree_stamp(tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=shutil.copy2)
+    shutil.rmtree(tmp_path / "a")
+    (tmp_path / "b").rename(tmp_path / "a")
+    after = site_memo.tree_stamp(tmp_path / "a")
+    assert before is not None and after is not None and before.digest != after.digest
+
+
+def test_an_unfinished_change_reaches_the_engine(
+    repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journal left by an interrupted change is a hidden file deep in the tree: it
+    counts, so the build that must refuse to publish over it does run."""
+    cli = Cli(repo_workspace)
+    cli("site", "--base-url", BASE)
+    (repo_workspace / "releases" / SAMPLE_SLUG / ".journal").write_text("{}\n", "utf-8")
+    calls = BuildCalls(monkeypatch)
+    cli("site", "--base-url", BASE, ok=False)
+    assert calls.count == 1

@@ -1,0 +1,85 @@
+"""The sample release and the CLI as the tests type it: paths, the sample's title and slug,
+`Cli` (runs `publisher` in-process against one workspace), and a copy of this repository's
+workspace."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from publisher.cli.app import app
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_TXT = REPO.parent / "shared" / "samples" / "visit-china-2024-12.en.txt"
+if not SAMPLE_TXT.exists():  # the sample also ships inside the repository's release
+    SAMPLE_TXT = REPO / "tests" / "data" / "visit-china-2024-12.en.txt"
+SAMPLE_TITLE = "Samdech Techo Hun Sen to Pay Official and Goodwill Visit to China"
+SAMPLE_SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
+#: How messages name the shipped sample: its number and short title (the slug names folders).
+SAMPLE_NUMBER = "MFAIC/2024/001"
+SAMPLE_LABEL = f"{SAMPLE_NUMBER} Samdech Techo Hun Sen to Pay…"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """Runs `publisher` in-process against one workspace, as a user would type it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.runner = CliRunner()
+
+    def __call__(
+        self,
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        ok: bool = True,
+    ) -> Result:
+        result = self.runner.invoke(
+            app,
+            ["--workspace", str(self.root), *args],
+            input=input,
+            env=env,
+            catch_exceptions=False,
+        )
+        out = Result(result.exit_code, result.stdout, result.stderr)
+        if ok:
+            assert out.exit_code == 0, f"{args}: exit {out.exit_code}\n{out.stdout}\n{out.stderr}"
+        return out
+
+
+def copy_repo_workspace(root: Path) -> Path:
+    """This repository's workspace copied to `root`: configuration, glossary, release
+    numbers, the boilerplate and the releases (the shipped sample, approved)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("publisher.toml", "glossary.toml", "numbers.jsonl"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("releases", "boilerplate", "templates", "locales"):
+        shutil.copytree(
+            REPO / name,
+            root / name,
+            ignore=shutil.ignore_patterns("*.mo", ".lock", ".send.lock", "sends.jsonl"),
+        )
+    return root
+
+
+def set_review(root: Path, **values: object) -> None:
+    """Set keys of the workspace's [review] section (four_eyes, require, url), keeping the
+    rest of publisher.toml and its comments."""
+    import tomlkit
+
+    path = root / "publisher.toml"
+    config = tomlkit.parse(path.read_text(encoding="utf-8"))
+    section = config.setdefault("review", tomlkit.table())
+    for key, value in values.items():
+        section[key] = value
+    path.write_text(tomlkit.dumps(config), encoding="utf-8")
