@@ -285,15 +285,15 @@ class ReviewApp:
             lang = self.target(request, release, request.path_params["lang"])
             segment = self.segment(request, request.path_params["segment"])
             try:
-                view = model.segment_view(ws, release, lang, segment, self.caches)
+                source, terms = model.segment_source(ws, release, lang, segment)
             except CatalogError as exc:
                 raise HTTPException(404, exc.message) from None
             return render(
                 "_rendered.html",
                 self.ui(request),
                 text=_lines(self.field(form, "text")),
-                source=view.entry.source,
-                terms=[required for _, required, _ in view.terms],
+                source=source,
+                terms=terms,
                 lang=lang,
             )
 

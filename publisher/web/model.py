@@ -573,9 +573,16 @@ def segment_history(release: Release, lang: str | None, segment: str | None) -> 
     ]
 
 
-def segment_view(
-    ws: Workspace, release: Release, lang: str, segment: str, caches: Caches
-) -> SegmentView:
-    """One segment as the review page shows it (the editor's preview needs its terms)."""
-    reader = _Reader(ws, release, lang, None, caches)
-    return reader.view(reader.catalog.get(segment))
+def segment_source(
+    ws: Workspace, release: Release, lang: str, segment: str
+) -> tuple[str, list[str]]:
+    """A segment's source and the glossary's terms for its translation (the editor's
+    preview marks them): read from the catalog alone, not the history another request
+    may be appending to."""
+    code = release.require_target(lang)
+    catalog = load_catalog(release, code)
+    entry = catalog.get(segment)
+    source_lang = catalog.source_lang or release.meta.source_language
+    glossary = dict(workspace_glossary(ws.root, release).get(code, {}))
+    terms = glossary_terms(entry.source, entry.target, source_lang, code, glossary)
+    return entry.source, [required for _, required, _ in terms]

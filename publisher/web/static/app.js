@@ -185,6 +185,11 @@
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
+    // A delayed request (the editor's preview) of a segment swapped out meanwhile: drop it.
+    if (!document.body.contains(event.detail.elt)) {
+      event.preventDefault();
+      return;
+    }
     const form = event.detail.elt;
     if (form && form.matches && form.matches("form.decide")) {
       const article = form.closest("article.segment");
