@@ -63,6 +63,17 @@ bench: setup
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/serve.py
 
+# Message catalogs: the print labels (domain `messages`, babel.cfg) and the review app's
+# words (domain `web`, babel-web.cfg) extracted from the sources, the web catalogs of en,
+# km and zh_Hans updated from it and checked; both are compiled in memory at run time.
+LOCALES_DIR := publisher/resources/locales
+locales: $(STAMP)
+	$(BIN)/pybabel extract --no-location -F babel.cfg -o $(LOCALES_DIR)/messages.pot .
+	$(BIN)/pybabel extract --no-location -k N_ -F babel-web.cfg -o $(LOCALES_DIR)/web.pot .
+	$(BIN)/pybabel update -D web -i $(LOCALES_DIR)/web.pot -d $(LOCALES_DIR) -w 100 \
+		--no-fuzzy-matching --ignore-obsolete
+	@for po in $(LOCALES_DIR)/*/LC_MESSAGES/*.po; do msgfmt --check -o /dev/null $$po || exit 1; done
+
 # The web review app's htmx, from npm at the version pinned in the script, copied into
 # publisher/web/static/ (committed, with its SHA-256 in htmx.json; the app never downloads).
 vendor-htmx:
