@@ -112,6 +112,11 @@ COMMANDS: dict[str, CommandRef] = {
     "site": CommandRef(
         "publisher.cli.publish", _PUBLISH, "Build a static site of every published release."
     ),
+    "preview": CommandRef(
+        "publisher.cli.preview",
+        _PUBLISH,
+        "Serve the site on this machine, rebuilt and reloaded as files change.",
+    ),
     "bundle": CommandRef("publisher.cli.publish", _PUBLISH, "A zip for wire services."),
     "lists": CommandRef(
         "publisher.cli.lists", _DISTRIBUTE, "Media lists: who gets a release by e-mail."

@@ -54,7 +54,9 @@ def import_(
 
     All or nothing; newer work in the catalogs is never overwritten.
     """
-    reports = import_file(params.workspace(), file, by=params.reviewer(by))
+    who = params.reviewer(by)
+    with params.progress_bar() as progress:
+        reports = import_file(params.workspace(), file, by=who, progress=progress)
     for note in dict.fromkeys(note for report in reports for note in report.notes):
         typer.echo(f"note: {file}: {note}", err=True)
     for report in reports:

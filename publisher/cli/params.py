@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,9 +132,20 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr)
 
 
+#: How long a command runs before its progress bar appears: a step done sooner shows none
+#: (as cargo and uv do), so quick commands stay quiet on a terminal too.
+PROGRESS_DELAY = 1.0
+
+
 @contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar on stderr ("PDFs ━━━━━ 123/600"); silent when not a terminal."""
+def progress_bar(delay: float = PROGRESS_DELAY) -> Iterator[Callable[[str, int, int], None]]:
+    """Progress of a command's long steps, on stderr ("PDFs ━━━━━ 123/600"): the shared
+    reporter every long command passes down as its ProgressHook (stage, done, total).
+
+    On a terminal a rich bar appears once the command has run `delay` seconds, and goes
+    when it ends; elsewhere it prints nothing (the command's own last line is the
+    summary). Never on stdout, so `--json` output stays one JSON object.
+    """
     if not sys.stderr.isatty():  # and rich is not even imported: a no-op stays fast
         yield lambda stage, done, total: None
         return
@@ -144,6 +156,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield lambda stage, done, total: None
         return
     tasks: dict[str, TaskID] = {}
+    latest: dict[str, tuple[int, int]] = {}
     columns = (
         TextColumn("{task.description:<18}"),
         BarColumn(),
@@ -152,12 +165,27 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     )
     # No refresh thread (auto_refresh): the build forks workers from this process, which
     # is safe only while no other thread runs (see publishing/engine.py, _run_forked).
-    with Progress(*columns, console=err, transient=True, auto_refresh=False) as bar:
+    bar = Progress(*columns, console=err, transient=True, auto_refresh=False)
+    started = time.monotonic()
+    shown = False
 
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-            bar.refresh()
+    def update(stage: str, done: int, total: int) -> None:
+        nonlocal shown
+        latest[stage] = (done, total)
+        if not shown:
+            if time.monotonic() - started < delay:
+                return
+            bar.start()
+            shown = True
+        for name, (finished, count) in latest.items():
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=count)
+            bar.update(tasks[name], completed=finished, total=count)
+        latest.clear()
+        bar.refresh()
 
+    try:
         yield update
+    finally:
+        if shown:
+            bar.stop()

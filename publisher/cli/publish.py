@@ -16,7 +16,7 @@ from publisher.errors import UsageError
 from publisher.publishing.builders.base import PAGE_FORMATS
 from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
-from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.builders.site import SiteBuilder, claim_output, mark_output
 from publisher.publishing.engine import OUTPUT_KINDS, summary_line
 from publisher.publishing.readiness import workspace_stats
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
@@ -116,6 +116,12 @@ def site(
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why, recorded in its history (with --force)")
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite", help="Write into an --out folder that no `publisher site` made"
+        ),
+    ] = False,
     by: params.ByOpt = None,
     jobs: params.JobsOpt = None,
 ) -> None:
@@ -127,6 +133,7 @@ def site(
     ws = params.workspace()
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
     at = embargoes.now(now, ws.config.time_zone)
+    claim_output(ws, out_dir, overwrite=overwrite)
     # A no-op answered from the last clean build's record (see publishing/site_memo.py);
     # a build judged at another time, or forcing a release, always runs in full.
     clocked = now is not None or bool(force)
@@ -143,6 +150,7 @@ def site(
     stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
     releases, broken = scan_releases(ws.releases_dir, stats.toml)
     early = _early(ws, releases, force or [], reason, by, at)
+    mark_output(out_dir)
     builder = SiteBuilder(
         ws, out_dir=out_dir, base_url=base_url, now=at, early=early, jobs=params.jobs(jobs)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +75,12 @@ def send(
             help="Send again to those whose earlier message was never confirmed",
         ),
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="Send a release under embargo without asking (needed off a terminal)"
+        ),
+    ] = False,
     as_json: params.JsonOpt = False,
     jobs: params.JobsOpt = None,
 ) -> None:
@@ -83,6 +90,10 @@ def send(
     PDFs attached. The send log (releases/<slug>/sends.jsonl) makes a second run send
     only to those not yet confirmed. SMTP settings: [smtp] in publisher.toml; the
     password: the environment variable PUBLISHER_SMTP_PASSWORD.
+
+    A release still under embargo is sent only once confirmed: the command shows the
+    embargo, the list and the number of recipients and asks on a terminal; elsewhere it
+    needs --yes. The same summary heads --dry-run.
     """
     ws = params.workspace()
     rel = params.release(release, ws)
@@ -103,6 +114,8 @@ def send(
         password=password_from_environment(),
         on_start=say,
         jobs=params.jobs(jobs),
+        confirm=_ask if _on_terminal() and not as_json else None,
+        yes=yes,
     )
     with params.progress_bar() as builder.progress, _sigterm_interrupts():
         report = builder.build([rel])
@@ -114,6 +127,19 @@ def send(
         raise typer.Exit(130)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _ask(summary: str) -> bool:
+    """The summary and the question, on the terminal itself: the progress bar holds
+    sys.stderr and would keep a line without its newline (the question) from showing."""
+    out = sys.__stderr__ or sys.stderr
+    out.write(f"{summary}\nSend it now, under embargo? [y/N] ")
+    out.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 _LABELS = {
@@ -131,6 +157,10 @@ def _print(report: SendReport) -> None:
         label = _LABELS.get(outcome.status)
         if label:
             typer.echo(f"{label}: {outcome.address}: {outcome.reason}", err=True)
+    if report.mode == "test":
+        for outcome in report.outcomes:
+            if outcome.subject:
+                typer.echo(f"test copy: {outcome.subject}\n  holds: {outcome.contents}", err=True)
     for lang, reason in sorted(report.not_approved.items()):
         typer.echo(f"not approved: {lang}: {reason}", err=True)
     counts = report.counts()

@@ -69,7 +69,7 @@ def init(
     if time_zone is not None:
         answers.time_zone = time_zone
     flagged = bool(organisation or time_zone or numbering or contact)
-    ask = not yes and not flagged and sys.stdin.isatty()
+    ask = not yes and not flagged and _on_terminal()
     if ask:
         _ask(answers)
     else:
@@ -90,6 +90,11 @@ def init(
     typer.echo(f"  {where}publisher new SOURCE.docx --date YYYY-MM-DD --place 'Phnom Penh'")
     typer.echo("  publisher translate")
     typer.echo("  publisher status")
+
+
+def _on_terminal() -> bool:
+    """Whether someone can answer questions: stdin is a terminal."""
+    return sys.stdin.isatty()
 
 
 def _ask(answers: starter.Answers) -> None:

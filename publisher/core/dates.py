@@ -39,7 +39,8 @@ def localize_digits(text: str, lang: str) -> str:
 
 
 def _khmer_month(month: int) -> str:
-    return Locale.parse("km").months["format"]["wide"][month]
+    name: str = Locale.parse("km").months["format"]["wide"][month]
+    return name
 
 
 def format_date(day: dt.date, lang: str) -> str:

@@ -223,7 +223,8 @@ def _merge_item(children: list[Block]) -> Block:
 
 def render_inline(text: str) -> str:
     """Inline Markdown to HTML (escaped; raw HTML shown as text)."""
-    return markdown_parser().renderInline(text)
+    html: str = markdown_parser().renderInline(text)
+    return html
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -19,8 +19,10 @@ release with an unfinished change (`UnfinishedChange`) and name `publisher
 fsck`, so status, build and export never see half of one.
 
 `PUBLISHER_CRASH_AT=<point>` kills the process at a named point of the
-protocol (`prepared`, `manifest`, `applying`, `applied`, `logged`): the crash
-tests use it to land a SIGKILL exactly between two steps.
+protocol (`prepared`, `manifest`, `applying`, `applied`, `logged`; `new`, which
+assembles a hidden folder and renames it into place instead, has `numbered`
+and `staged`): the crash tests use it to land a SIGKILL exactly between two
+steps.
 """
 
 from __future__ import annotations

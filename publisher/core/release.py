@@ -346,14 +346,15 @@ def iter_releases(releases_dir: Path) -> Iterator[Release]:
             yield Release.load(folder)
 
 
-def find_release(releases_dir: Path, name: str) -> Release:
+def find_release(releases_dir: Path, name: str, *, exact: bool = False) -> Release:
     """A release by the name a user typed, or the workspace's boilerplate.
 
     The one resolver of every command's release parameter (as git resolves a
     short reference): the slug, a path to the release's folder, any unique
     prefix of a slug, or its number whole (`MFAIC/2024/031`) or by its last
     parts (`2024/031`, `031`). A name several releases answer to is refused with
-    the candidates listed, never guessed.
+    the candidates listed, never guessed. `exact`: the slug only (a name written by
+    the tool itself: an exported file's release, a URL).
     """
     if name == BOILERPLATE:
         folder = releases_dir.parent / BOILERPLATE
@@ -376,7 +377,7 @@ def find_release(releases_dir: Path, name: str) -> Release:
         if (folder / "release.toml").is_file():
             return Release.load(folder)
     known, _broken = scan_releases(releases_dir)  # a broken one cannot be meant
-    matches = _short_name_matches(known, name)
+    matches = [] if exact else _short_name_matches(known, name)
     if len(matches) == 1:
         return matches[0]
     if matches:

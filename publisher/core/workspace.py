@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 
-from publisher.core import languages
+from publisher.core import languages, list_markers
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.release import BOILERPLATE
 from publisher.core.states import PUBLISHABLE_LEVELS, State
@@ -153,6 +153,13 @@ class WorkspaceConfig:
                 str(name): {languages.canonical(k): clean_text(str(v)) for k, v in values.items()}
                 for name, values in data.get("conventions", {}).items()
             }
+            for lang, style in conventions.get("list_numbering", {}).items():
+                if style not in list_markers.STYLES:
+                    raise WorkspaceError(
+                        f"[conventions] list_numbering {lang} = {style!r}: use one of "
+                        f"{', '.join(list_markers.STYLES)}",
+                        path=path,
+                    )
         except WorkspaceError:
             raise
         except (AttributeError, TypeError, ValueError) as exc:
@@ -244,6 +251,10 @@ class Workspace:
     def boilerplate_dir(self) -> Path:
         """The texts every release carries (About paragraph, contact roles), translated once."""
         return self.root / BOILERPLATE
+
+    def list_numbering(self, lang: str) -> str:
+        """How `lang` numbers list items ([conventions] list_numbering; see list_markers)."""
+        return self.convention("list_numbering", lang) or list_markers.default_style(lang)
 
     def convention(self, name: str, lang: str) -> str | None:
         """A per-language text the office configured ([conventions] NAME), or None."""

@@ -82,7 +82,8 @@ def write(release: Release, catalog: Catalog) -> bytes:
     _metadata(file, [("release", release.slug), ("exported", now_iso())])
     for entry in catalog:
         _write_unit(file, entry)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
 
 
 def _metadata(parent: etree._Element, pairs: list[tuple[str, str]]) -> None:
@@ -162,22 +163,28 @@ def declared(data: bytes) -> list[Declared]:
     """Each <file>'s release id, the document's target language and the file's number of
     <unit>s, by a scan of the start tags (no parse: what a comment or CDATA hides is
     counted too, which only ever counts more)."""
-    found: list[Declared] = []
+    files: list[tuple[str, str]] = []
+    counts: list[int] = []
     lang = ""
     for tag in _START_TAG.finditer(data):
+        name = tag.group(1)
+        if name == b"unit":
+            if counts:
+                counts[-1] += 1
+            continue
         attributes = {
             m.group(1): (m.group(2) if m.group(2) is not None else m.group(3)) or b""
             for m in _ATTRIBUTE.finditer(tag.group(2))
         }
-        if tag.group(1) == b"xliff":
+        if name == b"xliff":
             lang = attributes.get(b"trgLang", b"").decode("utf-8", "replace")
-        elif tag.group(1) == b"file":
-            release = attributes.get(b"id", b"").decode("utf-8", "replace")
-            found.append(Declared(release, lang, 0, "units"))
-        elif found:
-            last = found[-1]
-            found[-1] = Declared(last.release, last.lang, last.count + 1, last.what)
-    return found
+        else:
+            files.append((attributes.get(b"id", b"").decode("utf-8", "replace"), lang))
+            counts.append(0)
+    return [
+        Declared(release, lang, count, "units")
+        for (release, lang), count in zip(files, counts, strict=True)
+    ]
 
 
 def looks_like_xliff(data: bytes) -> bool:

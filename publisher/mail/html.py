@@ -169,5 +169,5 @@ def _strip_remote_styles(text: str) -> str:
             element.set("style", ";".join(kept))
     for element in document.iter("style", "link", "script"):
         element.drop_tree()
-    out = lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
+    out: str = lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
     return out.replace(_WBR_MARK, "<wbr>")

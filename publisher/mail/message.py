@@ -25,9 +25,13 @@ from email.message import EmailMessage
 from urllib.parse import quote
 
 from publisher.mail import headers
+from publisher.mail.flowed import PARAMS
 
 #: CRLF line ends, lines folded at 78, no 8-bit bodies (no SMTPUTF8 or 8BITMIME needed).
 POLICY = email.policy.SMTP.clone(max_line_length=headers.MAX_LINE, cte_type="7bit")
+#: Our header values are folded already (`headers`): written as they are, never refolded
+#: (the policy would re-encode a long `<URI>` line as encoded-words).
+_AS_IS = POLICY.clone(refold_source="none")
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class Attachment:
 
 @dataclass
 class Version:
-    """The message everyone who reads `langs` receives (headers aside)."""
+    """The message everyone who reads `langs` receives (headers aside); `text` is
+    format=flowed (publisher.mail.flowed)."""
 
     langs: tuple[str, ...]
     subject: str
@@ -86,7 +91,9 @@ def _boundary() -> str:
 
 def _build_body(version: Version) -> tuple[str, bytes]:
     body = EmailMessage(policy=POLICY)
-    body.set_content(version.text, subtype="plain", charset="utf-8", cte=_cte(version.text))
+    body.set_content(
+        version.text, subtype="plain", charset="utf-8", cte=_cte(version.text), params=PARAMS
+    )
     body.add_alternative(version.html, subtype="html", charset="utf-8", cte=_cte(version.html))
     for item in version.attachments:
         maintype, subtype = item.mime.split("/", 1)
@@ -151,7 +158,7 @@ def compose(
     content_type, body = version.body()
     msg.set_raw("Content-Type", _fold_params("Content-Type", content_type))
     # The header block as the generator writes it (the body is already serialised).
-    head = b"".join(POLICY.fold_binary(name, value) for name, value in msg.raw_items())
+    head = b"".join(_AS_IS.fold_binary(name, value) for name, value in msg.raw_items())
     data = head + b"\r\n" + body
     problems = headers.check_header_lines(data)
     if problems:  # never hand over a message a provider would reject
@@ -160,13 +167,11 @@ def compose(
 
 
 def _fold_list(name: str, items: list[str]) -> str:
-    """Comma-separated `<URI>`s, folded between them; a URI too long for a line is folded
-    inside its angle brackets, where clients ignore whitespace (RFC 2369 2., RFC 1738)."""
-    tokens: list[str] = []
-    for index, item in enumerate(items):
-        piece = item + ("," if index < len(items) - 1 else "")
-        room = headers.MAX_LINE - (len(name) + 2 if not tokens else 1)
-        tokens.extend(headers.split_long_token(piece, room))
+    """Comma-separated `<URI>`s, folded only between them, never inside the angle brackets:
+    a reader that unfolds keeps the folding space (RFC 5322 3.2.2), and a space inside the
+    URI breaks one-click unsubscribe. A URI too long for 78 columns gets a longer line
+    (RFC 5322 allows 998)."""
+    tokens = [item + ("," if index < len(items) - 1 else "") for index, item in enumerate(items)]
     return headers.fold_tokens(name, tokens)
 
 

@@ -111,36 +111,7 @@ class SmtpTransport:
         """Connect, secure and log in, or MailError saying which of these failed."""
         s = self.settings
         try:
-            if s.security == "tls":
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.host,
-                    s.port,
-                    timeout=s.timeout,
-                    context=self._context(),
-                    local_hostname=self._local_hostname,
-                )
-            else:
-                conn = smtplib.SMTP(
-                    s.host, s.port, timeout=s.timeout, local_hostname=self._local_hostname
-                )
-            if conn.sock is not None:
-                # The final "." goes out in a write of its own (the commit point): without
-                # this, Nagle's algorithm holds it until the server's delayed ACK, 40 ms
-                # a message.
-                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn.ehlo()
-            if s.security == "starttls":
-                if not conn.has_extn("starttls"):
-                    conn.close()
-                    raise MailError(
-                        f"{s.host}:{s.port} does not offer STARTTLS; refusing to send in clear "
-                        'text (set security = "tls" for a port with implicit TLS)'
-                    )
-                conn.starttls(context=self._context())
-                conn.ehlo()
-            if s.user:
-                assert self._password is not None
-                conn.login(s.user, self._password)
+            self._conn = self._connect()
         except smtplib.SMTPAuthenticationError as exc:
             raise MailError(
                 f"{s.host} refused the login of {s.user!r}: {exc.smtp_code} "
@@ -156,7 +127,45 @@ class SmtpTransport:
                 f"cannot connect to {s.host}:{s.port} ({s.security}): "
                 f"{self._scrub(str(exc)) or type(exc).__name__}"
             ) from None
-        self._conn = conn
+
+    def _connect(self) -> smtplib.SMTP:
+        """A connection, secured and logged in; closed again if any of that fails (a refused
+        login or an untrusted certificate leaves no socket open)."""
+        s = self.settings
+        if s.security == "tls":
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                s.host,
+                s.port,
+                timeout=s.timeout,
+                context=self._context(),
+                local_hostname=self._local_hostname,
+            )
+        else:
+            conn = smtplib.SMTP(
+                s.host, s.port, timeout=s.timeout, local_hostname=self._local_hostname
+            )
+        try:
+            if conn.sock is not None:
+                # The final "." goes out in a write of its own (the commit point): without
+                # this, Nagle's algorithm holds it until the server's delayed ACK, 40 ms
+                # a message.
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn.ehlo()
+            if s.security == "starttls":
+                if not conn.has_extn("starttls"):
+                    raise MailError(
+                        f"{s.host}:{s.port} does not offer STARTTLS; refusing to send in clear "
+                        'text (set security = "tls" for a port with implicit TLS)'
+                    )
+                conn.starttls(context=self._context())
+                conn.ehlo()
+            if s.user:
+                assert self._password is not None
+                conn.login(s.user, self._password)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

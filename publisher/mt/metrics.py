@@ -40,7 +40,8 @@ def corpus_scores(
     hypotheses: Sequence[str], references: Sequence[str], lang: str
 ) -> tuple[CorpusScore, CorpusScore]:
     """(chrF, BLEU) of `hypotheses` against one reference each, in language `lang`."""
-    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.metrics.bleu import BLEU
+    from sacrebleu.metrics.chrf import CHRF
 
     if len(hypotheses) != len(references):
         raise ValueError(f"{len(hypotheses)} hypotheses for {len(references)} references")

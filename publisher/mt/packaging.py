@@ -309,7 +309,8 @@ def _tag_pieces(sp: sentencepiece.SentencePieceProcessor, token: str) -> list[st
     whole = sp.encode(f"{token} {probe}", out_type=str)
     head = whole[: len(whole) - len(tail)]
     if whole[len(whole) - len(tail) :] == tail and token in head:
-        return head
+        pieces: list[str] = head
+        return pieces
     return None
 
 

@@ -291,7 +291,8 @@ def build_splitter(lang: str) -> bytes:
         },
     )
     onnx.checker.check_model(model)
-    return model.SerializeToString()
+    data: bytes = model.SerializeToString()
+    return data
 
 
 def write_splitter(path: Path, lang: str) -> Path:

@@ -89,7 +89,9 @@ class Cache:
             meta = json.loads((self.entry(key) / "meta.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
-        if self._index is not None and isinstance(meta, dict):
+        if not isinstance(meta, dict):  # not what `put` writes: as good as missing
+            return None
+        if self._index is not None:
             self._index[key] = {k: v for k, v in meta.items() if k not in HEAVY}
             self._verified.add(key)
             self._index_changed = True

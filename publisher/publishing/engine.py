@@ -421,6 +421,7 @@ class Engine:
             else:
                 found[(plan.slug, lang)] = Step(key, meta)
                 self.cached["pdf"] += 1
+        self._print_photos([args for _, args in misses])
         # Chinese PDFs take longest: start them first so no worker idles at the end.
         misses.sort(key=lambda item: item[0][1] != "zh-Hans")
         results = self._run("PDFs", steps.pdf_step, [a for _, a in misses], heavy=True)
@@ -432,6 +433,16 @@ class Engine:
                 self.rendered["pdf"] += 1
                 self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
         return found
+
+    def _print_photos(self, pdf_calls: list[tuple[Any, ...]]) -> None:
+        """Each photo's print rendition that the PDFs to render need and the cache lacks,
+        made once now (a PDF step whose photo failed here makes it again, and says why)."""
+        wanted: dict[str, tuple[Any, ...]] = {}
+        for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys in pdf_calls:
+            for name, key in photo_keys.items():
+                if key not in wanted and self.cache.get(key) is None:
+                    wanted[key] = (root, slug, name, key, cache_root)
+        self._run("photos for print", steps.print_photo_step, list(wanted.values()))
 
     def thumbnails(self, pdfs: dict[tuple[str, str], Step]) -> dict[tuple[str, str], Step]:
         """A first-page PNG per rendered PDF (only the site lists them); keyed by the PDF's key."""

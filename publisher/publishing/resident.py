@@ -37,9 +37,10 @@ WARM_TEMPLATES = ("web.html", "site_release.html", "index.html")
 
 
 class ResidentRenderer:
-    """`jobs` warm workers (one by default: a preview renders one PDF) kept between builds."""
+    """`jobs` warm workers (one by default: a preview renders one PDF; None: one per core)
+    kept between builds."""
 
-    def __init__(self, root: Path, *, jobs: int = 1) -> None:
+    def __init__(self, root: Path, *, jobs: int | None = 1) -> None:
         self.root = root
         self.pool = WorkerPool(jobs)
         self._lock = threading.Lock()

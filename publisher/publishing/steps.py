@@ -373,6 +373,13 @@ def _pdf(root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, P
     return render_release_pdf(ws, release, document, lang, texts, draft, print_photos)
 
 
+def print_photo_step(root: str, slug: str, name: str, key: str, cache_root: str) -> dict[str, Any]:
+    """A photo's print rendition, made once before the PDFs that embed it (several PDFs
+    rendering at once would each make it)."""
+    _print_photo(root, slug, name, key, cache_root)
+    return {"files": [name]}
+
+
 def _print_photo(root: str, slug: str, name: str, key: str, cache_root: str) -> Path:
     """A photo's print rendition from the cache, made now if no PDF made it yet."""
     cache = Cache(Path(cache_root))

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from publisher.core import dates, media
 from publisher.core.document import Block, Document, plain_text, render_inline
+from publisher.core.fsutil import refuse_symlink
 from publisher.core.photos import PHOTOS_DIR, Photo, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
@@ -140,6 +141,7 @@ def build_publication(
         embargo_iso=release.meta.embargo.isoformat() if release.meta.embargo else None,
         release_line=embargo or gettext("For immediate release"),
         end_mark=ws.convention("end_mark", lang) or gettext("###"),
+        numbering=ws.list_numbering(lang),
         boilerplate=_boilerplate(ws, release, lang, leaf_of),
     )
 
@@ -207,7 +209,8 @@ def photo_view(
     """How one edition shows a photo (see render.model.PhotoView); `printed`: the print
     rendition the PDF embeds instead of the original."""
     path = photo.path(release.root)
-    if not path.is_file() or path.is_symlink():
+    refuse_symlink(path)  # a photo replaced by a link is named as one, not as missing
+    if not path.is_file():
         raise RenderError(
             f"{release.slug}: the photo {PHOTOS_DIR}/{photo.file} is missing; add it again "
             f"with `publisher photo add {release.slug} FILE` or remove it from release.toml",

@@ -22,7 +22,7 @@ from publisher.core.links import unsafe_links
 from publisher.core.states import State
 from publisher.core.text import is_forbidden_control, strip_controls
 from publisher.qa import khmer, markup, numbers, placeables, punctuation
-from publisher.qa.findings import ERROR, WARNING, Finding
+from publisher.qa.findings import ERROR, WARNING, Finding, Issue
 
 STATES = frozenset(state.value for state in State)
 
@@ -367,7 +367,7 @@ def _punctuation(
     glossary: Mapping[str, str],
 ) -> list[Finding]:
     """Target-language punctuation, spacing and bracket balance."""
-    issues: list[punctuation.Issue] = []
+    issues: list[Issue] = []
     if tgt_lang == "zh-Hans":
         issues += punctuation.chinese_issues(target)
     elif tgt_lang == "km":

@@ -541,10 +541,10 @@ def _cmap(path: Path, index: int | None) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
     if index is None and path.suffix.lower() in _COLLECTION_SUFFIXES:
-        collection = TTCollection(str(path), lazy=True)
         points: set[int] = set()
-        for font in collection.fonts:
-            points.update(font.getBestCmap() or {})
+        with TTCollection(str(path), lazy=True) as collection:  # the file is closed after
+            for font in collection.fonts:
+                points.update(font.getBestCmap() or {})
         return frozenset(points)
     with TTFont(str(path), fontNumber=index or 0, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})

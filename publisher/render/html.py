@@ -55,7 +55,8 @@ def khmer_wbr(html_text: str) -> str:
     Browsers break Khmer between syllables wherever a line runs out (CSS
     `word-break: keep-all` does not apply to it), which cuts words in two. The
     PDF renderer's U+200B word boundaries become `<wbr>`, and each Khmer word
-    between them a `nowrap` span; copied text is unchanged.
+    between them a `nowrap` span (a short run, such as a personal name, has no
+    boundary inside: see khmer_breaks.WHOLE_RUN_MAX); copied text is unchanged.
     """
     parts = _TAG_OR_TEXT.split(html_text)
     for index, part in enumerate(parts):
@@ -63,9 +64,6 @@ def khmer_wbr(html_text: str) -> str:
             continue
         words = part.split("\u200b")
         parts[index] = "<wbr>".join(
-            _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word)
-            if "\u200b" in part
-            else word
-            for word in words
+            _KHMER_WORD.sub(lambda m: f'<span class="w">{m.group()}</span>', word) for word in words
         )
     return "".join(parts)

@@ -158,12 +158,30 @@ def rendition_height(width: int, height: int, target: int) -> int:
     return max(1, round(height * target / width))
 
 
-def _upright(data: bytes) -> tuple[Any, str]:
+def _upright_size(data: bytes) -> tuple[int, int]:
+    """The upright size of a photo in memory, from its header (no pixel decoded)."""
+    Image, _ = _pillow()
+    with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as probe:
+        width, height = probe.size
+        turned = probe.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    return (height, width) if turned else (width, height)
+
+
+def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]:
     """The decoded image, EXIF orientation applied, in a mode the format can save; and
-    the format ("JPEG" or "PNG")."""
+    the format ("JPEG" or "PNG").
+
+    `fit`: the largest upright size that will be made of it. A JPEG is then decoded at
+    the smallest of 1/1, 1/2, 1/4 or 1/8 of its size that still covers `fit` (the
+    decoder scales the DCT blocks: Pillow's draft mode), which is several times faster
+    than decoding all of a camera's pixels; one high-quality resize then gives the size
+    asked for, from pixels never smaller than it."""
     Image, ImageOps = _pillow()
     with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as opened:
         fmt = str(opened.format)
+        if fit is not None and fmt == "JPEG":
+            turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            opened.draft(opened.mode, (fit[1], fit[0]) if turned else fit)
         image = ImageOps.exif_transpose(opened)
         image.load()
     # Pillow writes a JPEG's comment segment again when it saves a copy: not in a rendition.
@@ -191,11 +209,13 @@ def make_renditions(data: bytes) -> dict[int, bytes]:
     which costs half of reducing each from the original and looks the same.
     """
     Image, _ = _pillow()
-    image, fmt = _upright(data)
+    width, height = _upright_size(data)
+    widths = sorted(rendition_widths(width), reverse=True)
+    image, fmt = _upright(data, fit=(widths[0], rendition_height(width, height, widths[0])))
     out: dict[int, bytes] = {}
     current = image
-    for target in sorted(rendition_widths(image.width), reverse=True):
-        size = (target, rendition_height(image.width, image.height, target))
+    for target in widths:
+        size = (target, rendition_height(width, height, target))
         if size != current.size:
             current = current.resize(size, Image.Resampling.LANCZOS)
         out[target] = _encode(current, fmt, JPEG_QUALITY)
@@ -212,18 +232,14 @@ def print_rendition(data: bytes) -> bytes:
     """The photo as the PDF embeds it: at most 300 dpi at the largest size the page gives it
     (WeasyPrint then embeds a JPEG's bytes as they are, decoding nothing)."""
     Image, _ = _pillow()
-    with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as probe:
-        width, height = probe.size
-        turned = probe.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-    if turned:
-        width, height = height, width
+    width, height = _upright_size(data)
     scale = min(1.0, PRINT_BOX[0] / width, PRINT_BOX[1] / height)
     if scale == 1.0:
         # small enough already: WeasyPrint applies any EXIF orientation itself, and embeds
         # the bytes as they are: only the image's
         return image_segments.image_data(data)
-    image, fmt = _upright(data)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    image, fmt = _upright(data, fit=size)
     return _encode(image.resize(size, Image.Resampling.LANCZOS), fmt, 90)
 
 
@@ -249,7 +265,8 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
 
     The pixels are untouched: the file is reduced to its image data (`image_segments`:
     no comment, nothing after its end), then exiv2 writes the metadata segments. The
-    camera's fields (EXIF, colour profile) are kept, except its GPS position.
+    camera's fields (EXIF, colour profile) are kept, except its GPS position and the
+    thumbnail it embeds.
     """
     import pyexiv2  # exiv2's binding: 14 ms to import, needed only by builds with photos
 
@@ -291,6 +308,9 @@ def embed_metadata(data: bytes, meta: PhotoMetadata) -> bytes:
             }
             if located:
                 image.modify_exif(located)
+            # The camera's thumbnail is a second image inside EXIF: it may show the frame
+            # before it was cropped, and carry bytes of its own (a comment). Not published.
+            image.clear_thumbnail()
             image.modify_iptc(iptc)
             image.modify_xmp(xmp)
             return bytes(image.get_bytes())

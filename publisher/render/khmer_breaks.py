@@ -59,7 +59,8 @@ def insert_break_opportunities(text: str) -> str:
     An opportunity is used only when the characters on both sides are Khmer, so
     nothing is inserted next to an existing space or ZWSP, or between Khmer and
     Latin/Chinese/punctuation (where Pango already breaks as it should). The
-    result is stable: applying it twice gives the same text.
+    result is stable: applying it twice gives the same text. A Khmer run of at most
+    WHOLE_RUN_MAX characters between spaces (a personal name) gets none.
 
     ICU reports offsets in UTF-16 code units (`segments()`), which differ from
     Python's indices as soon as the text holds a character outside the BMP, so
@@ -67,14 +68,33 @@ def insert_break_opportunities(text: str) -> str:
     """
     if not text or _HAS_KHMER.search(text) is None:
         return text
+    long_runs = [
+        (m.start(), m.end()) for m in _KHMER_RUN.finditer(text) if len(m.group()) > WHOLE_RUN_MAX
+    ]
     out: list[str] = []
     previous = ""
+    at = 0  # where `piece` starts in `text`
     for piece in _line_breaker()(text, "km"):
-        if previous and piece and is_khmer(previous[-1]) and is_khmer(piece[0]):
+        if (
+            previous
+            and piece
+            and is_khmer(previous[-1])
+            and is_khmer(piece[0])
+            and any(start < at < end for start, end in long_runs)
+        ):
             out.append(ZWSP)
         out.append(piece)
         previous = piece
+        at += len(piece)
     return "".join(out)
+
+
+#: The longest Khmer run between spaces (or other non-Khmer characters) kept whole. ICU's
+#: dictionary does not know personal names and cuts them into syllables ("សុ|ខុន",
+#: "ដា|រា"); a name is written as short runs between spaces ("ប្រាក់ សុខុន"), which stay
+#: whole, while a long run of words written together still breaks between its words.
+WHOLE_RUN_MAX = 10
+_KHMER_RUN = re.compile(f"[{_KHMER_CHARS}]+")
 
 
 def strip_break_opportunities(text: str) -> str:

@@ -110,6 +110,8 @@ class Publication:
     embargo_iso: str | None = None
     release_line: str = ""  # the embargo line, or "For immediate release"
     end_mark: str = ""
+    #: How list items are numbered: latin, khmer or gbt9704 (core/list_markers.py).
+    numbering: str = "latin"
     boilerplate: Boilerplate = field(default_factory=lambda: Boilerplate())
     tool_version: str = __version__
 

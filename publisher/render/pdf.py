@@ -121,7 +121,8 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
     dirs = [d.resolve() for d in allowed_dirs]
     files = {f.resolve() for f in allowed_files}
 
-    class RestrictedFetcher(URLFetcher):
+    # WeasyPrint has no type information: its URLFetcher is Any to mypy.
+    class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
         refused: list[str]
 
         def fetch(self, url: str, headers: Any = None) -> Any:

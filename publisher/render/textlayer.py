@@ -193,7 +193,8 @@ def _line_text(textbox: Any) -> str:
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
     data = layout.text.encode()
     start = line.start_index
-    return data[start : start + line.length].decode(errors="replace")
+    text: str = data[start : start + line.length].decode(errors="replace")
+    return text
 
 
 @lru_cache(maxsize=1)

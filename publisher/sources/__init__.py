@@ -35,8 +35,12 @@ def read_source(
     `accept_changes` imports a Word file's tracked changes as accepted.
     """
     suffix = path.suffix.lower()
-    if not path.is_file():
+    if not path.exists():
         raise SourceError("file not found", path=path)
+    if not path.is_file():
+        raise SourceError(
+            "not a regular file (a device, pipe or folder): not reading it", path=path
+        )
     size = path.stat().st_size
     if size == 0:
         raise SourceError("the file is empty", path=path)

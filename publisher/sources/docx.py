@@ -85,8 +85,7 @@ def import_docx(
                 raise SourceError(
                     f"the .docx unpacks to {total / 1e6:.0f} MB; refusing (zip bomb?)", path=path
                 )
-            if "word/document.xml" not in archive.namelist():
-                raise SourceError("not a Word document (no word/document.xml)", path=path)
+            _check_parts(archive, path)
             text_size = archive.getinfo("word/document.xml").file_size
             if text_size > MAX_DOCX_TEXT:
                 raise SourceError(
@@ -100,8 +99,15 @@ def import_docx(
 
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises many kinds on broken files
-        raise SourceError(f"cannot read the .docx: {exc}", path=path) from None
+    except KeyError as exc:  # zipfile: "There is no item named 'X' in the archive"
+        missing = re.search(r"named '([^']+)'", str(exc))
+        part = f"it has no {missing.group(1)} part" if missing else "a part is missing"
+        raise SourceError(f"the Word file is damaged: {part}", path=path) from None
+    except Exception:  # python-docx raises many kinds on broken files, in its own words
+        raise SourceError(
+            "the Word file is damaged and cannot be read; open it in Word and save it again",
+            path=path,
+        ) from None
     count = len(document.element.body.findall(".//" + w("p")))
     if count > MAX_SEGMENTS:
         raise SourceError(
@@ -117,6 +123,46 @@ def import_docx(
     markdown = assemble(body, notices, colon_headings=True)
     markdown += reader.notes_markdown()
     return ImportedSource(markdown, found_title, notices, {}, reader.media)
+
+
+#: The parts every Word document has, with the root element each must hold.
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_REQUIRED_PARTS = (
+    ("word/document.xml", None, ""),  # first: without it, the zip is no Word file at all
+    ("[Content_Types].xml", f"{{{_PACKAGE}/content-types}}Types", "a list of content types"),
+    ("_rels/.rels", f"{{{_PACKAGE}/relationships}}Relationships", "a list of relationships"),
+)
+
+
+def _check_parts(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a zip that lacks a part every Word document has, naming it (python-docx
+    would fail with an internal message such as "'_Element' object has no attribute
+    'overrides'")."""
+    from lxml import etree
+
+    names = set(archive.namelist())
+    for name, root_tag, what in _REQUIRED_PARTS:
+        if name not in names:
+            hint = " (not a Word document?)" if name == "word/document.xml" else ""
+            raise SourceError(f"the Word file is damaged: it has no {name} part{hint}", path=path)
+        if root_tag is None:
+            continue
+        try:
+            with archive.open(name) as part:
+                _, root = next(
+                    etree.iterparse(
+                        part,
+                        events=("start",),
+                        resolve_entities=False,
+                        no_network=True,
+                        load_dtd=False,
+                    )
+                )
+            found = root.tag
+        except (etree.XMLSyntaxError, StopIteration):
+            found = None
+        if found != root_tag:
+            raise SourceError(f"the Word file is damaged: its {name} part is not {what}", path=path)
 
 
 # ---------------------------------------------------------------- numbering

@@ -36,7 +36,7 @@ from starlette.routing import Route
 from publisher.core import languages
 from publisher.core.history import person_name
 from publisher.core.release import BOILERPLATE, Release, find_release, validate_slug
-from publisher.core.states import State
+from publisher.core.states import ORDER, State
 from publisher.core.workspace import Workspace
 from publisher.errors import (
     CatalogError,
@@ -157,7 +157,9 @@ class ReviewApp:
         """A release of the workspace, or its boilerplate (reviewed like a release)."""
         try:
             return find_release(
-                ws.releases_dir, slug if slug == BOILERPLATE else validate_slug(slug)
+                ws.releases_dir,
+                slug if slug == BOILERPLATE else validate_slug(slug),
+                exact=True,
             )
         except UsageError:
             if slug == BOILERPLATE:
@@ -203,7 +205,7 @@ class ReviewApp:
                 request,
                 "releases.html",
                 releases=summaries,
-                states=model.ORDER,
+                states=ORDER,
                 boilerplate=model.boilerplate_summary(ws, self.caches),
                 held_back=model.held_back(summaries),
             )

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +68,7 @@ def build(
 ) -> Preview:
     """Build the draft of `lang` and say what happened: its PDF by the server's warm
     `renderer` when there is one (see publishing/resident.py), else in this process."""
+    started = time.monotonic()
     if renderer is not None:
         with renderer.building() as pool:
             report = _builder(ws, lang, pool).build([release])
@@ -74,6 +77,13 @@ def build(
             report = _builder(ws, lang, None).build([release])
     preview = existing(ws, release, lang)
     preview.problems = [r.message for r in report.refused] + [f.format() for f in report.failed]
+    # The server's one-line summary of each preview, on its stderr (its terminal or log).
+    print(
+        f"preview {release.label} {lang}: built in {time.monotonic() - started:.1f} s"
+        + (f", {len(preview.problems)} problem(s)" if preview.problems else ""),
+        file=sys.stderr,
+        flush=True,
+    )
     return preview
 
 

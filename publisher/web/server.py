@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from publisher.errors import UsageError
 from publisher.publishing.resident import ResidentRenderer
@@ -67,18 +68,42 @@ def warning_for(host: str) -> str | None:
     )
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, stopping the renderer's workers with the app: on SIGTERM uvicorn
-    raises the signal again once it has shut down, and the process ends there, before
-    any `finally` of the caller would run (the workers would be left behind)."""
+class StoppingServer(uvicorn.Server):
+    """uvicorn's server, stopping what the app started (the renderer's workers) with it:
+    on SIGTERM uvicorn raises the signal again once it has shut down, and the process
+    ends there, before any `finally` of the caller would run (the workers would be left
+    behind). `on_close` runs before the connections are closed (an endless response
+    ends then), `on_shutdown` after."""
 
-    def __init__(self, config: uvicorn.Config, renderer: ResidentRenderer) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_shutdown: Callable[[], None],
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(config)
-        self.renderer = renderer
+        self.on_shutdown = on_shutdown
+        self.on_close = on_close
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_close is not None:
+            self.on_close()
         await super().shutdown(sockets)
-        await asyncio.to_thread(self.renderer.close)
+        await asyncio.to_thread(self.on_shutdown)
+
+
+def uvicorn_config(app: ASGIApp) -> uvicorn.Config:
+    """How both servers run: quiet, no proxy headers, no lifespan, a bounded request head."""
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
+        h11_max_incomplete_event_size=64 * 1024,
+    )
 
 
 def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -> None:
@@ -96,17 +121,7 @@ def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -
         echo(f"Draft previews are ready (renderer warmed in {renderer.warm_seconds or 0:.1f} s).")
 
     threading.Thread(target=announce, daemon=True).start()
-    config = uvicorn.Config(
-        create_app(settings, caches, renderer),
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        lifespan="off",
-        timeout_graceful_shutdown=5,
-        h11_max_incomplete_event_size=64 * 1024,
-    )
-    server = _Server(config, renderer)
+    server = StoppingServer(uvicorn_config(create_app(settings, caches, renderer)), renderer.close)
     warning = warning_for(host)
     if warning:
         echo(warning)
@@ -127,4 +142,4 @@ def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -
         server.run(sockets=[sock])
     finally:
         sock.close()
-        renderer.close()  # after Ctrl-C; a SIGTERM has closed it already (see _Server)
+        renderer.close()  # after Ctrl-C; a SIGTERM has closed it already (see StoppingServer)

@@ -22,6 +22,7 @@ from publisher.core import history, languages, media, numbering
 from publisher.core.document import Block, Document, check_document_size
 from publisher.core.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.core.history import Event, now_iso
+from publisher.core.journal import crash_point
 from publisher.core.photos import MAX_PHOTOS, PHOTOS_DIR
 from publisher.core.release import (
     BOILERPLATE,
@@ -174,6 +175,7 @@ def import_release(
         meta.number = numbering.allocate(
             ws.root, ws.config.number_pattern, date.year, slug, held=held
         )
+        crash_point("numbered")  # the crash tests' kill between two steps (core/journal.py)
     # A staging folder of this run's own: two `new` of the same name at once must not write
     # into (or remove) each other's; the first to rename wins. (`fsck` removes the staging
     # folders of runs that were killed.)
@@ -198,6 +200,7 @@ def import_release(
                 )
             ],
         )
+        crash_point("staged")
         try:
             staging.rename(folder)
         except OSError:

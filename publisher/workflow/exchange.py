@@ -5,6 +5,9 @@ export contains and what an import may change.
 
 An import applies what the translator *changed* and nothing else:
 
+* A file with far more entries than its release has segments is refused before
+  it is parsed (a quick scan of its bytes counts them); the parse itself takes
+  time in proportion to the file's size.
 * Everything is validated (format, release, languages, segment ids) before
   anything is written, and the whole file is applied under the release
   locks in one `changing` session per release: a failure writes nothing.
@@ -33,6 +36,7 @@ An import applies what the translator *changed* and nothing else:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,8 +147,15 @@ def _refuse_oversized(ws: Workspace, path: Path, declared: Declared) -> None:
         )
 
 
-def import_file(ws: Workspace, path: Path, *, by: str) -> list[ImportReport]:
-    """Apply a translator's PO or XLIFF file; all or nothing."""
+def import_file(
+    ws: Workspace,
+    path: Path,
+    *,
+    by: str,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[ImportReport]:
+    """Apply a translator's PO or XLIFF file; all or nothing. `progress(stage, done,
+    total)`: a reporter (the CLI's progress bar), told of each language applied."""
     files = read_file(ws, path)
     releases: dict[str, Release] = {}
     seen: set[tuple[str, str]] = set()
@@ -165,12 +176,16 @@ def import_file(ws: Workspace, path: Path, *, by: str) -> list[ImportReport]:
                     changing(releases[incoming.release])
                 )
             reports.append(_apply_file(sessions[incoming.release], incoming, by))
+            if progress is not None:
+                progress("importing", len(reports), len(files))
     return reports
 
 
 def _resolve(ws: Workspace, incoming: IncomingFile) -> Release:
     try:
-        release = find_release(ws.releases_dir, incoming.release)
+        # The file names its release by slug, as `export` wrote it: exactly, never by a
+        # prefix or number that could now mean another release.
+        release = find_release(ws.releases_dir, incoming.release, exact=True)
     except PublisherError as exc:
         raise InterchangeError(exc.message, path=incoming.path, line=incoming.line) from None
     if incoming.source_lang != release.meta.source_language:

@@ -11,6 +11,9 @@ Checks, per release:
 * review records the history does not back (written by hand or carried in by a
   file): reported, and removed on repair (they approve nothing either way);
 * history lines that do not parse;
+* a file of the release replaced by a symbolic link (`source.md`, `segments.json`, a
+  catalog, a photo...): named with its target and kept (the office replaces it with
+  the file itself), and nothing else is read through it;
 
 and in the workspace, the staging folders of interrupted `publisher new` runs.
 Everything is reported; `repair=False` changes nothing.
@@ -19,6 +22,7 @@ Everything is reported; `repair=False` changes nothing.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +83,8 @@ def check_release(release: Release, *, repair: bool) -> FsckReport:
                 report.repaired.append(f"removed {tmp.relative_to(root)}")
     if journal.state(root) == "unfinished":
         return report  # nothing else can be read consistently until it is finished
+    if _check_links(release, report):
+        return report  # nothing is read through a link; the office replaces it first
     _check_history(release, report)
     _check_photos(release, report)
     mismatched, unbacked = _check_catalogs(release)
@@ -95,6 +101,30 @@ def check_release(release: Release, *, repair: bool) -> FsckReport:
             else "removed the review records the history does not back"
         )
     return report
+
+
+def _check_links(release: Release, report: FsckReport) -> bool:
+    """The release's files that are symbolic links, named with their targets; True if any."""
+    root = release.root
+    files = [
+        root / name
+        for name in ("release.toml", "source.md", "segments.json", "history.jsonl", "sends.jsonl")
+    ]
+    for folder in (root / "translations", root / PHOTOS_DIR):
+        if folder.is_dir() and not folder.is_symlink():
+            files += sorted(folder.iterdir())
+        elif folder.is_symlink():
+            files.append(folder)
+    found = False
+    for path in files:
+        if path.is_symlink():
+            found = True
+            report.found.append(
+                f"{path.relative_to(root).as_posix()} is a symbolic link (to "
+                f"{os.readlink(path)}): nothing is read through it (kept as it is: replace "
+                "the link with the file itself)"
+            )
+    return found
 
 
 def _check_photos(release: Release, report: FsckReport) -> None:

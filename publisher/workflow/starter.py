@@ -153,6 +153,7 @@ def config_text(answers: Answers) -> str:
     return f"""\
 # publisher workspace configuration: every section is described here and in the README.
 
+# The languages, the state a translation must reach to be published, the time zone.
 [workspace]
 # The language releases are written in, and the languages they are translated into.
 source_language = {_value(SOURCE_LANGUAGE)}
@@ -169,8 +170,7 @@ time_zone = {_value(answers.time_zone)}
 [motto]
 {_table(dict(DEFAULT_CONFIG["motto"]))}
 # How each language writes the place names of datelines (`publisher new --place`).
-# Add one table per place: [places."Siem Reap"] en = "Siem Reap", km = "...", zh-Hans = "..."
-{places}
+# Add a table per place: [places."Siem Reap"] en = "Siem Reap", km = "..."{places}
 # Where `publisher models import` installs offline machine-translation packages.
 [models]
 directory = ".publisher/argos-packages"

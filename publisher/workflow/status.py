@@ -21,7 +21,7 @@ from publisher.core.release import (
 from publisher.core.states import State
 from publisher.core.tomlfile import TomlReader, read_toml
 from publisher.core.workspace import Workspace
-from publisher.errors import PublisherError, ReleaseError
+from publisher.errors import PublisherError, ReleaseError, SymlinkRefused
 from publisher.workflow.session import load_catalog
 
 
@@ -74,6 +74,8 @@ def release_status(release: Release, required: State) -> list[LanguageStatus]:
     try:
         _, alignment = release.aligned()
         out_of_sync = not alignment.unchanged
+    except SymlinkRefused:
+        raise  # a linked source.md or segments.json is named, not taken for "run sync"
     except ReleaseError:
         out_of_sync = True
     return [

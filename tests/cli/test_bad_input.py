@@ -7,7 +7,6 @@ workspace exactly as it was (compared by a hash of every file).
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.word import WordFile
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, tree_bytes
 
 BAD = REPO / "tests" / "data" / "bad"
 RELEASE = f"releases/{SAMPLE_SLUG}"
@@ -246,18 +245,6 @@ CASES = [
 ]
 
 
-def snapshot(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if ".publisher-cache" in path.parts:
-            continue  # derived results (status caches its verdicts), not the workspace's files
-        if path.is_file() and path.name != ".lock":
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-        elif path.is_dir():
-            digest.update(str(path.relative_to(root)).encode() + b"/\0")
-    return digest.hexdigest()
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Inputs too big to commit (a 50 MB text, a .docx that unpacks to 200 MB) or made
@@ -292,7 +279,7 @@ def test_bad_input_is_refused_cleanly(case: Case, repo_workspace: Path, generate
     shutil.copy(REPO / "glossary.toml", repo_workspace / "glossary.toml")
     for source, target in case.setup:
         shutil.copy(BAD / source, repo_workspace / target)
-    before = snapshot(repo_workspace)
+    before = tree_bytes(repo_workspace, locks=False, cache=False, folders=True)
     args = [a.format(bad=BAD, tmp=generated) for a in case.args]
     result = Cli(repo_workspace)(*args, ok=False)
     lines = result.stderr.strip().splitlines()
@@ -300,4 +287,6 @@ def test_bad_input_is_refused_cleanly(case: Case, repo_workspace: Path, generate
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert case.expect.lower() in lines[0].lower(), lines[0]
     assert "Traceback" not in result.stdout + result.stderr
-    assert snapshot(repo_workspace) == before, "the workspace changed"
+    assert tree_bytes(repo_workspace, locks=False, cache=False, folders=True) == before, (
+        "the workspace changed"
+    )

@@ -8,7 +8,6 @@ tests also stop the walk midway (q, end of input) and check nothing is lost.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -19,43 +18,8 @@ from publisher.cli import review_prompt
 from publisher.core.release import find_release
 from publisher.errors import CatalogError
 from publisher.workflow import decisions as reviewing
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, set_review
-
-# The shipped sample's approved Khmer translations, reused as "a translator's work".
-REPO_KM = REPO / "releases" / SAMPLE_SLUG / "translations" / "km.po"
-
-
-def km_po(workspace: Path, slug: str = SAMPLE_SLUG) -> Path:
-    return workspace / "releases" / slug / "translations" / "km.po"
-
-
-def translate(
-    workspace: Path, segments: list[str], overrides: dict[str, str] | None = None
-) -> dict[str, str]:
-    """Fill km msgstrs as a PO editor would (plain translated, no review record)."""
-    shipped = {e.msgctxt: e.msgstr for e in polib.pofile(str(REPO_KM))}
-    texts = {seg: (overrides or {}).get(seg, shipped[seg]) for seg in segments}
-    po = polib.pofile(str(km_po(workspace)))
-    for entry in po:
-        if entry.msgctxt in texts:
-            entry.msgstr = texts[entry.msgctxt]
-    po.save()
-    return texts
-
-
-def entries(workspace: Path) -> dict[str, polib.POEntry]:
-    return {e.msgctxt: e for e in polib.pofile(str(km_po(workspace)))}
-
-
-def review_events(workspace: Path) -> list[dict]:
-    path = workspace / "releases" / SAMPLE_SLUG / "history.jsonl"
-    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return [e for e in events if e["action"] != "import"]
-
-
-def km_status(cli: Cli) -> dict:
-    data = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)
-    return data["releases"][0]["languages"]["km"]
+from tests.support.releases import po_entries, po_path, review_events, status_languages, translate
+from tests.support.workspace import Cli, set_review
 
 
 def test_piped_review_approves_rejects_and_quits(cli: Cli, workspace: Path, sample: str) -> None:
@@ -68,7 +32,7 @@ def test_piped_review_approves_rejects_and_quits(cli: Cli, workspace: Path, samp
     assert "Samdech Techo Hun Sen" in out and "សម្តេចតេជោ" in out
     assert "2 approved, 0 reviewed, 1 rejected, 0 edited, 0 skipped" in out
 
-    po = entries(workspace)
+    po = po_entries(workspace)
     assert "approved by Test Reviewer on" in po["title"].tcomment
     assert "approved by Test Reviewer on" in po["s1"].tcomment
     assert "fuzzy" in po["s2"].flags and po["s2"].msgstr == texts["s2"]  # text kept, back to draft
@@ -86,7 +50,7 @@ def test_piped_review_approves_rejects_and_quits(cli: Cli, workspace: Path, samp
     assert all(e["by"] == "Test Reviewer" and e["lang"] == "km" for e in events)
     assert events[2]["comment"] == "Wrong date"
 
-    status = km_status(cli)
+    status = status_languages(cli)["km"]
     assert (status["approved"], status["draft"], status["translated"]) == (2, 1, 1)
     assert status["untranslated"] == status["total"] - 4
     assert "title" not in status["blocking"] and "s2" in status["blocking"]
@@ -98,12 +62,12 @@ def test_review_then_approve_keys_and_summary(cli: Cli, workspace: Path, sample:
     assert "1 approved" not in out
     assert "0 approved, 1 reviewed, 0 rejected, 0 edited, 1 skipped" in out
     assert "end of the list" in out
-    po = entries(workspace)
+    po = po_entries(workspace)
     assert po["title"].tcomment.startswith("reviewed by Sok Dara on")
     # Reviewed is not approved: the default queue still offers it, and `a` approves it.
     out = cli("review", sample, "--lang", "km", input="a\nq\n").stdout
     assert re.search(r"title +1/2 +reviewed", out)
-    assert "approved by Test Reviewer" in entries(workspace)["title"].tcomment
+    assert "approved by Test Reviewer" in po_entries(workspace)["title"].tcomment
 
 
 def test_edit_inline_changes_translation_and_records_history(
@@ -116,7 +80,7 @@ def test_edit_inline_changes_translation_and_records_history(
     assert "title: edited, now translated" in out
     assert out.count("1/1") == 2  # the edited segment is shown again to be decided on
     assert "1 approved, 0 reviewed, 0 rejected, 1 edited, 0 skipped" in out
-    po = entries(workspace)
+    po = po_entries(workspace)
     assert po["title"].msgstr == new
     assert "origin: human" in po["title"].tcomment
     assert "approved by Test Reviewer" in po["title"].tcomment  # bound to the new text
@@ -126,7 +90,7 @@ def test_edit_inline_changes_translation_and_records_history(
         ("approve", "translated", "approved"),
     ]
     assert events[0]["by"] == "Test Reviewer"
-    assert km_status(cli)["approved"] == 1
+    assert status_languages(cli)["km"]["approved"] == 1
 
 
 def test_empty_edit_and_empty_rejection_change_nothing(
@@ -136,8 +100,8 @@ def test_empty_edit_and_empty_rejection_change_nothing(
     out = cli("review", sample, "--lang", "km", input="e\n\nx\n\nq\n").stdout
     assert "translation unchanged" in out
     assert "a rejection needs a comment" in out
-    assert entries(workspace)["title"].msgstr == texts["title"]
-    assert "fuzzy" not in entries(workspace)["title"].flags
+    assert po_entries(workspace)["title"].msgstr == texts["title"]
+    assert "fuzzy" not in po_entries(workspace)["title"].flags
     assert review_events(workspace) == []
 
 
@@ -152,7 +116,7 @@ def test_back_returns_to_the_previous_segment(cli: Cli, workspace: Path, sample:
         ("title", "1"),
         ("s1", "2"),
     ]
-    po = entries(workspace)
+    po = po_entries(workspace)
     assert "approved by" in po["title"].tcomment
     assert "approved by" not in po["s1"].tcomment
     assert "0 edited, 1 skipped" in out
@@ -166,11 +130,11 @@ def test_end_of_input_quits_cleanly_keeping_decisions(
     assert result.exit_code == 0 and not result.stderr
     assert "1 approved, 0 reviewed, 0 rejected, 0 edited, 0 skipped" in result.stdout
     assert "2 segments still need review" in result.stdout
-    assert "approved by" in entries(workspace)["title"].tcomment
+    assert "approved by" in po_entries(workspace)["title"].tcomment
     # EOF in the middle of a rejection's comment also ends cleanly, writing nothing more.
     result = cli("review", sample, "--lang", "km", input="x\n")
     assert "0 rejected" in result.stdout
-    assert "fuzzy" not in entries(workspace)["s1"].flags
+    assert "fuzzy" not in po_entries(workspace)["s1"].flags
 
 
 def test_approving_untranslated_is_refused_and_stays(
@@ -181,7 +145,7 @@ def test_approving_untranslated_is_refused_and_stays(
     assert "cannot approve title: it is untranslated" in out
     assert "cannot mark as reviewed title" in out
     assert "(not translated)" in out
-    po = entries(workspace)
+    po = po_entries(workspace)
     assert po["title"].msgstr == "" and not po["title"].tcomment.count("approved")
     assert "approved by" in po["s1"].tcomment  # after skipping title, s1 was approved
     assert [e["segment"] for e in review_events(workspace)] == ["s1"]
@@ -189,7 +153,7 @@ def test_approving_untranslated_is_refused_and_stays(
 
 def test_approving_stale_is_refused(cli: Cli, workspace: Path, sample: str) -> None:
     translate(workspace, ["s1"])
-    po = polib.pofile(str(km_po(workspace)))
+    po = polib.pofile(str(po_path(workspace)))
     entry = next(e for e in po if e.msgctxt == "s1")
     entry.flags = ["fuzzy"]
     entry.previous_msgid = "An older version of the paragraph."
@@ -197,7 +161,7 @@ def test_approving_stale_is_refused(cli: Cli, workspace: Path, sample: str) -> N
     out = cli("review", sample, "--lang", "km", "--state", "stale", input="a\nq\n").stdout
     assert "stale" in out and "previous source: An older version" in out
     assert "cannot approve s1: it is stale" in out
-    assert "fuzzy" in entries(workspace)["s1"].flags
+    assert "fuzzy" in po_entries(workspace)["s1"].flags
     assert review_events(workspace) == []
 
 
@@ -227,13 +191,13 @@ def test_decision_refused_when_text_changed_since_shown(
         reviewing.decide(
             release, "km", "title", reviewing.Decision.APPROVE, by="X", shown_target="old text"
         )
-    assert "approved" not in entries(workspace)["title"].tcomment
+    assert "approved" not in po_entries(workspace)["title"].tcomment
 
 
 def test_fuzzy_memory_suggestions_are_shown(cli: Cli, workspace: Path, sample: str) -> None:
     """A near match from the office's memory (here a TMX file) is offered, never applied."""
     translate(workspace, ["title"])
-    source = entries(workspace)["title"].msgid.replace("China", "Vietnam")
+    source = po_entries(workspace)["title"].msgid.replace("China", "Vietnam")
     (workspace / "memory").mkdir(exist_ok=True)
     (workspace / "memory" / "office.tmx").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'
@@ -246,7 +210,7 @@ def test_fuzzy_memory_suggestions_are_shown(cli: Cli, workspace: Path, sample: s
     )
     out = cli("review", sample, "--lang", "km", input="q\n").stdout
     assert re.search(r"suggestion memory \d\d% \(office\.tmx[^)]*\): ទស្សនកិច្ចនៅប្រទេសវៀតណាម", out)
-    assert entries(workspace)["title"].msgstr != "ទស្សនកិច្ចនៅប្រទេសវៀតណាម"
+    assert po_entries(workspace)["title"].msgstr != "ទស្សនកិច្ចនៅប្រទេសវៀតណាម"
 
 
 # ---------------------------------------------------------------- the prompt without a terminal
@@ -313,10 +277,10 @@ def test_four_eyes_refuses_the_last_editor_in_the_cli(
     assert "skipped under the four-eyes rule (you made their current translation): title" in (
         out.stderr
     )
-    assert "approved by" in entries(workspace)["s1"].tcomment
-    assert "approved by" not in entries(workspace)["title"].tcomment
+    assert "approved by" in po_entries(workspace)["s1"].tcomment
+    assert "approved by" not in po_entries(workspace)["title"].tcomment
     cli("approve", sample, "--lang", "km", "--segment", "title", "--by", "Li Wei")
-    assert "approved by Li Wei" in entries(workspace)["title"].tcomment
+    assert "approved by Li Wei" in po_entries(workspace)["title"].tcomment
 
 
 def test_four_eyes_refuses_the_last_editor_in_a_review_walk(workspace: Path, sample: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from publisher.core.release import find_release
 from publisher.workflow import decisions
-from tests.cli.test_review import entries, review_events, translate
+from tests.support.releases import po_entries, review_events, translate
 from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
 
 CYRILLIC_A = "\u0430"
@@ -109,7 +109,7 @@ def test_approvals_name_a_reviewer_of_that_language(cli: Cli, workspace: Path, s
     # Any of the entry's names is accepted; the decision is recorded under the entry.
     cli("approve", sample, "--lang", "km", "--segment", "s1", "--by", "សុខ  ដារា")
     cli("review", sample, "--lang", "km", "--by", "sok dara.", input="x\nwrong name\nq\n")
-    assert "approved by Sok Dara on" in entries(workspace)["s1"].tcomment
+    assert "approved by Sok Dara on" in po_entries(workspace)["s1"].tcomment
     decided = [(e["action"], e["segment"], e["by"]) for e in review_events(workspace)]
     assert decided == [("approve", "s1", "Sok Dara"), ("reject", "title", "Sok Dara")]
 
@@ -160,9 +160,9 @@ def test_four_eyes_compares_entries_across_aliases(cli: Cli, workspace: Path, sa
     )
     walk = cli("review", sample, "--lang", "km", "--by", "Sok Dara", input="s\na\nq\n")
     assert "four_eyes = true" in walk.stdout
-    assert "approved by" not in entries(workspace)["s1"].tcomment
+    assert "approved by" not in po_entries(workspace)["s1"].tcomment
     cli("approve", sample, "--lang", "km", "--segment", "s1", "--by", "Chea Malis")
-    assert "approved by Chea Malis" in entries(workspace)["s1"].tcomment
+    assert "approved by Chea Malis" in po_entries(workspace)["s1"].tcomment
 
 
 @pytest.mark.parametrize("approver", [f"Tr{CYRILLIC_A}ns", "Trans.", "trans", "TRANS "])
@@ -176,7 +176,7 @@ def test_four_eyes_without_a_register_refuses_look_alike_names(
     refused = cli("approve", sample, "--lang", "km", "--segment", "s1", "--by", approver, ok=False)
     assert refused.exit_code == 2
     assert "made its current translation" in refused.stderr
-    assert "approved by" not in entries(workspace)["s1"].tcomment
+    assert "approved by" not in po_entries(workspace)["s1"].tcomment
 
 
 def test_a_damaged_register_is_named_with_its_file(cli: Cli, workspace: Path, sample: str) -> None:

@@ -17,6 +17,7 @@ import pytest
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence
 from publisher.workflow import decisions
+from tests.support.releases import history
 from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
 
 HISTORY = Path("releases") / SAMPLE_SLUG / "history.jsonl"
@@ -29,10 +30,6 @@ def keypair(folder: Path, name: str) -> Path:
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
     )
     return key
-
-
-def history(root: Path) -> list[dict]:
-    return [json.loads(x) for x in (root / HISTORY).read_text(encoding="utf-8").splitlines()]
 
 
 def write_history(root: Path, events: list[dict]) -> None:

@@ -5,7 +5,6 @@ out of translations, and a full disk is one line, not a traceback."""
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 from pathlib import Path
 
@@ -14,24 +13,7 @@ import pytest
 
 from publisher.core.catalog import Catalog
 from publisher.core.limits import MAX_SEGMENT_CHARS
-from tests.support.workspace import SAMPLE_SLUG, Cli
-
-
-def _tree_hash(root: Path) -> str:
-    """Every file (not following links) under `root`, for "nothing changed" checks."""
-    h = hashlib.sha256()
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in sorted(names):
-            if name == ".lock":
-                continue  # a lock file appears on the first change: not content
-            path = Path(folder) / name
-            h.update(str(path.relative_to(root)).encode())
-            if path.is_symlink():
-                h.update(b"->" + os.readlink(path).encode())
-            else:
-                h.update(path.read_bytes())
-    return h.hexdigest()
+from tests.support.workspace import SAMPLE_SLUG, Cli, tree_bytes
 
 
 @pytest.fixture
@@ -60,13 +42,13 @@ def test_source_linked_outside_is_neither_synced_nor_exported(ws: Path, outside:
     source = _release(ws) / "source.md"
     source.unlink()
     source.symlink_to(outside / "passwd")
-    before = _tree_hash(ws)
+    before = tree_bytes(ws, locks=False)
     for args in (("sync", SAMPLE_SLUG), ("export", SAMPLE_SLUG, "--lang", "km")):
         result = cli(*args, ok=False)
         assert result.exit_code == 2, args
         assert result.stderr.startswith(f"error: {source}: is a symbolic link (to ")
         assert "root:x:0:0" not in result.stdout + result.stderr
-    assert _tree_hash(ws) == before
+    assert tree_bytes(ws, locks=False) == before
 
 
 def test_source_linked_outside_is_not_published(ws: Path, outside: Path) -> None:
@@ -170,14 +152,16 @@ def test_linked_catalog_and_release_folder_are_refused(ws: Path, outside: Path) 
         ),
     ],
 )
-def test_out_never_replaces_workspace_files(ws: Path, args: tuple[str, ...], where: str) -> None:
+def test_out_never_replaces_workspace_files(
+    ws: Path, args: tuple[str, ...], where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (ws / "glossary.toml").write_text("# the office's glossary\n")
-    before = _tree_hash(ws)
-    os.chdir(ws)
+    before = tree_bytes(ws, locks=False)
+    monkeypatch.chdir(ws)  # relative --out paths, as typed in the workspace
     result = Cli(ws)(*args, ok=False)
     assert result.exit_code == 2, result.stdout
     assert result.stderr.startswith("error: --out ") and where in result.stderr
-    assert _tree_hash(ws) == before
+    assert tree_bytes(ws, locks=False) == before
 
 
 # ---------------------------------------------------------------- full disk, I/O errors
@@ -187,7 +171,7 @@ def test_full_disk_is_one_line_and_changes_nothing(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = Cli(ws)
-    before = _tree_hash(ws)
+    before = tree_bytes(ws, locks=False)
     real = os.fsync
 
     def full(fd: int) -> None:
@@ -210,7 +194,7 @@ def test_full_disk_is_one_line_and_changes_nothing(
         assert "Traceback" not in result.stderr
         source.write_text(source.read_text().replace("\nOne more paragraph.\n", ""))
     monkeypatch.setattr(os, "fsync", real)
-    assert _tree_hash(ws) == before
+    assert tree_bytes(ws, locks=False) == before
 
 
 def test_export_to_a_full_device(ws: Path) -> None:
@@ -246,11 +230,11 @@ def test_a_giant_translation_is_refused_on_import(ws: Path, tmp_path: Path) -> N
     po = polib.pofile(str(exported), wrapwidth=0)
     po[1].msgstr = "ក" * (MAX_SEGMENT_CHARS + 1)
     po.save()
-    before = _tree_hash(ws)
+    before = tree_bytes(ws, locks=False)
     result = cli("import", str(exported), "--by", "A", ok=False)
     assert result.exit_code == 2
     assert f"has {MAX_SEGMENT_CHARS + 1:,} characters; a segment may have at most" in result.stderr
-    assert _tree_hash(ws) == before
+    assert tree_bytes(ws, locks=False) == before
 
 
 def test_a_giant_translation_edited_by_hand_fails_qa_fast(ws: Path) -> None:

@@ -14,19 +14,16 @@ import polib
 from lxml import etree
 
 from publisher.core.catalog import approval_hash
-from publisher.core.release import Release
-from publisher.workflow.session import load_catalog
-from tests.support.releases import tree_bytes
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.releases import catalog
+from tests.support.workspace import SAMPLE_SLUG, Cli, tree_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
 X = {"x": NS, "mda": MDA}
 
 
-def _catalog(ws: Path, lang: str) -> dict[str, tuple[str, str]]:
-    release = Release.load(ws / "releases" / SAMPLE_SLUG)
-    return {e.id: (e.target, e.state.value) for e in load_catalog(release, lang)}
+def _targets_and_states(ws: Path, lang: str) -> dict[str, tuple[str, str]]:
+    return {e.id: (e.target, e.state.value) for e in catalog(ws, lang)}
 
 
 def _translate_three(cli: Cli, tmp: Path) -> None:
@@ -141,7 +138,9 @@ def test_an_xliff_import_names_the_approval_claims_it_drops(
         f"{SAMPLE_SLUG} km: 0 updated, 12 unchanged, 3 approval claims dropped (a file cannot "
         "approve: use publisher approve, review or the web review) (title, s1, s2)\n"
     )
-    assert {_catalog(workspace, "km")[s][1] for s in ("title", "s1", "s2")} == {"translated"}
+    assert {_targets_and_states(workspace, "km")[s][1] for s in ("title", "s1", "s2")} == {
+        "translated"
+    }
 
 
 def test_po_and_xliff_name_a_dropped_claim_the_same_way(
@@ -182,7 +181,7 @@ def test_a_byte_order_mark_inside_a_po_translation_is_removed(
     next(e for e in po if e.msgctxt == "s1").msgstr = "កម្ពុជា\ufeffនិង\u200bចិន\u200c\u200d"
     po.save()
     assert "1 updated" in cli("import", str(path)).stdout
-    assert _catalog(workspace, "km")["s1"][0] == "កម្ពុជានិង\u200bចិន\u200c\u200d"
+    assert _targets_and_states(workspace, "km")["s1"][0] == "កម្ពុជានិង\u200bចិន\u200c\u200d"
     assert "1 updated" not in cli("import", str(path)).stdout  # the same file again: no change
 
 
@@ -199,4 +198,4 @@ def test_a_byte_order_mark_inside_an_xliff_translation_is_removed(
     etree.SubElement(segment, f"{{{NS}}}target").text = "洪森\ufeff访华"
     path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     cli("import", str(path))
-    assert _catalog(workspace, "zh-Hans")["title"] == ("洪森访华", "translated")
+    assert _targets_and_states(workspace, "zh-Hans")["title"] == ("洪森访华", "translated")

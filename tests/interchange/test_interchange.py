@@ -10,9 +10,7 @@ XLIFF 2 class directly.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import os
 import re
 import subprocess
@@ -22,9 +20,8 @@ import pytest
 from lxml import etree
 
 from publisher.core.catalog import Catalog
-from publisher.core.release import Release
-from publisher.workflow.session import load_catalog
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.releases import history, po_path, states, status_languages
+from tests.support.workspace import SAMPLE_SLUG, Cli, tree_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -34,34 +31,6 @@ XLIFF_STATES = {"initial", "translated", "reviewed", "final"}
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def tree_hash(root: Path) -> str:
-    """Every file of the workspace (lock files aside): proves an import wrote nothing."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.name != ".lock":
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def catalog_path(ws: Path, lang: str) -> Path:
-    return ws / "releases" / SLUG / "translations" / f"{lang}.po"
-
-
-def states(ws: Path, lang: str) -> dict[str, str]:
-    """The states as every command sees them (review records backed by the history)."""
-    release = Release.load(ws / "releases" / SLUG)
-    return {e.id: e.state.value for e in load_catalog(release, lang)}
-
-
-def status(cli: Cli) -> dict:
-    return json.loads(cli("status", SLUG, "--json").stdout)["releases"][0]["languages"]
-
-
-def history(ws: Path) -> list[dict]:
-    text = (ws / "releases" / SLUG / "history.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def export(cli: Cli, tmp: Path, lang: str = "km", fmt: str = "xliff") -> Path:
@@ -84,7 +53,7 @@ def msgfmt_check(path: Path) -> None:
 
 def assert_refused(cli: Cli, ws: Path, path: Path, *phrases: str) -> str:
     """The import fails with one line naming the file, and nothing in the workspace changed."""
-    before = tree_hash(ws)
+    before = tree_bytes(ws, locks=False)
     result = cli("import", str(path), ok=False)
     assert result.exit_code == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
@@ -92,7 +61,7 @@ def assert_refused(cli: Cli, ws: Path, path: Path, *phrases: str) -> str:
     for phrase in phrases:
         assert phrase in lines[0], lines[0]
     assert "Traceback" not in result.stderr
-    assert tree_hash(ws) == before
+    assert tree_bytes(ws, locks=False) == before
     return lines[0]
 
 
@@ -112,7 +81,7 @@ def cli(ws: Path) -> Cli:
 def mixed(cli: Cli, ws: Path) -> Path:
     """The sample with every state present in km: approved, reviewed, translated, draft,
     stale, untranslated (zh-Hans: approved, stale, untranslated)."""
-    km = catalog_path(ws, "km")
+    km = po_path(ws, "km")
     text = km.read_text(encoding="utf-8")
     km.write_text(text.replace("ប្រតិភូជាន់ខ្ពស់", "ប្រតិភូកម្រិតខ្ពស់", 1), encoding="utf-8")
     source = ws / "releases" / SLUG / "source.md"
@@ -167,7 +136,7 @@ def test_xliff_export_is_standard_xliff_2_1(cli: Cli, mixed: Path, tmp_path: Pat
     assert got["s3"][:2] == ("initial", "publisher:draft")
     assert got["s5"][:2] == ("initial", "publisher:stale")
     assert got["s13"] == ("initial", "publisher:untranslated", None)
-    catalog = Catalog.load(catalog_path(mixed, "km"))
+    catalog = Catalog.load(po_path(mixed, "km"))
     for entry in catalog:
         unit = units(path)[entry.id]
         assert unit.findtext("x:segment/x:source", None, X) == entry.source
@@ -222,7 +191,7 @@ def test_translate_toolkit_reads_sources_targets_and_states(
     store = xliff2.Xliff2File.parsestring(export(cli, tmp_path).read_bytes())
     assert (store.getsourcelanguage(), store.gettargetlanguage()) == ("en", "km")
     by_id = {u.getid(): u for u in store.units}
-    catalog = Catalog.load(catalog_path(mixed, "km"))
+    catalog = Catalog.load(po_path(mixed, "km"))
     assert list(by_id) == [e.id for e in catalog]
     for entry in catalog:
         unit = by_id[entry.id]
@@ -239,10 +208,10 @@ def test_translate_toolkit_reads_sources_targets_and_states(
 
 def test_xliff_round_trip_changes_nothing(cli: Cli, mixed: Path, tmp_path: Path) -> None:
     path = export(cli, tmp_path)
-    before = tree_hash(mixed)
+    before = tree_bytes(mixed, locks=False)
     result = cli("import", str(path))
     assert result.stdout.strip() == f"{SLUG} km: 0 updated, 14 unchanged"
-    assert tree_hash(mixed) == before
+    assert tree_bytes(mixed, locks=False) == before
 
 
 def test_round_trip_through_translate_toolkit_changes_nothing(
@@ -254,9 +223,9 @@ def test_round_trip_through_translate_toolkit_changes_nothing(
     store = xliff2.Xliff2File.parsestring(path.read_bytes())
     resaved = tmp_path / "zh-resaved.xlf"
     resaved.write_bytes(bytes(store))
-    before = tree_hash(mixed)
+    before = tree_bytes(mixed, locks=False)
     assert "0 updated" in cli("import", str(resaved)).stdout
-    assert tree_hash(mixed) == before
+    assert tree_bytes(mixed, locks=False) == before
 
 
 def test_edits_made_in_translate_toolkit_are_imported(
@@ -279,7 +248,7 @@ def test_edits_made_in_translate_toolkit_are_imported(
     after = states(mixed, "km")
     assert after["s13"] == after["s3"] == "translated"
     assert after["s1"] == "translated"  # edited approved text loses its approval
-    catalog = Catalog.load(catalog_path(mixed, "km"))
+    catalog = Catalog.load(po_path(mixed, "km"))
     assert catalog.get("s1").target.startswith("ក្នុងជំហានថ្មីមួយ")
     assert catalog.get("s1").origin == "human (imported from km-edited.xlf)"
     events = history(mixed)[history_before:]
@@ -290,7 +259,7 @@ def test_edits_made_in_translate_toolkit_are_imported(
     }
     assert all(e["action"] == "import" and e["detail"] == "km-edited.xlf" for e in events)
     assert all(e["by"] == "Sokha" for e in events)
-    msgfmt_check(catalog_path(mixed, "km"))
+    msgfmt_check(po_path(mixed, "km"))
     # importing the same file again finds nothing to do
     assert "0 updated, 14 unchanged" in cli("import", str(edited)).stdout
 
@@ -323,7 +292,7 @@ def test_source_changed_since_export_makes_the_import_stale(
 
     result = cli("import", str(_edit_xliff(path, retranslate)))
     assert result.stdout.strip() == f"{SLUG} zh-Hans: 0 updated, 12 unchanged, 1 became stale (s9)"
-    entry = Catalog.load(catalog_path(ws, "zh-Hans")).get("s9")
+    entry = Catalog.load(po_path(ws, "zh-Hans")).get("s9")
     assert entry.source.startswith(NEW_S9) and entry.previous_source.startswith(OLD_S9)
     assert (entry.target, entry.state.value) == ("预计高级别讨论将密切柬中关系。", "stale")
     assert cli("check", SLUG, "--json", ok=False).exit_code == 1  # stale blocks publishing
@@ -353,7 +322,7 @@ def test_import_never_grants_an_approval_it_cannot_prove(
 
 def test_a_later_catalog_edit_is_never_overwritten(cli: Cli, ws: Path, tmp_path: Path) -> None:
     path = export(cli, tmp_path, "zh-Hans")
-    po = catalog_path(ws, "zh-Hans")
+    po = po_path(ws, "zh-Hans")
     po.write_text(po.read_text(encoding="utf-8").replace('"结语"', '"总结"'), encoding="utf-8")
 
     def edit(root: etree._Element) -> None:
@@ -461,17 +430,17 @@ def test_a_failure_late_in_the_file_writes_nothing(cli: Cli, ws: Path, tmp_path:
 def test_po_export_is_the_catalog_and_passes_msgfmt(cli: Cli, mixed: Path, tmp_path: Path) -> None:
     for lang in ("km", "zh-Hans"):
         path = export(cli, tmp_path, lang, "po")
-        assert path.read_bytes() == catalog_path(mixed, lang).read_bytes()
+        assert path.read_bytes() == po_path(mixed, lang).read_bytes()
         msgfmt_check(path)
     stdout = cli("export", SLUG, "--lang", "km", "--format", "po").stdout
-    assert stdout == catalog_path(mixed, "km").read_text(encoding="utf-8")
+    assert stdout == po_path(mixed, "km").read_text(encoding="utf-8")
 
 
 def test_po_round_trip_changes_nothing(cli: Cli, mixed: Path, tmp_path: Path) -> None:
     path = export(cli, tmp_path, "km", "po")
-    before = tree_hash(mixed)
+    before = tree_bytes(mixed, locks=False)
     assert "0 updated, 14 unchanged" in cli("import", str(path)).stdout
-    assert tree_hash(mixed) == before
+    assert tree_bytes(mixed, locks=False) == before
 
 
 def test_po_edited_in_a_po_editor_is_imported(cli: Cli, mixed: Path, tmp_path: Path) -> None:
@@ -487,7 +456,7 @@ def test_po_edited_in_a_po_editor_is_imported(cli: Cli, mixed: Path, tmp_path: P
     assert result.stdout.strip() == f"{SLUG} km: 2 updated, 12 unchanged, 1 approval dropped (s4)"
     after = states(mixed, "km")
     assert (after["s13"], after["s4"]) == ("translated", "draft")
-    msgfmt_check(catalog_path(mixed, "km"))
+    msgfmt_check(po_path(mixed, "km"))
 
 
 def _resave_babel(path: Path) -> None:
@@ -506,14 +475,14 @@ def _resave_msgcat(path: Path) -> None:
 
 @pytest.mark.parametrize("resave", [_resave_babel, _resave_msgcat], ids=["babel", "msgcat"])
 def test_po_resaved_by_other_tools_keeps_our_states(cli: Cli, mixed: Path, resave) -> None:  # type: ignore[no-untyped-def]
-    before_status = status(cli)
+    before_status = status_languages(cli)
     before = {lang: states(mixed, lang) for lang in ("km", "zh-Hans")}
     for lang in ("km", "zh-Hans"):
-        resave(catalog_path(mixed, lang))
-        msgfmt_check(catalog_path(mixed, lang))
+        resave(po_path(mixed, lang))
+        msgfmt_check(po_path(mixed, lang))
     after = {lang: states(mixed, lang) for lang in ("km", "zh-Hans")}
     assert after == before  # stale stays stale although Babel drops `#| msgid`
-    assert status(cli) == before_status
+    assert status_languages(cli) == before_status
 
 
 @pytest.mark.parametrize("resave", [_resave_babel, _resave_msgcat], ids=["babel", "msgcat"])
@@ -522,9 +491,9 @@ def test_po_resaved_by_other_tools_imports_as_no_change(  # type: ignore[no-unty
 ) -> None:
     path = export(cli, tmp_path, "km", "po")
     resave(path)
-    before = tree_hash(mixed)
+    before = tree_bytes(mixed, locks=False)
     assert "0 updated, 14 unchanged" in cli("import", str(path)).stdout
-    assert tree_hash(mixed) == before
+    assert tree_bytes(mixed, locks=False) == before
 
 
 def test_po_for_an_unknown_release_is_refused(cli: Cli, ws: Path, tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import base64
 import email
 import email.policy
 import tomllib
-from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from publisher.errors import MailError
 from publisher.mail.headers import check_header_lines, mailbox, unstructured
 from publisher.mail.settings import load_settings
+from tests.support.mail import rfc2047
 
 KHMER = "".join(chr(c) for c in range(0x1780, 0x17DD)) + "\u200b"
 CJK = "洪森亲王将对中国进行正式友好访问柬埔寨王国民族宗教国王，。“”（）"
@@ -26,10 +26,6 @@ texts = st.text(alphabet=st.sampled_from(KHMER + CJK + LATIN + " 😀é"), min_s
 
 def raw_header(name: str, value: str) -> bytes:
     return f"{name}: {value}\r\n\r\n".encode("ascii")
-
-
-def rfc2047(value: str) -> str:
-    return str(make_header(decode_header(value.replace("\r\n ", " "))))
 
 
 @settings(max_examples=300, deadline=None)

@@ -16,8 +16,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from email.header import decode_header, make_header
-from email.message import EmailMessage
 from pathlib import Path
 
 import pyexiv2
@@ -27,9 +25,18 @@ from PIL import Image
 from publisher.core.release import find_release
 from publisher.core.sendlog import SendLog
 from publisher.core.workspace import Workspace
+from publisher.mail.flowed import unflowed
 from publisher.mail.headers import check_header_lines
 from publisher.workflow.session import load_catalog
-from tests.support.mail import BIG_LIST_SIZE, LANG_CYCLE, set_smtp, smtp_section
+from tests.support.mail import (
+    BIG_LIST_SIZE,
+    LANG_CYCLE,
+    PRESS,
+    parse,
+    rfc2047,
+    set_smtp,
+    smtp_section,
+)
 from tests.support.photos import CAPTIONS, add_approved_photo, noisy_jpeg, picture
 from tests.support.smtp_server import PASSWORD, USER, Received, SmtpServer
 from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TITLE, Cli
@@ -49,22 +56,7 @@ def kill_points(count: int) -> list[tuple[int, float]]:
     return [(1 + (run * 7) % 36, delays[run % len(delays)]) for run in range(count)]
 
 
-PRESS = {
-    "sok.dara@example.org": ("Sok Dara", ["km"]),
-    "chan.sophea@example.org": ("ចាន់ សុភា", ["km"]),
-    "li.wei@example.com": ("李伟", ["zh-Hans"]),
-    "wang.fang@example.com": ("Wang Fang", ["zh-Hans", "en"]),
-    "jane.doe@example.com": ("Jane Doe", ["en"]),
-    "tep.vannak@example.org": ("Tep Vannak", ["km", "en"]),
-    "newsdesk@example.com": ("Newsdesk", ["en", "zh-Hans", "km"]),
-}
 BIG = [f"reporter{i:03d}@example.org" for i in range(1, BIG_LIST_SIZE + 1)]
-
-
-def parse(data: bytes) -> EmailMessage:
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
 
 
 def by_recipient(received: list[Received]) -> Counter[str]:
@@ -82,11 +74,6 @@ def titles(root: Path) -> dict[str, str]:
 
 def send_log(root: Path) -> list[dict[str, object]]:
     return SendLog(root / "releases" / SAMPLE_SLUG).entries()
-
-
-def rfc2047(value: str) -> str:
-    """A header as an RFC 2047 decoder reads it (whitespace between encoded-words dropped)."""
-    return str(make_header(decode_header(value)))
 
 
 # --------------------------------------------------------------------------- what arrives
@@ -360,21 +347,21 @@ def run_kill_test(root: Path, server: SmtpServer, kill_after: int, delay: float)
     a second send completes the list. Across both, nobody has two copies."""
     env = dict(os.environ, PUBLISHER_SMTP_PASSWORD=PASSWORD)
     server.recorder.delay = delay
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         _publisher(root, "send", SAMPLE_SLUG, "--list", "big"),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while server.recorder.count() < kill_after and time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.002)
-    time.sleep(random.uniform(0, delay or 0.01))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    ) as proc:
+        deadline = time.monotonic() + 60
+        while server.recorder.count() < kill_after and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.002)
+        time.sleep(random.uniform(0, delay or 0.01))
+        proc.send_signal(signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, stderr
     first = by_recipient(server.recorder.received())
     server.recorder.delay = 0
     second = subprocess.run(
@@ -641,7 +628,15 @@ def test_test_to_sends_one_copy_of_each_language_version_first(
     assert by_recipient(received) == Counter({"officer@example.org": 6})
     versions = sorted(parse(m.data)["Content-Language"] for m in received)
     assert versions == ["en", "en, zh-Hans, km", "km", "km, en", "zh-Hans", "zh-Hans, en"]
-    assert all(str(parse(m.data)["Subject"]).startswith("[TEST] ") for m in received)
+    subjects = [str(parse(m.data)["Subject"]) for m in received]
+    assert sorted(s.split("]")[0] + "]" for s in subjects) == [
+        "[TEST en+zh-Hans+km]",
+        "[TEST en]",
+        "[TEST km+en]",
+        "[TEST km]",
+        "[TEST zh-Hans+en]",
+        "[TEST zh-Hans]",
+    ]
     real = mail_cli("send", SAMPLE_SLUG, "--list", "press")
     assert real.stdout == f"{SAMPLE_SLUG} to press: sent 7\n"
 
@@ -722,7 +717,7 @@ def test_photos_and_the_contacts_reply_to(
         assert sent.read_xmp()["Xmp.dc.description"]['lang="km"'] == CAPTIONS["km"]
     assert Image.open(io.BytesIO(attached["visit.png"])).tobytes() == (Image.open(visit).tobytes())
     assert "Attached: Press Release MFAIC-2024-001.pdf, phnom-penh-beijing.jpg, visit.png" in (
-        english.get_body(("plain",)).get_content()
+        unflowed(english.get_body(("plain",)).get_content().replace("\r\n", "\n"))
     )
     # Over the cap: a link instead of the photo.
     mail_ws.joinpath("releases", SAMPLE_SLUG, "sends.jsonl").unlink()
@@ -737,5 +732,5 @@ def test_photos_and_the_contacts_reply_to(
     assert [p.get_filename() for p in message.iter_attachments()] == [
         "Press Release MFAIC-2024-001.pdf"
     ]
-    text = message.get_body(("plain",)).get_content()
+    text = unflowed(message.get_body(("plain",)).get_content().replace("\r\n", "\n"))
     assert f"Photos: https://press.example.org/p/{SAMPLE_SLUG}/" in text

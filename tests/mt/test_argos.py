@@ -19,46 +19,8 @@ import pytest
 
 from publisher.errors import TranslationEngineError
 from publisher.mt import argos, store
-from tests.support.argos_model import build_test_package
-
-# Varied on purpose: several sentences, several paragraphs, empty lines and
-# texts, leading newlines (Argos strips them), repeats (Argos reuses the
-# previous text's paragraphs), odd spacing, non-Latin text, a long text.
-TEXTS = [
-    "Hello world.",
-    "The President of the Senate will visit China. He will meet Chinese leaders. Talks follow!",
-    "On 30 November 2024, the Ministry of Foreign Affairs announced the visit.",
-    "",
-    "   ",
-    "First paragraph here.\nSecond paragraph here. It has two sentences.",
-    "First paragraph here.\nSecond paragraph here. It has two sentences.",
-    "\nStarts with a newline.",
-    "Ends with a newline.\n",
-    "Blank line between.\n\nParagraphs.",
-    "Visit https://www.mfaic.gov.kh/news. Call +855 23 216 122 or write to press@mfaic.gov.kh.",
-    "Trade reached USD 15.3 billion in 2024, up 12.5 percent.",
-    "Is this the first visit? Yes! It is.",
-    "- The visit marks the first time a Cambodian President has traveled to China.",
-    "1. Bilateral meetings.\n1. A joint statement.\n1. A press conference.",
-    "Samdech Techo Hun Sen’s visit — “historic” — was announced.",
-    "柬埔寨王国。民族、宗教、国王。",
-    "ព្រះរាជាណាចក្រកម្ពុជា",
-    "Dr. Smith arrived at 10 a.m. and left.",
-    "A",
-    "Phnom Penh, 30 November 2024",
-    "The delegation includes dignitaries of the Senate, Ministers, and senior officials. "
-    "These high-level discussions are expected to foster closer ties between the two nations, "
-    "promoting cooperation in areas such as trade, investment, and people-to-people exchanges. "
-    "The visit coincides with the Cambodia-China People-to-People Exchange Year.",
-    "Hello world.",
-    "Two  spaces  between  words.",
-    "Tabs\tand\tmore.",
-    "Question?",
-    "Cambodia has launched programs to promote cultural exchange, education, and tourism.",
-    "The Comprehensive Strategic Partnership was signed in 2016. It was renewed in 2024.",
-    "End mark.\n###",
-    "-END-",
-]
+from tests.support.argos_model import TEXTS, build_test_package
+from tests.support.workspace import REPO
 
 
 class CountingEngine:
@@ -80,7 +42,7 @@ def test_importing_the_adapter_does_not_import_argos() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
 

@@ -23,8 +23,9 @@ from publisher.errors import TranslationEngineError
 from publisher.mt import argos, packaging, store
 from publisher.mt.runtime import argos as runtime_argos
 from tests.support import family_models as fm
+from tests.support.argos_model import TEXTS
+from tests.support.releases import po_entries
 from tests.support.workspace import Cli
-from tests.workflow.test_translate import entries
 
 PAIRS = {
     "nllb": ("en", "km"),
@@ -126,8 +127,6 @@ def test_batched_path_equals_the_per_segment_path_applying_the_same_tokens(
     tmp_path: Path,
     recorded: Recorded,
 ) -> None:
-    from tests.mt.test_argos import TEXTS
-
     texts = KHMER + KHMER[:1] + ["", "\n"] if pair[0] == "km" else TEXTS
     packages = _import(family_model, family, [pair], tmp_path)
     batched = argos.load_translator(*pair, packages, workers=1)
@@ -351,7 +350,7 @@ def test_translate_sample_into_khmer_with_an_imported_nllb_model(
     start = len(_translate_calls(recorded))
     out = cli("translate", sample, "--lang", "km").stdout
     assert out == f"{sample} km: 0 drafts from memory, 12 machine drafts (nllb-tiny-en_km 1.0)\n"
-    found = entries(workspace, sample, "km")
+    found = po_entries(workspace, "km", sample)
     assert len(found) == 12
     for seg, entry in found.items():
         assert entry.msgstr and "fuzzy" in entry.flags, seg
@@ -412,7 +411,7 @@ def test_khmer_source_release_drafts_into_english_and_chinese(
         sources = [s for call in calls for s in call.source]
         assert all(s[0] == "khm_Khmr" and s[-1] == "</s>" for s in sources)
         assert all(p == [token] for call in calls for p in call.target_prefix or [None])
-        drafts = entries(workspace, "khmer", lang)
+        drafts = po_entries(workspace, lang, "khmer")
         assert all(e.msgstr and f"machine argos {package}" in e.tcomment for e in drafts.values())
         assert "30" in drafts["s2"].msgstr and "2024" in drafts["s2"].msgstr  # Khmer digits
 

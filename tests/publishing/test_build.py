@@ -6,7 +6,6 @@ import hashlib
 import json
 import re
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import polib
@@ -16,6 +15,7 @@ from pypdf import PdfReader
 
 from publisher.core.dates import khmer_digits
 from publisher.core.document import plain_text
+from tests.support.pdf import pdf_text, squash
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = pytest.mark.slow
@@ -23,18 +23,6 @@ LANGS = ("en", "km", "zh-Hans")
 # The A4 page less its running header and footer (points), so that a paragraph broken
 # across pages reads as one in the extracted text.
 BODY_AREA = ("-x", "0", "-y", "58", "-W", "595", "-H", "718")
-
-
-def squash(text: str) -> str:
-    """Whitespace-free text; hyphens dropped because pdftotext joins `people-to-` + `people`."""
-    text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("-", "")
-    return re.sub(r"\s+", "", text)
-
-
-def pdftotext(path: Path, *extra: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *extra, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def segment_texts(root: Path, lang: str) -> dict[str, str]:
@@ -70,26 +58,26 @@ def test_build_writes_every_language(built: tuple[Path, Path]) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_text_layer_contains_every_segment(built: tuple[Path, Path], lang: str) -> None:
     root, out = built
-    text = squash(pdftotext(out / f"{lang}.pdf", *BODY_AREA))
+    text = squash(pdf_text(out / f"{lang}.pdf", None, *BODY_AREA), hyphens=False)
     for seg, expected in segment_texts(root, lang).items():
-        assert squash(expected) in text, f"{lang} {seg} not found in the PDF text"
+        assert squash(expected, hyphens=False) in text, f"{lang} {seg} not found in the PDF text"
 
 
 def test_khmer_text_layer_equals_source(built: tuple[Path, Path]) -> None:
     """Copy/paste and search: the Khmer PDF's text is the catalog's text, in order."""
     root, out = built
-    text = squash(pdftotext(out / "km.pdf", *BODY_AREA))
+    text = squash(pdf_text(out / "km.pdf", None, *BODY_AREA), hyphens=False)
     position = 0
     for seg, expected in segment_texts(root, "km").items():
-        found = text.find(squash(expected), position)
+        found = text.find(squash(expected, hyphens=False), position)
         assert found >= position, f"km {seg} missing or out of order in the PDF text"
-        position = found + len(squash(expected))
+        position = found + len(squash(expected, hyphens=False))
 
 
 def test_official_labels_dates_and_page_numbers(built: tuple[Path, Path]) -> None:
     _, out = built
     pages = {lang: len(PdfReader(out / f"{lang}.pdf").pages) for lang in LANGS}
-    km = pdftotext(out / "km.pdf")
+    km = pdf_text(out / "km.pdf")
     for expected in (
         "ព្រះរាជាណាចក្រកម្ពុជា",
         "ជាតិ សាសនា ព្រះមហាក្សត្រ",
@@ -98,23 +86,23 @@ def test_official_labels_dates_and_page_numbers(built: tuple[Path, Path]) -> Non
         f"ទំព័រ ១ នៃ {khmer_digits(str(pages['km']))}",
         "ក្រសួងការបរទេស",
     ):
-        assert squash(expected) in squash(km), expected
-    zh = pdftotext(out / "zh-Hans.pdf")
+        assert squash(expected, hyphens=False) in squash(km, hyphens=False), expected
+    zh = pdf_text(out / "zh-Hans.pdf")
     for expected in (
         "柬埔寨王国",
         "新闻公报",
         "2024年11月30日于金边",
         f"第1页，共{pages['zh-Hans']}页",
     ):
-        assert squash(expected) in squash(zh), expected
-    en = pdftotext(out / "en.pdf")
+        assert squash(expected, hyphens=False) in squash(zh, hyphens=False), expected
+    en = pdf_text(out / "en.pdf")
     for expected in (
         "Kingdom of Cambodia",
         "PRESS RELEASE",
         "Phnom Penh, 30 November 2024",
         f"Page 1 of {pages['en']}",
     ):
-        assert squash(expected) in squash(en), expected
+        assert squash(expected, hyphens=False) in squash(en, hyphens=False), expected
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -130,7 +118,7 @@ def test_fonts_embedded_and_text_inside_pages(built: tuple[Path, Path], lang: st
         assert (emb, sub) == ("yes", "yes"), row
     if lang == "km":
         assert any("km-text" in row or "Khmer" in row for row in fonts)
-    bbox = pdftotext(pdf, "-bbox")
+    bbox = pdf_text(pdf, None, "-bbox")
     page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', bbox)
     assert page
     width, height = float(page.group(1)), float(page.group(2))
@@ -177,9 +165,9 @@ def test_html_pages(built: tuple[Path, Path]) -> None:
         switcher = tree.xpath("//nav[contains(@class,'languages')]//a/@href")
         assert sorted(switcher) == sorted(f"{x}.html" for x in LANGS if x != lang)
         assert tree.xpath("//meta[@name='viewport']")
-        body = squash(tree.text_content())
+        body = squash(tree.text_content(), hyphens=False)
         for seg, text in segment_texts(root, lang).items():
-            assert squash(text) in body, f"{lang} {seg}"
+            assert squash(text, hyphens=False) in body, f"{lang} {seg}"
         assert "DRAFT" not in page
     # Khmer words are kept whole in browsers: one unbreakable span per ICU word.
     km = lxml_html.fromstring((out / "km.html").read_bytes())
@@ -220,7 +208,7 @@ def test_unapproved_segment_refused_then_published_as_draft(repo_workspace: Path
         ).group(1)
     )
     for number in range(1, pages + 1):
-        assert "DRAFT" in pdftotext(pdf, "-f", str(number), "-l", str(number))
+        assert "DRAFT" in pdf_text(pdf, number)
     assert "DRAFT" in (out / SAMPLE_SLUG / "zh-Hans.html").read_text()
 
 

@@ -18,17 +18,15 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
+from tests.support.pdf import pdf_pages, pdf_text, squash
 from tests.support.photos import add_approved_photo, picture
 from tests.support.releases import (
     LANGS,
     REVIEWER,
     add_translated_release,
-    pdf_pages,
-    pdf_text,
-    squash,
-    tree_bytes,
+    history,
 )
-from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli, copy_repo_workspace
+from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli, copy_repo_workspace, tree_bytes
 
 BASE_URL = "https://press.example.org/gov/"
 #: The embargoed release: titles found nowhere else in the workspace.
@@ -565,17 +563,12 @@ def test_another_workspace_zone_fills_the_offset_and_names_the_city(
     assert line.xpath("time/@datetime") == [EMBARGO_ISO]
 
 
-def _history(root: Path) -> list[dict[str, str]]:
-    path = root / "releases" / SAMPLE_SLUG / "history.jsonl"
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-
-
 def test_lifting_before_the_time_needs_force_and_a_reason_recorded_in_history(
     repo_workspace: Path,
 ) -> None:
     cli = Cli(repo_workspace)
     cli("embargo", SAMPLE_SLUG, EMBARGO, "--by", REVIEWER, "--now", BEFORE)
-    set_event = _history(repo_workspace)[-1]
+    set_event = history(repo_workspace)[-1]
     assert (set_event["action"], set_event["detail"]) == ("embargo", f"set to {EMBARGO_ISO}")
     refusal = (
         f"error: {SAMPLE_SLUG} is embargoed until {EMBARGO_ISO}; lifting it (or moving it "
@@ -608,14 +601,14 @@ def test_lifting_before_the_time_needs_force_and_a_reason_recorded_in_history(
     assert tree_bytes(repo_workspace) == before
     # Moving it later is no early publication: no reason needed.
     cli(*lift, "2024-12-02 10:00")
-    assert _history(repo_workspace)[-1]["detail"] == (
+    assert history(repo_workspace)[-1]["detail"] == (
         f"moved from {EMBARGO_ISO} to 2024-12-02T10:00:00+07:00"
     )
     reason = "The joint statement was released in Beijing ahead of time"
     result = cli(*lift, "--lift", "--force", "--reason", reason)
     assert result.stdout == f"{SAMPLE_SLUG}: no embargo (lifted)\n"
     assert _embargo_line(repo_workspace) == []
-    event = _history(repo_workspace)[-1]
+    event = history(repo_workspace)[-1]
     assert {k: event.get(k) for k in ("action", "by", "comment", "detail")} == {
         "action": "embargo",
         "by": REVIEWER,
@@ -629,7 +622,7 @@ def test_lifting_after_the_time_needs_no_force(repo_workspace: Path) -> None:
     cli("embargo", SAMPLE_SLUG, EMBARGO, "--by", REVIEWER, "--now", BEFORE)
     result = cli("embargo", SAMPLE_SLUG, "--lift", "--by", REVIEWER, "--now", AFTER)
     assert result.stdout == f"{SAMPLE_SLUG}: no embargo (lifted)\n"
-    event = _history(repo_workspace)[-1]
+    event = history(repo_workspace)[-1]
     assert (event["action"], event["detail"], event.get("comment")) == (
         "embargo",
         f"lifted (was {EMBARGO_ISO})",

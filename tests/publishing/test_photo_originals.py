@@ -40,11 +40,20 @@ def _zip() -> bytes:
 
 def hostile_jpeg() -> bytes:
     """A real JPEG with a COM segment holding a script, an unknown APP15 segment holding
-    another, and a ZIP after EOI."""
-    clean = picture(1200, 800, quality=90)
-    com = b"\xff\xfe" + struct.pack(">H", len(SCRIPT) + 2) + SCRIPT
+    another, an EXIF thumbnail with a comment holding a third, and a ZIP after EOI."""
+    thumbnail = picture(160, 120)
+    thumbnail = thumbnail[:2] + _comment(SCRIPT) + thumbnail[2:]
+    with pyexiv2.ImageData(picture(1200, 800, quality=90)) as camera:
+        camera.modify_exif({"Exif.Image.Make": "Canon"})
+        camera.modify_thumbnail(thumbnail)
+        clean = bytes(camera.get_bytes())
+    com = _comment(SCRIPT)
     app15 = b"\xff\xef" + struct.pack(">H", len(SCRIPT) + 2) + SCRIPT
     return clean[:2] + com + app15 + clean[2:] + _zip()
+
+
+def _comment(text: bytes) -> bytes:
+    return b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text
 
 
 def hostile_png() -> bytes:
@@ -116,3 +125,6 @@ def test_published_photos_carry_no_foreign_bytes_and_the_same_pixels(
             assert sent.tobytes() == pixels, where
         with pyexiv2.ImageData(data) as image:  # the product's metadata is there
             assert image.read_iptc()["Iptc.Application2.Caption"] == CAPTIONS["en"], where
+            if name.endswith(".jpg"):  # and the camera's, but its thumbnail
+                assert image.read_exif()["Exif.Image.Make"] == "Canon", where
+                assert not image.read_thumbnail(), where

@@ -25,9 +25,8 @@ from PIL import Image
 
 from publisher.core.release import find_release
 from publisher.workflow.session import load_catalog
-from tests.cli.test_bad_input import snapshot
 from tests.support.photos import CAPTIONS, add_approved_photo, picture
-from tests.support.workspace import SAMPLE_SLUG, Cli, Result, copy_repo_workspace
+from tests.support.workspace import SAMPLE_SLUG, Cli, Result, copy_repo_workspace, tree_bytes
 
 #: The shipped sample's photo, as release.toml and the Khmer catalog hold it.
 SAMPLE_PHOTO = "phnom-penh-beijing.jpg"
@@ -151,14 +150,14 @@ def test_a_bad_image_is_refused_and_nothing_changes(
     assert data is not None
     bad = tmp_path / name
     bad.write_bytes(data)
-    before = snapshot(ws)
+    before = tree_bytes(ws, locks=False, cache=False, folders=True)
     result = _refused_add(ws, bad)
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: ") and message in lines[0]
     assert "Traceback" not in result.stderr
-    assert snapshot(ws) == before
+    assert tree_bytes(ws, locks=False, cache=False, folders=True) == before
 
 
 def _refused_add(ws: Path, photo: Path) -> Result:
@@ -181,13 +180,13 @@ def test_an_oversized_file_is_refused_before_it_is_read(ws: Path, tmp_path: Path
     with big.open("wb") as handle:  # sparse: 41 MB that take no disk
         handle.write(picture(64, 48))
         handle.truncate(41 * 1024 * 1024)
-    before = snapshot(ws)
+    before = tree_bytes(ws, locks=False, cache=False, folders=True)
     result = _refused_add(ws, big)
     assert (result.exit_code, result.stderr) == (
         2,
         f"error: {big}: the photo is 41 MB; the limit is 40 MB\n",
     )
-    assert snapshot(ws) == before
+    assert tree_bytes(ws, locks=False, cache=False, folders=True) == before
 
 
 def test_new_with_photos_pairs_options_in_order(
@@ -199,7 +198,7 @@ def test_new_with_photos_pairs_options_in_order(
     first, second = tmp_path / "a.jpg", tmp_path / "b.png"
     first.write_bytes(picture(800, 600))
     second.write_bytes(picture(600, 600, "PNG"))
-    before = snapshot(ws)
+    before = tree_bytes(ws, locks=False, cache=False, folders=True)
     mismatched = cli(
         "new",
         str(source),
@@ -219,7 +218,7 @@ def test_new_with_photos_pairs_options_in_order(
     assert mismatched.stderr == (
         "error: 2 --photos but 1 --caption: give one --caption per --photo, in the same order\n"
     )
-    assert snapshot(ws) == before
+    assert tree_bytes(ws, locks=False, cache=False, folders=True) == before
     result = cli(
         "new",
         str(source),

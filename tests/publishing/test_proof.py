@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,20 +20,11 @@ from lxml import html as lxml_html
 
 from publisher.cli.app import app
 from publisher.render.templating import PACKAGE_LOCALES, translations_for
+from tests.support.pdf import pdf_text, squash
+from tests.support.releases import po_entries
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 REPO_PO = REPO / "releases" / SAMPLE_SLUG / "translations"
-
-
-def squash(text: str) -> str:
-    """Whitespace-free text: line breaks and the PDF's Khmer ZWSP do not count."""
-    text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("-", "")
-    return re.sub(r"\s+", "", text)
-
-
-def catalog(root: Path, lang: str) -> dict[str, polib.POEntry]:
-    path = root / "releases" / SAMPLE_SLUG / "translations" / f"{lang}.po"
-    return {e.msgctxt: e for e in polib.pofile(str(path))}
 
 
 # ---------------------------------------------------------------- HTML (fast)
@@ -65,7 +55,7 @@ def test_html_proof_shows_every_segment_state_and_finding(
     assert doc.get("lang") == "km"
     assert "DRAFT" in doc.xpath("string(//div[@class='draft-watermark'])")
     rows = doc.xpath("//tbody[contains(@class, 'segment')]")
-    entries = catalog(workspace, "km")
+    entries = po_entries(workspace, "km")
     assert [r.get("id") for r in rows] == [f"seg-{sid}" for sid in entries]
     by_id = {r.get("id")[4:]: r for r in rows}
     title = by_id["title"]
@@ -113,9 +103,7 @@ class Block:
 
 def blocks(pdf: Path) -> list[Block]:
     """Text blocks as poppler finds them, with the page and top-left corner of each."""
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    xml = pdf_text(pdf, None, "-bbox-layout")
     found: list[Block] = []
     for number, page in enumerate(re.findall(r"<page .*?</page>", xml, re.S), start=1):
         for x, y, body in re.findall(
@@ -161,10 +149,8 @@ def test_pdf_proof_shows_ids_and_both_texts(
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(width), round(height)) == (842, 595)  # A4 landscape
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    layout = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    entries = catalog(root, lang)
+    layout = pdf_text(pdf, None, "-layout")
+    entries = po_entries(root, lang)
     for sid in entries:
         assert re.search(rf"^\s*{sid}\b", layout, re.M), sid
     # The running head on every page (the rotated watermark extracts as scattered letters).
@@ -175,11 +161,13 @@ def test_pdf_proof_shows_ids_and_both_texts(
     found = blocks(pdf)
     header = next(b for b in found if b.text.endswith("(en)"))
     target_header = next(b for b in found if b.text.endswith(f"({lang})"))
-    source_text = squash("".join(b.text for b in column(found, header.x)))
-    target_text = squash("".join(b.text for b in column(found, target_header.x)))
+    source_text = squash("".join(b.text for b in column(found, header.x)), hyphens=False)
+    target_text = squash("".join(b.text for b in column(found, target_header.x)), hyphens=False)
     for sid, entry in entries.items():
-        assert squash(entry.msgid) in source_text, sid
-        assert squash(entry.msgstr) in target_text, sid  # Khmer too: the text layer is exact
+        assert squash(entry.msgid, hyphens=False) in source_text, sid
+        assert squash(entry.msgstr, hyphens=False) in target_text, (
+            sid
+        )  # Khmer too: the text layer is exact
 
 
 @pytest.mark.slow
@@ -195,10 +183,13 @@ def test_pdf_proof_rows_align_source_and_translation(
     source_col, target_col = column(found, header.x), column(found, target_header.x)
     ids = [b for b in found if b.page == 1 and re.fullmatch(r"title|s\d+", b.text)]
     checked = 0
-    for sid, entry in list(catalog(root, lang).items())[:4]:
-        start, translated = squash(entry.msgid)[:12], squash(entry.msgstr)[:6]
-        src = next(b for b in source_col if squash(b.text).startswith(start))
-        tgt = next(b for b in target_col if squash(b.text).startswith(translated))
+    for sid, entry in list(po_entries(root, lang).items())[:4]:
+        start, translated = (
+            squash(entry.msgid, hyphens=False)[:12],
+            squash(entry.msgstr, hyphens=False)[:6],
+        )
+        src = next(b for b in source_col if squash(b.text, hyphens=False).startswith(start))
+        tgt = next(b for b in target_col if squash(b.text, hyphens=False).startswith(translated))
         assert src.page == tgt.page, sid
         assert abs(src.y - tgt.y) <= 2, (sid, src.y, tgt.y)
         row = next((b for b in ids if b.text == sid), None)

@@ -13,7 +13,8 @@ from lxml import html as lxml_html
 
 from publisher.core.release import Release
 from publisher.workflow.session import changing, set_translation
-from tests.sources.test_import_fidelity import (
+from tests.support.pdf import pdf_text
+from tests.support.sources import (
     NUMBERED_MD,
     NUMBERED_TXT,
     numbered_docx,
@@ -84,12 +85,6 @@ def translate_and_approve(cli: Cli, workspace: Path, slug: str) -> None:
     assert result.stdout.splitlines()[-1] == "0 errors, 0 warnings", result.stdout
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def markers(text: str) -> list[str]:
     """The list markers at the start of the PDF's lines: "1.", "2.", "•"..."""
     return re.findall(r"(?m)^\s*(\d+\.|•)\s", text)
@@ -109,7 +104,15 @@ def test_numbers_are_published_in_every_language(
     cli("build", "r")
     for lang in LANGS:
         pdf = workspace / "dist" / "r" / f"{lang}.pdf"
-        assert markers(pdf_text(pdf)) == ["1.", "2.", "•", "•", "3.", "4.", "7."], lang
+        assert markers(pdf_text(pdf, None, "-layout")) == [
+            "1.",
+            "2.",
+            "•",
+            "•",
+            "3.",
+            "4.",
+            "7.",
+        ], lang
         page = lxml_html.fromstring((workspace / "dist" / "r" / f"{lang}.html").read_bytes())
         values = [li.get("value") for li in page.xpath("//main//ol/li")]
         assert values == ["1", "2", "3", "4", "7"], lang
@@ -168,7 +171,7 @@ def test_pictures_and_signature_are_published_and_the_page_fetches_nothing_that_
         ).stdout.splitlines()[2:]
         assert [line.split()[3:5] for line in listed] == [["120", "80"]], lang
         names = "王毅" if lang == "zh-Hans" else ("វ៉ាង យី" if lang == "km" else "Wang Yi")
-        assert names in pdf_text(out / f"{lang}.pdf")
+        assert names in pdf_text(out / f"{lang}.pdf", None, "-layout")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"]

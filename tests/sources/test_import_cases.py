@@ -11,7 +11,7 @@ from pathlib import Path
 import lxml.html
 
 from tests.sources.test_import_fidelity import NBSP, new, stored, write
-from tests.support.releases import pdf_text, squash
+from tests.support.pdf import pdf_text, squash
 from tests.support.word import WordFile
 from tests.support.workspace import Cli
 

@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from publisher.core.document import Block, parse_markdown, plain_text
+from tests.support.sources import NUMBERED_MD, NUMBERED_TXT, numbered_docx, png, write
 from tests.support.word import WordFile
 from tests.support.workspace import Cli, Result
 
@@ -52,52 +52,7 @@ def numbers(workspace: Path, slug: str = "r") -> list[object]:
     return out
 
 
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 # ---------------------------------------------------------------- 1. numbers kept
-
-NUMBERED_TXT = """\
-Statement on the Official Visit
-
-1. The Minister will travel abroad.
-2. He will meet his counterpart.
-- Trade will be discussed.
-- Culture will be discussed.
-3. A joint statement will follow.
-4. The press will be informed.
-7. The visit ends with a dinner.
-"""
-
-NUMBERED_MD = """\
-# Statement on the Official Visit
-
-1. The Minister will travel abroad.
-2. He will meet his counterpart.
-
-- Trade will be discussed.
-- Culture will be discussed.
-
-3. A joint statement will follow.
-4. The press will be informed.
-7. The visit ends with a dinner.
-"""
-
-
-def numbered_docx(path: Path) -> Path:
-    word = WordFile()
-    word.paragraph("Statement on the Official Visit", style="Title")
-    points = word.numbering()
-    word.numbered("The Minister will travel abroad.", points)
-    word.numbered("He will meet his counterpart.", points)
-    word.paragraph("Trade will be discussed.", style="List Bullet")
-    word.paragraph("Culture will be discussed.", style="List Bullet")
-    word.numbered("A joint statement will follow.", points)
-    word.numbered("The press will be informed.", points)
-    word.numbered("The visit ends with a dinner.", word.restart(points, 7))
-    return word.save(path)
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "docx"])
@@ -185,11 +140,6 @@ def full_docx(path: Path, picture: Path) -> Path:
         '<w:r><w:commentReference w:id="0"/></w:r>'
     )
     return word.save(path)
-
-
-def png(path: Path, size: tuple[int, int] = (40, 24)) -> Path:
-    Image.new("RGB", size, (11, 61, 145)).save(path)
-    return path
 
 
 def test_docx_with_tracked_changes_is_refused_until_accepted(

@@ -1,10 +1,15 @@
 """Mail settings for the tests' SMTP server: a big media list, an [smtp] section pointing at
 the server, written into a workspace's publisher.toml (used by tests/mail/conftest.py and
-benchmarks/send.py)."""
+benchmarks/send.py); the sample's press list; a message read back as policy.default reads
+it, and a header as an RFC 2047 decoder reads it."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import tomllib
+from email.header import decode_header, make_header
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,24 @@ from tests.support.smtp_server import USER, SmtpServer
 
 BIG_LIST_SIZE = 40
 LANG_CYCLE = [["km"], ["zh-Hans"], ["en"], ["km", "en"], ["zh-Hans", "en"]]
+
+
+PRESS = {
+    "sok.dara@example.org": ("Sok Dara", ["km"]),
+    "chan.sophea@example.org": ("ចាន់ សុភា", ["km"]),
+    "li.wei@example.com": ("李伟", ["zh-Hans"]),
+    "wang.fang@example.com": ("Wang Fang", ["zh-Hans", "en"]),
+    "jane.doe@example.com": ("Jane Doe", ["en"]),
+    "tep.vannak@example.org": ("Tep Vannak", ["km", "en"]),
+    "newsdesk@example.com": ("Newsdesk", ["en", "zh-Hans", "km"]),
+}
+
+
+def parse(data: bytes) -> EmailMessage:
+    """A message as Python's modern parser (policy.default) reads it."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def big_list(count: int = BIG_LIST_SIZE) -> str:
@@ -51,3 +74,9 @@ def set_smtp(root: Path, section: dict[str, Any]) -> None:
     data = tomllib.loads(config.read_text(encoding="utf-8"))
     data["smtp"] = section
     config.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def rfc2047(value: str) -> str:
+    """A header as an RFC 2047 decoder reads it: unfolded, encoded-words decoded (whitespace
+    between adjacent encoded-words dropped)."""
+    return str(make_header(decode_header(value.replace("\r\n ", " "))))

@@ -1,16 +1,30 @@
-"""Shared by the embargo, numbering, boilerplate and notes tests: a second release made
-as an office makes one, snapshots of a whole workspace, PDF text page by page."""
+"""A release as the tests make it and read it back: a second release made as an office makes
+one; its history, catalogs and states as every command sees them (review records backed by
+the history), its PO files as a translator's tool reads them, its status as `status --json`
+prints it."""
 
 from __future__ import annotations
 
+import json
 import re
-import subprocess
-import unicodedata
 from pathlib import Path
+from typing import Any
 
 import polib
 
-from tests.support.workspace import SAMPLE_TXT, Cli
+from publisher.core.catalog import Catalog
+from publisher.core.release import Release
+from publisher.workflow.session import load_catalog
+
+# pdf_pages, pdf_text, squash and tree_bytes lived here once: still importable from here.
+from tests.support.pdf import pdf_pages, pdf_text, squash  # noqa: F401
+from tests.support.workspace import (
+    REPO,
+    SAMPLE_SLUG,
+    SAMPLE_TXT,
+    Cli,
+    tree_bytes,  # noqa: F401
+)
 
 REVIEWER = "Sok Dara"
 LANGS = ("en", "km", "zh-Hans")
@@ -46,35 +60,66 @@ def add_translated_release(
     return slug
 
 
-def tree_bytes(root: Path, *, locks: bool = True) -> dict[str, bytes]:
-    """Every file under `root` (hidden ones too) and its bytes: "nothing changed" means equal.
-
-    `locks=False` leaves out the empty lock files a command that takes a lock creates on
-    first use (a successful command that changes nothing may still take the lock)."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.is_symlink() and (locks or not path.name.endswith(".lock"))
-    }
+def release_dir(root: Path, slug: str = SAMPLE_SLUG) -> Path:
+    return root / "releases" / slug
 
 
-def pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    found = re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)
-    assert found, info.stdout
-    return int(found.group(1))
+def history(where: Path | Release, slug: str = SAMPLE_SLUG) -> list[dict[str, Any]]:
+    """Every record of a release's history.jsonl, in order (strict: a torn line fails); the
+    release given as itself or as a workspace folder and a slug."""
+    if isinstance(where, Release):
+        path = where.history_path
+    else:
+        path = release_dir(where, slug) / "history.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def pdf_text(path: Path, page: int | None = None, *, raw: bool = False) -> str:
-    """pdftotext of the whole file, or of one page; `raw`: in the order it is drawn (a
-    column after the other) rather than line by line across the page."""
-    args = ["-f", str(page), "-l", str(page)] if page is not None else []
-    args += ["-raw"] if raw else []
-    return subprocess.run(
-        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+def catalog(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> Catalog:
+    """The catalog as the tool reads it: a review counts only if the history backs it."""
+    return load_catalog(Release.load(release_dir(root, slug)), lang)
 
 
-def squash(text: str) -> str:
-    """Whitespace-free NFC text (pdftotext breaks lines where the PDF does)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text).replace("\u200b", ""))
+def states(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> dict[str, str]:
+    """segment -> its state, as every command sees it (review records backed by the history)."""
+    return {entry.id: entry.state.value for entry in catalog(root, lang, slug)}
+
+
+def po_path(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> Path:
+    return release_dir(root, slug) / "translations" / f"{lang}.po"
+
+
+def po_entries(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> dict[str, polib.POEntry]:
+    """segment -> its PO entry, as a translator's tool (Poedit, through polib) reads the file;
+    obsolete entries left out."""
+    return {e.msgctxt: e for e in polib.pofile(str(po_path(root, lang, slug))) if not e.obsolete}
+
+
+def status_languages(cli: Cli, slug: str = SAMPLE_SLUG) -> dict[str, Any]:
+    """lang -> what `publisher status --json` says of it, for one release."""
+    languages: dict[str, Any] = json.loads(cli("status", slug, "--json").stdout)["releases"][0][
+        "languages"
+    ]
+    return languages
+
+
+# The shipped sample's approved Khmer translations, reused as "a translator's work".
+REPO_KM = REPO / "releases" / SAMPLE_SLUG / "translations" / "km.po"
+
+
+def translate(
+    workspace: Path, segments: list[str], overrides: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Fill km msgstrs as a PO editor would (plain translated, no review record)."""
+    shipped = {e.msgctxt: e.msgstr for e in polib.pofile(str(REPO_KM))}
+    texts = {seg: (overrides or {}).get(seg, shipped[seg]) for seg in segments}
+    po = polib.pofile(str(po_path(workspace)))
+    for entry in po:
+        if entry.msgctxt in texts:
+            entry.msgstr = texts[entry.msgctxt]
+    po.save()
+    return texts
+
+
+def review_events(workspace: Path) -> list[dict[str, Any]]:
+    """The sample's history without its import records: the reviewers' decisions."""
+    return [e for e in history(workspace) if e["action"] != "import"]

@@ -8,7 +8,6 @@ token of the pages, as a browser would.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -17,19 +16,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
-from publisher.core.catalog import Catalog
-from publisher.core.release import Release
-from publisher.workflow.session import load_catalog
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.workspace import REPO, SAMPLE_SLUG
 
 CHROMIUM = "/usr/bin/chromium"
 #: How the browser tests launch Debian's Chromium through Playwright (never a download).
@@ -47,6 +41,10 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 class Server:
     """`publisher --workspace ROOT serve --port 0 [args]`, until the block ends."""
 
+    #: the command, and the link it prints once it listens
+    command = "serve"
+    link = _URL
+
     def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.root = root
         self.args = args
@@ -55,6 +53,8 @@ class Server:
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
         self._drainer: threading.Thread | None = None
+        #: The clients made by `client()`, closed with the server (no socket left open).
+        self._clients: list[Client] = []
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -64,7 +64,7 @@ class Server:
                 "publisher",
                 "--workspace",
                 str(self.root),
-                "serve",
+                self.command,
                 "--port",
                 "0",
                 *self.args,
@@ -82,7 +82,7 @@ class Server:
             if not line:
                 break
             self.lines.append(line.rstrip("\n"))
-            found = _URL.search(line)
+            found = self.link.search(line)
             if found:
                 self.url = found.group(0)
                 break
@@ -123,6 +123,9 @@ class Server:
         return self.url.split("token=", 1)[1]
 
     def stop(self) -> None:
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
         if self.process is not None and self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
@@ -146,11 +149,28 @@ class Server:
     def client(self, reviewer: str | None = None) -> Client:
         """A client that followed the printed link (and gave its name, if `reviewer`)."""
         client = Client(self)
+        self._clients.append(client)
         response = client.http.get(self.url)
         assert response.status_code == 200, response.text
         if reviewer is not None:
             client.post("/name", {"name": reviewer, "next": "/"}, expect=303)
         return client
+
+
+class SitePreview(Server):
+    """`publisher --workspace ROOT preview --port 0 [args]`: the site, rebuilt as files change
+    (the link is printed once the first build is done)."""
+
+    command = "preview"
+    link = re.compile(r"http://127\.0\.0\.1:\d+/")
+
+    @property
+    def base(self) -> str:
+        return self.url.rstrip("/")
+
+    def builds(self) -> list[str]:
+        """The lines the command printed for its builds ("Build 2 after a change of ...")."""
+        return [line for line in self.lines if line.startswith("Build ")]
 
 
 class Client:
@@ -198,15 +218,6 @@ class Client:
 
     def close(self) -> None:
         self.http.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium through Playwright, once per test module (never a download)."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Reviewer:
@@ -264,36 +275,3 @@ class Reviewer:
 
     def close(self) -> None:
         self.context.close()
-
-
-# ------------------------------------------------------------------ a served copy of the sample
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """This repository's workspace (the approved sample, the boilerplate) in tmp_path."""
-    return copy_repo_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
-def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """The CLI on the same workspace as the server."""
-    monkeypatch.setenv("PUBLISHER_REVIEWER", "Press Secretary")
-    return Cli(root)
-
-
-@pytest.fixture
-def server(root: Path) -> Iterator[Server]:
-    with Server(root) as running:
-        yield running
-
-
-def catalog(root: Path, lang: str = "km") -> Catalog:
-    """The catalog as the tool reads it: a review counts only if the history backs it."""
-    return load_catalog(Release.load(root / "releases" / SAMPLE_SLUG), lang)
-
-
-def history(root: Path) -> list[dict[str, Any]]:
-    """The sample release's history, one dict per event."""
-    path = root / "releases" / SAMPLE_SLUG / "history.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

@@ -1,9 +1,10 @@
 """The sample release and the CLI as the tests type it: paths, the sample's title and slug,
-`Cli` (runs `publisher` in-process against one workspace), and a copy of this repository's
-workspace."""
+`Cli` (runs `publisher` in-process against one workspace), a copy of this repository's
+workspace, and a snapshot of a whole workspace ("nothing changed" checks)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,31 @@ def copy_repo_workspace(root: Path) -> Path:
             ignore=shutil.ignore_patterns("*.mo", ".lock", ".send.lock", "sends.jsonl"),
         )
     return root
+
+
+def tree_bytes(
+    root: Path, *, locks: bool = True, cache: bool = True, folders: bool = False
+) -> dict[str, bytes | None]:
+    """Every file under `root` (hidden ones too) and its bytes, a link as `-> target` (never
+    followed): "nothing changed" means equal.
+
+    `locks=False` leaves out the empty lock files a command that takes a lock creates on
+    first use (a successful command that changes nothing may still take the lock);
+    `cache=False` leaves out `.publisher-cache/` (derived results: `status` caches its
+    verdicts); `folders=True` lists folders too (as None), so a new empty one counts."""
+    found: dict[str, bytes | None] = {}
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if not cache and ".publisher-cache" in path.relative_to(root).parts:
+            continue
+        if path.is_symlink():
+            found[name] = b"-> " + os.readlink(path).encode()
+        elif path.is_dir():
+            if folders:
+                found[name + "/"] = None
+        elif locks or not path.name.endswith(".lock"):
+            found[name] = path.read_bytes()
+    return found
 
 
 def set_review(root: Path, **values: object) -> None:

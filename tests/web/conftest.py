@@ -1,5 +1,42 @@
-"""The web tier's tests share the served sample and the browser (tests/support/web.py)."""
+"""The web tests' workspace: a copy of this repository's (the shipped sample, approved), the
+CLI on it as the press secretary (the same workspace the server under test serves), and
+Debian's Chromium driven by Playwright (one per test module), and `publisher serve` on
+that workspace."""
 
-from tests.support.web import browser, cli, root, server
+from __future__ import annotations
 
-__all__ = ["browser", "cli", "root", "server"]
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.support.web import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.support.workspace import Cli, copy_repo_workspace
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_repo_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI on the same workspace as the server."""
+    monkeypatch.setenv("PUBLISHER_REVIEWER", "Press Secretary")
+    return Cli(root)
+
+
+@pytest.fixture
+def server(root: Path) -> Iterator[Server]:
+    """`publisher serve` on that workspace, until the test ends."""
+    with Server(root) as running:
+        yield running

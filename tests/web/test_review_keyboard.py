@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from publisher.core.states import State
-from tests.support.web import Reviewer, Server, catalog
+from tests.support.releases import catalog
+from tests.support.web import Reviewer, Server
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]

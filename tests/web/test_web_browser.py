@@ -25,7 +25,8 @@ from publisher.core.release import Release, find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from publisher.workflow.session import load_catalog
-from tests.support.web import Reviewer, Server, catalog, history
+from tests.support.releases import catalog, history
+from tests.support.web import Reviewer, Server
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]

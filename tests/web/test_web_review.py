@@ -19,7 +19,8 @@ from publisher.core.catalog import approval_hash
 from publisher.core.release import find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
-from tests.support.web import Client, Server, catalog, history
+from tests.support.releases import catalog, history
+from tests.support.web import Client, Server
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 TITLE_KM = "សម្តេចតេជោ ហ៊ុន សែន នឹងអញ្ជើញបំពេញទស្សនកិច្ចផ្លូវការ និងមិត្តភាព នៅប្រទេសចិន"
@@ -568,3 +569,13 @@ def test_the_pages_are_valid_html(root: Path, server: Server, cli: Cli, tmp_path
         ["java", "-jar", str(vnu), "--errors-only", *files], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_byte_order_mark_typed_in_an_edit_is_removed(root: Path, server: Server) -> None:
+    """U+FEFF is removed like the other invisible controls; ZWSP, ZWNJ and ZWJ are kept
+    (issue 20, item 11)."""
+    client = server.client(reviewer="Sok Dara")
+    typed = TITLE_KM_TO.replace("ទៅ", "\ufeffទៅ\u200b") + "\u200c\u200d"
+    status, fragment = decide(client, "title", "edit", text=typed)
+    assert status == 200 and flash(fragment) == "title: saved"
+    assert catalog(root).get("title").target == typed.replace("\ufeff", "")

@@ -13,8 +13,16 @@ import polib
 import pytest
 from lxml import html as lxml_html
 
-from tests.support.releases import LANGS, REVIEWER, pdf_pages, pdf_text, squash, tree_bytes
-from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.pdf import pdf_pages, pdf_text, squash
+from tests.support.releases import LANGS, REVIEWER
+from tests.support.workspace import (
+    REPO,
+    SAMPLE_LABEL,
+    SAMPLE_SLUG,
+    Cli,
+    copy_repo_workspace,
+    tree_bytes,
+)
 
 pytestmark = pytest.mark.slow
 

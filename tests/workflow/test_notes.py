@@ -14,22 +14,19 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from tests.support.releases import REVIEWER, pdf_text, squash, tree_bytes
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
+from tests.support.pdf import pdf_text, squash
+from tests.support.releases import REVIEWER, po_path
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, tree_bytes
 
 TARGETS = ("km", "zh-Hans")
 XLIFF_NS = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
 DOUBTED = ["s1", "s2", "s5", "s8"]
 
 
-def _catalog(root: Path, lang: str) -> Path:
-    return root / "releases" / SAMPLE_SLUG / "translations" / f"{lang}.po"
-
-
 def _doubts(root: Path, lang: str) -> dict[str, str]:
     """segment -> the translator's doubt, read from the catalog as a PO tool reads it."""
     found = {}
-    for entry in polib.pofile(str(_catalog(root, lang))):
+    for entry in polib.pofile(str(po_path(root, lang))):
         lines = [line for line in entry.tcomment.splitlines() if line.startswith("doubt: ")]
         if lines:
             found[entry.msgctxt] = "\n".join(lines)
@@ -45,7 +42,7 @@ RECORD = re.compile(
 def _notes(root: Path, lang: str) -> dict[str, str]:
     """segment -> every note of its translator (doubts and others), in reading order."""
     found = {}
-    for entry in polib.pofile(str(_catalog(root, lang))):
+    for entry in polib.pofile(str(po_path(root, lang))):
         lines = [line for line in entry.tcomment.splitlines() if not RECORD.match(line)]
         if lines:
             found[entry.msgctxt] = "\n".join(lines)
@@ -53,14 +50,14 @@ def _notes(root: Path, lang: str) -> dict[str, str]:
 
 
 def _segments(root: Path, lang: str) -> list[str]:
-    return [e.msgctxt for e in polib.pofile(str(_catalog(root, lang))) if not e.obsolete]
+    return [e.msgctxt for e in polib.pofile(str(po_path(root, lang))) if not e.obsolete]
 
 
 def test_the_translations_say_what_the_english_says_and_the_doubts_are_noted() -> None:
     """Translated as written (General Secretary, a Cambodian President), never corrected
     silently: each factual doubt is a note for the press officer."""
     targets = {
-        lang: {e.msgctxt: e.msgstr for e in polib.pofile(str(_catalog(REPO, lang)))}
+        lang: {e.msgctxt: e.msgstr for e in polib.pofile(str(po_path(REPO, lang)))}
         for lang in TARGETS
     }
     assert "អគ្គលេខាធិការគណបក្សប្រជាជនកម្ពុជា" in targets["km"]["s1"]
@@ -183,7 +180,7 @@ def test_a_note_from_a_translators_tool_is_added_recorded_and_forges_nothing(
     repo_workspace: Path,
 ) -> None:
     cli = Cli(repo_workspace)
-    catalog = _catalog(repo_workspace, "zh-Hans")
+    catalog = po_path(repo_workspace, "zh-Hans")
     xlf = repo_workspace / "zh.xlf"
     cli("export", SAMPLE_SLUG, "--lang", "zh-Hans", "--format", "xliff", "--out", str(xlf))
 
@@ -269,7 +266,7 @@ def test_a_catalog_resaved_by_babel_shows_no_previous_source_as_a_note(
     text = source.read_text("utf-8")
     source.write_text(text.replace("is seen as a significant", "is widely seen as a significant"))
     assert "1 stale (s5)" in cli("sync", SAMPLE_SLUG).stdout
-    path = _catalog(repo_workspace, "km")
+    path = po_path(repo_workspace, "km")
     assert '#| msgid "Samdech Techo' in path.read_text("utf-8")
     with path.open("rb") as handle:
         catalog = read_po(handle)

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.releases import tree_bytes
-from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli
+from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli, tree_bytes
 
 
 def _registry(root: Path) -> list[dict[str, object]]:

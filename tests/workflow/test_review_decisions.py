@@ -6,7 +6,6 @@ server: what each decision leaves in the catalog and in the history.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from publisher.errors import ReviewRefused, SegmentChanged, UsageError
 from publisher.web.diff import Piece, tokens, word_diff
 from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
+from tests.support.releases import history
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 
@@ -37,11 +37,6 @@ def km(release: Release) -> Catalog:
     return Catalog.load(release.catalog_path("km"))
 
 
-def events(release: Release) -> list[dict]:
-    lines = release.history_path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
-
-
 def shown(release: Release, segment: str) -> Shown:
     entry = km(release).get(segment)
     return Shown(
@@ -54,13 +49,13 @@ def test_a_second_persons_approval_is_recorded_not_the_same_persons(
 ) -> None:
     run("reject", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--comment", "again")
     run("approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "Li Wei")
-    count = len(events(release))
+    count = len(history(release))
     again = run("approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "li  wei")
     assert again.stdout == f"{SAMPLE_SLUG} km: 0 approved, 1 already approved\n"
-    assert len(events(release)) == count  # the same person: nothing new
+    assert len(history(release)) == count  # the same person: nothing new
     other = run("approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "Sok Dara")
     assert other.stdout == f"{SAMPLE_SLUG} km: 0 approved, 1 already approved\n"
-    last = events(release)[-1]
+    last = history(release)[-1]
     assert {k: last[k] for k in ("action", "segment", "before", "after", "by", "detail")} == {
         "action": "approve",
         "segment": "s1",
@@ -102,7 +97,7 @@ def test_approving_what_was_shown_decides_each_segment_and_reports_the_rest(
     assert report.unchanged == ["s6"] and report.confirmed == ["s6"]
     assert list(report.refused) == ["s4"]
     assert report.refused["s4"].startswith("s4 was changed by someone else")
-    stamps = {e["at"] for e in events(release)[-3:]}
+    stamps = {e["at"] for e in history(release)[-3:]}
     assert len(stamps) == 1  # one session: one time, one write
     with pytest.raises(UsageError):
         decide_shown(release, "km", seen, Decision.REJECT, by="Sok Dara")

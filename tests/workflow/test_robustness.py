@@ -6,7 +6,6 @@ CLI calls, so the release lock and the atomic writes are exercised for real.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -23,7 +22,7 @@ from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.workflow.fsck import check_release
 from publisher.workflow.review import approve
-from publisher.workflow.session import load_catalog
+from tests.support.releases import catalog, history
 from tests.support.workspace import REPO, SAMPLE_SLUG
 
 WORKER = """
@@ -75,26 +74,20 @@ def _run(root: Path, action: str, lang: str, segments: list[str]) -> subprocess.
     )
 
 
-def _states(release: Path, lang: str) -> dict[str, State]:
+def _repaired_states(release: Path, lang: str) -> dict[str, State]:
     """The states as every command sees them, after fsck finished any interrupted change."""
     check_release(Release.load(release), repair=True)
-    catalog = load_catalog(Release.load(release), lang)
-    return {e.id: e.state for e in catalog}
-
-
-def _history(release: Path) -> list[dict]:
-    lines = (release / "history.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]  # strict: a torn line fails here
+    return {e.id: e.state for e in catalog(release.parents[1], lang, release.name)}
 
 
 def test_concurrent_commands_lose_no_decision(repo_workspace: Path) -> None:
     release = _translated_release(repo_workspace)
-    ids = list(_states(release, "km"))
+    ids = list(_repaired_states(release, "km"))
     first, second = ids[: len(ids) // 2], ids[len(ids) // 2 :]
     for round_number in range(3):
         if round_number:
             _translated_release(repo_workspace)
-        before = len(_history(release))
+        before = len(history(release.parents[1], release.name))
         workers = [
             _run(release, "approve", "km", first),
             _run(release, "approve", "km", second),
@@ -103,10 +96,10 @@ def test_concurrent_commands_lose_no_decision(repo_workspace: Path) -> None:
         for worker in workers:
             _, err = worker.communicate(timeout=120)
             assert worker.returncode == 0, err
-        assert set(_states(release, "km").values()) == {State.APPROVED}
+        assert set(_repaired_states(release, "km").values()) == {State.APPROVED}
         zh = Catalog.load(release / "translations" / "zh-Hans.po")
         assert all(e.target.endswith(" " * (round_number + 1)) for e in zh)
-        events = _history(release)[before:]
+        events = history(release.parents[1], release.name)[before:]
         assert sorted(e["segment"] for e in events if e["action"] == "approve") == sorted(ids)
         assert len([e for e in events if e["action"] == "edit"]) == len(ids)
 
@@ -120,13 +113,13 @@ def test_killed_writer_leaves_old_or_new_state(repo_workspace: Path, seed: int) 
         worker = _run(release, "flip", "km", segments)
         time.sleep(rng.uniform(0.4, 1.2))  # start-up is ~0.3 s; then kill mid-loop
         os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
-        states = _states(release, "km")  # parses: never half a file
+        worker.communicate(timeout=30)  # reaped, its pipe closed
+        states = _repaired_states(release, "km")  # parses: never half a file
         for seg in segments:
             assert states[seg] in (State.APPROVED, State.DRAFT)
         assert all(states[seg] is State.APPROVED for seg in states if seg not in segments)
-        history = _history(release)  # every line parses
-        assert history[-1]["action"] in ("approve", "reject", "import")
+        records = history(release.parents[1], release.name)  # every line parses
+        assert records[-1]["action"] in ("approve", "reject", "import")
         # Bring the flipped segments back for the next round.
 
         approve(Release.load(release), "km", by="chief", segments=segments)

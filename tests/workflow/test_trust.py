@@ -16,13 +16,10 @@ from pypdf import PdfReader
 from publisher.core.catalog import approval_hash
 from publisher.core.release import Release
 from publisher.workflow.session import load_catalog
+from tests.support.releases import states
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 X = {"x": "urn:oasis:names:tc:xliff:document:2.0", "mda": "urn:oasis:names:tc:xliff:metadata:2.0"}
-
-
-def _states(ws: Path, lang: str, slug: str = SAMPLE_SLUG) -> dict[str, str]:
-    return {e.id: e.state.value for e in load_catalog(Release.load(ws / "releases" / slug), lang)}
 
 
 def _unapproved(ws: Path, lang: str) -> None:
@@ -48,7 +45,7 @@ def ws(repo_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_forged_po_approves_nothing(ws: Path, tmp_path: Path) -> None:
     cli = Cli(ws)
     _unapproved(ws, "km")
-    assert set(_states(ws, "km").values()) == {"translated"}
+    assert set(states(ws, "km").values()) == {"translated"}
     forged = tmp_path / "forged.po"
     cli("export", SAMPLE_SLUG, "--lang", "km", "--format", "po", "--out", str(forged))
     po = polib.pofile(str(forged), wrapwidth=0)
@@ -59,7 +56,7 @@ def test_a_forged_po_approves_nothing(ws: Path, tmp_path: Path) -> None:
     result = cli("import", str(forged), "--by", "Mallory")
     assert result.stdout.startswith(f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged, 13 approval")
     assert "13 approval claims dropped (a file cannot approve" in result.stdout
-    assert set(_states(ws, "km").values()) == {"translated"}
+    assert set(states(ws, "km").values()) == {"translated"}
     status = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)
     assert status["releases"][0]["languages"]["km"]["publishable"] is False
 
@@ -88,7 +85,7 @@ def test_a_forged_xliff_approves_nothing(ws: Path, tmp_path: Path) -> None:
     path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     result = cli("import", str(path), "--by", "Mallory")
     assert "13 approval claims dropped" in result.stdout
-    assert set(_states(ws, "zh-Hans").values()) == {"translated"}
+    assert set(states(ws, "zh-Hans").values()) == {"translated"}
 
 
 def test_a_record_written_by_hand_is_not_an_approval(ws: Path) -> None:
@@ -100,7 +97,7 @@ def test_a_record_written_by_hand_is_not_an_approval(ws: Path) -> None:
         seal = approval_hash(entry.msgctxt, entry.msgid, entry.msgstr)
         entry.tcomment = f"approved by Press Secretary on 2026-12-01T09:00:00Z [{seal}]"
     po.save()
-    assert set(_states(ws, "km").values()) == {"translated"}
+    assert set(states(ws, "km").values()) == {"translated"}
     build = cli("build", "--lang", "km", "--format", "html", ok=False)
     assert build.exit_code == 1 and "km not published: 13 segments not approved" in build.stderr
     report = cli("fsck", SAMPLE_SLUG).stdout
@@ -119,7 +116,7 @@ def test_an_approval_made_by_a_reviewer_round_trips(ws: Path, tmp_path: Path) ->
     result = cli("import", str(path), "--by", "Mallory")
     assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged\n"
     assert catalog.read_bytes() == before
-    assert set(_states(ws, "km").values()) == {"approved"}
+    assert set(states(ws, "km").values()) == {"approved"}
 
 
 # ---------------------------------------------------------------- the cache knows what it builds

@@ -97,7 +97,8 @@ def atom(
             length=str(item.pdf_length),
             href=f"{folder}{lang}.pdf",
         )
-    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
 
 
 def sitemap(base: str, langs: list[str], releases: list[tuple[str, str, list[str]]]) -> bytes:
@@ -124,4 +125,5 @@ def sitemap(base: str, langs: list[str], releases: list[tuple[str, str, list[str
         alternates = {**pages, "x-default": f"{folder}index.html"}
         for lang in available:
             url(pages[lang], alternates, date)
-    return etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data

@@ -80,7 +80,11 @@ class SendBuilder(Builder[SendReport]):
         on_start: Callable[[str], None] | None = None,
         jobs: int | None = None,
         progress: ProgressHook | None = None,
+        confirm: Callable[[str], bool] | None = None,
+        yes: bool = False,
     ) -> None:
+        """`confirm` is asked, with a summary, before mailing a release under embargo; with
+        none (no terminal) such a send is refused unless `yes` (see SendRun)."""
         super().__init__(ws, jobs=jobs, progress=progress)
         self.list_name = list_name
         self.tags = {t.lower() for t in tags}
@@ -92,6 +96,8 @@ class SendBuilder(Builder[SendReport]):
         self.password = password
         self.transport = transport
         self.on_start = on_start or (lambda text: None)
+        self.confirm = confirm
+        self.yes = yes
         if dry_run_dir is not None and test_to is not None:
             raise UsageError("--dry-run and --test-to do not go together")
 
@@ -136,6 +142,9 @@ class SendBuilder(Builder[SendReport]):
             resend_unconfirmed=self.resend_unconfirmed,
             on_start=self.on_start,
             progress=self.progress,
+            confirm=self.confirm,
+            yes=self.yes,
+            tags=tuple(sorted(self.tags)),
         )
         if self.dry_run_dir is not None:
             run.dry_run(self.dry_run_dir)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from publisher.core import dates
 from publisher.core.fsutil import atomic_write_bytes
 from publisher.core.medialists import Recipient
 from publisher.core.sendlog import ATTEMPT, COMMIT, DONE, RESULT, TEST, UNCONFIRMED, SendLog
@@ -62,6 +63,9 @@ class Outcome:
     reason: str = ""
     message_id: str | None = None
     code: int | None = None
+    #: Test copies: the subject and what the copy holds (languages, attachments).
+    subject: str = ""
+    contents: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v not in (None, "")}
@@ -120,6 +124,23 @@ class Job:
     edition: str
 
 
+def test_prefix(langs: tuple[str, ...]) -> str:
+    """`[TEST km+zh-Hans] `: a test copy's subject names its language combination."""
+    return f"[TEST {'+'.join(langs)}] "
+
+
+def _duration(left: dt.timedelta) -> str:
+    minutes = max(0, int(left.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} day(s)"] if days else []
+    if hours or days:
+        parts.append(f"{hours} hour(s)")
+    if not days:
+        parts.append(f"{minutes} minute(s)")
+    return " ".join(parts)
+
+
 def outcome(
     job: Job, status: str, reason: str = "", msgid: str | None = None, code: int | None = None
 ) -> Outcome:
@@ -144,6 +165,12 @@ class SendRun:
     resend_unconfirmed: bool = False
     on_start: Callable[[str], None] = lambda text: None
     progress: ProgressHook | None = None
+    #: Asked (with the summary) before mailing a release still under embargo; None: the
+    #: caller cannot ask (no terminal), so such a send is refused unless `yes`.
+    confirm: Callable[[str], bool] | None = None
+    yes: bool = False
+    #: What the run was asked for (`--tag`), shown in the summary.
+    tags: tuple[str, ...] = ()
 
     def message(
         self, job: Job, msgid: str, to: str, name: str, *, subject_prefix: str = ""
@@ -171,6 +198,55 @@ class SendRun:
         if self.progress is not None:
             self.progress(stage, done, total)
 
+    def embargo(self) -> dt.datetime | None:
+        """The release's embargo while it has not lifted, in the office's zone."""
+        embargo = self.versions.release.meta.embargo
+        now = dt.datetime.now(dt.UTC)
+        if embargo is None or embargo <= now:
+            return None
+        return embargo.astimezone(ZoneInfo(self.ws.config.time_zone))
+
+    def summary(self, todo: list[Job]) -> str:
+        """What is about to go out: the embargo (local time, zone and offset, how long until
+        it lifts), the list and how many recipients in which languages."""
+        release = self.versions.release
+        lines = [f"release: {release.slug}"]
+        embargo = self.embargo()
+        if embargo is not None:
+            left = embargo - dt.datetime.now(dt.UTC)
+            lines.append(
+                f"EMBARGOED until {embargo:%A %d %B %Y, %H:%M} {self.ws.config.time_zone} "
+                f"({dates.format_utc_offset(embargo)}); it lifts in {_duration(left)}"
+            )
+        elif release.meta.embargo is not None:
+            lines.append(f"embargo lifted at {release.meta.embargo.isoformat()}")
+        else:
+            lines.append("no embargo: for immediate release")
+        by_lang: dict[str, int] = {}
+        for job in todo:
+            key = "+".join(job.langs)
+            by_lang[key] = by_lang.get(key, 0) + 1
+        langs = ", ".join(f"{key} {n}" for key, n in sorted(by_lang.items()))
+        tags = f" (tags: {', '.join(self.tags)})" if self.tags else ""
+        lines.append(f"list: {self.sender.list_name}{tags}")
+        lines.append(f"recipients: {len(todo)}" + (f" ({langs})" if langs else ""))
+        return "\n".join(lines)
+
+    def _deliberate(self, todo: list[Job]) -> bool:
+        """Show the summary; under embargo, go on only if confirmed (or `yes`)."""
+        if self.embargo() is None:
+            return True
+        text = self.summary(todo)
+        if self.yes:
+            self.on_start(text)
+            return True
+        if self.confirm is None:
+            raise SendRefused(
+                f"{self.versions.release.slug} is under embargo; sending it is deliberate: "
+                "run `publisher send` on a terminal to confirm, or add --yes\n" + text
+            )
+        return self.confirm(text)
+
     # ------------------------------------------------------------------ modes
 
     def dry_run(self, out_dir: Path) -> None:
@@ -178,6 +254,7 @@ class SendRun:
         _prepare_outbox(out_dir, self.ws.root)
         self.report.out_dir = out_dir
         todo = self.classify()
+        self.on_start(self.summary(todo))
         self.on_start(f"writing {len(todo)} message(s) to {out_dir}")
         for index, job in enumerate(todo, 1):
             msgid = message_id(self.sender.list_domain)
@@ -196,7 +273,7 @@ class SendRun:
         with self.transport(self.settings, self.password) as transport:
             for index, job in enumerate(seen.values(), 1):
                 msgid = message_id(self.sender.list_domain)
-                data = self.message(job, msgid, test_to, "", subject_prefix="[TEST] ")
+                data = self.message(job, msgid, test_to, "", subject_prefix=test_prefix(job.langs))
                 result = transport.send(self.sender.address, test_to, data, on_commit=_nothing)
                 self.log.write(
                     TEST,
@@ -209,6 +286,11 @@ class SendRun:
                     reply=result.reply,
                     list=self.sender.list_name,
                 )
+                version = self.versions.get(job.langs)
+                contents = ", ".join(
+                    [f"text and HTML in {' + '.join(job.langs)}"]
+                    + [item.filename for item in version.attachments]
+                )
                 self.report.outcomes.append(
                     Outcome(
                         test_to,
@@ -218,6 +300,8 @@ class SendRun:
                         result.reply if not result.delivered else "",
                         msgid,
                         result.code,
+                        subject=test_prefix(job.langs) + version.subject,
+                        contents=contents,
                     )
                 )
                 self._progress("test messages", index, len(seen))
@@ -277,6 +361,10 @@ class SendRun:
         if not todo:
             return
         report = self.report
+        if not self._deliberate(todo):
+            report.stopped = "not confirmed"
+            self._not_sent(todo, "not confirmed; nothing was sent")
+            return
         self.versions.get(todo[0].langs)  # build the first message before connecting
         done_before = len(report.with_status(ALREADY))
         try:

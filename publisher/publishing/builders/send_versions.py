@@ -16,10 +16,12 @@ from publisher.core.limits import megabytes
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import MailError, RenderError
+from publisher.mail.flowed import Paragraph, flowed_text
 from publisher.mail.html import Section, email_html
 from publisher.mail.message import Attachment, Version
 from publisher.mail.settings import SmtpSettings
-from publisher.publishing.builders.wire import wire_copy
+from publisher.publishing.builders.mail_text import PhotoNote, flowing, text_section
+from publisher.publishing.builders.wire import WIDTH
 from publisher.publishing.engine import Plan
 from publisher.publishing.view import embargo_line
 from publisher.render.templating import locale_dirs, template_dirs, translations_for
@@ -93,33 +95,33 @@ class Versions:
                 path=self.ws.root / CONFIG_NAME,
             )
         photos = self.photos()
-        photo_note: dict[str, str] = {}
-        if photos and pdf_size + sum(len(p.data) for p in photos) <= cap:
+        attached = photos and pdf_size + sum(len(p.data) for p in photos) <= cap
+        if attached:
             attachments.extend(photos)
-        elif photos:
-            for lang in langs:
-                gettext = _gettext(self.ws, lang)
-                if self.settings.photos_url:
-                    url = self.settings.photos_url.replace("{release}", self.release.slug)
-                    photo_note[lang] = gettext("Photos: %(url)s") % {"url": url}
+        url = (
+            self.settings.photos_url.replace("{release}", self.release.slug)
+            if self.settings.photos_url
+            else None
+        )
+        photo_note = PhotoNote({p.filename: p.filename for p in photos} if attached else {}, url)
         sections: list[Section] = []
-        texts: list[str] = []
+        paragraphs: list[Paragraph] = []
         for lang in langs:
             gettext = _gettext(self.ws, lang)
             embargo = embargo_line(self.ws, self.release, lang, gettext)
-            mine = [pdf_names[lang]] + [p.filename for p in photos if p in attachments]
+            mine = [pdf_names[lang]] + [p.filename for p in photos if attached]
             note = gettext("Attached: %(files)s") % {"files": ", ".join(mine)}
-            if lang in photo_note:
-                note += "\n" + photo_note[lang]
+            if photos and not attached and url:
+                note += "\n" + gettext("Photos: %(url)s") % {"url": url}
             page = self.pages[lang]
             banner = embargo if embargo and embargo.encode("utf-8") not in page else None
             sections.append(Section(lang, page, banner, note))
-            text = wire_copy(self.ws, self.release, lang)
-            if embargo:
-                text = embargo + "\n\n" + text
-            texts.append(text.rstrip("\n") + "\n\n" + note + "\n")
+            if paragraphs:
+                paragraphs.append(Paragraph(["-" * WIDTH], fixed=True))
+            paragraphs += text_section(self.ws, self.release, lang, gettext, photo_note)
+            paragraphs += [flowing(line, lang) for line in note.split("\n")]
         footer = _footer(self.ws, self.settings, self.list_name, first)
-        text = ("\n" + "-" * 72 + "\n\n").join(texts) + "\n-- \n" + footer + "\n"
+        text = flowed_text(paragraphs, flowing(footer, first))
         subject = _subject(self.ws, self.release, self.plan, first)
         html = email_html(sections, self.css(), title=subject, footer=footer)
         return Version(langs, subject, text, html, attachments)

@@ -18,6 +18,11 @@ named in `failed`; the rest of the archive is published all the same (home
 pages, feeds, sitemap), so one bad release never holds back the others. Files
 an earlier run wrote that are no longer produced (a release withdrawn, a
 language refused) are removed.
+
+The output folder is the site's own: `claim_output` takes a new or empty folder, or
+one an earlier `site` made (marked with `.publisher-site`, or known to the cache's
+record of what it wrote there), and refuses any other unless told to overwrite, so
+that `--out` pointed at an unrelated folder never replaces its `index.html`.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.core import dates
+from publisher.core.fsutil import atomic_write_bytes
 from publisher.core.languages import native_name
 from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
@@ -39,7 +45,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, StorageError, UsageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
-from publisher.publishing.cache import OutputState
+from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
 from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
@@ -54,6 +60,9 @@ from publisher.render.templating import (
     translations_for,
 )
 from publisher.workflow import embargo as embargoes
+
+#: The file `publisher site` leaves in its output folder: this folder is a site's.
+SITE_MARK = ".publisher-site"
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
 FEEDS_VERSION = "3"
@@ -94,6 +103,31 @@ def normalise_base_url(url: str | None) -> str | None:
             f"--base-url must be an http(s) URL like https://example.org/press/, not {url!r}"
         )
     return url if url.endswith("/") else url + "/"
+
+
+def claim_output(ws: Workspace, out_dir: Path, *, overwrite: bool) -> None:
+    """Refuse `out_dir` with a UsageError when it is a file, or a folder holding files
+    that no `publisher site` made (see the module docstring) and `overwrite` was not
+    given. Writes nothing: `mark_output` marks the folder once the command goes ahead."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder")
+    mark = out_dir / SITE_MARK
+    if out_dir.is_dir() and not mark.is_file() and not overwrite:
+        made_here = OutputState(Cache(ws.root / CACHE_DIRNAME), out_dir).files
+        if any(out_dir.iterdir()) and not made_here:
+            raise UsageError(
+                f"--out {out_dir}: the folder is not empty and was not made by `publisher "
+                "site` (its files would be overwritten); choose an empty or new folder, or "
+                "add --overwrite to write the site into it anyway"
+            )
+
+
+def mark_output(out_dir: Path) -> None:
+    """Create `out_dir` if need be and mark it as a site's folder."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mark = out_dir / SITE_MARK
+    if not mark.is_file():
+        atomic_write_bytes(mark, b"Written by `publisher site`: this folder is a site it made.\n")
 
 
 def site_languages(ws: Workspace) -> list[str]:
@@ -256,7 +290,8 @@ class _Site:
         return render_template(env, template, **context)
 
     def label(self, lang: str, text: str) -> str:
-        return self.env(lang)[1].gettext(text)
+        label: str = self.env(lang)[1].gettext(text)
+        return label
 
     def organisation(self, lang: str) -> str:
         orgs = self.ws.config.organisation

@@ -13,7 +13,7 @@ import unicodedata
 
 from icu4py.breakers import LineBreaker
 
-from publisher.core import dates
+from publisher.core import list_markers
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.publishing.rule import publication_texts
@@ -42,7 +42,7 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     if pub.reference:
         paragraphs.append(wrap(f"{gettext('Reference')}: {pub.reference}", lang))
     paragraphs.append(wrap(pub.title_text, lang))
-    paragraphs.extend(_blocks(pub.blocks, lang, ""))
+    paragraphs.extend(_blocks(pub.blocks, lang, "", pub.numbering))
     for figure in pub.photos:
         # The file as the bundle holds it, then what the page prints under the photo.
         photo = figure.photo
@@ -71,13 +71,15 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines) + "\n"
 
 
-def _blocks(leaves: list[Leaf], lang: str, indent: str) -> list[list[str]]:
+def _blocks(
+    leaves: list[Leaf], lang: str, indent: str, numbering: str, depth: int = 0
+) -> list[list[str]]:
     out: list[list[str]] = []
     for leaf in leaves:
         if leaf.kind in ("paragraph", "heading", "quote"):
             out.append(wrap(leaf.text, lang, first=indent, rest=indent))
         elif leaf.kind == "blockquote":
-            out.extend(_blocks(leaf.children, lang, indent + "    "))
+            out.extend(_blocks(leaf.children, lang, indent + "    ", numbering, depth))
         elif leaf.kind in ("bullet_list", "ordered_list"):
             number = leaf.start or 1
             for item in leaf.children:
@@ -85,7 +87,7 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str) -> list[list[str]]:
                     mark = "- "
                 else:
                     number = item.number if item.number is not None else number
-                    mark = f"{dates.localize_digits(str(number), lang)}. "
+                    mark = f"{list_markers.marker(number, depth, numbering)} "
                     number += 1
                 lines = (
                     wrap(item.text, lang, first=indent + mark, rest=indent + " " * len(mark))
@@ -93,7 +95,9 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str) -> list[list[str]]:
                     else []
                 )
                 out.append(lines)
-                out.extend(_blocks(item.children, lang, indent + " " * len(mark)))
+                out.extend(
+                    _blocks(item.children, lang, indent + " " * len(mark), numbering, depth + 1)
+                )
         elif leaf.kind == "table":
             out.extend(_table(leaf, lang, indent))
         elif leaf.kind == "rule":

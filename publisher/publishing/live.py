@@ -1,0 +1,176 @@
+"""The site kept up to date while its files change (`publisher preview`).
+
+`LiveSite` builds the site into a scratch folder of the cache with the warm renderer
+(publishing/resident.py), then waits for the workspace to change (`watchfiles`:
+inotify, with a short debounce that gathers an editor's several writes into one
+change) and builds again. It stays up between builds, so it keeps what a new
+process would read again: the file hashes and release.toml parses (`StatCache`), the
+imported renderer, the fonts, the compiled templates. A rebuild after one release
+changed renders that release's pages and PDFs and the listings that show it; the
+engine's cache answers for the rest, as in `publisher site`.
+
+Invariant: what is in the folder after a build is what `publisher site` writes from the
+same files at the same time (the same builder, embargoes judged now); readers learn of
+a finished build only (`version` moves after the last file is written), with the list
+of files it wrote, so that a browser reloads only a page that changed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import watchfiles
+
+from publisher.core.journal import JOURNAL
+from publisher.core.release import scan_releases
+from publisher.core.workspace import Workspace
+from publisher.errors import PublisherError
+from publisher.publishing import fingerprint as fp
+from publisher.publishing.builders.site import SiteBuilder, SiteReport
+from publisher.publishing.cache import CACHE_DIRNAME
+from publisher.publishing.readiness import workspace_stats
+from publisher.publishing.resident import ResidentRenderer
+
+#: Where the preview's site is written (inside the cache: a preview is not a publication).
+LIVE_DIRNAME = "live-site"
+#: Top-level folders whose changes are not inputs: the cache (where the preview itself
+#: writes), version control, and the usual output folders of `build` and `site`.
+IGNORED_TOP = frozenset({CACHE_DIRNAME, ".git", "dist", "site", "__pycache__"})
+#: Editors' scratch files, and a release's lock: never an input.
+IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".part", ".lock")
+#: How long a build waits for a change under way to finish before it builds anyway.
+SETTLE_SECONDS = 5.0
+
+#: on_build(build): hears of each finished build (the CLI prints a line).
+BuildHook = Callable[["Build"], None]
+
+
+@dataclass
+class Build:
+    """One finished build: its number, what it wrote and how long it took."""
+
+    version: int
+    seconds: float
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    summary: str = ""
+    #: the changed paths that started it (relative to the workspace), empty for the first
+    changes: list[str] = field(default_factory=list)
+
+
+def live_dir(root: Path) -> Path:
+    return root / CACHE_DIRNAME / LIVE_DIRNAME
+
+
+class LiveSite:
+    """The workspace's site, built now and again on every change, until `stop()`."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        base_url: str,
+        renderer: ResidentRenderer,
+        on_build: BuildHook | None = None,
+    ) -> None:
+        self.root = root
+        self.out_dir = live_dir(root)
+        self.base_url = base_url
+        self.renderer = renderer
+        self.on_build = on_build
+        self.last: Build | None = None
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._stats: fp.StatCache | None = None
+
+    @property
+    def version(self) -> int:
+        return self.last.version if self.last is not None else 0
+
+    def build(self, changes: list[str] | None = None) -> Build:
+        """Build the site now (the watcher calls this on each change)."""
+        start = time.perf_counter()
+        version = self.version + 1
+        try:
+            ws = Workspace.load(self.root)
+            if self._stats is None:
+                self._stats = workspace_stats(ws)
+            # the racy window is the build's, not the process's: see fingerprint.StatCache
+            self._stats.started = time.time_ns()
+            releases, broken = scan_releases(ws.releases_dir, self._stats.toml)
+            with self.renderer.building() as pool:
+                builder = SiteBuilder(
+                    ws, out_dir=self.out_dir, base_url=self.base_url, pool=pool, stats=self._stats
+                )
+                report = builder.build(releases)
+            errors = [error.format() for error in broken] + report.failed + report.warnings
+            build = _finished(version, start, report, errors)
+        except PublisherError as error:
+            build = Build(version, time.perf_counter() - start, errors=[error.format()])
+        build.changes = changes or []
+        with self._changed:
+            self.last = build
+            self._changed.notify_all()
+        if self.on_build is not None:
+            self.on_build(build)
+        return build
+
+    def wait_for(self, version: int, timeout: float) -> Build | None:
+        """The first build after `version`, or None when `timeout` passed first."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.version > version, timeout)
+            return self.last if self.version > version else None
+
+    def watch(self) -> None:
+        """Build again on each change of the workspace's inputs, until `stop()`."""
+        for changes in watchfiles.watch(
+            self.root,
+            watch_filter=self._is_input,
+            debounce=50,
+            step=20,
+            stop_event=self._stop,
+            rust_timeout=1000,
+            yield_on_timeout=False,
+        ):
+            paths = sorted({Path(path).relative_to(self.root).as_posix() for _, path in changes})
+            self._settle(paths)
+            self.build(paths)
+
+    def _settle(self, paths: list[str]) -> None:
+        """Wait while a changed release is in the middle of a change (its journal is there):
+        a build now would find it unfinished and leave it out of the site until the next
+        change. Its last write (the journal's removal) starts the build that follows."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        slugs = {p.split("/")[1] for p in paths if p.startswith("releases/") and p.count("/") > 1}
+        for slug in sorted(slugs):
+            journal = self.root / "releases" / slug / JOURNAL  # a change under way
+            while journal.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+
+    def _is_input(self, change: watchfiles.Change, path: str) -> bool:
+        try:
+            parts = Path(path).relative_to(self.root).parts
+        except ValueError:
+            return False
+        if not parts or parts[0] in IGNORED_TOP:
+            return False
+        return not parts[-1].endswith(IGNORED_SUFFIXES)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def _finished(version: int, start: float, report: SiteReport, errors: list[str]) -> Build:
+    return Build(
+        version,
+        time.perf_counter() - start,
+        written=list(report.written),
+        removed=list(report.removed),
+        errors=errors,
+        summary=report.summary,
+    )
