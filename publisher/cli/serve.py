@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,12 +29,22 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the link in the default browser")
     ] = False,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option("--tls-cert", help="Serve HTTPS with this PEM certificate", dir_okay=False),
+    ] = None,
+    tls_key: Annotated[
+        Path | None,
+        typer.Option("--tls-key", help="The certificate's PEM private key", dir_okay=False),
+    ] = None,
 ) -> None:
     """Start the web review app on this machine.
 
-    Prints a link with a random access token; reviewers open it, give their name
-    once and review side by side. Every decision is saved at once in the release
-    folders, with the same rules, locks and history as the CLI.
+    Prints a link with a random access token. Without a register of reviewers,
+    whoever opens it gives their name once and reviews; with one, it views only,
+    and each reviewer decides through their personal link. Every decision is
+    saved at once in the release folders, with the same rules, locks and history
+    as the CLI.
     """
     if not 0 <= port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
@@ -42,4 +53,12 @@ def serve(
     # only when the server runs, not by `publisher --help` or `publisher serve --help`.
     from publisher.web.server import serve as run_server
 
-    run_server(ws.root, host=host, port=port, open_browser=open_browser, echo=typer.echo)
+    run_server(
+        ws.root,
+        host=host,
+        port=port,
+        open_browser=open_browser,
+        echo=typer.echo,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+    )

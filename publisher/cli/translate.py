@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from publisher.cli import params
+from publisher.core.approvals import load_catalog
 from publisher.core.glossary import Glossary
 from publisher.errors import UsageError
 from publisher.interchange.tmx import read_tmx, write_tmx
@@ -18,7 +19,6 @@ from publisher.mt.families import FAMILIES
 from publisher.workflow.drafting import DraftReport, fill_drafts
 from publisher.workflow.memory import MEMORY_DIR, build_memory
 from publisher.workflow.scorecard import Scorecard, score_models
-from publisher.workflow.session import load_catalog
 from publisher.workflow.status import resolve_releases
 
 app = typer.Typer()

@@ -360,6 +360,9 @@ def _recipient(
     email = ""
     before = len(problems)
     address = cell("email")
+    raw = row[index["email"]] if index["email"] < len(row) else ""
+    if _CONTROL.search(raw):
+        address = raw  # a line break anywhere in the cell, its ends included, is refused
     if len(problems) == before:  # not refused as a formula
         try:
             email = normalize_address(address)

@@ -14,7 +14,7 @@ from typing import Any
 from publisher.core.document import Document
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.publishing.rule import draft_unapproved
+from publisher.publishing.rule import Choice
 from publisher.publishing.view import build_publication
 from publisher.render import pdf
 from publisher.render.html import render_print, render_template
@@ -44,14 +44,16 @@ def render_release_pdf(
     ws: Workspace,
     release: Release,
     document: Document,
-    lang: str,
-    texts: dict[str, str | None],
+    choice: Choice,
     draft: bool,
     print_photos: dict[str, Path] | None = None,
 ) -> Any:
-    """One language of a release through print.html and WeasyPrint (glyphs checked first);
+    """One language of a release through print.html and WeasyPrint (glyphs checked first):
+    the rule's `choice` for it gives the texts and, in a draft, the segments to mark;
     `print_photos`: each photo's print rendition (file in photos/ -> prepared file)."""
 
+    lang = choice.lang
+    texts = choice.publishable(release, ws.config.required_state, draft=draft)
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
     gettext = translations.gettext
     fonts = pdf.print_fonts(lang)
@@ -71,7 +73,7 @@ def render_release_pdf(
     pdf.check_glyphs(publication(), fonts)
     pub_for_print = publication(
         text_filter=pdf.text_filter_for(lang),
-        unapproved=draft_unapproved(ws, release, document, lang, draft),
+        unapproved=choice.unapproved(draft=draft),
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
     html = render_print(

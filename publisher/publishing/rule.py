@@ -9,13 +9,17 @@ require = "link"` or `"signed"`, each of those approvals must rest on that
 evidence at least (workflow/evidence.py). A draft build
 publishes anyway, marking every page DRAFT and each unapproved segment. Every
 builder (dist, site, bundle, mail) and `publisher status` ask `judge`, so they
-can never disagree about what is publishable.
+can never disagree about what is publishable; a page, a PDF, a wire copy or a
+mail edition of one language takes `choose`'s answer (its texts, and in a draft
+the segments to mark), read once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from publisher.core import boilerplate
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Catalog
 from publisher.core.document import Document
 from publisher.core.limits import MAX_SEGMENT_CHARS
@@ -26,10 +30,8 @@ from publisher.core.states import State
 from publisher.core.wording import counted
 from publisher.core.workspace import Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable, WeakEvidence
-from publisher.workflow import boilerplate
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
 from publisher.workflow.evidence import approval_evidence
-from publisher.workflow.session import load_catalog
 
 #: segment id -> the text to publish (None: shown as untranslated in a draft); boilerplate
 #: segments are keyed `boilerplate/<id>`.
@@ -78,12 +80,12 @@ def judge(
     verdict = Verdict()
     shared = Shared.of(ws, release)
     for lang in langs or release.languages:
-        try:
-            verdict.texts[lang] = publication_texts(
-                ws, release, document, lang, draft=draft, shared=shared
-            )
-        except Unpublishable as refusal:
+        choice = choose(ws, release, document, lang, shared=shared)
+        refusal = choice.refusal(release, ws.config.required_state)
+        if refusal is not None and not draft:
             verdict.refused[lang] = refusal
+        else:
+            verdict.texts[lang] = choice.texts
     if not draft:
         for lang, blocked in qa_refusals(ws, release, list(verdict.texts), shared).items():
             del verdict.texts[lang]
@@ -139,16 +141,50 @@ def evidence_refusals(
     return out
 
 
-def publication_texts(
+@dataclass
+class Choice:
+    """The rule's answer for one language of a release, from one read of its catalog and
+    the boilerplate's: the text of every segment it shows (its own, and the boilerplate's
+    as `boilerplate/<id>`; None where a draft shows it untranslated) and the segments that
+    hold it back (not in the required state, or translated from another source text)."""
+
+    lang: str
+    texts: Texts
+    blocking: list[str]
+
+    def refusal(self, release: Release, required: State) -> NotApproved | None:
+        """Why the language may not be published outside a draft (None: it may)."""
+        if not self.blocking:
+            return None
+        return NotApproved(
+            not_approved_message(release.label, self.lang, self.blocking, required),
+            release=release.slug,
+            lang=self.lang,
+            blocking=self.blocking,
+        )
+
+    def publishable(self, release: Release, required: State, *, draft: bool) -> Texts:
+        """The texts to publish, or the refusal raised (never in a draft)."""
+        refusal = None if draft else self.refusal(release, required)
+        if refusal is not None:
+            raise refusal
+        return self.texts
+
+    def unapproved(self, *, draft: bool) -> set[str]:
+        """The segments a draft marks as not yet approved (none outside drafts)."""
+        return set(self.blocking) if draft else set()
+
+
+def choose(
     ws: Workspace,
     release: Release,
     document: Document,
     lang: str,
     *,
-    draft: bool,
     shared: Shared | None = None,
-) -> Texts:
-    """Every text `lang` shows of `release`, its own and its boilerplate's, or the refusal."""
+) -> Choice:
+    """Every text `lang` shows of `release`, its own and its boilerplate's, and what holds
+    the language back: the one answer builders, pages and editions take."""
     shared = shared or Shared.of(ws, release)
     required = ws.config.required_state
     catalog = None if lang == release.meta.source_language else load_catalog(release, lang)
@@ -157,14 +193,7 @@ def publication_texts(
         found, missing = _boilerplate_texts(shared, lang, required)
         texts.update(found)
         blocking += missing
-    if blocking and not draft:
-        raise NotApproved(
-            not_approved_message(release.label, lang, blocking, required),
-            release=release.slug,
-            lang=lang,
-            blocking=blocking,
-        )
-    return texts
+    return Choice(lang, texts, blocking)
 
 
 def not_approved_message(label: str, lang: str, blocking: list[str], required: State) -> str:
@@ -231,51 +260,6 @@ def _choose(
         )
         texts[seg] = entry.target if safe else None
     return texts, blocking
-
-
-def translated_texts(
-    document: Document,
-    catalog: Catalog | None,
-    required: State,
-    *,
-    draft: bool,
-    release: str,
-    lang: str,
-) -> Texts:
-    """A release's own segment texts (no boilerplate), or refuse: for property tests."""
-    texts, blocking = _choose(document, catalog, required)
-    if blocking and not draft:
-        raise NotApproved(
-            not_approved_message(release, lang, blocking, required),
-            release=release,
-            lang=lang,
-            blocking=blocking,
-        )
-    return texts
-
-
-def unapproved_segments(document: Document, catalog: Catalog | None, required: State) -> set[str]:
-    """Segments whose translation is not (or no longer) in the required state."""
-    if catalog is None:
-        return set()
-    _, blocking = _choose(document, catalog, required)
-    return set(blocking)
-
-
-def draft_unapproved(
-    ws: Workspace, release: Release, document: Document, lang: str, draft: bool
-) -> set[str]:
-    """In a draft, the segments to mark as not yet approved (none outside drafts)."""
-    if not draft:
-        return set()
-    found: set[str] = set()
-    if lang != release.meta.source_language:
-        found = unapproved_segments(document, load_catalog(release, lang), ws.config.required_state)
-    shared = Shared.of(ws, release)
-    if shared.use.segments:
-        _, missing = _boilerplate_texts(shared, lang, ws.config.required_state)
-        found |= set(missing)
-    return found
 
 
 def qa_blocked(release: Release, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:

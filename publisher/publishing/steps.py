@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.core import dates
+from publisher.core.approvals import load_catalog
 from publisher.core.languages import native_name
 from publisher.core.limits import read_capped
 from publisher.core.photos import PHOTOS_DIR, rendition_name
@@ -32,7 +33,7 @@ from publisher.errors import RenderError
 from publisher.publishing.cache import Cache
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
-from publisher.publishing.rule import Texts, draft_unapproved, judge, publication_texts
+from publisher.publishing.rule import choose, judge
 from publisher.publishing.view import build_publication
 from publisher.render import images
 from publisher.render.fonts import check_glyphs
@@ -40,7 +41,6 @@ from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
 from publisher.render.pdf import print_fonts, render_pdf, restricted_fetcher
 from publisher.render.templating import language_environment
-from publisher.workflow.session import load_catalog
 
 THUMB_WIDTH = 240  # px: shown at 120 CSS px, sharp on 2x screens
 
@@ -93,10 +93,6 @@ def _load(root: str, slug: str) -> tuple[Workspace, Release]:
     stamp = (Path(root) / CONFIG_NAME).stat().st_mtime_ns
     ws = _workspace(root, stamp)
     return ws, Release.load(ws.releases_dir / slug)
-
-
-def _texts(ws: Workspace, release: Release, document: Any, lang: str, draft: bool) -> Texts:
-    return publication_texts(ws, release, document, lang, draft=draft)
 
 
 # --------------------------------------------------------------------------- plan
@@ -232,17 +228,18 @@ def _html(
     for lang in published:
         env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
         filters = web_filters(lang)
+        choice = choose(ws, release, document, lang)
         pub = build_publication(
             ws,
             release,
             document,
             lang,
-            _texts(ws, release, document, lang, draft),
+            choice.publishable(release, ws.config.required_state, draft=draft),
             draft=draft,
             gettext=translations.gettext,
             alternates=alternates,
             pdf_href=f"{lang}.pdf" if with_pdf else None,
-            unapproved=draft_unapproved(ws, release, document, lang, draft),
+            unapproved=choice.unapproved(draft=draft),
             text_filter=filters.get("text_filter"),
             html_filter=filters.get("html_filter"),
         )
@@ -369,8 +366,8 @@ def _thumb_meta(thumb: bytes | None) -> dict[str, Any]:
 def _pdf(root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]) -> Any:
     ws, release = _load(root, slug)
     document = release.synced_document()
-    texts = _texts(ws, release, document, lang, draft)
-    return render_release_pdf(ws, release, document, lang, texts, draft, print_photos)
+    choice = choose(ws, release, document, lang)
+    return render_release_pdf(ws, release, document, choice, draft, print_photos)
 
 
 def print_photo_step(root: str, slug: str, name: str, key: str, cache_root: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """What a reader sees of one release in one language: the publication view.
 
-Chooses the text of each segment (from `rule.translated_texts`), writes the
-dateline and the alternates, and hands the templates a `render.model.Publication`.
+Lays out the text of each segment as the publishing rule chose it (`rule.choose`),
+writes the dateline and the alternates, and hands the templates a `render.model.Publication`.
 Templates only lay it out; the renderers only turn it into HTML or PDF.
 """
 
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from publisher.core import dates, media
+from publisher.core import boilerplate, dates, media
 from publisher.core.document import Block, Document, plain_text, render_inline
 from publisher.core.fsutil import refuse_symlink
 from publisher.core.photos import PHOTOS_DIR, Photo, rendition_name
@@ -25,7 +25,6 @@ from publisher.errors import RenderError
 from publisher.render import images
 from publisher.render.model import Alternate, ContactView, Leaf, PhotoView, Publication
 from publisher.render.model import Boilerplate as BoilerplateView
-from publisher.workflow import boilerplate
 
 Gettext = Callable[[str], str]
 TextFilter = Callable[[str], str]

@@ -3,8 +3,15 @@
 Every change goes through the same functions as the CLI (`decisions.decide`,
 `decide_shown`, `revert.revert_to_approved`), so it takes the release's lock,
 is validated completely, written atomically and recorded in the history, with
-the reviewer's name. The app keeps nothing of its own: the name lives in a
-cookie, decisions in the release folders, previews in the workspace's cache.
+the reviewer's name. The app keeps nothing of its own: decisions live in the
+release folders, previews in the workspace's cache, and who decides comes
+from the request (`security.Visitor`):
+
+* with a register of reviewers, a personal link's reviewer decides, under the
+  register's name, with `link` evidence, and only in their languages; the
+  office link views everything and decides nothing; there is no name form;
+* without one, the reviewer types a name once (kept in a cookie), recorded as
+  `typed` evidence.
 
 Each decision is bound to what the reviewer was shown (the approval hash of
 the source and translation, and the state): if somebody changed the segment
@@ -34,8 +41,10 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from publisher.core import languages
+from publisher.core.approvals import load_catalog
 from publisher.core.history import person_name
 from publisher.core.release import BOILERPLATE, Release, find_release, validate_slug
+from publisher.core.reviewers import Evidence
 from publisher.core.states import ORDER, State
 from publisher.core.workspace import Workspace
 from publisher.errors import (
@@ -49,10 +58,17 @@ from publisher.errors import (
 from publisher.publishing.resident import ResidentRenderer
 from publisher.web import i18n, model, preview
 from publisher.web.render import STATIC, STATIC_FILES, render
-from publisher.web.security import FORM_KEY, PREVIEW_CSP, Guard, Settings
+from publisher.web.security import (
+    FORM_KEY,
+    PREVIEW_CSP,
+    VISITOR_KEY,
+    Guard,
+    Settings,
+    Visitor,
+    csrf_token,
+)
 from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
-from publisher.workflow.session import load_catalog
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 #: Names are kept for a year in the browser (the reviewer gives theirs once).
@@ -109,7 +125,19 @@ class ReviewApp:
     def workspace(self) -> Workspace:
         return Workspace.load(self.settings.root)
 
+    @staticmethod
+    def visitor(request: Request) -> Visitor:
+        found = request.scope.get(VISITOR_KEY)
+        return found if isinstance(found, Visitor) else Visitor(None, "office")
+
     def reviewer(self, request: Request) -> str | None:
+        """Who decides: a personal link's reviewer, else (without a register) the name the
+        reviewer typed; None for the office link of a workspace with a register."""
+        visitor = self.visitor(request)
+        if visitor.reviewer is not None:
+            return visitor.reviewer.name
+        if visitor.registered:
+            return None
         raw = request.cookies.get(self.settings.reviewer_cookie)
         if not raw:
             return None
@@ -119,8 +147,11 @@ class ReviewApp:
             return None
 
     def reviewer_language(self, request: Request) -> str | None:
-        """The first language of the reviewer's register entry, once there is a register
-        (until then the browser and the switch on the page decide)."""
+        """The first language of the reviewer's register entry, when they came by their
+        personal link (the office link and typed names: the browser and the switch)."""
+        visitor = self.visitor(request)
+        if visitor.reviewer is not None and visitor.reviewer.langs:
+            return visitor.reviewer.langs[0]
         return None
 
     def ui(self, request: Request) -> str:
@@ -141,10 +172,13 @@ class ReviewApp:
 
     def context(self, request: Request, **values: Any) -> dict[str, Any]:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        visitor = self.visitor(request)
         return {
             "ui": self.ui(request),
-            "csrf": self.settings.csrf,
+            "csrf": csrf_token(self.settings, visitor),
             "reviewer": self.reviewer(request),
+            "by_link": visitor.by_link,
+            "view_only": visitor.registered and not visitor.by_link,
             "here": here,
             "workspace": self.settings.root.name,
             "filters": model.FILTERS,
@@ -303,7 +337,30 @@ class ReviewApp:
 
     # ------------------------------------------------------------- the reviewer's name
 
+    def _no_names(self, request: Request) -> Response | None:
+        """With a register, nobody types a name: reviewers come through personal links."""
+        visitor = self.visitor(request)
+        if not visitor.registered:
+            return None
+        t = self.tr(request)
+        who = visitor.reviewer.name if visitor.reviewer is not None else None
+        if who:
+            message = t.gettext("You are %(name)s, by your personal link: nothing to type.") % {
+                "name": who
+            }
+        else:
+            message = t.gettext(
+                "Names are not typed here: each reviewer opens the personal link the press "
+                "office sent them (publisher reviewers invite NAME). This office link can view "
+                "everything but decide nothing."
+            )
+        heading = t.gettext("Reviewers come by personal link")
+        return self._error_page(request, heading, message, 403)
+
     async def name_form(self, request: Request) -> Response:
+        refused = self._no_names(request)
+        if refused is not None:
+            return refused
         next_page = _local(request.query_params.get("next", "/"))
         return HTMLResponse(
             self.page(
@@ -328,6 +385,9 @@ class ReviewApp:
         return response
 
     async def name_save(self, request: Request) -> Response:
+        refused = self._no_names(request)
+        if refused is not None:
+            return refused
         form = self.form(request)
         next_page = _local(self.field(form, "next"))
         raw = self.field(form, "name")
@@ -364,6 +424,7 @@ class ReviewApp:
         htmx = request.headers.get("hx-request") == "true"
         reviewer = self.reviewer(request)
         t = self.tr(request)
+        visitor = self.visitor(request)
 
         def work() -> tuple[Answer, str, str, str, str | None, str]:
             """The decision, then (for htmx) the segment and counts as they are now."""
@@ -372,7 +433,7 @@ class ReviewApp:
             lang = self.target(request, release, request.path_params["lang"])
             segment = self.segment(request, request.path_params["segment"])
             started = time.perf_counter()
-            answer = self._apply(t, release, lang, segment, action, form, reviewer)
+            answer = self._apply(t, release, lang, segment, action, form, reviewer, visitor)
             decided = _ms(started)
             answering = time.perf_counter()
             if not htmx:
@@ -428,10 +489,14 @@ class ReviewApp:
         action: str,
         form: dict[str, list[str]],
         reviewer: str | None,
+        visitor: Visitor,
     ) -> Answer:
         """Take the reviewer's decision on one segment through the workflow."""
         text = _lines(self.field(form, "text"))
         kept = text if action == "edit" else None
+        refusal = _not_yours(t, visitor, lang)
+        if refusal is not None:  # 422 as a refused decision: the segment shows why
+            return Answer(422, refusal, "error", kept)
         if reviewer is None:
             return Answer(
                 422,
@@ -471,6 +536,7 @@ class ReviewApp:
                 shown=shown,
                 comment=_lines(self.field(form, "comment")).strip() or None,
                 text=text,
+                evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
             )
         except (SegmentChanged, LockTimeout) as exc:
             return Answer(409, refused % {"segment": segment, "reason": exc.message}, "error", kept)
@@ -501,13 +567,16 @@ class ReviewApp:
         action = self.field(form, "action") or "approve"
         filter_name = self.field(form, "filter") or model.DEFAULT_FILTER
         reviewer = self.reviewer(request)
+        visitor = self.visitor(request)
         htmx = request.headers.get("hx-request") == "true"
 
         def work() -> str:
             ws = self.workspace()
             release = self.release(request, ws, request.path_params["slug"])
             lang = self.target(request, release, request.path_params["lang"])
-            flash, tone = self._apply_all(self.ui(request), release, lang, action, form, reviewer)
+            flash, tone = self._apply_all(
+                self.ui(request), release, lang, action, form, reviewer, visitor
+            )
             page = model.review_page(ws, release, lang, filter_name, reviewer, self.caches)
             template = "_review_main.html" if htmx else "review.html"
             return self.page(request, template, page=page, flash=flash, tone=tone)
@@ -522,8 +591,12 @@ class ReviewApp:
         action: str,
         form: dict[str, list[str]],
         reviewer: str | None,
+        visitor: Visitor,
     ) -> tuple[str, str]:
         t = i18n.translations(ui)
+        refusal = _not_yours(t, visitor, lang)
+        if refusal is not None:
+            return refusal, "error"
         if reviewer is None:
             message = t.gettext(
                 "Give your name first (top right): it is recorded with every decision."
@@ -538,7 +611,14 @@ class ReviewApp:
                 return t.gettext("This form is damaged; reload the page."), "error"
             shown[parts[0]] = Shown(approval_hash=parts[1], state=State(parts[2]))
         try:
-            report = decide_shown(release, lang, shown, _ACTIONS[action], by=reviewer)
+            report = decide_shown(
+                release,
+                lang,
+                shown,
+                _ACTIONS[action],
+                by=reviewer,
+                evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
+            )
         except PublisherError as exc:
             return exc.message, "error"
         n = len(report.decided)
@@ -651,6 +731,22 @@ class ReviewApp:
         status = 409 if isinstance(exc, LockTimeout) else 400
         heading = self.tr(request).gettext("Something is wrong")
         return self._error_page(request, heading, exc.format(), status)
+
+
+def _not_yours(t: NullTranslations, visitor: Visitor, lang: str) -> str | None:
+    """Why this visitor may not decide on `lang`, or None (in the reviewer's language)."""
+    if visitor.reviewer is not None:
+        if visitor.reviewer.may_review(lang):
+            return None
+        return t.gettext(
+            "Not saved: you review %(langs)s; %(lang)s is decided by its own reviewers."
+        ) % {"langs": ", ".join(visitor.reviewer.langs), "lang": lang}
+    if visitor.registered:
+        return t.gettext(
+            "Not saved: this is the office link, which views everything and decides nothing. "
+            "Reviewers decide through their personal links (publisher reviewers invite NAME)."
+        )
+    return None
 
 
 def _ms(since: float) -> str:

@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from publisher.core import history, languages
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.document import plain_text
 from publisher.core.history import Event
@@ -38,7 +39,6 @@ from publisher.workflow.decisions import NEEDS_REVIEW
 from publisher.workflow.memory import MEMORY_DIR, Memory, build_memory
 from publisher.workflow.revert import ApprovedText, previous_approved
 from publisher.workflow.review import editors_in, four_eyes_applies, same_person
-from publisher.workflow.session import load_catalog
 from publisher.workflow.status import release_status
 
 K = TypeVar("K", bound=Hashable)

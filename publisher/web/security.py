@@ -12,32 +12,43 @@ request must come from the reviewer's own browser, through the link
   the port (two servers on one machine keep separate cookies). The link's token
   is taken out of the address bar by a redirect, so it stays out of history
   and Referer headers.
+* **Who is asking** (`Visitor`): the office link `publisher serve` prints, or a
+  reviewer's personal link (`publisher reviewers invite`), whose token is
+  checked against the register's SHA-256 of it on every request, so that a
+  revoked or expired link stops at once, cookie or not. With a register, only
+  a personal link decides (app.py); the office link views.
 * **CSRF token** on every state-changing request (a header from htmx or a form
-  field), plus the browser's Origin and Sec-Fetch-Site when it sends them; only
-  POST with a form body is accepted.
+  field), bound to the visitor (one reviewer's page cannot post as another),
+  plus the browser's Origin and Sec-Fetch-Site when it sends them; only POST
+  with a form body is accepted.
 * **Bodies capped** (`MAX_BODY_BYTES`), read in chunks that stop at the cap.
 * **Headers** on every response: a strict Content-Security-Policy (scripts and
   styles only from the app's own static files, no inline script or style, no
   frames), no MIME sniffing, no referrer sent to other sites, no caching of pages.
 
 This module knows nothing of releases; it wraps the ASGI app (see app.py).
+Served over HTTPS (`--tls-cert`, or a reverse proxy at `[review] url`), the
+cookies are marked Secure and the origins checked are https ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import secrets
 import socket
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.requests import cookie_parser
 
 from publisher.core.limits import MAX_SEGMENTS
+from publisher.core.reviewers import REGISTER_NAME, Register, Reviewer, iso, now_utc
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -52,6 +63,8 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_FORM_FIELDS = MAX_SEGMENTS + 50
 #: Where the parsed form of a POST waits for the endpoint (the body is read once, here).
 FORM_KEY = "publisher.form"
+#: Where the endpoint finds who is asking (a `Visitor`).
+VISITOR_KEY = "publisher.visitor"
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -117,14 +130,37 @@ class Settings:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     max_body: int = MAX_BODY_BYTES
+    #: Served over HTTPS by uvicorn itself (`--tls-cert`, `--tls-key`).
+    tls: bool = False
+    #: The address reviewers reach the server at (`[review] url`, e.g. a reverse proxy's).
+    public_url: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def hosts(self) -> frozenset[str]:
-        return allowed_hosts(self.host, self.port)
+        hosts = set(allowed_hosts(self.host, self.port))
+        if self.public_url:
+            hosts.add(urlsplit(self.public_url).netloc.lower())
+        return frozenset(hosts)
 
     @property
     def origins(self) -> frozenset[str]:
-        return frozenset(f"http://{h}" for h in self.hosts)
+        found = {f"{self.scheme}://{h}" for h in allowed_hosts(self.host, self.port)}
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            found.add(f"{parts.scheme}://{parts.netloc.lower()}")
+        return frozenset(found)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.tls or (self.public_url or "").startswith("https:")
+
+    @property
+    def link_cookie(self) -> str:
+        return f"publisher_link_{self.port}"
 
     @property
     def token_cookie(self) -> str:
@@ -135,11 +171,74 @@ class Settings:
         return f"publisher_reviewer_{self.port}"
 
     @property
-    def url(self) -> str:
-        """The link to print: the first page, with the access token."""
+    def base(self) -> str:
+        """The address of the first page: `[review] url`, else this machine's."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
         shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         shown = "::1" if shown == "::" else shown
-        return f"http://{_with_port(shown, self.port)}/?token={self.token}"
+        return f"{self.scheme}://{_with_port(shown, self.port)}"
+
+    @property
+    def url(self) -> str:
+        """The office link to print: the first page, with the access token."""
+        return f"{self.base}/?token={self.token}"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who a request comes from: the office link (`reviewer` None) or a reviewer's
+    personal link (the register's entry, as it is now)."""
+
+    reviewer: Reviewer | None
+    #: What the CSRF token is bound to: the link's token digest, or "office".
+    session: str
+    #: The workspace has a register of reviewers: only personal links decide.
+    registered: bool = False
+
+    @property
+    def by_link(self) -> bool:
+        return self.reviewer is not None
+
+
+def csrf_token(settings: Settings, visitor: Visitor | None) -> str:
+    """The CSRF token of this visitor's pages (a keyed hash: one visitor's page cannot
+    post as another)."""
+    session = visitor.session if visitor is not None else "office"
+    mac = hmac.new(settings.csrf.encode(), session.encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
+class RegisterCache:
+    """The register of reviewers, parsed again only when its bytes changed: every request
+    checks its link against it, so a revocation counts at once (the file is a few hundred
+    bytes; comparing them is safer than trusting times and inodes, which a quick rewrite
+    can reuse)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._data: bytes | None = None
+        self._register = Register(root / REGISTER_NAME)
+        self._lock = threading.Lock()
+
+    def get(self) -> Register:
+        path = self.root / REGISTER_NAME
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b""
+        with self._lock:
+            if data != self._data:
+                self._register = Register.load(self.root) if data else Register(path)
+                self._data = data
+            return self._register
+
+
+NO_TOKEN = "Open the link that `publisher serve` printed: it carries the access token."
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def same_secret(given: str | None, expected: str) -> bool:
@@ -198,6 +297,7 @@ class Guard:
         self.settings = settings
         self.hosts = settings.hosts
         self.origins = settings.origins
+        self.register = RegisterCache(settings.root)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -215,23 +315,23 @@ class Guard:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = query.pop("token", None)
         if given is not None:
-            if not same_secret(given[-1], self.settings.token):
-                await _plain(send, 403, "This link's access token is wrong or out of date.")
+            visitor, refusal = self._from_link(given[-1])
+            if visitor is None:
+                await _plain(send, 403, refusal)
                 return
             if method in ("GET", "HEAD"):
-                await self._welcome(scope, send, query)
+                await self._welcome(scope, send, query, visitor, given[-1])
                 return
-        elif not same_secret(cookies(scope).get(self.settings.token_cookie), self.settings.token):
-            await _plain(
-                send,
-                401,
-                "Open the link that `publisher serve` printed: it carries the access token.",
-            )
-            return
+        else:
+            visitor, refusal = self._from_cookies(scope)
+            if visitor is None:
+                await _plain(send, 401 if refusal == NO_TOKEN else 403, refusal)
+                return
+        scope[VISITOR_KEY] = visitor
         if method not in ("GET", "HEAD"):
-            refusal = self._refuse_change(scope)
-            if refusal:
-                await _plain(send, *refusal)
+            refused = self._refuse_change(scope)
+            if refused:
+                await _plain(send, *refused)
                 return
             try:
                 body = await read_body(receive, self.settings.max_body)
@@ -244,12 +344,46 @@ class Guard:
                 return
             fields = form.get("csrf") or [""]
             token = header(scope, b"x-csrf-token") or fields[-1]
-            if not same_secret(token, self.settings.csrf):
+            if not same_secret(token, csrf_token(self.settings, visitor)):
                 await _plain(send, 403, "This form is out of date: reload the page and try again.")
                 return
             scope[FORM_KEY] = form
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
+
+    def _from_link(self, token: str) -> tuple[Visitor | None, str]:
+        """The visitor a link's token opens for: the office, or a reviewer."""
+        register = self.register.get()
+        if same_secret(token, self.settings.token):
+            return Visitor(None, "office", bool(register)), ""
+        now = now_utc()
+        for reviewer in register.reviewers:
+            link = reviewer.link
+            if link is not None and link.opens(token, now):
+                return Visitor(reviewer, link.digest, True), ""
+            if link is not None and same_secret(token_hash(token), link.digest):
+                return None, (
+                    f"This personal link expired on {iso(link.expires)}: ask the press office "
+                    "for a new one."
+                )
+        return None, "This link's access token is wrong or out of date."
+
+    def _from_cookies(self, scope: Scope) -> tuple[Visitor | None, str]:
+        """The visitor of a request without a token in its address: a personal link's
+        cookie (still valid), else the office link's."""
+        jar = cookies(scope)
+        link = jar.get(self.settings.link_cookie)
+        if link:
+            visitor, _ = self._from_link(link)
+            if visitor is None or visitor.reviewer is None:
+                return None, (
+                    "Your personal link was revoked or has expired: ask the press office for a "
+                    "new one."
+                )
+            return visitor, ""
+        if same_secret(jar.get(self.settings.token_cookie), self.settings.token):
+            return Visitor(None, "office", bool(self.register.get())), ""
+        return None, NO_TOKEN
 
     def _refuse_change(self, scope: Scope) -> tuple[int, str] | None:
         """Why a state-changing request is refused before its body is read, or None."""
@@ -268,21 +402,36 @@ class Guard:
             return 413, "The request is too large."
         return None
 
-    async def _welcome(self, scope: Scope, send: Send, query: dict[str, list[str]]) -> None:
-        """Swap the link's token for a cookie and take it out of the address bar."""
+    async def _welcome(
+        self,
+        scope: Scope,
+        send: Send,
+        query: dict[str, list[str]],
+        visitor: Visitor,
+        token: str,
+    ) -> None:
+        """Swap the link's token for a cookie and take it out of the address bar.
+
+        A personal link's cookie lasts until the link expires; the office link's one
+        replaces any personal link's (the browser is the office's again)."""
         path = "/" + scope.get("raw_path", b"/").decode("latin-1").split("?")[0].lstrip("/")
         rest = urlencode(query, doseq=True)
         location = path + (f"?{rest}" if rest else "")
-        cookie = (
-            f"{self.settings.token_cookie}={self.settings.token}; Path=/; HttpOnly; SameSite=Strict"
+        flags = "; Path=/; HttpOnly; SameSite=Strict" + (
+            "; Secure" if self.settings.secure_cookies else ""
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 303,
-                "headers": [(b"location", location.encode()), (b"set-cookie", cookie.encode())],
-            }
-        )
+        reviewer = visitor.reviewer
+        if reviewer is not None and reviewer.link is not None:
+            seconds = max(0, int((reviewer.link.expires - now_utc()).total_seconds()))
+            set_cookies = [f"{self.settings.link_cookie}={token}{flags}; Max-Age={seconds}"]
+        else:
+            set_cookies = [
+                f"{self.settings.token_cookie}={self.settings.token}{flags}",
+                f"{self.settings.link_cookie}={flags}; Max-Age=0",
+            ]
+        headers = [(b"location", location.encode())]
+        headers += [(b"set-cookie", cookie.encode()) for cookie in set_cookies]
+        await send({"type": "http.response.start", "status": 303, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
 
 

@@ -3,6 +3,8 @@
 Binding first (rather than letting uvicorn bind) gives a clear error for a port
 already in use, allows `--port 0` (any free port: tests, two servers side by
 side) and lets the printed link carry the real port before the first request.
+With `--tls-cert` and `--tls-key`, uvicorn serves HTTPS itself (the pair is
+loaded once before anything listens, so a wrong file is a one-line error).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
+import ssl
 import threading
 import time
 import webbrowser
@@ -19,6 +22,8 @@ from pathlib import Path
 import uvicorn
 from starlette.types import ASGIApp
 
+from publisher.core.reviewers import Register
+from publisher.core.workspace import Workspace
 from publisher.errors import UsageError
 from publisher.publishing.resident import ResidentRenderer
 from publisher.web.app import create_app
@@ -56,16 +61,37 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def warning_for(host: str) -> str | None:
+def warning_for(host: str, tls: bool = False) -> str | None:
     """What a reviewer must know before the app listens beyond this machine."""
-    if is_loopback(host):
+    if is_loopback(host) or tls:
         return None
     return (
-        f"warning: listening on {host}: anyone who can reach this machine and has the link "
-        "can change translations, and the connection is not encrypted (plain HTTP). "
-        "Use it only on a network you trust; without --host the app is reachable only "
-        "from this machine."
+        f"warning: listening on {host} over plain HTTP: the links (the office's and every "
+        "reviewer's personal link) and their access tokens cross the network unencrypted, "
+        "readable by anyone on it, who could then view and decide as that link's holder. "
+        "Serve HTTPS with --tls-cert FILE --tls-key FILE, or behind a reverse proxy that "
+        "does (README: serving on an office network); without --host the app is reachable "
+        "only from this machine."
     )
+
+
+def check_tls(cert: Path | None, key: Path | None) -> bool:
+    """Whether to serve HTTPS; the certificate and key must both be given and load."""
+    if cert is None and key is None:
+        return False
+    if cert is None or key is None:
+        raise UsageError("--tls-cert and --tls-key go together (the certificate and its key)")
+    for path, what in ((cert, "--tls-cert"), (key, "--tls-key")):
+        if not path.is_file():
+            raise UsageError(f"{what} {path}: no such file")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        raise UsageError(
+            f"--tls-cert {cert} / --tls-key {key}: not a PEM certificate and its private key "
+            f"({exc.reason or exc})"
+        ) from None
+    return True
 
 
 class StoppingServer(uvicorn.Server):
@@ -92,8 +118,11 @@ class StoppingServer(uvicorn.Server):
         await asyncio.to_thread(self.on_shutdown)
 
 
-def uvicorn_config(app: ASGIApp) -> uvicorn.Config:
-    """How both servers run: quiet, no proxy headers, no lifespan, a bounded request head."""
+def uvicorn_config(
+    app: ASGIApp, *, tls_cert: Path | None = None, tls_key: Path | None = None
+) -> uvicorn.Config:
+    """How both servers run: quiet, no proxy headers, no lifespan, a bounded request head;
+    HTTPS by uvicorn itself given a certificate and its key."""
     return uvicorn.Config(
         app,
         log_level="warning",
@@ -103,13 +132,28 @@ def uvicorn_config(app: ASGIApp) -> uvicorn.Config:
         lifespan="off",
         timeout_graceful_shutdown=5,
         h11_max_incomplete_event_size=64 * 1024,
+        ssl_certfile=str(tls_cert) if tls_cert is not None else None,
+        ssl_keyfile=str(tls_key) if tls_key is not None else None,
     )
 
 
-def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -> None:
+def serve(
+    root: Path,
+    *,
+    host: str,
+    port: int,
+    open_browser: bool,
+    echo: Echo,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
+) -> None:
     """Serve the workspace at `root` until interrupted; prints the link first."""
+    tls = check_tls(tls_cert, tls_key)
+    public_url = Workspace.load(root).config.review_url
     sock = bind(host, port)
-    settings = Settings(root=root, host=host, port=sock.getsockname()[1])
+    settings = Settings(
+        root=root, host=host, port=sock.getsockname()[1], tls=tls, public_url=public_url
+    )
     caches = Caches()
     threading.Thread(target=warm_up, args=(root, caches), daemon=True).start()
     # The draft preview's renderer: warmed now, while the reviewer opens the link.
@@ -121,13 +165,27 @@ def serve(root: Path, *, host: str, port: int, open_browser: bool, echo: Echo) -
         echo(f"Draft previews are ready (renderer warmed in {renderer.warm_seconds or 0:.1f} s).")
 
     threading.Thread(target=announce, daemon=True).start()
-    server = StoppingServer(uvicorn_config(create_app(settings, caches, renderer)), renderer.close)
-    warning = warning_for(host)
+    config = uvicorn_config(
+        create_app(settings, caches, renderer),
+        tls_cert=tls_cert if tls else None,
+        tls_key=tls_key if tls else None,
+    )
+    server = StoppingServer(config, renderer.close)
+    warning = warning_for(host, tls)
     if warning:
         echo(warning)
     echo(f"Reviewing the workspace {root}")
-    echo("Open this link in your browser (it carries the access token; keep it to yourself):")
+    if Register.load(root):
+        echo(
+            "Office link (views everything, decides nothing: reviewers decide through their "
+            "personal links, `publisher reviewers invite NAME`):"
+        )
+    else:
+        echo("Open this link in your browser (it carries the access token; keep it to yourself):")
     echo(f"    {settings.url}")
+    if public_url:
+        local = f"{settings.scheme}://{sock.getsockname()[0]}:{settings.port}"
+        echo(f"Listening on {local} (the address [review] url forwards to)")
     echo("Press Ctrl-C to stop.")
     if open_browser:
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publisher.core.approvals import load_catalog
 from publisher.core.glossary import Glossary as GlossaryFile
 from publisher.core.release import Release
 from publisher.qa import Finding, check_segment
-from publisher.workflow.session import load_catalog
 
 #: lang -> {source term: the term that language must use}, from glossary.toml.
 Glossary = Mapping[str, Mapping[str, str]]

@@ -258,7 +258,7 @@ def document_counts(document: Document) -> dict[str, int]:
 
 
 def init_boilerplate(ws: Workspace, source: Path) -> Release:
-    """Create boilerplate/ from a Markdown file of the shape workflow/boilerplate.py reads.
+    """Create boilerplate/ from a Markdown file of the shape core/boilerplate.py reads.
 
     Here rather than beside what reads it: reading the boilerplate (every build and
     `status`) must not load the source importers (Word, Markdown, text)."""

@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from publisher.core import history
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import check_segment_length
@@ -45,7 +46,7 @@ from publisher.workflow.review import (
     same_person,
     sign_approvals,
 )
-from publisher.workflow.session import Session, changing, load_catalog, set_translation
+from publisher.workflow.session import Session, changing, set_translation
 
 # What `publisher review` shows by default: everything a reviewer still has to look at.
 NEEDS_REVIEW: frozenset[State] = frozenset(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.core import history
+from publisher.core.approvals import load_catalog
 from publisher.core.history import Event
 from publisher.core.release import Release
 from publisher.core.reviewers import SIGNATURE_NAMESPACE, Evidence, Register, Reviewer
@@ -31,7 +32,6 @@ from publisher.core.statement import signable, signed_groups, statement
 from publisher.errors import UsageError
 from publisher.signing import ssh
 from publisher.workflow.review import Signer
-from publisher.workflow.session import load_catalog
 
 #: The kind of an approval whose signature does not check (or that claims one it lacks).
 BAD = "bad signature"

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.core import languages
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import MAX_IMPORT_BYTES, check_segment_length, read_capped
@@ -54,7 +55,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import InterchangeError, PublisherError, UsageError
 from publisher.interchange import EXCHANGE_FORMATS, po, xliff
 from publisher.interchange.model import Declared, IncomingFile, IncomingUnit, text_hash
-from publisher.workflow.session import Session, changing, load_catalog
+from publisher.workflow.session import Session, changing
 
 
 @dataclass

@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.core import journal
+from publisher.core.approvals import load_catalog
 from publisher.core.fsutil import read_bytes
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.segments import SegmentMap
 from publisher.core.workspace import Workspace
-from publisher.workflow.session import changing, load_catalog
+from publisher.workflow.session import changing
 from publisher.workflow.sync import reconcile
 
 

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import BOILERPLATE, Release, iter_releases
 from publisher.core.states import State
 from publisher.interchange.model import TranslationUnit
 from publisher.interchange.tmx import read_tmx
-from publisher.workflow.session import load_catalog
 
 FUZZY_THRESHOLD = 0.75
 MEMORY_DIR = "memory"

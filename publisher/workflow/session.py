@@ -8,10 +8,10 @@ change (publisher/core/journal.py): all of it or, after a crash, none of it
 until it is finished. A failure inside the block writes nothing. None of this
 knows about the CLI.
 
-Catalogs are read with the release's approvals: a review record counts only
-when the history holds the event that made it (see core/catalog.py), and a
-change clears records that no longer count (edited texts, records made by hand
-or carried in by an imported file), saying so in the history.
+Catalogs are read with the release's approvals (core/approvals.py): a review
+record counts only when the history holds the event that made it, and a change
+clears records that no longer count (edited texts, records made by hand or
+carried in by an imported file), saying so in the history.
 """
 
 from __future__ import annotations
@@ -21,17 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from publisher.core import journal, languages
+from publisher.core.approvals import ApprovalKey as ApprovalKey
+from publisher.core.approvals import load_catalog as load_catalog
+from publisher.core.approvals import recorded_approvals as recorded_approvals
 from publisher.core.catalog import Catalog, Entry
 from publisher.core.history import Event, now_iso, po_date
-from publisher.core.history import read as read_history
 from publisher.core.release import Release
 from publisher.core.segments import Alignment
 from publisher.core.states import State
-from publisher.errors import CatalogError
-
-#: (language, segment, level, by, at, seal): one approval or review the history records.
-ApprovalKey = tuple[str, str, str, str, str, str]
-_LEVEL_OF_ACTION = {"approve": State.APPROVED.value, "review": State.REVIEWED.value}
 
 
 def new_catalog(release: Release, lang: str, alignment: Alignment) -> Catalog:
@@ -39,37 +36,6 @@ def new_catalog(release: Release, lang: str, alignment: Alignment) -> Catalog:
     return Catalog(
         lang, release.meta.source_language, release.slug, entries, [], po_date(now_iso())
     )
-
-
-def recorded_approvals(release: Release) -> set[ApprovalKey]:
-    """Every approval and review the release's history records, with its seal."""
-    found: set[ApprovalKey] = set()
-    for event in read_history(release.history_path):
-        level = _LEVEL_OF_ACTION.get(event.action)
-        if level and event.lang and event.segment and event.by and event.seal:
-            found.add((event.lang, event.segment, level, event.by, event.at, event.seal))
-    return found
-
-
-def load_catalog(release: Release, lang: str, approvals: set[ApprovalKey] | None = None) -> Catalog:
-    """A target language's catalog, each review record marked as backed by history or not."""
-    journal.refuse_unfinished(release.root)
-    code = release.require_target(lang)
-    path = release.catalog_path(code)
-    catalog = Catalog.load(path, release=release.slug)
-    if catalog.lang and catalog.lang != code:
-        raise CatalogError(f"this catalog is for {catalog.lang}, expected {code}", path=path)
-    catalog.lang = code
-    catalog.release = release.slug
-    if approvals is None and any(entry.review for entry in catalog):
-        approvals = recorded_approvals(release)
-    for entry in catalog:
-        review = entry.review
-        entry.backed = review is not None and (
-            (code, entry.id, review.level.value, review.by, review.at, review.hash)
-            in (approvals or ())
-        )
-    return catalog
 
 
 @dataclass

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from publisher.core import boilerplate
 from publisher.core.medialists import lists_dir
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError
-from publisher.workflow import boilerplate
 
 
 @dataclass(frozen=True)

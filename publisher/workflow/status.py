@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import (
     BOILERPLATE,
     Release,
@@ -22,7 +23,6 @@ from publisher.core.states import State
 from publisher.core.tomlfile import TomlReader, read_toml
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, ReleaseError, SymlinkRefused
-from publisher.workflow.session import load_catalog
 
 
 @dataclass

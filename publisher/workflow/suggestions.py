@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.release import Release
 from publisher.errors import CatalogError, UsageError
-from publisher.workflow.session import changing, load_catalog, set_translation
+from publisher.workflow.session import changing, set_translation
 
 _MEMORY = re.compile(r"^memory (\d{1,3})% \((.*?)\): (.*)$", re.DOTALL)
 

@@ -21,10 +21,10 @@ import mailparser
 import polib
 import pytest
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import find_release
 from publisher.mail.flowed import unflowed
 from publisher.publishing.builders.wire import display_width
-from publisher.workflow.session import load_catalog
 from tests.support.mail import PRESS, parse, rfc2047, set_smtp, smtp_section
 from tests.support.releases import REVIEWER
 from tests.support.smtp_server import PASSWORD, SmtpServer

@@ -22,12 +22,12 @@ import pyexiv2
 import pytest
 from PIL import Image
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import find_release
 from publisher.core.sendlog import SendLog
 from publisher.core.workspace import Workspace
 from publisher.mail.flowed import unflowed
 from publisher.mail.headers import check_header_lines
-from publisher.workflow.session import load_catalog
 from tests.support.mail import (
     BIG_LIST_SIZE,
     LANG_CYCLE,

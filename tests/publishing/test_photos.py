@@ -23,8 +23,8 @@ import pytest
 from lxml import html as lxml_html
 from PIL import Image
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import find_release
-from publisher.workflow.session import load_catalog
 from tests.support.photos import CAPTIONS, add_approved_photo, picture
 from tests.support.workspace import SAMPLE_SLUG, Cli, Result, copy_repo_workspace, tree_bytes
 

@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.core.workspace import Workspace
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.workflow.review import approve, reject
-from publisher.workflow.session import changing, load_catalog, set_translation
+from publisher.workflow.session import changing, set_translation
 from publisher.workflow.sync import sync_release
 from tests.support.pdf import pdf_pages, pdf_text, squash
 from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace

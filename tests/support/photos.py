@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from publisher.core.approvals import load_catalog
 from publisher.core.release import find_release
 from publisher.workflow import decisions as reviewing
 from publisher.workflow.review import approve
-from publisher.workflow.session import load_catalog
 from tests.support.workspace import Cli
 
 #: The sample photo's caption in each language (what the sample release ships).

@@ -12,9 +12,9 @@ from typing import Any
 
 import polib
 
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Catalog
 from publisher.core.release import Release
-from publisher.workflow.session import load_catalog
 
 # pdf_pages, pdf_text, squash and tree_bytes lived here once: still importable from here.
 from tests.support.pdf import pdf_pages, pdf_text, squash  # noqa: F401

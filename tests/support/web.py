@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -34,7 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-_URL = re.compile(r"http://\S+/\?token=\S+")
+_URL = re.compile(r"https?://\S+/\?token=\S+")
+#: Printed when reviewers reach the server through a reverse proxy ([review] url).
+_LOCAL = re.compile(r"^Listening on (https?://\S+) ")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -45,15 +48,27 @@ class Server:
     command = "serve"
     link = _URL
 
-    def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        ca: Path | None = None,
+    ) -> None:
         self.root = root
         self.args = args
+        #: The certificate that signs the server's own (with --tls-cert): clients trust it.
+        self.verify: ssl.SSLContext | bool = (
+            ssl.create_default_context(cafile=str(ca)) if ca is not None else True
+        )
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.lines: list[str] = []
         self.url = ""
+        self.local = ""
         self.process: subprocess.Popen[str] | None = None
         self._drainer: threading.Thread | None = None
-        #: The clients made by `client()`, closed with the server (no socket left open).
+        #: The clients made by `client()`, `link_client()` or given to `track()`, closed with
+        #: the server (no socket left open).
         self._clients: list[Client] = []
 
     def __enter__(self) -> Server:
@@ -85,6 +100,10 @@ class Server:
             found = self.link.search(line)
             if found:
                 self.url = found.group(0)
+            local = _LOCAL.match(line)
+            if local:
+                self.local = local.group(1)
+            if "Ctrl-C" in line and self.url:  # the last line printed before it listens
                 break
         if not self.url:
             self.stop()
@@ -104,7 +123,7 @@ class Server:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
-                httpx.get(self.base + "/", timeout=1)
+                httpx.get(self.base + "/", timeout=1, verify=self.verify)
                 return
             except httpx.TransportError:
                 time.sleep(0.05)
@@ -112,7 +131,8 @@ class Server:
 
     @property
     def base(self) -> str:
-        return self.url.split("/?", 1)[0]
+        """Where the server answers (behind a reverse proxy: its local address)."""
+        return self.local or self.url.split("/?", 1)[0]
 
     @property
     def port(self) -> int:
@@ -156,6 +176,20 @@ class Server:
             client.post("/name", {"name": reviewer, "next": "/"}, expect=303)
         return client
 
+    def track(self, client: Client) -> Client:
+        """Close `client` with the server."""
+        self._clients.append(client)
+        return client
+
+    def link_client(self, link: str, csrf_page: str) -> Client:
+        """A client that followed a reviewer's personal link; its CSRF token is read from
+        `csrf_page` (a review page of one of their languages: there is no name form)."""
+        client = Client(self, csrf_page)
+        self._clients.append(client)
+        response = client.http.get(link)
+        assert response.status_code == 200, response.text
+        return client
+
 
 class SitePreview(Server):
     """`publisher --workspace ROOT preview --port 0 [args]`: the site, rebuilt as files change
@@ -176,22 +210,32 @@ class SitePreview(Server):
 class Client:
     """An HTTP client holding the app's cookies and its pages' CSRF token."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Server, csrf_page: str = "/name") -> None:
         self.server = server
+        self.csrf_page = csrf_page
         # As browsers do: without TCP_NODELAY a form post (head, then body) waits 40 ms
         # for the server's delayed ACK.
         transport = httpx.HTTPTransport(
             socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
         )
+        if server.verify is not True:
+            transport = httpx.HTTPTransport(
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                verify=server.verify,
+            )
         self.http = httpx.Client(
-            base_url=server.base, follow_redirects=True, timeout=60, transport=transport
+            base_url=server.base,
+            follow_redirects=True,
+            timeout=60,
+            transport=transport,
+            verify=server.verify,
         )
         self._csrf: str | None = None
 
     @property
     def csrf(self) -> str:
         if self._csrf is None:
-            page = self.get("/name")
+            page = self.get(self.csrf_page)
             found = _CSRF.search(page.text)
             assert found, page.text
             self._csrf = found.group(1)

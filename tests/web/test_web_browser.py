@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import approval_hash
 from publisher.core.release import Release, find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
-from publisher.workflow.session import load_catalog
 from tests.support.releases import catalog, history
 from tests.support.web import Reviewer, Server
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli

@@ -94,10 +94,11 @@ def test_the_printed_link_sets_a_cookie_and_leaves_the_address_bar(served: Serve
     response = httpx.get(served.url, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/"
-    cookie = response.headers["set-cookie"]
-    assert cookie == (
-        f"publisher_token_{served.port}={served.token}; Path=/; HttpOnly; SameSite=Strict"
-    )
+    # The office link's cookie, and any personal link's cookie in this browser removed.
+    assert response.headers.get_list("set-cookie") == [
+        f"publisher_token_{served.port}={served.token}; Path=/; HttpOnly; SameSite=Strict",
+        f"publisher_link_{served.port}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+    ]
     deep = httpx.get(
         f"{served.base}/r/{SAMPLE_SLUG}/km?filter=stale&token={served.token}",
         follow_redirects=False,
@@ -288,10 +289,12 @@ def test_listening_beyond_this_machine_needs_host_and_warns(served: Server, tmp_
     assert not any(line.startswith("warning") for line in served.lines)
     with Server(served.root, "--host", "0.0.0.0") as wide:
         assert wide.lines[0] == (
-            "warning: listening on 0.0.0.0: anyone who can reach this machine and has the link "
-            "can change translations, and the connection is not encrypted (plain HTTP). Use it "
-            "only on a network you trust; without --host the app is reachable only from this "
-            "machine."
+            "warning: listening on 0.0.0.0 over plain HTTP: the links (the office's and every "
+            "reviewer's personal link) and their access tokens cross the network unencrypted, "
+            "readable by anyone on it, who could then view and decide as that link's holder. "
+            "Serve HTTPS with --tls-cert FILE --tls-key FILE, or behind a reverse proxy that "
+            "does (README: serving on an office network); without --host the app is reachable "
+            "only from this machine."
         )
         assert wide.url.startswith("http://127.0.0.1:")
         refused = raw_get(wide, "/", {"Host": "evil.example", **cookie_header(wide)})

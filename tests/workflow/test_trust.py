@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from publisher.core.approvals import load_catalog
 from publisher.core.catalog import approval_hash
 from publisher.core.release import Release
-from publisher.workflow.session import load_catalog
 from tests.support.releases import states
 from tests.support.workspace import SAMPLE_SLUG, Cli
 

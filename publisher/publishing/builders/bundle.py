@@ -28,6 +28,7 @@ from typing import Any
 
 from publisher import __version__
 from publisher.core import dates, history
+from publisher.core.approvals import load_catalog
 from publisher.core.fsutil import atomic_write_bytes
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
@@ -37,7 +38,6 @@ from publisher.errors import RenderError, Unpublishable
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.wire import wire_copy
 from publisher.publishing.workers import ProgressHook
-from publisher.workflow.session import load_catalog
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST_FORMAT = "publisher-bundle/1"

@@ -29,7 +29,7 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.mail.flowed import Paragraph
 from publisher.publishing.builders.wire import WIDTH, break_pieces, display_width
-from publisher.publishing.rule import publication_texts
+from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
 from publisher.render.model import Leaf
 
@@ -132,7 +132,9 @@ def text_section(
 ) -> list[Paragraph]:
     """The release in `lang` as paragraphs for the text part (see the module docstring)."""
     document = release.synced_document()
-    texts = publication_texts(ws, release, document, lang, draft=False)
+    texts = choose(ws, release, document, lang).publishable(
+        release, ws.config.required_state, draft=False
+    )
     pub = build_publication(
         ws, release, document, lang, texts, draft=False, gettext=gettext, pictures="files"
     )

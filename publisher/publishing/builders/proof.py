@@ -21,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from publisher.core import languages
+from publisher.core.approvals import load_catalog
 from publisher.core.fsutil import atomic_write_bytes, atomic_write_text
 from publisher.core.history import now_iso
 from publisher.core.release import Release
@@ -33,7 +34,6 @@ from publisher.render import pdf
 from publisher.render.html import render_template
 from publisher.render.templating import PACKAGE_TEMPLATES, language_environment
 from publisher.workflow.checking import check_release, workspace_glossary
-from publisher.workflow.session import load_catalog
 
 # Browsers' fonts for the HTML proof (as web.css): the PDF uses the build's own font files.
 HTML_FONT_STACKS = {

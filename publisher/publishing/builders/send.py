@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.core import languages
+from publisher.core.boilerplate import release_contacts
 from publisher.core.medialists import Recipient, normalize_address, read_list
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
@@ -48,9 +49,8 @@ from publisher.publishing.builders.send_run import (
 from publisher.publishing.builders.send_versions import Versions
 from publisher.publishing.engine import Plan
 from publisher.publishing.fingerprint import digest
-from publisher.publishing.rule import publication_texts
+from publisher.publishing.rule import choose
 from publisher.publishing.workers import ProgressHook
-from publisher.workflow.boilerplate import release_contacts
 
 EDITION_FORMAT = "publisher-edition/1"
 
@@ -202,7 +202,9 @@ class SendBuilder(Builder[SendReport]):
         ]
         return digest(
             lang,
-            publication_texts(ws, release, document, lang, draft=False),
+            choose(ws, release, document, lang).publishable(
+                release, ws.config.required_state, draft=False
+            ),
             plan.views[lang],
             [[c.name_in(lang), c.role, c.phone, c.email] for c in release_contacts(ws, release)],
             [ws.convention(name, lang) for name in ("end_mark", "more_information")],

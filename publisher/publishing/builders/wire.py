@@ -16,7 +16,7 @@ from icu4py.breakers import LineBreaker
 from publisher.core import list_markers
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.publishing.rule import publication_texts
+from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
 from publisher.render.model import Leaf
@@ -29,7 +29,9 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     """The release as plain text: dateline, title, body, end mark; 72 columns."""
 
     document = release.synced_document()
-    texts = publication_texts(ws, release, document, lang, draft=False)
+    texts = choose(ws, release, document, lang).publishable(
+        release, ws.config.required_state, draft=False
+    )
     gettext = translations_for(lang, locale_dirs(ws.locales_dir)).gettext
     pub = build_publication(
         ws, release, document, lang, texts, draft=False, gettext=gettext, pictures="files"
