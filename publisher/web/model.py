@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from publisher.core import history, languages
+from publisher.core import boilerplate, history, languages
 from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.document import plain_text
@@ -33,7 +33,6 @@ from publisher.publishing import fingerprint as fp
 from publisher.publishing.rule import judge
 from publisher.qa import Finding, check_segment, glossary_terms
 from publisher.web.diff import Piece, word_diff
-from publisher.workflow import boilerplate
 from publisher.workflow.checking import workspace_glossary
 from publisher.workflow.decisions import NEEDS_REVIEW
 from publisher.workflow.memory import MEMORY_DIR, Memory, build_memory
