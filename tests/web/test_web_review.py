@@ -577,5 +577,5 @@ def test_a_byte_order_mark_typed_in_an_edit_is_removed(root: Path, server: Serve
     client = server.client(reviewer="Sok Dara")
     typed = TITLE_KM_TO.replace("ទៅ", "\ufeffទៅ\u200b") + "\u200c\u200d"
     status, fragment = decide(client, "title", "edit", text=typed)
-    assert status == 200 and flash(fragment) == "title: saved"
+    assert status == 200 and flash(fragment) == "Segment title saved."
     assert catalog(root).get("title").target == typed.replace("\ufeff", "")
