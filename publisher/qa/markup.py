@@ -11,6 +11,7 @@ spans, autolinks, backslashes of escapes) and look only at the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CODE = re.compile(r"(?<!\\)(`+)(?:.+?)(?<!`)\1(?!`)", re.DOTALL)
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[^\s<>@]+@[^\s<>]+>")
@@ -76,8 +77,13 @@ def _matching_bracket(text: str, start: int) -> int | None:
 _NAMES = {"bold": "bold", "italic": "italic", "code": "code", "link": "link"}
 
 
+@lru_cache(maxsize=50_000)
 def elements(text: str) -> dict[str, int]:
-    """How often `text` uses bold, italics, code spans and each link address (`link URL`)."""
+    """How often `text` uses bold, italics, code spans and each link address (`link URL`).
+
+    Memoised (the review page asks for every segment on every view); callers must not
+    change the dict they get.
+    """
     from publisher.core.document import markdown_parser
 
     counts: dict[str, int] = {}

@@ -53,6 +53,7 @@ from publisher.errors import (
     PublisherError,
     ReviewRefused,
     SegmentChanged,
+    UnfinishedChange,
     UsageError,
 )
 from publisher.publishing.resident import ResidentRenderer
@@ -244,7 +245,7 @@ class ReviewApp:
                 held_back=model.held_back(summaries),
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def review(self, request: Request) -> Response:
         filter_name = request.query_params.get("filter", model.DEFAULT_FILTER)
@@ -258,7 +259,7 @@ class ReviewApp:
             )
             return self.page(request, "review.html", page=data)
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def history(self, request: Request) -> Response:
         def page() -> str:
@@ -288,7 +289,7 @@ class ReviewApp:
                 events=model.segment_history(release, lang, segment),
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def suggestions(self, request: Request) -> Response:
         def page() -> str:
@@ -308,7 +309,7 @@ class ReviewApp:
                 target=f"text-{segment}",
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def rendered(self, request: Request) -> Response:
         """The editor's live preview: the typed text as readers will see it, and the
@@ -333,7 +334,7 @@ class ReviewApp:
                 lang=lang,
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     # ------------------------------------------------------------- the reviewer's name
 
@@ -747,6 +748,22 @@ def _not_yours(t: NullTranslations, visitor: Visitor, lang: str) -> str | None:
             "Reviewers decide through their personal links (publisher reviewers invite NAME)."
         )
     return None
+
+
+def _settled(read: Callable[[], str]) -> str:
+    """`read()`, waiting for a change another request is committing right now.
+
+    A release being written has its journal's manifest on disk until the writer has
+    applied it (a few milliseconds); a reader that comes in between is refused as if the
+    change had been interrupted. Reading again shortly after gives what was committed;
+    a journal that stays is a real interrupted change, reported as before.
+    """
+    for _ in range(40):
+        try:
+            return read()
+        except UnfinishedChange:
+            time.sleep(0.025)
+    return read()
 
 
 def _ms(since: float) -> str:

@@ -289,6 +289,16 @@ class Reviewer:
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("dialog", self._dialog)
+        #: every answer of 400 or more, as "STATUS METHOD URL" (what a console error means)
+        self.refused: list[str] = []
+        self.page.on(
+            "response",
+            lambda r: (
+                self.refused.append(f"{r.status} {r.request.method} {r.url}")
+                if r.status >= 400
+                else None
+            ),
+        )
         self.page.goto(server.url)
         if name is not None:
             self.page.click("a.reviewer")  # "Give your name"
