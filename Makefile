@@ -68,7 +68,9 @@ bench: setup
 	$(BIN)/python benchmarks/translate.py
 	$(BIN)/python benchmarks/archive.py --releases 200
 	$(BIN)/python benchmarks/send.py
-	$(BIN)/python benchmarks/serve.py
+	$(BIN)/python benchmarks/serve.py --browser
+	$(BIN)/python benchmarks/photo.py
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/imports.py
 
 # Message catalogs: the print labels (domain `messages`, babel.cfg) and the review app's

@@ -15,7 +15,10 @@
   created during a test, each a `RecordingTranslator` that keeps the exact tokens it
   received.
 
-The mail fixtures (a real SMTP server) are in tests/mail/conftest.py.
+- `browser`: Debian's Chromium driven by Playwright, one per test module.
+
+The mail fixtures (a real SMTP server) are in tests/mail/conftest.py, the web review's
+workspace in tests/web/conftest.py.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
@@ -33,7 +36,11 @@ from publisher.cli.app import app
 from publisher.mt import argos, store
 from tests.support import family_models
 from tests.support.argos_model import build_test_package
+from tests.support.web import CHROMIUM, CHROMIUM_ARGS
 from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TITLE, SAMPLE_TXT, Cli, copy_repo_workspace
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Argos's own translator (the reference the tests compare with) on one thread:
 # its default, OpenMP over all cores, takes ~0.2 s per text on a busy 2-core
@@ -132,3 +139,14 @@ def sample(cli: Cli) -> str:
 def repo_workspace(tmp_path: Path) -> Iterator[Path]:
     """A copy of this repository's workspace (the shipped sample, approved)."""
     yield copy_repo_workspace(tmp_path / "repo-ws")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, one per test module (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -115,7 +115,7 @@ COMMANDS: dict[str, CommandRef] = {
     "preview": CommandRef(
         "publisher.cli.preview",
         _PUBLISH,
-        "Serve the site on this machine, rebuilt and reloaded as files change.",
+        "Serve the site on this machine and rebuild it whenever a file changes.",
     ),
     "bundle": CommandRef("publisher.cli.publish", _PUBLISH, "A zip for wire services."),
     "lists": CommandRef(

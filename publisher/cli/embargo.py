@@ -53,7 +53,7 @@ def embargo(
         ws, rel, target, by=params.reviewer(by), at=at, force=force, reason=reason
     )
     if change.after is None:
-        typer.echo(f"{rel.slug}: no embargo" + (" (lifted)" if change.before else ""))
+        typer.echo(f"{rel.label}: no embargo" + (" (lifted)" if change.before else ""))
     else:
         state = "in force" if change.after > at else "already passed"
-        typer.echo(f"{rel.slug}: embargoed until {change.after.isoformat()} ({state})")
+        typer.echo(f"{rel.label}: embargoed until {change.after.isoformat()} ({state})")

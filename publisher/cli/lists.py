@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from publisher.cli import params
+from publisher.core.fsutil import atomic_write_bytes
+from publisher.core.list_import import export_list, import_list, text_of_export
 from publisher.core.medialists import (
     MediaList,
     add_recipient,
@@ -17,6 +20,7 @@ from publisher.core.medialists import (
     read_list,
     remove_recipient,
 )
+from publisher.core.unsubscribes import record_path, unsubscribe
 from publisher.core.workspace import Workspace
 from publisher.errors import MediaListError, UsageError
 
@@ -165,3 +169,86 @@ def remove(
         raise UsageError(f"{email} is not on the list {name}")
     path = list_path(ws.root, name).relative_to(ws.root)
     typer.echo(f"removed {removed.email} ({removed.name}) from {path}")
+
+
+@lists_app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="A CSV file exported from a spreadsheet")],
+    name: Annotated[str, typer.Option("--list", help="The list to write (lists/<name>.csv)")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the list if it exists")
+    ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="The file's encoding, if detection gets it wrong"),
+    ] = None,
+) -> None:
+    """Import a media list from a spreadsheet's CSV export.
+
+    The encoding (UTF-8, UTF-16, a Windows code page) and the delimiter (comma, semicolon,
+    tab) are detected. Every bad line is printed as file:line: message and then nothing is
+    written (exit 2); addresses in the unsubscribe record are left out.
+    """
+    ws = params.workspace()
+    report = import_list(ws.root, name, source, _allowed(ws), replace=replace, encoding=encoding)
+    if report.media.problems:
+        for problem in report.media.problems:
+            typer.echo(problem.format(), err=True)
+        typer.echo(
+            f"{source}: {len(report.media.problems)} problem(s); nothing was imported", err=True
+        )
+        raise typer.Exit(2)
+    for address, where in report.unsubscribed:
+        typer.echo(f"left out {address}: unsubscribed ({where})", err=True)
+    delimiter = {",": "comma", ";": "semicolon", "\t": "tab", "|": "|"}[report.delimiter]
+    extra = (
+        f"; columns not kept: {', '.join(report.media.ignored_columns)}"
+        if report.media.ignored_columns
+        else ""
+    )
+    path = list_path(ws.root, name).relative_to(ws.root)
+    typer.echo(
+        f"imported {len(report.media.recipients)} recipient(s) into {path} "
+        f"({report.encoding}, {delimiter}-separated{extra})"
+    )
+
+
+@lists_app.command("export")
+def export(
+    name: ListArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (default: print)")
+    ] = None,
+) -> None:
+    """Export a media list as CSV UTF-8 for a spreadsheet (unsubscribed addresses left out)."""
+    ws = params.workspace()
+    data, media, left = export_list(ws.root, name, _allowed(ws))
+    media.require_valid()
+    for address, where in left:
+        typer.echo(f"left out {address}: unsubscribed ({where})", err=True)
+    if out is None:
+        typer.echo(text_of_export(data), nl=False)
+        return
+    target = ws.check_output(out, folder=False)
+    atomic_write_bytes(target, data)
+    typer.echo(f"exported {len(media.recipients) - len(left)} recipient(s) to {target}")
+
+
+@lists_app.command("unsubscribe")
+def unsubscribe_(
+    name: Annotated[str, typer.Argument(help="The list, or * for every list")],
+    email: Annotated[str, typer.Argument(help="The address that unsubscribed")],
+) -> None:
+    """Record that an address unsubscribed: it is never mailed from that list again.
+
+    The record is lists/unsubscribed.txt (one `LIST ADDRESS` per line; the office may also
+    paste the lines the one-click unsubscribe endpoint logged). It outlives edits and
+    re-imports of the list.
+    """
+    ws = params.workspace()
+    address, new = unsubscribe(ws.root, name, email)
+    path = record_path(ws.root).relative_to(ws.root)
+    if new:
+        typer.echo(f"unsubscribed {address} from {name} (recorded in {path})")
+    else:
+        typer.echo(f"{address} was already unsubscribed from {name} ({path})")

@@ -172,7 +172,9 @@ def photo_list(release: params.ReleaseArg, as_json: params.JsonOpt = False) -> N
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        typer.echo(f"{rel.slug}: no photos (add one with `publisher photo add {rel.slug} FILE`)")
+        typer.echo(
+            f"{rel.label}: no photos (add one with `publisher photo add {rel.short_name} FILE`)"
+        )
     for row in rows:
         typer.echo(f"{row['file']}  [{row['segment']}]  {row['caption']}")
         credit = f"  credit: {row['credit']}"

@@ -8,6 +8,7 @@ import typer
 
 from publisher.cli import params
 from publisher.errors import UsageError
+from publisher.publishing.builders.site import normalise_base_url
 
 app = typer.Typer()
 
@@ -17,6 +18,14 @@ def preview(
     port: Annotated[
         int, typer.Option("--port", help="Port to listen on (0: any free port)")
     ] = 8000,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The site's public address, as `publisher site` takes it (feeds, sitemap, "
+            "canonical links; its pages then come from the same cache)",
+        ),
+    ] = None,
     jobs: params.JobsOpt = None,
 ) -> None:
     """Serve the site on this machine and rebuild it whenever a file changes.
@@ -29,7 +38,8 @@ def preview(
     if not 0 <= port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
     ws = params.workspace()
+    normalise_base_url(base_url)  # a wrong address is said now, not at every build
     # Imported here: the web stack and the renderer are needed only when the server runs.
     from publisher.web.site_preview import run_preview
 
-    run_preview(ws.root, port=port, jobs=params.jobs(jobs), echo=typer.echo)
+    run_preview(ws.root, port=port, jobs=params.jobs(jobs), base_url=base_url, echo=typer.echo)

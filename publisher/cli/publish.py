@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from publisher.cli import params
-from publisher.core.release import Release, scan_releases
+from publisher.core.release import scan_releases
 from publisher.core.wording import counted, listing
-from publisher.core.workspace import Workspace
-from publisher.errors import UsageError
 from publisher.publishing.builders.base import PAGE_FORMATS
 from publisher.publishing.builders.bundle import BundleBuilder
 from publisher.publishing.builders.dist import DistBuilder
 from publisher.publishing.builders.site import SiteBuilder, claim_output, mark_output
-from publisher.publishing.engine import OUTPUT_KINDS, summary_line
+from publisher.publishing.engine import summary_line
 from publisher.publishing.readiness import workspace_stats
-from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.workflow import embargo as embargoes
 from publisher.workflow.status import load_releases
 
@@ -134,27 +130,35 @@ def site(
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
     at = embargoes.now(now, ws.config.time_zone)
     claim_output(ws, out_dir, overwrite=overwrite)
-    # A no-op answered from the last clean build's record (see publishing/site_memo.py);
-    # a build judged at another time, or forcing a release, always runs in full.
-    clocked = now is not None or bool(force)
-    memo = SiteMemo(ws, out_dir, {"base_url": base_url})
-    if not clocked:
-        answer = memo.answer()
-        if answer is not None:
-            typer.echo(
-                f"The site has {counted(answer.releases, 'release')}. "
-                + files_written(0, answer.files, out_dir)
-            )
-            typer.echo(summary_line({}, answer.totals))
-            return
-    stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
-    releases, broken = scan_releases(ws.releases_dir, stats.toml)
-    early = _early(ws, releases, force or [], reason, by, at)
-    mark_output(out_dir)
     builder = SiteBuilder(
-        ws, out_dir=out_dir, base_url=base_url, now=at, early=early, jobs=params.jobs(jobs)
+        ws,
+        out_dir=out_dir,
+        base_url=base_url,
+        now=at,
+        clocked=now is not None or bool(force),
+        jobs=params.jobs(jobs),
     )
-    builder.stats = stats
+    answer = builder.recorded_answer()
+    if answer is not None:
+        typer.echo(
+            f"The site has {counted(answer.releases, 'release')}. "
+            + files_written(0, answer.files, out_dir)
+        )
+        typer.echo(summary_line({}, answer.totals))
+        return
+    builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
+    releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
+    builder.early = set(
+        embargoes.publish_early(
+            releases,
+            force or [],
+            reason,
+            at,
+            find=lambda slug: params.release(slug, ws),
+            reviewer=lambda: params.reviewer(by),
+        )
+    )
+    mark_output(out_dir)
     with params.progress_bar() as builder.progress:
         report = builder.build(releases)
     for warning in report.warnings:
@@ -181,48 +185,9 @@ def site(
             f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
             f"{report.next_lift.isoformat()}: build the site again then"
         )
-    clean = not (broken or report.failed or report.warnings or report.skipped or report.embargoed)
-    if clean and not clocked:
-        totals = {
-            kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
-        }
-        files = len(report.written) + report.unchanged
-        memo.record(NoOpAnswer(len(report.releases), files, totals))
-    else:
-        memo.forget()
+    builder.remember(report, broken=broken)
     if broken or report.failed:
         raise typer.Exit(1)
-
-
-def _early(
-    ws: Workspace,
-    releases: list[Release],
-    forced: list[str],
-    reason: str | None,
-    by: str | None,
-    at: dt.datetime,
-) -> list[str]:
-    """Releases `--force`d onto the site before their embargo, each recorded in its history."""
-    if not forced:
-        if reason:
-            raise UsageError("--reason goes with --force RELEASE")
-        return []
-    if not (reason or "").strip():
-        raise UsageError("publishing an embargoed release early needs --reason TEXT")
-    by_slug = {r.slug: r for r in releases}
-    early: dict[str, Release] = {}
-    for slug in forced:
-        release = by_slug.get(slug) or params.release(slug, ws)
-        if not embargoes.in_force(release, at):
-            raise UsageError(f"{slug} is not under embargo; --force is not needed")
-        early[release.slug] = release
-    # Recorded once every name is known good: a refused command records nothing.
-    who = params.reviewer(by)
-    for release in early.values():
-        embargoes.record_early_publication(
-            release, by=who, reason=reason or "", where="published on the site"
-        )
-    return list(early)
 
 
 @app.command()
@@ -248,7 +213,7 @@ def bundle(
     if result.refused:
         typer.echo(
             "hint: a bundle carries approved languages only; "
-            f"`publisher status {rel.slug}` says what is left",
+            f"`publisher status {rel.short_name}` says what is left",
             err=True,
         )
     typer.echo(f"Wrote {target} ({listing(result.languages)}; {counted(result.size, 'byte')}).")

@@ -152,7 +152,7 @@ def approve(
     )
     verb = State.parse(level).value
     typer.echo(
-        f"{rel.slug} {params.lang(lang)}: {len(report.changed)} {verb}"
+        f"{rel.label} {params.lang(lang)}: {len(report.changed)} {verb}"
         + (f", {len(report.unchanged)} already {verb}" if report.unchanged else "")
     )
     if report.skipped:
@@ -179,7 +179,7 @@ def reject(
     entry = reject_segment(
         rel, params.lang(lang), segment=segment, by=params.reviewer(by), comment=comment
     )
-    typer.echo(f"{rel.slug} {params.lang(lang)} {entry.id}: back to {entry.state.value}")
+    typer.echo(f"{rel.label} {params.lang(lang)} {entry.id}: back to {entry.state.value}")
 
 
 # ---------------------------------------------------------------- interactive review
@@ -325,7 +325,7 @@ def review(
         console.print(Text(message, style=style), soft_wrap=True)
 
     if walk.finished:
-        say(f"{rel.slug} {code}: nothing to review")
+        say(f"{rel.label} {code}: nothing to review")
         return
     interrupted = False
     try:

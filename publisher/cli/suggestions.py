@@ -51,7 +51,7 @@ def list_(
             typer.echo(f"  {suggestion.number}. {suggestion.text}")
             typer.echo(f"     from {suggestion.origin}")
     typer.echo(
-        f"take one with `publisher suggestions accept {rel.slug} --lang {code} --segment ID"
+        f"take one with `publisher suggestions accept {rel.short_name} --lang {code} --segment ID"
         " [--number N]`, or drop it with `publisher suggestions drop ...`"
     )
 
@@ -68,7 +68,7 @@ def accept_(
     rel = params.release(release)
     code = params.lang(lang)
     entry = accept(rel, code, segment, number, by=params.reviewer(by))
-    typer.echo(f"{rel.slug} {code} {entry.id}: {entry.state.value}: {entry.target}")
+    typer.echo(f"{rel.label} {code} {entry.id}: {entry.state.value}: {entry.target}")
 
 
 @suggestions_app.command("drop")
@@ -84,4 +84,4 @@ def drop_(
     rel = params.release(release)
     code = params.lang(lang)
     dropped = drop(rel, code, segment, number, by=params.reviewer(by), all_=all_)
-    typer.echo(f"{rel.slug} {code} {segment}: dropped {counted(len(dropped), 'suggestion')}")
+    typer.echo(f"{rel.label} {code} {segment}: dropped {counted(len(dropped), 'suggestion')}")

@@ -228,7 +228,7 @@ def sync(releases: params.ReleasesArg = None) -> None:
     for release in resolve_releases(params.workspace(), releases or [], with_boilerplate=True):
         report = sync_release(release)
         if report.nothing:
-            typer.echo(f"{report.slug}: up to date")
+            typer.echo(f"{release.label}: up to date")
             continue
         parts = []
         for label, ids in (
@@ -240,4 +240,4 @@ def sync(releases: params.ReleasesArg = None) -> None:
                 parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
         if report.invalidated:
             parts.append(f"{report.invalidated} reviews invalidated by hand edits")
-        typer.echo(f"{report.slug}: " + "; ".join(parts))
+        typer.echo(f"{release.label}: " + "; ".join(parts))

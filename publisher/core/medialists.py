@@ -256,8 +256,14 @@ def read_list(root: Path, name: str, allowed_languages: list[str] | None = None)
 
 
 def parse_list(
-    name: str, path: Path, text: str, allowed_languages: list[str] | None = None
+    name: str,
+    path: Path,
+    text: str,
+    allowed_languages: list[str] | None = None,
+    *,
+    delimiter: str = ",",
 ) -> MediaList:
+    """Parse a list's text (`delimiter`: what a spreadsheet export separates cells with)."""
     out = MediaList(name, path)
     text = text.removeprefix("\ufeff")
     if not text.strip():
@@ -265,7 +271,7 @@ def parse_list(
             Problem(path, 0, f"the list is empty (it needs a header row: {','.join(COLUMNS)})")
         )
         return out
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header_row = next(reader)
     except csv.Error as exc:
@@ -384,6 +390,11 @@ def _recipient(
 
 
 # --------------------------------------------------------------------------- changes
+
+
+def list_text(recipients: list[Recipient]) -> str:
+    """A list's file: the header row and a line per recipient, cells escaped as `add` does."""
+    return ",".join(COLUMNS) + "\n" + "".join(_row(r) for r in recipients)
 
 
 def _row(recipient: Recipient) -> str:

@@ -80,7 +80,8 @@ def confusable(a: str, b: str) -> bool:
         return True
     if not ka or not kb:
         return False
-    # Imported here: the table (about 1 MB of JSON) is read only when names are compared.
+    # Imported here: the table (2.7 MB of JSON, 0.2-0.3 s) is read only when two names
+    # differ after normalisation.
     from confusables import is_confusable
 
     return bool(is_confusable(ka, kb))

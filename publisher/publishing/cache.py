@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -117,11 +118,11 @@ class Cache:
             atomic_write_bytes(self.root / "index.json", data.encode("utf-8"))
         self._index_changed = False
 
-    def put(self, key: str, files: dict[str, bytes], meta: dict[str, Any]) -> dict[str, Any]:
+    def put(self, key: str, files: dict[str, bytes], meta: Mapping[str, Any]) -> dict[str, Any]:
         """Store a step's files and meta atomically; returns the meta."""
         final = self.entry(key)
         if final.is_dir():
-            return meta
+            return dict(meta)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=final.parent))
         try:
@@ -137,7 +138,7 @@ class Cache:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-        return meta
+        return dict(meta)
 
     def file(self, key: str, name: str) -> Path:
         return Path(self.location(key, name))

@@ -25,12 +25,14 @@ from typing import Any, cast
 from publisher.core import journal
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
+from publisher.core.reviewers import REGISTER_NAME
 from publisher.core.wording import counted, listing
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError, UnfinishedChange, Unpublishable
 from publisher.publishing import fingerprint as fp
 from publisher.publishing import steps
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
+from publisher.publishing.records import ListingView, PhotoCredits, plan_meta
 from publisher.publishing.workers import (
     POOL_THRESHOLD,
     ProgressHook,
@@ -56,18 +58,18 @@ class Plan:
     published: list[str] = field(default_factory=list)
     refused: dict[str, Unpublishable] = field(default_factory=dict)
     #: What listings show of each published language (see `views`), when at hand.
-    _views: dict[str, dict[str, Any]] | None = None
+    _views: dict[str, ListingView] | None = None
     #: Reads the views from the plan's cache entry when they are not at hand.
-    _load_views: Callable[[], dict[str, dict[str, Any]]] | None = None
+    _load_views: Callable[[], dict[str, ListingView]] | None = None
     #: lang -> each photo's caption as published in it, and whether it is translated
     captions: dict[str, list[list[Any]]] = field(default_factory=dict)
     #: lang -> digest of its approved segments (a draft page marks the others)
     approvals: dict[str, str] = field(default_factory=dict)
     #: the release's photos: file, credit, copyright (captions: see `captions`)
-    photos: list[dict[str, Any]] = field(default_factory=list)
+    photos: list[PhotoCredits] = field(default_factory=list)
 
     @property
-    def views(self) -> dict[str, dict[str, Any]]:
+    def views(self) -> dict[str, ListingView]:
         """Title, summary, dateline... of each published language, for listings: read from
         the cache only when a listing needs them (a no-op build of thousands never does)."""
         if self._views is None:
@@ -176,6 +178,9 @@ class Engine:
             fp.file_hash(ws.root / "glossary.toml"),
             fp.release_files(ws.boilerplate_dir, self.stats) if ws.boilerplate_dir.is_dir() else {},
         )
+        # The register's keys decide the rule's answer when [review] require asks for
+        # evidence (a removed key fails its signatures): an input of the plans only.
+        self.register = fp.file_hash(ws.root / REGISTER_NAME) if ws.config.require else ""
 
     # ------------------------------------------------------------------ inputs
 
@@ -197,14 +202,24 @@ class Engine:
 
     # ------------------------------------------------------------------ steps
 
-    def plans(self, releases: Iterable[Release], *, draft: bool) -> list[Plan]:
+    def plans(
+        self, releases: Iterable[Release], *, draft: bool, known: Mapping[str, Plan] | None = None
+    ) -> list[Plan]:
+        """Each release's plan. `known`: plans of releases whose files the caller knows
+        unchanged since it got them (a watcher saw no event there), taken as they are
+        without reading the release's files (see publishing/live.py)."""
         plans: list[Plan] = []
         misses: list[tuple[Plan, tuple[Any, ...]]] = []
         expected_pdfs = 0
         for release in releases:
+            same = known.get(release.slug) if known is not None else None
+            if same is not None and same.error is None:
+                plans.append(same)
+                self.cached["plan"] += 1
+                continue
             files = fp.release_files(release.root, self.stats)
             locales = {lang: self.locales(lang) for lang in release.languages}
-            key = fp.digest("plan", release.slug, self.config, files, locales, draft)
+            key = fp.digest("plan", release.slug, self.config, self.register, files, locales, draft)
             plan = Plan(release.slug, key, files)
             try:  # a release with an unfinished change is read by nobody, cache or not
                 journal.refuse_unfinished(release.root)
@@ -238,10 +253,11 @@ class Engine:
         return plans
 
     @staticmethod
-    def _fill(plan: Plan, meta: dict[str, Any] | PublisherError) -> None:
-        if isinstance(meta, PublisherError):
-            plan.error = meta
+    def _fill(plan: Plan, outcome: dict[str, Any] | PublisherError) -> None:
+        if isinstance(outcome, PublisherError):
+            plan.error = outcome
             return
+        meta = plan_meta(outcome)
         plan.date = meta["date"]
         plan.source_lang = meta["source_lang"]
         plan.languages = meta["languages"]
@@ -519,10 +535,9 @@ def summary_line(rendered: Mapping[str, int], cached: Mapping[str, int]) -> str:
     return text + "."
 
 
-def _full_views(cache: Cache, key: str) -> dict[str, dict[str, Any]]:
-    meta = cache.get(key, full=True) or {}
-    views: dict[str, dict[str, Any]] = meta.get("views", {})
-    return views
+def _full_views(cache: Cache, key: str) -> dict[str, ListingView]:
+    meta = cache.get(key, full=True)
+    return plan_meta(meta).get("views", {}) if meta is not None else {}
 
 
 def print_photo_key(image_hash: str, name: str) -> str:

@@ -5,9 +5,11 @@
 inotify, with a short debounce that gathers an editor's several writes into one
 change) and builds again. It stays up between builds, so it keeps what a new
 process would read again: the file hashes and release.toml parses (`StatCache`), the
-imported renderer, the fonts, the compiled templates. A rebuild after one release
-changed renders that release's pages and PDFs and the listings that show it; the
-engine's cache answers for the rest, as in `publisher site`.
+imported renderer, the fonts, the compiled templates, and the last build's plans: a
+change inside one release's folder re-plans that release only (the watcher saw nothing
+change in the others; a change anywhere else re-checks every release). A rebuild then
+renders that release's pages and PDFs and the listings that show it; the engine's cache
+answers for the rest, as in `publisher site`.
 
 Invariant: what is in the folder after a build is what `publisher site` writes from the
 same files at the same time (the same builder, embargoes judged now); readers learn of
@@ -32,6 +34,7 @@ from publisher.errors import PublisherError
 from publisher.publishing import fingerprint as fp
 from publisher.publishing.builders.site import SiteBuilder, SiteReport
 from publisher.publishing.cache import CACHE_DIRNAME
+from publisher.publishing.engine import Plan
 from publisher.publishing.readiness import workspace_stats
 from publisher.publishing.resident import ResidentRenderer
 
@@ -74,7 +77,7 @@ class LiveSite:
         self,
         root: Path,
         *,
-        base_url: str,
+        base_url: str | None,
         renderer: ResidentRenderer,
         on_build: BuildHook | None = None,
     ) -> None:
@@ -87,6 +90,8 @@ class LiveSite:
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._stats: fp.StatCache | None = None
+        #: the last build's plans (see Engine.plans: `known`)
+        self._plans: dict[str, Plan] = {}
 
     @property
     def version(self) -> int:
@@ -105,9 +110,15 @@ class LiveSite:
             releases, broken = scan_releases(ws.releases_dir, self._stats.toml)
             with self.renderer.building() as pool:
                 builder = SiteBuilder(
-                    ws, out_dir=self.out_dir, base_url=self.base_url, pool=pool, stats=self._stats
+                    ws,
+                    out_dir=self.out_dir,
+                    base_url=self.base_url,
+                    pool=pool,
+                    stats=self._stats,
+                    known_plans=self._unchanged_plans(changes),
                 )
                 report = builder.build(releases)
+            self._plans = builder.plans
             errors = [error.format() for error in broken] + report.failed + report.warnings
             build = _finished(version, start, report, errors)
         except PublisherError as error:
@@ -119,6 +130,20 @@ class LiveSite:
         if self.on_build is not None:
             self.on_build(build)
         return build
+
+    def _unchanged_plans(self, changes: list[str] | None) -> dict[str, Plan] | None:
+        """The last build's plans of the releases these changes did not touch, when every
+        change is inside a release's folder (anything else, the configuration, glossary,
+        boilerplate, templates or labels, may change every plan: None, all are checked)."""
+        if not self._plans or not changes:
+            return None
+        touched = set()
+        for path in changes:
+            parts = path.split("/")
+            if len(parts) < 3 or parts[0] != "releases":
+                return None
+            touched.add(parts[1])
+        return {slug: plan for slug, plan in self._plans.items() if slug not in touched}
 
     def wait_for(self, version: int, timeout: float) -> Build | None:
         """The first build after `version`, or None when `timeout` passed first."""

@@ -7,6 +7,7 @@ the builders that drive them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from publisher.core.document import Document
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
+from publisher.publishing.records import ListingView
 from publisher.publishing.rule import Choice
 from publisher.publishing.view import build_publication
 from publisher.render import pdf
@@ -23,11 +25,15 @@ from publisher.render.templating import PACKAGE_TEMPLATES, language_environment
 
 
 def render_release_index(
-    ws: Workspace, plan: Any, default: str, entries: list[Alternate], site: Any = None
+    ws: Workspace,
+    view: ListingView,
+    default: str,
+    entries: list[Alternate],
+    site: Mapping[str, Any] | None = None,
 ) -> str:
-
+    """A release's index page in all its published languages (`entries`), headed in the
+    `default` language as its listing `view` shows it; `site`: the site's navigation."""
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, default)
-    view = plan.views[default]
     index = ReleaseIndex(
         view["title"],
         view["organisation"],

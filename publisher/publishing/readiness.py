@@ -14,6 +14,8 @@ import contextlib
 from typing import Any
 
 from publisher.core.release import Release
+from publisher.core.reviewers import REGISTER_NAME
+from publisher.core.states import State
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable
 from publisher.publishing import fingerprint as fp
@@ -35,30 +37,61 @@ def readiness(
     ws: Workspace, release: Release, stats: fp.StatCache = fp.NO_STATS
 ) -> list[LanguageStatus]:
     """Each target language's counts by state, whether the rule lets it be published,
-    and every reason it does not. `stats`: file hashes to reuse (see fingerprint)."""
-    statuses = release_status(release, ws.config.required_state)
-    if any(s.out_of_sync for s in statuses):
-        return statuses  # nothing can be judged before `publisher sync`
+    and every reason it does not. `stats`: file hashes to reuse (see fingerprint).
+
+    The whole answer (counts, notes, verdicts) is cached under the release's files: a
+    `status` over hundreds of unchanged releases parses no catalog."""
     cache = Cache(ws.root / CACHE_DIRNAME)
     key = fp.digest(
-        "readiness",
+        "readiness-with-counts",
         fp.tool_fingerprint(),
         fp.file_hash(ws.root / CONFIG_NAME),
         fp.file_hash(ws.root / "glossary.toml"),
+        fp.file_hash(ws.root / REGISTER_NAME) if ws.config.require else "",
         fp.release_files(release.root, stats),
         fp.release_files(ws.boilerplate_dir, stats) if ws.boilerplate_dir.is_dir() else {},
     )
-    verdicts = cache.get(key)
-    if verdicts is None:
-        verdicts = _judge(ws, release)
-        with contextlib.suppress(OSError):  # a read-only workspace: judged, not cached
-            cache.put(key, {}, verdicts)
+    required = ws.config.required_state
+    known = cache.get(key)
+    if known is not None:
+        return [_from_json(item, required) for item in known["statuses"]]
+    statuses = release_status(release, required)
+    if any(s.out_of_sync for s in statuses):
+        return statuses  # nothing can be judged before `publisher sync`
+    verdicts = _judge(ws, release)
     for status in statuses:
         found = verdicts.get(status.lang, {})
         status.refusals = list(found.get("refusals", []))
         status.qa_errors = list(found.get("qa_errors", []))
         status.judged = True
+    with contextlib.suppress(OSError):  # a read-only workspace: judged, not cached
+        cache.put(key, {}, {"statuses": [_to_json(status) for status in statuses]})
     return statuses
+
+
+def _to_json(status: LanguageStatus) -> dict[str, Any]:
+    return {
+        "lang": status.lang,
+        "counts": {state.value: count for state, count in status.counts.items()},
+        "blocking": status.blocking,
+        "refusals": status.refusals,
+        "qa_errors": status.qa_errors,
+        "notes": list(status.notes.items()),  # in reading order (the cache sorts keys)
+    }
+
+
+def _from_json(item: dict[str, Any], required: State) -> LanguageStatus:
+    status = LanguageStatus(
+        item["lang"],
+        {State(state): count for state, count in item["counts"].items()},
+        required,
+        list(item["blocking"]),
+        notes={segment: list(lines) for segment, lines in item["notes"]},
+    )
+    status.refusals = list(item["refusals"])
+    status.qa_errors = list(item["qa_errors"])
+    status.judged = True
+    return status
 
 
 def _judge(ws: Workspace, release: Release) -> dict[str, Any]:

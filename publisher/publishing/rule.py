@@ -131,9 +131,10 @@ def evidence_refusals(
         if lang in forged:
             notes += "; a signature does not check"
         out[lang] = WeakEvidence(
-            f"{release.slug}: {lang} not published: {counted(len(segments), 'approval')} "
+            f"{release.label}: {lang} not published: {counted(len(segments), 'approval')} "
             f"rest{'s' * (len(segments) == 1)} on weaker evidence than [review] require = "
-            f'"{required.value}"{notes}: {shown}{more} (see `publisher verify {release.slug}`)',
+            f'"{required.value}"{notes}: {shown}{more} '
+            f"(see `publisher verify {release.short_name}`)",
             release=release.slug,
             lang=lang,
             blocking=list(segments),

@@ -33,6 +33,7 @@ from publisher.errors import RenderError
 from publisher.publishing.cache import Cache
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
+from publisher.publishing.records import ListingView, PdfMeta, PlanMeta, ThumbMeta
 from publisher.publishing.rule import choose, judge
 from publisher.publishing.view import build_publication
 from publisher.render import images
@@ -108,13 +109,13 @@ def plan_step(root: str, slug: str, draft: bool, key: str, cache_root: str) -> d
     return Cache(Path(cache_root)).put(key, {}, _plan(root, slug, draft))
 
 
-def _plan(root: str, slug: str, draft: bool) -> dict[str, Any]:
+def _plan(root: str, slug: str, draft: bool) -> PlanMeta:
     ws, release = _load(root, slug)
     document = release.synced_document()
     verdict = judge(ws, release, document, draft=draft)
     texts = verdict.texts
     published = [lang for lang in release.languages if lang in texts]
-    views: dict[str, dict[str, Any]] = {}
+    views: dict[str, ListingView] = {}
     for lang in published:
         _, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
         pub = build_publication(
@@ -335,7 +336,7 @@ def pdf_step(
     finally:
         _release_memory()
 
-    meta = {
+    meta: PdfMeta = {
         "size": len(rendered.data),
         "sha256": hashlib.sha256(rendered.data).hexdigest(),
         "pages": rendered.pages,
@@ -354,7 +355,7 @@ def thumbnail_step(pdf_path: str, key: str, cache_root: str) -> dict[str, Any]:
     return Cache(Path(cache_root)).put(key, files, _thumb_meta(thumb))
 
 
-def _thumb_meta(thumb: bytes | None) -> dict[str, Any]:
+def _thumb_meta(thumb: bytes | None) -> ThumbMeta:
     """Whether there is a thumbnail, and its size from the PNG header (listings reserve the
     space without opening thousands of files)."""
     if thumb is None or len(thumb) < 24 or not thumb.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -4,7 +4,7 @@ Templates come from the workspace's `templates/` first, then the package's
 defaults (as MkDocs' `custom_dir` overrides a theme). An override is the office's
 own trusted content, but never a symbolic link out of the workspace
 (`templates/web.css -> /etc/passwd` would put that file into every page): such a
-template is refused before it is read. Labels ("Press
+template (or label catalog) is refused before it is read. Labels ("Press
 Release", "Page 1 of 2") come from the Babel catalogs in `locales/`,
 compiled in memory at build time, so no `.mo` file is ever committed.
 """
@@ -62,6 +62,8 @@ def translations_for(lang: str, locales_dirs: list[Path]) -> NullTranslations:
     paths: list[Path] = []
     for folder in locales_dirs:
         for path in catalog_paths(folder, lang):
+            if folder != PACKAGE_LOCALES:  # the workspace's override: never a link out of it
+                refuse_link_out(path, folder.parent, "a label catalog override")
             if path.is_file() and path.resolve() not in paths:
                 paths.append(path.resolve())
     return _chain(tuple((p, p.stat().st_mtime_ns) for p in paths))

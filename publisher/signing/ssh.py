@@ -36,20 +36,24 @@ def _ssh_keygen() -> str:
 
 def sign(key_file: Path, namespace: str, data: bytes) -> str:
     """An armored SSH signature of `data` by the key in `key_file` (a private key, or the
-    public key of one that ssh-agent holds)."""
+    public key of one that ssh-agent holds).
+
+    The data goes through a file, not standard input: a key with a passphrase makes
+    ssh-keygen ask for it on the terminal, which must stay the reviewer's."""
     if not key_file.is_file():
         raise UsageError(f"--key-file {key_file}: no such file")
-    try:
-        done = subprocess.run(
-            [_ssh_keygen(), "-Y", "sign", "-q", "-f", str(key_file), "-n", namespace],
-            input=data,
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise UsageError("ssh-keygen did not sign in time (a passphrase not given?)") from None
-    signature = done.stdout.decode("ascii", "replace")
+    with tempfile.TemporaryDirectory(prefix="publisher-sign-") as folder:
+        statement = Path(folder) / "approval"
+        statement.write_bytes(data)
+        try:
+            command = [_ssh_keygen(), "-Y", "sign", "-q", "-f", str(key_file), "-n", namespace]
+            done = subprocess.run(
+                [*command, str(statement)], capture_output=True, timeout=TIMEOUT, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise UsageError("ssh-keygen did not sign in time (a passphrase not given?)") from None
+        made = Path(f"{statement}.sig")
+        signature = made.read_text("ascii", "replace") if made.is_file() else ""
     if done.returncode != 0 or "BEGIN SSH SIGNATURE" not in signature:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(

@@ -220,9 +220,18 @@ def create_site_app(live: LiveSite, port: int, closing: threading.Event) -> Star
     )
 
 
-def run_preview(root: Path, *, port: int, jobs: int | None, echo: Callable[[str], None]) -> None:
+def run_preview(
+    root: Path,
+    *,
+    port: int,
+    jobs: int | None,
+    base_url: str | None,
+    echo: Callable[[str], None],
+) -> None:
     """Build the site, serve it on this machine and rebuild it on each change, until
-    interrupted; prints the address, then a line per build."""
+    interrupted; prints the address, then a line per build. `base_url`: the address the
+    site will have (its feeds, sitemap and canonical links), as `publisher site` takes it:
+    the pages are then the ones `site` builds, from the same cache."""
     sock = bind(LOOPBACK, port)
     port = sock.getsockname()[1]
     renderer = ResidentRenderer(root, jobs=jobs)
@@ -238,7 +247,7 @@ def run_preview(root: Path, *, port: int, jobs: int | None, echo: Callable[[str]
         for error in build.errors:
             echo(f"  {error}")
 
-    live = LiveSite(root, base_url=f"http://{LOOPBACK}:{port}/", renderer=renderer, on_build=told)
+    live = LiveSite(root, base_url=base_url, renderer=renderer, on_build=told)
     closing = threading.Event()
     server = StoppingServer(
         uvicorn_config(create_site_app(live, port, closing)), renderer.close, closing.set

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,19 +96,41 @@ def check_release(
     found: list[ReleaseFinding] = []
     for lang in wanted:
         catalog = load_catalog(release, lang)
-        terms = dict((glossary or {}).get(lang, {}))
+        terms = tuple(sorted((glossary or {}).get(lang, {}).items()))
+        source_lang = catalog.source_lang or release.meta.source_language
         for entry in catalog:
-            for finding in check_segment(
-                entry.id,
-                entry.source,
-                entry.target,
-                source_lang=catalog.source_lang or release.meta.source_language,
-                target_lang=lang,
-                state=entry.state.value,
-                glossary=terms,
-            ):
-                found.append(ReleaseFinding(release.slug, lang, finding))
+            findings = _checked(
+                entry.id, entry.source, entry.target, source_lang, lang, entry.state.value, terms
+            )
+            found.extend(ReleaseFinding(release.slug, lang, finding) for finding in findings)
     return found
+
+
+@lru_cache(maxsize=50_000)
+def _checked(
+    segment: str,
+    source: str,
+    target: str,
+    source_lang: str,
+    target_lang: str,
+    state: str,
+    terms: tuple[tuple[str, str], ...],
+) -> tuple[Finding, ...]:
+    """`check_segment`, remembered by everything it reads (it is a pure function): a
+    process that checks again (the server's previews and live rebuilds after one edit,
+    a build checking the boilerplate's segments with every release) checks only what
+    changed."""
+    return tuple(
+        check_segment(
+            segment,
+            source,
+            target,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            state=state,
+            glossary=dict(terms),
+        )
+    )
 
 
 def workspace_glossary(workspace_root: Path, release: Release) -> Glossary:

@@ -11,6 +11,7 @@ by name, with a reason (`--force --reason`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from publisher.core.dates import parse_moment
@@ -120,3 +121,38 @@ def record_early_publication(release: Release, *, by: str, reason: str, where: s
                 f"{embargo.isoformat() if embargo else 'its time'}",
             )
         )
+
+
+def publish_early(
+    releases: Sequence[Release],
+    forced: Sequence[str],
+    reason: str | None,
+    at: dt.datetime,
+    *,
+    find: Callable[[str], Release],
+    reviewer: Callable[[], str],
+) -> list[str]:
+    """The embargoed releases to publish on the site before their time (`site --force`),
+    each decision recorded in its history; refused whole (nothing recorded) when a name is
+    not an embargoed release or the reason is missing. `find` looks up a release not among
+    `releases`; `reviewer` names who decides, asked once the request is known good."""
+    if not forced:
+        if reason:
+            raise UsageError("--reason goes with --force RELEASE")
+        return []
+    if not (reason or "").strip():
+        raise UsageError("publishing an embargoed release early needs --reason TEXT")
+    by_slug = {r.slug: r for r in releases}
+    early: dict[str, Release] = {}
+    for slug in forced:
+        release = by_slug.get(slug) or find(slug)
+        if not in_force(release, at):
+            raise UsageError(f"{slug} is not under embargo; --force is not needed")
+        early[release.slug] = release
+    # Recorded once every name is known good: a refused command records nothing.
+    who = reviewer()
+    for release in early.values():
+        record_early_publication(
+            release, by=who, reason=reason or "", where="published on the site"
+        )
+    return list(early)

@@ -203,7 +203,7 @@ def test_a_conflict_says_where_the_suggestion_is_and_how_to_take_it(
     ]
     taken = cli("suggestions", "accept", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s10",
                 "--by", "Li Wei")  # fmt: skip
-    assert taken.stdout == f"{SAMPLE_SLUG} zh-Hans s10: translated: 结束语\n"
+    assert taken.stdout == f"{SAMPLE_LABEL} zh-Hans s10: translated: 结束语\n"
     po = repo_workspace / RELEASE / "translations" / "zh-Hans.po"
     assert "suggestion:" not in po.read_text(encoding="utf-8")
     entry = Catalog.load(po).get("s10")
@@ -218,7 +218,7 @@ def test_a_suggestion_can_be_dropped(repo_workspace: Path, tmp_path: Path) -> No
     cli("import", str(conflict(cli, repo_workspace, tmp_path)), "--by", "Li Wei")
     dropped = cli("suggestions", "drop", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s10",
                   "--by", "Li Wei")  # fmt: skip
-    assert dropped.stdout == f"{SAMPLE_SLUG} zh-Hans s10: dropped 1 suggestion\n"
+    assert dropped.stdout == f"{SAMPLE_LABEL} zh-Hans s10: dropped 1 suggestion\n"
     entry = Catalog.load(repo_workspace / RELEASE / "translations" / "zh-Hans.po").get("s10")
     assert entry.target == "总结" and entry.suggestions == []
     again = cli("suggestions", "drop", SAMPLE_SLUG, "--lang", "zh-Hans", "--segment", "s10",
@@ -297,6 +297,7 @@ def test_chinese_wire_copy_never_splits_a_number_or_latin_word(width: int) -> No
 def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
     from markupsafe import Markup
 
+    from publisher.core.list_markers import default_style
     from publisher.publishing.builders import wire
     from publisher.render.model import Leaf
 
@@ -316,10 +317,13 @@ def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
             leaf("row", children=[leaf("cell", "Minister"), leaf("cell", "Minister")]),
         ],
     )
-    assert wire._blocks([numbered, signature], "en", "") == [
+    assert wire._blocks([numbered, signature], "en", "", default_style("en")) == [
         ["3. Third."],
         ["7. Seventh."],
         ["Prak Sokhonn", "Minister"],
         ["Wang Yi", "Minister"],
     ]
-    assert wire._blocks([numbered], "km", "") == [["៣. Third."], ["៧. Seventh."]]
+    assert wire._blocks([numbered], "km", "", default_style("km")) == [
+        ["៣. Third."],
+        ["៧. Seventh."],
+    ]

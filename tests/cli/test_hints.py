@@ -80,6 +80,7 @@ OWNERS: dict[str, list[str]] = {
     "publisher/publishing/builders/send_run.py": ["send"],
     "publisher/mail/settings.py": ["send"],
     "publisher/core/medialists.py:new_recipient": ["lists add"],
+    "publisher/core/list_import.py": ["lists import"],
 }
 
 

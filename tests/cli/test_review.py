@@ -254,14 +254,10 @@ def test_keys_parse_as_typed() -> None:
 # ---------------------------------------------------------------- four eyes
 
 
-def _four_eyes(workspace: Path) -> None:
-    set_review(workspace, four_eyes=True)
-
-
 def test_four_eyes_refuses_the_last_editor_in_the_cli(
     cli: Cli, workspace: Path, sample: str
 ) -> None:
-    _four_eyes(workspace)
+    set_review(workspace, four_eyes=True)
     translate(workspace, ["title", "s1"])
     release = find_release(workspace / "releases", sample)
     reviewing.decide(release, "km", "title", reviewing.Decision.EDIT, by="Sok Dara", text="ចំណងជើង")
@@ -284,7 +280,7 @@ def test_four_eyes_refuses_the_last_editor_in_the_cli(
 
 
 def test_four_eyes_refuses_the_last_editor_in_a_review_walk(workspace: Path, sample: str) -> None:
-    _four_eyes(workspace)
+    set_review(workspace, four_eyes=True)
     translate(workspace, ["title"])
     release = find_release(workspace / "releases", sample)
     walk = review_prompt.ReviewWalk(release, "km", by="Sok Dara")

@@ -137,14 +137,10 @@ def test_an_empty_register_keeps_typed_names_and_status_says_so(
     )
 
 
-def _four_eyes(workspace: Path) -> None:
-    set_review(workspace, four_eyes=True)
-
-
 def test_four_eyes_compares_entries_across_aliases(cli: Cli, workspace: Path, sample: str) -> None:
     """The translator edited under the Khmer-script name before the register existed; the
     romanised name is the same entry, so it may not approve that translation."""
-    _four_eyes(workspace)
+    set_review(workspace, four_eyes=True)
     translate(workspace, ["title", "s1"])
     release = find_release(workspace / "releases", sample)
     decisions.decide(release, "km", "s1", decisions.Decision.EDIT, by="សុខ ដារា", text="ការបកប្រែថ្មី")
@@ -169,7 +165,7 @@ def test_four_eyes_compares_entries_across_aliases(cli: Cli, workspace: Path, sa
 def test_four_eyes_without_a_register_refuses_look_alike_names(
     cli: Cli, workspace: Path, sample: str, approver: str
 ) -> None:
-    _four_eyes(workspace)
+    set_review(workspace, four_eyes=True)
     translate(workspace, ["s1"])
     release = find_release(workspace / "releases", sample)
     decisions.decide(release, "km", "s1", decisions.Decision.EDIT, by="Trans", text="អត្ថបទថ្មី")

@@ -18,7 +18,7 @@ from publisher.core.release import Release
 from publisher.core.reviewers import Evidence
 from publisher.workflow import decisions
 from tests.support.releases import history
-from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
+from tests.support.workspace import SAMPLE_LABEL, SAMPLE_NUMBER, SAMPLE_SLUG, Cli, set_review
 
 HISTORY = Path("releases") / SAMPLE_SLUG / "history.jsonl"
 
@@ -183,10 +183,10 @@ def test_require_signed_refuses_a_build_on_weaker_evidence(
     refused = cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"), ok=False)
     assert refused.exit_code == 1
     assert (
-        f"{SAMPLE_SLUG}: km not published: 18 approvals rest on weaker evidence than [review] "
+        f"{SAMPLE_LABEL}: km not published: 18 approvals rest on weaker evidence than [review] "
         'require = "signed" (5 of them the boilerplate\'s): title (typed), s1 (typed), '
     ) in refused.stderr
-    assert f"(see `publisher verify {SAMPLE_SLUG}`)" in refused.stderr
+    assert f"(see `publisher verify {SAMPLE_NUMBER}`)" in refused.stderr
     assert not list((tmp_path / "dist").rglob("*.pdf"))
     # Sok Dara signs his own approval of every km segment and of the boilerplate's.
     for release in (SAMPLE_SLUG, "boilerplate"):
@@ -195,6 +195,17 @@ def test_require_signed_refuses_a_build_on_weaker_evidence(
     built = cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"))
     assert built.exit_code == 0
     assert list((tmp_path / "dist").rglob("km.pdf"))
+    # The register is an input of the rule: without Sok Dara's key nothing checks.
+    cli("reviewers", "remove", "Sok Dara")
+    unkeyed = cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"), ok=False)
+    assert 'require = "signed" (5 of them the boilerplate\'s); a signature does not check' in (
+        unkeyed.stderr
+    )
+    status = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)["releases"][0]
+    assert status["languages"]["km"]["publishable"] is False
+    assert "rest on weaker evidence" in status["languages"]["km"]["why_not"][0]
+    cli("reviewers", "add", "Sok Dara", "--lang", "km", "--key", f"{key}.pub")
+    cli("build", SAMPLE_SLUG, "--lang", "km", "--out", str(tmp_path / "dist"))
     # A forged record (an edit of the history) is refused again.
     events = history(root)
     for event in events:
@@ -214,3 +225,51 @@ def test_require_link_is_a_workspace_setting_checked_on_load(repo_workspace: Pat
     refused = Cli(repo_workspace)("status", ok=False)
     assert refused.exit_code == 2
     assert '[review] require must be "link" or "signed" (not \'sealed\')' in refused.stderr
+
+
+def test_a_private_key_is_never_taken_into_the_register(
+    repo_workspace: Path, tmp_path: Path
+) -> None:
+    cli = Cli(repo_workspace)
+    key = keypair(tmp_path, "sok")
+    refused = cli("reviewers", "add", "Sok Dara", "--lang", "km", "--key", str(key), ok=False)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: --key: not an SSH public key (one line such as `ssh-ed25519 AAAA...`); give the "
+        ".pub file, never the private key\n"
+    )
+    assert not (repo_workspace / "reviewers.toml").exists()
+
+
+def test_require_signed_holds_back_send_and_site(
+    signed: tuple[Cli, Path, Path], tmp_path: Path
+) -> None:
+    cli, root, key = signed
+    _require(root, "signed")
+    cli("lists", "add", "press", "sok@example.org", "--name", "Sok Dara", "--lang", "km")
+    cli("approve", SAMPLE_SLUG, "--lang", "km", "--all", "--by", "Sok Dara", "--key-file", str(key))
+    cli(
+        "approve",
+        "boilerplate",
+        "--lang",
+        "km",
+        "--all",
+        "--by",
+        "Sok Dara",
+        "--key-file",
+        str(key),
+    )
+    cli("lists", "add", "press", "li@example.org", "--name", "Li Wei", "--lang", "zh-Hans")
+    out = tmp_path / "eml"
+    sent = cli("send", SAMPLE_SLUG, "--list", "press", "--dry-run", "--out", str(out))
+    assert "skipped: li@example.org: asked only for zh-Hans, not approved for publishing" in (
+        sent.stdout + sent.stderr
+    )
+    assert "zh-Hans not published: 18 approvals rest on weaker evidence than [review] require" in (
+        sent.stdout + sent.stderr
+    )
+    assert [p.name for p in out.glob("*.eml")] and len(list(out.glob("*.eml"))) == 1
+    site = cli("site", "--out", str(tmp_path / "site"))  # the site publishes what it may
+    assert "zh-Hans not published" in site.stdout + site.stderr
+    pages = {p.name for p in (tmp_path / "site").rglob("*.html")}
+    assert "km.html" in pages and "zh-Hans.html" not in pages

@@ -28,6 +28,7 @@ from publisher.publishing.builders.wire import display_width
 from tests.support.mail import PRESS, parse, rfc2047, set_smtp, smtp_section
 from tests.support.releases import REVIEWER
 from tests.support.smtp_server import PASSWORD, SmtpServer
+from tests.support.web import CHROMIUM, CHROMIUM_ARGS
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.xdist_group("mail")]
@@ -401,3 +402,56 @@ def test_test_copies_name_their_languages_and_the_report_lists_them(
         "holds: text and HTML in km + en, សេចក្តីប្រកាសព័ត៌មាន MFAIC-2024-001.pdf, "
         "Press Release MFAIC-2024-001.pdf, phnom-penh-beijing.jpg\n"
     ) in result.stderr
+
+
+# --------------------------------------------------------------------------- HTML part
+
+
+def test_html_part_in_chromium_khmer_line_height_and_room_under_the_embargo(
+    mail_cli: Cli, mail_ws: Path, tmp_path: Path
+) -> None:
+    """Each language's HTML part as Chromium lays it out at 390 and 1280 px (the PNGs are
+    left in the test's folder to look at): Khmer headings at a line height of at least 1.6,
+    and the title clear of the embargo box."""
+    from playwright.sync_api import sync_playwright
+
+    release_toml = mail_ws / "releases" / SAMPLE_SLUG / "release.toml"
+    release_toml.write_text(
+        release_toml.read_text(encoding="utf-8").replace(
+            'number = "MFAIC/2024/001"',
+            f'number = "MFAIC/2024/001"\nembargo = {FUTURE.isoformat(timespec="seconds")}',
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    mail_cli("send", SAMPLE_SLUG, "--list", "press", "--dry-run", "--out", str(out))
+    by_lang: dict[str, str] = {}
+    for path in sorted(out.glob("*.eml")):
+        message = parse(path.read_bytes())
+        html = message.get_body(("html",))
+        assert html is not None
+        by_lang.setdefault(str(message["Content-Language"]).split(",")[0], html.get_content())
+    assert set(by_lang) == {"en", "km", "zh-Hans"}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for lang, html in by_lang.items():
+                for width in (390, 1280):
+                    page = browser.new_page(viewport={"width": width, "height": 900})
+                    page.set_content(html)
+                    page.screenshot(path=str(tmp_path / f"{lang}-{width}.png"))
+                    title = page.locator("h1").first
+                    box = page.locator(".embargo").first
+                    style = title.evaluate(
+                        "h => [parseFloat(getComputedStyle(h).lineHeight),"
+                        " parseFloat(getComputedStyle(h).fontSize)]"
+                    )
+                    gap = title.bounding_box()["y"] - (  # type: ignore[index]
+                        box.bounding_box()["y"] + box.bounding_box()["height"]  # type: ignore[index]
+                    )
+                    assert gap >= 16, (lang, width, gap)
+                    if lang == "km":
+                        assert style[0] / style[1] >= 1.6, (width, style)
+                    page.close()
+        finally:
+            browser.close()

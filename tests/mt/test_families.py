@@ -349,7 +349,11 @@ def test_translate_sample_into_khmer_with_an_imported_nllb_model(
     )
     start = len(_translate_calls(recorded))
     out = cli("translate", sample, "--lang", "km").stdout
-    assert out == f"{sample} km: 0 drafts from memory, 12 machine drafts (nllb-tiny-en_km 1.0)\n"
+    # Messages name a release by its number and short title (issue 24); this one has no number.
+    assert out == (
+        "Samdech Techo Hun Sen to Pay… km: 0 drafts from memory, 12 machine drafts"
+        " (nllb-tiny-en_km 1.0)\n"
+    )
     found = po_entries(workspace, "km", sample)
     assert len(found) == 12
     for seg, entry in found.items():
@@ -403,7 +407,10 @@ def test_khmer_source_release_drafts_into_english_and_chinese(
         start = len(_translate_calls(recorded))
         out = cli("translate", "khmer", "--lang", lang).stdout
         package = "nllb-tiny-km_en" if lang == "en" else "nllb-tiny-km_zh"
-        assert out == f"khmer {lang}: 0 drafts from memory, 4 machine drafts ({package} 1.0)\n"
+        # Named by its title (short, no number configured), not by the slug typed.
+        assert out == (
+            f"សេចក្តីប្រកាសព័ត៌មាន {lang}: 0 drafts from memory, 4 machine drafts ({package} 1.0)\n"
+        )
         calls = _translate_calls(recorded)[start:]
         # The title, two sentences in s1, one in s2, two in s3 (its lines joined): 6 sentences;
         # then s2's words around its protected numbers, as the random model drops placeholders.

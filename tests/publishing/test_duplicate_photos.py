@@ -7,6 +7,7 @@ every file a page references exists, and the bundle carries both originals.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -55,5 +56,11 @@ def test_the_same_jpeg_added_twice_is_published_under_both_names(
     assert broken_links(root / "dist") == []
     assert broken_links(root / "site") == []
     with zipfile.ZipFile(root / "bundle.zip") as bundle:
-        names = {Path(n).name for n in bundle.namelist()}
-    assert {"ok.jpg", "ok-2.jpg"} <= names
+        names = set(bundle.namelist())
+        page = bundle.read(f"{SAMPLE_SLUG}/km.html").decode("utf-8")
+    photos = f"{SAMPLE_SLUG}/photos/"
+    assert {f"{photos}ok.jpg", f"{photos}ok-2.jpg"} <= names
+    # every photo the bundle's page shows is in the bundle
+    shown = set(re.findall(r"photos/([A-Za-z0-9_.-]+\.jpg)", page))
+    assert "ok-2-480w.jpg" in shown
+    assert {f"{photos}{name}" for name in shown} <= names

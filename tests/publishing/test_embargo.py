@@ -26,7 +26,14 @@ from tests.support.releases import (
     add_translated_release,
     history,
 )
-from tests.support.workspace import SAMPLE_SLUG, SAMPLE_TXT, Cli, copy_repo_workspace, tree_bytes
+from tests.support.workspace import (
+    SAMPLE_LABEL,
+    SAMPLE_SLUG,
+    SAMPLE_TXT,
+    Cli,
+    copy_repo_workspace,
+    tree_bytes,
+)
 
 BASE_URL = "https://press.example.org/gov/"
 #: The embargoed release: titles found nowhere else in the workspace.
@@ -324,7 +331,7 @@ def test_forcing_it_onto_the_site_early_needs_a_reason_which_the_history_keeps(
     assert "held back" not in result.stdout
     for lang in LANGS:
         assert (out / "releases" / slug / f"{lang}.pdf").is_file()
-    events = [json.loads(line) for line in (root / "releases" / slug / "history.jsonl").open()]
+    events = history(root, slug)
     last = events[-1]
     assert {k: last[k] for k in ("action", "by", "comment", "detail")} == {
         "action": "publish-early",
@@ -510,7 +517,9 @@ def test_a_time_without_zone_takes_the_workspace_zone(repo_workspace: Path) -> N
         "--now",
         "2024-12-02 05:59",
     )
-    assert result.stdout == f"{SAMPLE_SLUG}: embargoed until 2024-12-02T08:00:00+09:00 (in force)\n"
+    assert result.stdout == (
+        f"{SAMPLE_LABEL}: embargoed until 2024-12-02T08:00:00+09:00 (in force)\n"
+    )
     assert _embargo_line(repo_workspace) == ["embargo = 2024-12-02 08:00:00+09:00"]
 
 
@@ -528,7 +537,7 @@ def test_another_workspace_zone_fills_the_offset_and_names_the_city(
     result = cli("embargo", SAMPLE_SLUG, "2024-07-01 08:00", "--by", REVIEWER, "--now", BEFORE)
     assert (
         result.stdout
-        == f"{SAMPLE_SLUG}: embargoed until 2024-07-01T08:00:00+02:00 (already passed)\n"
+        == f"{SAMPLE_LABEL}: embargoed until 2024-07-01T08:00:00+02:00 (already passed)\n"
     )
     cli("embargo", SAMPLE_SLUG, "2024-12-02 08:00", "--by", REVIEWER, "--now", BEFORE)
     assert _embargo_line(repo_workspace) == ["embargo = 2024-12-02 08:00:00+01:00"]
@@ -606,7 +615,7 @@ def test_lifting_before_the_time_needs_force_and_a_reason_recorded_in_history(
     )
     reason = "The joint statement was released in Beijing ahead of time"
     result = cli(*lift, "--lift", "--force", "--reason", reason)
-    assert result.stdout == f"{SAMPLE_SLUG}: no embargo (lifted)\n"
+    assert result.stdout == f"{SAMPLE_LABEL}: no embargo (lifted)\n"
     assert _embargo_line(repo_workspace) == []
     event = history(repo_workspace)[-1]
     assert {k: event.get(k) for k in ("action", "by", "comment", "detail")} == {
@@ -621,7 +630,7 @@ def test_lifting_after_the_time_needs_no_force(repo_workspace: Path) -> None:
     cli = Cli(repo_workspace)
     cli("embargo", SAMPLE_SLUG, EMBARGO, "--by", REVIEWER, "--now", BEFORE)
     result = cli("embargo", SAMPLE_SLUG, "--lift", "--by", REVIEWER, "--now", AFTER)
-    assert result.stdout == f"{SAMPLE_SLUG}: no embargo (lifted)\n"
+    assert result.stdout == f"{SAMPLE_LABEL}: no embargo (lifted)\n"
     event = history(repo_workspace)[-1]
     assert (event["action"], event["detail"], event.get("comment")) == (
         "embargo",

@@ -22,7 +22,7 @@ import pyexiv2
 import pytest
 from PIL import Image
 
-from tests.mail.test_send import parse
+from tests.support.mail import parse
 from tests.support.photos import CAPTIONS, add_approved_photo, picture
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 

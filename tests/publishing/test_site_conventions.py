@@ -8,15 +8,13 @@ Range, its client rectangles), the width of a bracket, the boxes of the links.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import polib
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from tests.support.releases import REVIEWER
-from tests.support.web import CHROMIUM, CHROMIUM_ARGS
 from tests.support.workspace import Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -73,14 +71,6 @@ LINK_BOXES = """() => [...document.querySelectorAll(".languages li")].map((li) =
   const range = document.createRange(); range.selectNodeContents(li);
   const box = range.getBoundingClientRect(); return [box.top, box.bottom];
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def build_site(cli: Cli, workspace: Path, tmp_path: Path) -> Path:

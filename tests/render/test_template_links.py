@@ -67,3 +67,20 @@ def test_a_link_to_a_file_inside_the_workspace_is_an_override_like_any_other(
     cli("build", SAMPLE_SLUG, "--format", "html", "--out", str(out))
     page = (out / SAMPLE_SLUG / "en.html").read_text(encoding="utf-8")
     assert "/* office colours */" in page
+
+
+def test_a_label_catalog_linked_out_of_the_workspace_stops_the_build(
+    repo_workspace: Path, tmp_path: Path
+) -> None:
+    cli = Cli(repo_workspace)
+    folder = repo_workspace / "locales" / "km" / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / "messages.po"
+    link.unlink(missing_ok=True)
+    link.symlink_to("/etc/passwd")
+    result = cli("build", SAMPLE_SLUG, "--format", "html", "--out", str(tmp_path / "d"), ok=False)
+    assert result.exit_code != 0
+    assert (
+        f"{link}: is a symbolic link out of the workspace (to /etc/passwd); a label catalog "
+        "override must be a file inside the workspace"
+    ) in result.stderr

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import lxml.html
 
-from tests.sources.test_import_fidelity import NBSP, new, stored, write
 from tests.support.pdf import pdf_text, squash
+from tests.support.sources import NBSP, new, stored, write
 from tests.support.word import WordFile
 from tests.support.workspace import Cli
 

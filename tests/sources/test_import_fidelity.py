@@ -15,19 +15,18 @@ from pathlib import Path
 import pytest
 
 from publisher.core.document import Block, parse_markdown, plain_text
-from tests.support.sources import NUMBERED_MD, NUMBERED_TXT, numbered_docx, png, write
+from tests.support.sources import (
+    NBSP,
+    NUMBERED_MD,
+    NUMBERED_TXT,
+    new,
+    numbered_docx,
+    png,
+    stored,
+    write,
+)
 from tests.support.word import WordFile
-from tests.support.workspace import Cli, Result
-
-NBSP = "\u00a0"
-
-
-def new(cli: Cli, source: Path, *args: str, ok: bool = True) -> Result:
-    return cli("new", str(source), "--slug", "r", "--date", "2024-11-30", *args, ok=ok)
-
-
-def stored(workspace: Path, slug: str = "r") -> str:
-    return (workspace / "releases" / slug / "source.md").read_text(encoding="utf-8")
+from tests.support.workspace import Cli
 
 
 def segments(workspace: Path, slug: str = "r") -> list[tuple[str, str]]:

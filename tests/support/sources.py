@@ -1,5 +1,6 @@
 """Source files as an office writes them: a text, Markdown and Word file with numbered
-paragraphs (numbers that must survive import and publishing), a small picture."""
+paragraphs (numbers that must survive import and publishing), a small picture; `new` imports
+one as release `r`, `stored` reads back the source.md it became."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from tests.support.word import WordFile
+from tests.support.workspace import Cli, Result
 
 
 def write(path: Path, text: str) -> Path:
@@ -59,3 +61,14 @@ def numbered_docx(path: Path) -> Path:
 def png(path: Path, size: tuple[int, int] = (40, 24)) -> Path:
     Image.new("RGB", size, (11, 61, 145)).save(path)
     return path
+
+
+NBSP = "\u00a0"
+
+
+def new(cli: Cli, source: Path, *args: str, ok: bool = True) -> Result:
+    return cli("new", str(source), "--slug", "r", "--date", "2024-11-30", *args, ok=ok)
+
+
+def stored(workspace: Path, slug: str = "r") -> str:
+    return (workspace / "releases" / slug / "source.md").read_text(encoding="utf-8")

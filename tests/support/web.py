@@ -8,6 +8,7 @@ token of the pages, as a browser would.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -24,7 +25,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
-from tests.support.workspace import REPO, SAMPLE_SLUG
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 CHROMIUM = "/usr/bin/chromium"
 #: How the browser tests launch Debian's Chromium through Playwright (never a download).
@@ -329,3 +330,69 @@ class Reviewer:
 
     def close(self) -> None:
         self.context.close()
+
+
+# ------------------------------------------------ the review page, as a reviewer uses it
+
+
+def article(page: str, segment: str) -> str:
+    found = re.search(rf'<article[^>]* id="seg-{segment}".*?</article>', page, re.S)
+    assert found, f"no segment {segment} on the page"
+    return found.group(0)
+
+
+def shown(client: Client, segment: str, lang: str = "km") -> dict[str, str]:
+    """What the review page shows of a segment, as its form would send it."""
+    block = article(client.get(f"/r/{SAMPLE_SLUG}/{lang}?filter=all").text, segment)
+    value = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', block).group(1)  # type: ignore[union-attr]
+        for name in ("hash", "state")
+    }
+    return value
+
+
+def shown_texts(block: str, lang: str) -> list[str]:
+    """The texts in `lang` of a page or segment, as read (highlighting and markup taken off)."""
+    found = re.findall(rf'<p class="text" lang="{lang}">(.*?)</p>', block, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)) for text in found]
+
+
+def decide(
+    client: Client, segment: str, action: str, lang: str = "km", **fields: str
+) -> tuple[int, str]:
+    response = client.post(
+        f"/r/{SAMPLE_SLUG}/{lang}/s/{segment}",
+        {**shown(client, segment, lang), "action": action, "filter": "all", **fields},
+        htmx=True,
+    )
+    return response.status_code, response.text
+
+
+def flash(fragment: str) -> str:
+    found = re.search(r'<p class="flash [a-z]+" role="[a-z]+">(.*?)</p>', fragment, re.S)
+    assert found, fragment[:500]
+    return html.unescape(found.group(1))
+
+
+def reopen(cli: Cli, segment: str, by: str = "Press Secretary") -> None:
+    """Send an approved segment back to draft, as a reviewer with doubts would."""
+    cli(
+        "reject",
+        SAMPLE_SLUG,
+        "--lang",
+        "km",
+        "--segment",
+        segment,
+        "--by",
+        by,
+        "--comment",
+        "check the wording again",
+    )
+
+
+def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:
+    """`publisher reviewers invite NAME`: the personal link it prints."""
+    out = cli("reviewers", "invite", name, "--url", server.base, *extra).stdout
+    found = re.search(r"^    (http\S+)$", out, re.M)
+    assert found, out
+    return found.group(1)

@@ -1,7 +1,6 @@
 """The web tests' workspace: a copy of this repository's (the shipped sample, approved), the
 CLI on it as the press secretary (the same workspace the server under test serves), and
-Debian's Chromium driven by Playwright (one per test module), and `publisher serve` on
-that workspace."""
+`publisher serve` on that workspace (Debian's Chromium: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,18 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
-from tests.support.web import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.support.web import Server
 from tests.support.workspace import Cli, copy_repo_workspace
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ import httpx
 import pytest
 import tomlkit
 
+from tests.support.releases import history
 from tests.support.smtp_server import make_certificate
-from tests.support.web import Client, Server
-from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace, set_review
-from tests.web.test_web_review import decide, flash, history, reopen, shown
+from tests.support.web import Client, Server, decide, flash, invite, reopen, shown
+from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
 
 KM_PO = Path("releases") / SAMPLE_SLUG / "translations" / "km.po"
 ZH_PO = Path("releases") / SAMPLE_SLUG / "translations" / "zh-Hans.po"
@@ -32,12 +32,8 @@ WRONG = "This link's access token is wrong or out of date.\n"
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_repo_workspace(tmp_path / "ws")
-
-
-@pytest.fixture
 def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI as Sok Dara, with a register of two reviewers (one per language)."""
     monkeypatch.setenv("PUBLISHER_REVIEWER", "Sok Dara")
     cli = Cli(root)
     cli("reviewers", "add", "Sok Dara", "--lang", "km", "--alias", "សុខ ដារា")
@@ -49,13 +45,6 @@ def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
 def server(root: Path, cli: Cli) -> Iterator[Server]:
     with Server(root) as running:
         yield running
-
-
-def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:
-    out = cli("reviewers", "invite", name, "--url", server.base, *extra).stdout
-    found = re.search(r"^    (http\S+)$", out, re.M)
-    assert found, out
-    return found.group(1)
 
 
 def test_serve_prints_the_office_link_as_view_only(server: Server) -> None:
@@ -280,3 +269,23 @@ def test_a_reverse_proxy_at_the_review_url_is_an_allowed_host_and_origin(
         assert first.status_code == 303 and "; Secure" in first.headers["set-cookie"]
         evil = httpx.get(f"{local}/", headers={"Host": "evil.example"})
         assert evil.status_code == 400
+
+
+def test_four_eyes_across_aliases_between_the_web_and_the_cli(
+    cli: Cli, server: Server, root: Path
+) -> None:
+    """Sok Dara edits a translation through his link; approving it from the CLI under his
+    Khmer-script name is approving his own work."""
+    set_review(root, four_eyes=True)
+    dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
+    status, fragment = decide(dara, "s2", "edit", text="ការបកប្រែថ្មីរបស់ដារា")
+    assert (status, flash(fragment)) == (200, "s2: saved")
+    refused = cli(
+        "approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s2", "--by", "សុខ ដារា", ok=False
+    )
+    assert refused.stderr == (
+        "error: s2 cannot be approved by Sok Dara: Sok Dara made its current translation, and "
+        "this workspace requires another person to approve it ([review] four_eyes = true)\n"
+    )
+    status, fragment = decide(dara, "s2", "approve")
+    assert status == 422 and "four_eyes = true" in flash(fragment)

@@ -8,35 +8,18 @@ on the page, and a revoked link stops the very next request.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.support.web import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.support.releases import history
+from tests.support.web import Server, invite, reopen
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
-from tests.web.test_web_review import history, reopen
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 KM_PAGE = f"/r/{SAMPLE_SLUG}/km"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def invite(cli: Cli, server: Server, name: str) -> str:
-    out = cli("reviewers", "invite", name, "--url", server.base).stdout
-    found = re.search(r"^    (http\S+)$", out, re.M)
-    assert found, out
-    return found.group(1)
 
 
 def open_page(browser: Browser, url: str) -> Page:

@@ -20,67 +20,12 @@ from publisher.core.release import find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from tests.support.releases import catalog, history
-from tests.support.web import Client, Server
+from tests.support.web import Server, article, decide, flash, reopen, shown, shown_texts
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
 TITLE_KM = "សម្តេចតេជោ ហ៊ុន សែន នឹងអញ្ជើញបំពេញទស្សនកិច្ចផ្លូវការ និងមិត្តភាព នៅប្រទេសចិន"
 # The same title, "to China" (ទៅ) rather than "in China" (នៅ): as faithful, another text.
 TITLE_KM_TO = TITLE_KM.replace("នៅប្រទេសចិន", "ទៅប្រទេសចិន")
-
-
-def article(page: str, segment: str) -> str:
-    found = re.search(rf'<article[^>]* id="seg-{segment}".*?</article>', page, re.S)
-    assert found, f"no segment {segment} on the page"
-    return found.group(0)
-
-
-def shown(client: Client, segment: str, lang: str = "km") -> dict[str, str]:
-    """What the review page shows of a segment, as its form would send it."""
-    block = article(client.get(f"/r/{SAMPLE_SLUG}/{lang}?filter=all").text, segment)
-    value = {
-        name: re.search(rf'name="{name}" value="([^"]*)"', block).group(1)  # type: ignore[union-attr]
-        for name in ("hash", "state")
-    }
-    return value
-
-
-def shown_texts(block: str, lang: str) -> list[str]:
-    """The texts in `lang` of a page or segment, as read (highlighting and markup taken off)."""
-    found = re.findall(rf'<p class="text" lang="{lang}">(.*?)</p>', block, re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", text)) for text in found]
-
-
-def decide(
-    client: Client, segment: str, action: str, lang: str = "km", **fields: str
-) -> tuple[int, str]:
-    response = client.post(
-        f"/r/{SAMPLE_SLUG}/{lang}/s/{segment}",
-        {**shown(client, segment, lang), "action": action, "filter": "all", **fields},
-        htmx=True,
-    )
-    return response.status_code, response.text
-
-
-def flash(fragment: str) -> str:
-    found = re.search(r'<p class="flash [a-z]+" role="[a-z]+">(.*?)</p>', fragment, re.S)
-    assert found, fragment[:500]
-    return html.unescape(found.group(1))
-
-
-def reopen(cli: Cli, segment: str, by: str = "Press Secretary") -> None:
-    """Send an approved segment back to draft, as a reviewer with doubts would."""
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        segment,
-        "--by",
-        by,
-        "--comment",
-        "check the wording again",
-    )
 
 
 def test_edit_then_approve_is_stored_bound_to_the_text(root: Path, server: Server) -> None:

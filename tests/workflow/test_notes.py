@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from tests.support.pdf import pdf_text, squash
 from tests.support.releases import REVIEWER, po_path
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, tree_bytes
+from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli, tree_bytes
 
 TARGETS = ("km", "zh-Hans")
 XLIFF_NS = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
@@ -118,7 +118,7 @@ def test_review_shows_each_note_and_can_walk_only_the_noted_segments(
     assert "end of the list" in lines
     # The default queue (what still needs review) has nothing: the notes do not block.
     assert cli("review", SAMPLE_SLUG, "--lang", "km", "--by", REVIEWER).stdout == (
-        f"{SAMPLE_SLUG} km: nothing to review\n"
+        f"{SAMPLE_LABEL} km: nothing to review\n"
     )
 
 

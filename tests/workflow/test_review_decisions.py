@@ -19,7 +19,7 @@ from publisher.web.diff import Piece, tokens, word_diff
 from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
 from tests.support.releases import history
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.workspace import SAMPLE_LABEL, SAMPLE_SLUG, Cli
 
 
 @pytest.fixture
@@ -51,10 +51,10 @@ def test_a_second_persons_approval_is_recorded_not_the_same_persons(
     run("approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "Li Wei")
     count = len(history(release))
     again = run("approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "li  wei")
-    assert again.stdout == f"{SAMPLE_SLUG} km: 0 approved, 1 already approved\n"
+    assert again.stdout == f"{SAMPLE_LABEL} km: 0 approved, 1 already approved\n"
     assert len(history(release)) == count  # the same person: nothing new
     other = run("approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s1", "--by", "Sok Dara")
-    assert other.stdout == f"{SAMPLE_SLUG} km: 0 approved, 1 already approved\n"
+    assert other.stdout == f"{SAMPLE_LABEL} km: 0 approved, 1 already approved\n"
     last = history(release)[-1]
     assert {k: last[k] for k in ("action", "segment", "before", "after", "by", "detail")} == {
         "action": "approve",

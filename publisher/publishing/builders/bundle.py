@@ -37,6 +37,7 @@ from publisher.core.workspace import Workspace
 from publisher.errors import RenderError, Unpublishable
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.wire import wire_copy
+from publisher.publishing.records import ListingView
 from publisher.publishing.workers import ProgressHook
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -79,9 +80,9 @@ class BundleBuilder(Builder[BundleResult]):
             refused = [refusal.message for refusal in plan.refused.values()]
             if not plan.published:
                 raise RenderError(
-                    f"{release.slug}: no language can be published: "
+                    f"{release.label}: no language can be published: "
                     + "; ".join(refused)
-                    + f" (see `publisher status {release.slug}`)"
+                    + f" (see `publisher status {release.short_name}`)"
                 )
             page = engine.html([plan], draft=False, variant="build", params={"pdf": True})
             pdfs = engine.pdfs([(plan, lang) for lang in plan.published], draft=False)
@@ -122,7 +123,7 @@ def bundle_bytes(
     langs: list[str],
     html: dict[str, bytes],
     pdf: dict[str, bytes],
-    views: dict[str, dict[str, Any]],
+    views: dict[str, ListingView],
     *,
     refused: dict[str, Unpublishable],
     photos: dict[str, bytes] | None = None,

@@ -205,5 +205,5 @@ class DistBuilder(Builder[BuildReport]):
         if state.up_to_date(rel, key):
             report.unchanged.append(state.out_dir / rel)
             return
-        text = render_release_index(engine.ws, plan, default, entries)
+        text = render_release_index(engine.ws, plan.views[default], default, entries)
         self._record(state, rel, state.write(rel, key, text.encode("utf-8")), report)

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from publisher.core import languages
 from publisher.core.boilerplate import release_contacts
+from publisher.core.document import Document
 from publisher.core.medialists import Recipient, normalize_address, read_list
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.sendlog import SendLog
+from publisher.core.unsubscribes import Record, read_record
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import MailError, UsageError
 from publisher.mail.message import Attachment, Sender
@@ -47,7 +48,7 @@ from publisher.publishing.builders.send_run import (
     TransportFactory,
 )
 from publisher.publishing.builders.send_versions import Versions
-from publisher.publishing.engine import Plan
+from publisher.publishing.engine import Engine, Plan
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.rule import choose
 from publisher.publishing.workers import ProgressHook
@@ -115,6 +116,7 @@ class SendBuilder(Builder[SendReport]):
         allowed = [self.ws.config.source_language, *self.ws.config.target_languages]
         media = read_list(self.ws.root, self.list_name, allowed).require_valid()
         recipients = [r for r in media.recipients if not self.tags or self.tags & set(r.tags)]
+        record = read_record(self.ws.root)
         mode = "dry-run" if self.dry_run_dir else "test" if self.test_to else "send"
         log = SendLog(release.root)
         report = SendReport(release.slug, self.list_name, mode, log_path=log.path)
@@ -123,6 +125,7 @@ class SendBuilder(Builder[SendReport]):
             if plan.error:
                 raise plan.error
             report.not_approved = {lang: r.message for lang, r in plan.refused.items()}
+            recipients = self._subscribed(recipients, record, report)
             jobs = self._jobs(release, plan, recipients, report)
             needed = sorted({lang for job in jobs for lang in job.langs})
             pages, pdfs = self._outputs(engine, plan, needed)
@@ -154,6 +157,28 @@ class SendBuilder(Builder[SendReport]):
             with log.locked():
                 run.send()
         return report
+
+    def _subscribed(
+        self, recipients: list[Recipient], record: Record, report: SendReport
+    ) -> list[Recipient]:
+        """The recipients less those in the unsubscribe record (reported as skipped): an
+        address that unsubscribed is never mailed again, whatever the list says."""
+        kept: list[Recipient] = []
+        for recipient in recipients:
+            entry = record.find(self.list_name, recipient.key)
+            if entry is None:
+                kept.append(recipient)
+                continue
+            report.outcomes.append(
+                Outcome(
+                    recipient.email,
+                    recipient.name,
+                    list(recipient.languages),
+                    SKIPPED,
+                    f"unsubscribed ({record.where(entry)})",
+                )
+            )
+        return kept
 
     def _jobs(
         self, release: Release, plan: Plan, recipients: list[Recipient], report: SendReport
@@ -189,7 +214,7 @@ class SendBuilder(Builder[SendReport]):
             jobs.append(Job(recipient, chosen, edition))
         return jobs
 
-    def _edition(self, release: Release, document: Any, plan: Plan, lang: str) -> str:
+    def _edition(self, release: Release, document: Document, plan: Plan, lang: str) -> str:
         """A hash of everything a reader of `lang` gets: every text as published (the
         release's, and the boilerplate's About section and contact roles), the page's data
         (title, dateline, organisation, captions), the contacts, the office's conventions
@@ -218,7 +243,7 @@ class SendBuilder(Builder[SendReport]):
         )
 
     def _outputs(
-        self, engine: Any, plan: Plan, needed: list[str]
+        self, engine: Engine, plan: Plan, needed: list[str]
     ) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """The web page and PDF of every needed language, as `publisher build` makes them."""
         if not needed:
@@ -238,7 +263,7 @@ class SendBuilder(Builder[SendReport]):
         }
         return html, pdf
 
-    def _photos(self, engine: Any, plan: Plan, release: Release) -> list[Attachment]:
+    def _photos(self, engine: Engine, plan: Plan, release: Release) -> list[Attachment]:
         """The release's photos as attachments: the originals as `build` publishes them, with
         caption, credit, copyright and embargo in their IPTC/XMP fields."""
         out = []

@@ -46,9 +46,11 @@ from publisher.errors import PublisherError, StorageError, UsageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
-from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step, StepCounts
+from publisher.publishing.engine import OUTPUT_KINDS, Engine, PhotoFiles, Plan, Step, StepCounts
 from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
+from publisher.publishing.records import ListingView, pdf_meta, thumb_meta
+from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
 from publisher.render.html import render_template
@@ -150,19 +152,50 @@ class SiteBuilder(Builder[SiteReport]):
         base_url: str | None = None,
         now: dt.datetime | None = None,
         early: Sequence[str] = (),
+        clocked: bool = False,
         jobs: int | None = None,
         progress: ProgressHook | None = None,
         pool: WorkerPool | None = None,
         stats: StatCache | None = None,
+        known_plans: dict[str, Plan] | None = None,
     ) -> None:
         """`now`: the time embargoes are judged at (default: now); `early`: embargoed
-        releases to publish anyway (the caller has recorded that decision); `pool` and
-        `stats`: see Builder."""
+        releases to publish anyway (recorded by workflow/embargo.py `publish_early`);
+        `clocked`: judged at a time the caller chose or forcing releases, a build the
+        site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
+        see Builder; `known_plans`: see Engine.plans (the live rebuild's)."""
         super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
         self.now = now or dt.datetime.now(dt.UTC)
         self.early = set(early)
+        self.clocked = clocked
+        self.known_plans = known_plans
+        #: every release's plan after `build`, by slug (the next live rebuild's known plans)
+        self.plans: dict[str, Plan] = {}
+        self.memo = SiteMemo(ws, out_dir, {"base_url": base_url})
+
+    def recorded_answer(self) -> NoOpAnswer | None:
+        """The last clean build's report, when nothing it read or wrote has changed since
+        (publishing/site_memo.py): a no-op answered without scanning a release. None when
+        the build must run, and always for a clocked one."""
+        return None if self.clocked else self.memo.answer()
+
+    def remember(self, report: SiteReport, *, broken: Sequence[PublisherError] = ()) -> None:
+        """Keep this build as the answer to the next no-op if it was clean (no broken
+        release, failure, warning, refused language or embargo) and not clocked; otherwise
+        forget the record, so that the next build runs in full."""
+        clean = not (
+            broken or report.failed or report.warnings or report.skipped or report.embargoed
+        )
+        if not clean or self.clocked:
+            self.memo.forget()
+            return
+        totals = {
+            kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
+        }
+        files = len(report.written) + report.unchanged
+        self.memo.record(NoOpAnswer(len(report.releases), files, totals))
 
     def build(self, releases: Sequence[Release]) -> SiteReport:
         base, ws, out_dir = self.base, self.ws, self.out_dir
@@ -182,7 +215,8 @@ class SiteBuilder(Builder[SiteReport]):
             else:
                 public.append(release)
         with self.engine() as engine:
-            plans = engine.plans(public, draft=False)
+            plans = engine.plans(public, draft=False, known=self.known_plans)
+            self.plans = {plan.slug: plan for plan in plans}
             for plan in plans:
                 if plan.error:
                     report.fail(plan.slug, plan.error)
@@ -318,7 +352,7 @@ class _Site:
             self._copy(f"{folder}/{lang}.html", page.key, cache.location(page.key, f"{lang}.html"))
             self._copy(f"{folder}/{lang}.pdf", pdf.key, cache.location(pdf.key, "out.pdf"))
             thumb = self.thumbs.get((plan.slug, lang))
-            if thumb is not None and thumb.meta.get("thumb"):
+            if thumb is not None and thumb_meta(thumb.meta).get("thumb"):
                 self._copy(
                     f"{folder}/{lang}.png", thumb.key, cache.location(thumb.key, "thumb.png")
                 )
@@ -356,7 +390,7 @@ class _Site:
     ) -> None:
 
         rel = f"releases/{plan.slug}/index.html"
-        sizes = {lang: pdfs[(plan.slug, lang)].meta["size"] for lang in langs}
+        sizes = {lang: pdf_meta(pdfs[(plan.slug, lang)].meta)["size"] for lang in langs}
         key = digest(
             "site-release-index",
             plan.key,
@@ -382,7 +416,11 @@ class _Site:
                 for lang in langs
             ]
             return render_release_index(
-                self.ws, plan, default, entries, site={"homes": self.homes_for("../../")}
+                self.ws,
+                plan.views[default],
+                default,
+                entries,
+                site={"homes": self.homes_for("../../")},
             )
 
         self._put(rel, key, make)
@@ -407,12 +445,13 @@ class _Site:
             view = plan.views[shown]
             folder = f"../releases/{plan.slug}"
             thumb = self.thumbs[(plan.slug, shown)]
-            width, height = thumb.meta.get("width"), thumb.meta.get("height")
-            if width is None and thumb.meta.get("thumb"):  # an entry cached before sizes were
+            made = thumb_meta(thumb.meta)
+            width, height = made.get("width"), made.get("height")
+            if width is None and made.get("thumb"):  # an entry cached before sizes were
                 width, height = _png_size(self.engine.cache.file(thumb.key, "thumb.png"))
             editions = []
             for other in langs:
-                meta = pdfs[(plan.slug, other)].meta
+                meta = pdf_meta(pdfs[(plan.slug, other)].meta)
                 pages = meta.get("pages")
                 editions.append(
                     {
@@ -434,7 +473,7 @@ class _Site:
                     "date_iso": plan.date,
                     "date_text": _official_date(plan.date, lang),
                     "html_href": f"{folder}/{shown}.html",
-                    "thumb_href": f"{folder}/{shown}.png" if thumb.meta.get("thumb") else None,
+                    "thumb_href": f"{folder}/{shown}.png" if made.get("thumb") else None,
                     "thumb_width": width,
                     "thumb_height": height,
                     "editions": editions,
@@ -567,7 +606,7 @@ class _Site:
                             date=p.date,
                             title=p.views[lang]["title"],
                             summary=p.views[lang]["summary"],
-                            pdf_length=pdfs[(p.slug, lang)].meta["size"],
+                            pdf_length=pdf_meta(pdfs[(p.slug, lang)].meta)["size"],
                             alternates=available[p.slug],
                             embargo=_utc(self.embargoes.get(p.slug)),
                         )
@@ -602,7 +641,7 @@ HOME_LIMIT = 30
 FEED_LIMIT = 50
 
 
-def _card_photo(folder: str, view: dict[str, Any]) -> dict[str, Any]:
+def _card_photo(folder: str, view: ListingView) -> dict[str, Any]:
     """The release card's picture: its first photo (smallest rendition, the caption as its
     alt text), or nothing (the card then shows the PDF's first page)."""
     photos = view.get("photos") or []

@@ -74,8 +74,10 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
 
 
 def _blocks(
-    leaves: list[Leaf], lang: str, indent: str, numbering: str, depth: int = 0
+    leaves: list[Leaf], lang: str, indent: str, numbering: str | None = None, depth: int = 0
 ) -> list[list[str]]:
+    """The wire copy's paragraphs; list markers in `numbering` (default: `lang`'s)."""
+    numbering = numbering or list_markers.default_style(lang)
     out: list[list[str]] = []
     for leaf in leaves:
         if leaf.kind in ("paragraph", "heading", "quote"):
