@@ -279,7 +279,7 @@ def test_four_eyes_across_aliases_between_the_web_and_the_cli(
     set_review(root, four_eyes=True)
     dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
     status, fragment = decide(dara, "s2", "edit", text="ការបកប្រែថ្មីរបស់ដារា")
-    assert (status, flash(fragment)) == (200, "s2: saved")
+    assert (status, flash(fragment)) == (200, "ផ្នែក s2 បានរក្សាទុក។")  # Dara reads Khmer
     refused = cli(
         "approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s2", "--by", "សុខ ដារា", ok=False
     )
