@@ -53,7 +53,7 @@ def render_release_pdf(
     choice: Choice,
     draft: bool,
     print_photos: dict[str, Path] | None = None,
-) -> Any:
+) -> pdf.RenderedPdf:
     """One language of a release through print.html and WeasyPrint (glyphs checked first):
     the rule's `choice` for it gives the texts and, in a draft, the segments to mark;
     `print_photos`: each photo's print rendition (file in photos/ -> prepared file)."""

@@ -40,7 +40,7 @@ from publisher.render import images
 from publisher.render.fonts import check_glyphs
 from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
-from publisher.render.pdf import print_fonts, render_pdf, restricted_fetcher
+from publisher.render.pdf import RenderedPdf, print_fonts, render_pdf, restricted_fetcher
 from publisher.render.templating import language_environment
 
 THUMB_WIDTH = 240  # px: shown at 120 CSS px, sharp on 2x screens
@@ -364,7 +364,9 @@ def _thumb_meta(thumb: bytes | None) -> ThumbMeta:
     return {"thumb": True, "width": width, "height": height}
 
 
-def _pdf(root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]) -> Any:
+def _pdf(
+    root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]
+) -> RenderedPdf:
     ws, release = _load(root, slug)
     document = release.synced_document()
     choice = choose(ws, release, document, lang)

@@ -67,6 +67,7 @@ from publisher.web.security import (
     Settings,
     Visitor,
     csrf_token,
+    local_path,
 )
 from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
@@ -362,7 +363,7 @@ class ReviewApp:
         refused = self._no_names(request)
         if refused is not None:
             return refused
-        next_page = _local(request.query_params.get("next", "/"))
+        next_page = local_path(request.query_params.get("next", "/"))
         return HTMLResponse(
             self.page(
                 request, "name.html", next=next_page, name=self.reviewer(request) or "", error=None
@@ -390,7 +391,7 @@ class ReviewApp:
         if refused is not None:
             return refused
         form = self.form(request)
-        next_page = _local(self.field(form, "next"))
+        next_page = local_path(self.field(form, "next"))
         raw = self.field(form, "name")
         t = self.tr(request)
         try:
@@ -773,13 +774,6 @@ def _ms(since: float) -> str:
 def _lines(text: str) -> str:
     """Form text with the browser's CRLF line ends made LF, as the catalogs keep them."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _local(target: str) -> str:
-    """A page of this app to go back to, never another site (`//evil`, `https:`)."""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -10,9 +10,11 @@ the office link used to decide. The browser itself: test_personal_links_browser.
 
 from __future__ import annotations
 
+import http.client
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -289,3 +291,65 @@ def test_four_eyes_across_aliases_between_the_web_and_the_cli(
     )
     status, fragment = decide(dara, "s2", "approve")
     assert status == 422 and "four_eyes = true" in flash(fragment)
+
+
+def _raw_get(server: Server, target: str) -> tuple[int, str | None]:
+    """GET `target` exactly as given (httpx would percent-encode a backslash; a browser's
+    address bar or another program sends it as it is): the status and Location."""
+    parts = urlsplit(server.base)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("location")
+    finally:
+        connection.close()
+
+
+def test_a_link_cannot_send_the_browser_to_another_site(cli: Cli, server: Server) -> None:
+    """The token's redirect keeps the path of the link; a path browsers read as another
+    site (`/\\evil`, which Chrome and Firefox take for `//evil`) goes to the first page."""
+    token = parse_qs(urlsplit(invite(cli, server, "Sok Dara")).query)["token"][0]
+    for path in ("/\\evil.example/", "/\\/evil.example/", "/a\\b"):
+        assert _raw_get(server, f"{path}?token={token}") == (303, "/"), path
+    assert _raw_get(server, f"//evil.example/?token={token}") == (303, "/evil.example/")
+    assert _raw_get(server, f"{KM_PAGE}?filter=all&token={token}") == (
+        303,
+        f"{KM_PAGE}?filter=all",
+    )
+
+
+def test_a_damaged_or_linked_register_lets_no_link_in_and_says_why(
+    cli: Cli, server: Server, root: Path, tmp_path: Path
+) -> None:
+    """Fails closed, in a sentence (503, no traceback, the workspace's path not shown to the
+    visitor); the terminal says which line; repaired, the same link opens again."""
+    link = invite(cli, server, "Sok Dara")
+    dara = server.link_client(link, KM_PAGE)
+    register = root / "reviewers.toml"
+    good = register.read_bytes()
+    unreadable = (
+        "The register of reviewers (reviewers.toml) cannot be read, so no link is let in until "
+        "it is repaired: the terminal running `publisher serve` says why.\n"
+    )
+    register.write_text('[[reviewer]]\nname = "Sok Dara\n', encoding="utf-8")
+    for response in (dara.get(KM_PAGE), httpx.get(link, follow_redirects=False)):
+        assert (response.status_code, response.text) == (503, unreadable)
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_bytes(good)
+    register.unlink()
+    register.symlink_to(elsewhere)  # the same entries, through a link: refused as the CLI does
+    assert (dara.get(KM_PAGE).status_code, dara.get(KM_PAGE).text) == (503, unreadable)
+    register.unlink()
+    register.symlink_to(tmp_path / "missing.toml")  # dangling: not "no register" either
+    assert dara.get(KM_PAGE).status_code == 503
+    assert httpx.get(server.url, follow_redirects=False).status_code == 503
+    assert cli("reviewers", "list", ok=False).exit_code == 2
+    register.unlink()
+    register.write_bytes(good)
+    assert dara.get(KM_PAGE).status_code == 200
+    said = "\n".join(server.lines)
+    assert f"error: {register}:2: invalid TOML" in said
+    assert f"error: {register}: is a symbolic link (to {elsewhere})" in said
+    assert "Traceback" not in said
