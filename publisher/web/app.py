@@ -372,7 +372,7 @@ class ReviewApp:
 
     async def language(self, request: Request) -> Response:
         """The switch on every page: remember the reviewer's language, go back."""
-        next_page = _local(request.query_params.get("next", "/"))
+        next_page = local_path(request.query_params.get("next", "/"))
         response = RedirectResponse(next_page, status_code=303)
         chosen = i18n.known(request.query_params.get("to"))
         if chosen is not None:
