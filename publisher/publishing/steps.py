@@ -35,7 +35,7 @@ from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.records import ListingView, PdfMeta, PlanMeta, ThumbMeta
 from publisher.publishing.rule import choose, judge
-from publisher.publishing.view import build_publication
+from publisher.publishing.view import build_publication, khmer_names
 from publisher.render import images
 from publisher.render.fonts import check_glyphs
 from publisher.render.html import render_template, web_filters
@@ -228,7 +228,7 @@ def _html(
     files: dict[str, bytes] = {}
     for lang in published:
         env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
-        filters = web_filters(lang)
+        filters = web_filters(lang, khmer_names(ws) if lang == "km" else frozenset())
         choice = choose(ws, release, document, lang)
         pub = build_publication(
             ws,
