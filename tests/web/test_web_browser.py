@@ -27,7 +27,7 @@ from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from tests.support.releases import catalog, history
 from tests.support.web import Server
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
+from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -85,7 +85,7 @@ def change_source(root: Path, cli: Cli) -> None:
     source.write_text(
         text.replace(S7_EN_OLD, S7_EN_NEW).replace(S6_EN_OLD, S6_EN_NEW), encoding="utf-8"
     )
-    assert cli("sync", SAMPLE_SLUG).stdout == f"{SAMPLE_SLUG}: 2 stale (s6, s7)\n"
+    assert cli("sync", SAMPLE_SLUG).stdout == f"{SAMPLE_LABEL}: 2 stale (s6, s7)\n"
 
 
 def font_used(page: Page, family: str, sample: str) -> bool:
@@ -277,13 +277,13 @@ def test_a_cli_approval_and_a_browser_approval_at_once_lose_nothing(
     assert entry.state is State.APPROVED
     assert entry.review is not None and entry.review.by == first["by"]
     if first["by"] == "Li Wei":
-        assert out == f"{SAMPLE_SLUG} km: 1 approved\n"
+        assert out == f"{SAMPLE_LABEL} km: 1 approved\n"
         assert (
             shown
             == "s3: Li Wei approved it meanwhile; your approval is recorded in the history too"
         )
     else:
-        assert out == f"{SAMPLE_SLUG} km: 0 approved, 1 already approved\n"
+        assert out == f"{SAMPLE_LABEL} km: 0 approved, 1 already approved\n"
         assert shown == "s3: approved"
     po = root / "releases" / SAMPLE_SLUG / "translations" / "km.po"
     subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po)], check=True)
