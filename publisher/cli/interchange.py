@@ -60,4 +60,4 @@ def import_(
     for note in dict.fromkeys(note for report in reports for note in report.notes):
         typer.echo(f"note: {file}: {note}", err=True)
     for report in reports:
-        typer.echo(f"{report.release} {report.lang}: {report.summary()}")
+        typer.echo(f"{report.label or report.release} {report.lang}: {report.summary()}")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -186,7 +187,7 @@ class Register:
     @classmethod
     def load(cls, root: Path) -> Register:
         path = root / REGISTER_NAME
-        if not path.exists():
+        if not os.path.lexists(path):  # a dangling link is refused below, not "no register"
             return cls(path)
         data = read_toml(path, WorkspaceError)
         items = data.get("reviewer", [])

@@ -38,12 +38,12 @@ from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.records import ListingView, PdfMeta, PlanMeta, ThumbMeta
 from publisher.publishing.rule import choose, judge
-from publisher.publishing.view import build_publication
+from publisher.publishing.view import build_publication, khmer_names
 from publisher.render import images
 from publisher.render.fonts import check_glyphs
 from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
-from publisher.render.pdf import print_fonts, render_pdf, restricted_fetcher
+from publisher.render.pdf import RenderedPdf, print_fonts, render_pdf, restricted_fetcher
 from publisher.render.templating import language_environment
 
 THUMB_WIDTH = 240  # px: shown at 120 CSS px, sharp on 2x screens
@@ -253,7 +253,7 @@ def _html(
     files: dict[str, bytes] = {}
     for lang in published:
         env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
-        filters = web_filters(lang)
+        filters = web_filters(lang, khmer_names(ws) if lang == "km" else frozenset())
         choice = choose(ws, release, document, lang)
         pub = build_publication(
             ws,
@@ -389,7 +389,9 @@ def _thumb_meta(thumb: bytes | None) -> ThumbMeta:
     return {"thumb": True, "width": width, "height": height}
 
 
-def _pdf(root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]) -> Any:
+def _pdf(
+    root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]
+) -> RenderedPdf:
     ws, release = _load(root, slug)
     document = release.synced_document()
     choice = choose(ws, release, document, lang)

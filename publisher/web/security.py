@@ -16,7 +16,8 @@ request must come from the reviewer's own browser, through the link
   reviewer's personal link (`publisher reviewers invite`), whose token is
   checked against the register's SHA-256 of it on every request, so that a
   revoked or expired link stops at once, cookie or not. With a register, only
-  a personal link decides (app.py); the office link views.
+  a personal link decides (app.py); the office link views. A register that
+  cannot be read (damaged, a symbolic link) lets no link in (503) until repaired.
 * **CSRF token** on every state-changing request (a header from htmx or a form
   field), bound to the visitor (one reviewer's page cannot post as another),
   plus the browser's Origin and Sec-Fetch-Site when it sends them; only POST
@@ -38,6 +39,7 @@ import hmac
 import ipaddress
 import secrets
 import socket
+import sys
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -47,8 +49,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.requests import cookie_parser
 
+from publisher.core.fsutil import read_bytes
 from publisher.core.limits import MAX_SEGMENTS
 from publisher.core.reviewers import REGISTER_NAME, Register, Reviewer, iso, now_utc
+from publisher.errors import PublisherError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -222,9 +226,11 @@ class RegisterCache:
         self._lock = threading.Lock()
 
     def get(self) -> Register:
+        """The register as the file is now; PublisherError if it cannot be read (damaged,
+        or a symbolic link, dangling or not: never followed, as the CLI never does)."""
         path = self.root / REGISTER_NAME
         try:
-            data = path.read_bytes()
+            data = read_bytes(path)
         except FileNotFoundError:
             data = b""
         with self._lock:
@@ -235,6 +241,18 @@ class RegisterCache:
 
 
 NO_TOKEN = "Open the link that `publisher serve` printed: it carries the access token."
+UNREADABLE_REGISTER = (
+    f"The register of reviewers ({REGISTER_NAME}) cannot be read, so no link is let in until "
+    "it is repaired: the terminal running `publisher serve` says why."
+)
+
+
+def local_path(target: str) -> str:
+    """A page of this app to go to, never another site: `//evil` and `/\\evil` (which
+    browsers read as `//evil`) and `https:` become `/`."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
 
 
 def token_hash(token: str) -> str:
@@ -314,19 +332,22 @@ class Guard:
         method = scope["method"]
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = query.pop("token", None)
-        if given is not None:
-            visitor, refusal = self._from_link(given[-1])
-            if visitor is None:
-                await _plain(send, 403, refusal)
-                return
-            if method in ("GET", "HEAD"):
-                await self._welcome(scope, send, query, visitor, given[-1])
-                return
-        else:
-            visitor, refusal = self._from_cookies(scope)
-            if visitor is None:
-                await _plain(send, 401 if refusal == NO_TOKEN else 403, refusal)
-                return
+        try:
+            if given is not None:
+                visitor, refusal = self._from_link(given[-1])
+            else:
+                visitor, refusal = self._from_cookies(scope)
+        except PublisherError as exc:
+            # Fail closed, in a sentence: the visitor is not told where the workspace is.
+            print(f"error: {exc.format()}", file=sys.stderr, flush=True)
+            await _plain(send, 503, UNREADABLE_REGISTER)
+            return
+        if visitor is None:
+            await _plain(send, 401 if refusal == NO_TOKEN else 403, refusal)
+            return
+        if given is not None and method in ("GET", "HEAD"):
+            await self._welcome(scope, send, query, visitor, given[-1])
+            return
         scope[VISITOR_KEY] = visitor
         if method not in ("GET", "HEAD"):
             refused = self._refuse_change(scope)
@@ -414,7 +435,8 @@ class Guard:
 
         A personal link's cookie lasts until the link expires; the office link's one
         replaces any personal link's (the browser is the office's again)."""
-        path = "/" + scope.get("raw_path", b"/").decode("latin-1").split("?")[0].lstrip("/")
+        raw = scope.get("raw_path", b"/").decode("latin-1").split("?")[0]
+        path = local_path("/" + raw.lstrip("/"))
         rest = urlencode(query, doseq=True)
         location = path + (f"?{rest}" if rest else "")
         flags = "; Path=/; HttpOnly; SameSite=Strict" + (

@@ -4,7 +4,8 @@ Every approval event says how its reviewer was identified (`typed`, `link`,
 `signed`). Only a signature can be checked by someone who trusts nothing but
 the files: `check_signatures` rebuilds the statement each signature covers
 from the history (core/statement.py) and asks `ssh-keygen -Y verify` whether
-the key the register holds for that reviewer made it. `approval_evidence`
+the key the register holds for that reviewer made it, for languages the
+register gives that reviewer (a key signs nothing of another language). `approval_evidence`
 tells, for each approved segment, the strongest evidence behind its current
 approval (a signature that does not check counts as `bad`, below everything).
 
@@ -105,6 +106,9 @@ def check_signatures(release: Release, register: Register) -> list[SignatureChec
             problem = f"{group[0].by} is not in the register of reviewers"
         elif not entry.key:
             problem = f"the register holds no key for {entry.name}"
+        elif outside := sorted({e.lang or "" for e in group if e.lang not in entry.langs}):
+            # Their own key, on a language the register gives to others.
+            problem = f"{entry.name} does not review {', '.join(outside)} (the register)"
         else:
             problem = ssh.verify(
                 signers,

@@ -73,10 +73,18 @@ class ImportReport:
     not_granted: list[str] = field(default_factory=list)  # review states the file cannot prove
     notes: list[str] = field(default_factory=list)  # what the reader accepted with a remark
     noted: list[str] = field(default_factory=list)  # segments given a new translator's note
+    #: How messages name the release (number and short title) and how hints do (its
+    #: number, else its slug); the slug when not given.
+    label: str = ""
+    short_name: str = ""
 
     @property
     def changed(self) -> bool:
         return bool(self.updated or self.stale or self.conflicts or self.noted)
+
+    @property
+    def name(self) -> str:
+        return self.short_name or self.release
 
     def summary(self) -> str:
         parts = [f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
@@ -101,8 +109,8 @@ class ImportReport:
             parts.append(
                 f"{conflicts} ({listed}): the catalog kept its newer text and the file's text is "
                 f"a suggestion in releases/{self.release}/translations/{self.lang}.po; "
-                f"see them with `publisher suggestions list {self.release} --lang {self.lang}`, "
-                f"take one with `publisher suggestions accept {self.release} --lang {self.lang} "
+                f"see them with `publisher suggestions list {self.name} --lang {self.lang}`, "
+                f"take one with `publisher suggestions accept {self.name} --lang {self.lang} "
                 f"--segment {self.conflicts[0]}` or drop it with `publisher suggestions drop ...`"
             )
         return ", ".join(parts)
@@ -218,7 +226,14 @@ def _apply_file(session: Session, incoming: IncomingFile, by: str) -> ImportRepo
             line=unknown[0].line,
         )
     name = incoming.path.name
-    report = ImportReport(incoming.release, incoming.lang, name, notes=list(incoming.notes))
+    report = ImportReport(
+        incoming.release,
+        incoming.lang,
+        name,
+        notes=list(incoming.notes),
+        label=session.release.label,
+        short_name=session.release.short_name,
+    )
     now = now_iso()
     for unit in incoming.units:
         entry = catalog.entries[unit.id]

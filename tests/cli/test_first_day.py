@@ -187,11 +187,11 @@ def test_a_conflict_says_where_the_suggestion_is_and_how_to_take_it(
     cli = Cli(repo_workspace)
     result = cli("import", str(conflict(cli, repo_workspace, tmp_path)), "--by", "Li Wei")
     assert result.stdout == (
-        f"{SAMPLE_SLUG} zh-Hans: 0 updated, 12 unchanged, 1 conflict (s10): the catalog kept "
+        f"{SAMPLE_LABEL} zh-Hans: 0 updated, 12 unchanged, 1 conflict (s10): the catalog kept "
         "its newer text and the file's text is a suggestion in "
         f"releases/{SAMPLE_SLUG}/translations/zh-Hans.po; see them with `publisher "
-        f"suggestions list {SAMPLE_SLUG} --lang zh-Hans`, take one with `publisher suggestions "
-        f"accept {SAMPLE_SLUG} --lang zh-Hans --segment s10` or drop it with `publisher "
+        f"suggestions list {SAMPLE_NUMBER} --lang zh-Hans`, take one with `publisher suggestions "
+        f"accept {SAMPLE_NUMBER} --lang zh-Hans --segment s10` or drop it with `publisher "
         "suggestions drop ...`\n"
     )
     listed = cli("suggestions", "list", SAMPLE_SLUG, "--lang", "zh-Hans")
@@ -240,7 +240,7 @@ def test_a_po_file_with_a_bom_is_imported_with_a_note(repo_workspace: Path, tmp_
         f"note: {path}: the file starts with a byte-order mark (BOM), which PO tools do not "
         "expect; it was ignored (save the file as UTF-8 without BOM to avoid this note)\n"
     )
-    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged\n"
+    assert result.stdout == f"{SAMPLE_LABEL} km: 0 updated, 13 unchanged\n"
 
 
 def test_a_catalog_saved_with_a_bom_still_loads(repo_workspace: Path) -> None:

@@ -273,3 +273,38 @@ def test_require_signed_holds_back_send_and_site(
     assert "zh-Hans not published" in site.stdout + site.stderr
     pages = {p.name for p in (tmp_path / "site").rglob("*.html")}
     assert "km.html" in pages and "zh-Hans.html" not in pages
+
+
+def test_a_signature_counts_only_for_the_signers_languages(
+    signed: tuple[Cli, Path, Path],
+) -> None:
+    """Sok Dara reviews km only. He signs, with his own key and ssh-keygen by hand, an
+    approval of a Chinese segment and adds it to the history (the CLI would refuse him):
+    the signature is his, but the register does not let him approve zh-Hans."""
+    cli, root, key = signed
+    events = history(root)
+    typed = next(
+        e
+        for e in reversed(events)
+        if (e.get("lang"), e.get("segment"), e.get("action")) == ("zh-Hans", "s1", "approve")
+    )
+    at = "2026-12-07T03:00:00Z"
+    text = (
+        f"publisher-approval v1\nrelease {SAMPLE_SLUG}\n"
+        f"approve zh-Hans s1 {typed['seal']} {at} by Sok Dara\n"
+    ).encode()
+    signature = _sign(key, text)
+    forged = {**typed, "by": "Sok Dara", "at": at, "evidence": "signed", "signature": signature}
+    write_history(root, [*events, forged])
+    out = cli("verify", SAMPLE_SLUG, ok=False)
+    assert out.exit_code == 1
+    assert (
+        f"  BAD: approve by Sok Dara at {at} (zh-Hans s1): Sok Dara does not review zh-Hans "
+        "(the register)\n"
+    ) in out.stdout
+    # What remains of s1 is the typed approval it had: no signed zh-Hans approval counted.
+    assert "  zh-Hans: 13 approvals: 13 typed\n" in out.stdout
+    # Given zh-Hans in the register, the same record is a good signature.
+    cli("reviewers", "remove", "Sok Dara")
+    cli("reviewers", "add", "Sok Dara", "--lang", "km", "--lang", "zh-Hans", "--key", f"{key}.pub")
+    assert "  zh-Hans: 13 approvals: 1 signed, 12 typed\n" in cli("verify", SAMPLE_SLUG).stdout

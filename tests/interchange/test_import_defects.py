@@ -15,7 +15,7 @@ from lxml import etree
 
 from publisher.core.catalog import approval_hash
 from tests.support.releases import catalog
-from tests.support.workspace import SAMPLE_SLUG, Cli, tree_bytes
+from tests.support.workspace import SAMPLE_SHORT_TITLE, SAMPLE_SLUG, Cli, tree_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -135,7 +135,8 @@ def test_an_xliff_import_names_the_approval_claims_it_drops(
     path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     result = cli("import", str(path))
     assert result.stdout == (
-        f"{SAMPLE_SLUG} km: 0 updated, 12 unchanged, 3 approval claims dropped (a file cannot "
+        f"{SAMPLE_SHORT_TITLE} km: 0 updated, 12 unchanged, 3 approval claims dropped "
+        "(a file cannot "
         "approve: use publisher approve, review or the web review) (title, s1, s2)\n"
     )
     assert {_targets_and_states(workspace, "km")[s][1] for s in ("title", "s1", "s2")} == {
@@ -164,7 +165,8 @@ def test_po_and_xliff_name_a_dropped_claim_the_same_way(
     xlf_path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     said = {cli("import", str(p)).stdout for p in (po_path, xlf_path)}
     assert said == {
-        f"{SAMPLE_SLUG} km: 0 updated, 12 unchanged, 1 approval claim dropped (a file cannot "
+        f"{SAMPLE_SHORT_TITLE} km: 0 updated, 12 unchanged, 1 approval claim dropped "
+        "(a file cannot "
         "approve: use publisher approve, review or the web review) (s1)\n"
     }
 

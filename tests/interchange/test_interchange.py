@@ -21,7 +21,7 @@ from lxml import etree
 
 from publisher.core.catalog import Catalog
 from tests.support.releases import history, po_path, states, status_languages
-from tests.support.workspace import SAMPLE_SLUG, Cli, tree_bytes
+from tests.support.workspace import SAMPLE_LABEL, SAMPLE_SLUG, Cli, tree_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -210,7 +210,7 @@ def test_xliff_round_trip_changes_nothing(cli: Cli, mixed: Path, tmp_path: Path)
     path = export(cli, tmp_path)
     before = tree_bytes(mixed, locks=False)
     result = cli("import", str(path))
-    assert result.stdout.strip() == f"{SLUG} km: 0 updated, 14 unchanged"
+    assert result.stdout.strip() == f"{SAMPLE_LABEL} km: 0 updated, 14 unchanged"
     assert tree_bytes(mixed, locks=False) == before
 
 
@@ -244,7 +244,9 @@ def test_edits_made_in_translate_toolkit_are_imported(
     history_before = len(history(mixed))
 
     result = cli("import", str(edited), "--by", "Sokha")
-    assert result.stdout.strip() == (f"{SLUG} km: 3 updated, 11 unchanged, 1 approval dropped (s1)")
+    assert result.stdout.strip() == (
+        f"{SAMPLE_LABEL} km: 3 updated, 11 unchanged, 1 approval dropped (s1)"
+    )
     after = states(mixed, "km")
     assert after["s13"] == after["s3"] == "translated"
     assert after["s1"] == "translated"  # edited approved text loses its approval
@@ -291,7 +293,10 @@ def test_source_changed_since_export_makes_the_import_stale(
         ).text = "预计高级别讨论将密切柬中关系。"
 
     result = cli("import", str(_edit_xliff(path, retranslate)))
-    assert result.stdout.strip() == f"{SLUG} zh-Hans: 0 updated, 12 unchanged, 1 became stale (s9)"
+    assert (
+        result.stdout.strip()
+        == f"{SAMPLE_LABEL} zh-Hans: 0 updated, 12 unchanged, 1 became stale (s9)"
+    )
     entry = Catalog.load(po_path(ws, "zh-Hans")).get("s9")
     assert entry.source.startswith(NEW_S9) and entry.previous_source.startswith(OLD_S9)
     assert (entry.target, entry.state.value) == ("预计高级别讨论将密切柬中关系。", "stale")
@@ -453,7 +458,10 @@ def test_po_edited_in_a_po_editor_is_imported(cli: Cli, mixed: Path, tmp_path: P
     entries["s4"].flags.append("fuzzy")  # the translator wants another look
     po.save()
     result = cli("import", str(path))
-    assert result.stdout.strip() == f"{SLUG} km: 2 updated, 12 unchanged, 1 approval dropped (s4)"
+    assert (
+        result.stdout.strip()
+        == f"{SAMPLE_LABEL} km: 2 updated, 12 unchanged, 1 approval dropped (s4)"
+    )
     after = states(mixed, "km")
     assert (after["s13"], after["s4"]) == ("translated", "draft")
     msgfmt_check(po_path(mixed, "km"))

@@ -175,6 +175,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+    server.server_close()  # the listening socket (warnings are errors: an open one fails)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

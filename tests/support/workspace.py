@@ -21,7 +21,8 @@ SAMPLE_TITLE = "Samdech Techo Hun Sen to Pay Official and Goodwill Visit to Chin
 SAMPLE_SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
 #: How messages name the shipped sample: its number and short title (the slug names folders).
 SAMPLE_NUMBER = "MFAIC/2024/001"
-SAMPLE_LABEL = f"{SAMPLE_NUMBER} Samdech Techo Hun Sen to Pay…"
+SAMPLE_SHORT_TITLE = "Samdech Techo Hun Sen to Pay…"
+SAMPLE_LABEL = f"{SAMPLE_NUMBER} {SAMPLE_SHORT_TITLE}"  # where releases are numbered
 
 
 @dataclass

@@ -10,9 +10,11 @@ the office link used to decide. The browser itself: test_personal_links_browser.
 
 from __future__ import annotations
 
+import http.client
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -84,14 +86,16 @@ def test_a_personal_link_decides_as_its_reviewer(cli: Cli, server: Server, root:
     reopen(cli, "s3", by="Sok Dara")
     dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
     page = dara.get(KM_PAGE).text
+    # the page speaks the first language of Sok Dara's register entry: Khmer
+    assert '<html lang="km">' in page
     assert (
-        '<span class="reviewer-label">Reviewing as</span> <span class="reviewer">Sok Dara</span>'
+        '<span class="reviewer-label">អ្នកពិនិត្យ៖</span> <span class="reviewer">Sok Dara</span>'
         in (page)
     )
     assert 'href="/name' not in page  # no name form: the link says who this is
     assert dara.get("/name").status_code == 403
     status, fragment = decide(dara, "s3", "approve")
-    assert (status, flash(fragment)) == (200, "s3: approved")
+    assert (status, flash(fragment)) == (200, "ផ្នែក s3 បានអនុម័ត។")
     last = history(root)[-1]
     assert (last["action"], last["segment"], last["by"], last["evidence"]) == (
         "approve",
@@ -123,11 +127,11 @@ def test_a_language_outside_the_reviewers_is_refused(cli: Cli, server: Server, r
     for action in ("reject", "approve", "edit"):
         status, fragment = decide(dara, "s1", action, lang="zh-Hans", comment="x", text="x")
         assert status == 422
-        assert flash(fragment) == (
-            "Not saved: you review km; zh-Hans is decided by its own reviewers."
+        assert flash(fragment) == (  # in Khmer, Sok Dara's first language
+            "មិនបានរក្សាទុក៖ អ្នកពិនិត្យភាសា km ចំណែក zh-Hans ត្រូវសម្រេចដោយអ្នកពិនិត្យរបស់ភាសានោះ។"
         )
     bulk = dara.post(f"{ZH_PAGE}/all", {"action": "approve", "filter": "all"}, htmx=True)
-    assert "Not saved: you review km; zh-Hans is decided by its own reviewers." in bulk.text
+    assert "មិនបានរក្សាទុក៖ អ្នកពិនិត្យភាសា km ចំណែក zh-Hans" in bulk.text
     assert (root / ZH_PO).read_bytes() == before
 
 
@@ -207,7 +211,7 @@ def test_a_token_is_its_own_reviewers_only(cli: Cli, server: Server, root: Path)
     )
     with_his_csrf = li.post(f"{KM_PAGE}/s/s1", {**form, "csrf": li.csrf}, htmx=True)
     assert with_his_csrf.status_code == 422  # km is not his language
-    assert "Not saved: you review zh-Hans; km is decided by its own reviewers." in (
+    assert "未保存：您审核的是 zh-Hans；km 由该语言的审核人决定。" in (  # Li Wei reads Chinese
         with_his_csrf.text
     )
     # A token made up, or another reviewer's token with one character changed.
@@ -277,7 +281,7 @@ def test_four_eyes_across_aliases_between_the_web_and_the_cli(
     set_review(root, four_eyes=True)
     dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
     status, fragment = decide(dara, "s2", "edit", text="ការបកប្រែថ្មីរបស់ដារា")
-    assert (status, flash(fragment)) == (200, "s2: saved")
+    assert (status, flash(fragment)) == (200, "ផ្នែក s2 បានរក្សាទុក។")  # Dara reads Khmer
     refused = cli(
         "approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s2", "--by", "សុខ ដារា", ok=False
     )
@@ -287,3 +291,65 @@ def test_four_eyes_across_aliases_between_the_web_and_the_cli(
     )
     status, fragment = decide(dara, "s2", "approve")
     assert status == 422 and "four_eyes = true" in flash(fragment)
+
+
+def _raw_get(server: Server, target: str) -> tuple[int, str | None]:
+    """GET `target` exactly as given (httpx would percent-encode a backslash; a browser's
+    address bar or another program sends it as it is): the status and Location."""
+    parts = urlsplit(server.base)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("location")
+    finally:
+        connection.close()
+
+
+def test_a_link_cannot_send_the_browser_to_another_site(cli: Cli, server: Server) -> None:
+    """The token's redirect keeps the path of the link; a path browsers read as another
+    site (`/\\evil`, which Chrome and Firefox take for `//evil`) goes to the first page."""
+    token = parse_qs(urlsplit(invite(cli, server, "Sok Dara")).query)["token"][0]
+    for path in ("/\\evil.example/", "/\\/evil.example/", "/a\\b"):
+        assert _raw_get(server, f"{path}?token={token}") == (303, "/"), path
+    assert _raw_get(server, f"//evil.example/?token={token}") == (303, "/evil.example/")
+    assert _raw_get(server, f"{KM_PAGE}?filter=all&token={token}") == (
+        303,
+        f"{KM_PAGE}?filter=all",
+    )
+
+
+def test_a_damaged_or_linked_register_lets_no_link_in_and_says_why(
+    cli: Cli, server: Server, root: Path, tmp_path: Path
+) -> None:
+    """Fails closed, in a sentence (503, no traceback, the workspace's path not shown to the
+    visitor); the terminal says which line; repaired, the same link opens again."""
+    link = invite(cli, server, "Sok Dara")
+    dara = server.link_client(link, KM_PAGE)
+    register = root / "reviewers.toml"
+    good = register.read_bytes()
+    unreadable = (
+        "The register of reviewers (reviewers.toml) cannot be read, so no link is let in until "
+        "it is repaired: the terminal running `publisher serve` says why.\n"
+    )
+    register.write_text('[[reviewer]]\nname = "Sok Dara\n', encoding="utf-8")
+    for response in (dara.get(KM_PAGE), httpx.get(link, follow_redirects=False)):
+        assert (response.status_code, response.text) == (503, unreadable)
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_bytes(good)
+    register.unlink()
+    register.symlink_to(elsewhere)  # the same entries, through a link: refused as the CLI does
+    assert (dara.get(KM_PAGE).status_code, dara.get(KM_PAGE).text) == (503, unreadable)
+    register.unlink()
+    register.symlink_to(tmp_path / "missing.toml")  # dangling: not "no register" either
+    assert dara.get(KM_PAGE).status_code == 503
+    assert httpx.get(server.url, follow_redirects=False).status_code == 503
+    assert cli("reviewers", "list", ok=False).exit_code == 2
+    register.unlink()
+    register.write_bytes(good)
+    assert dara.get(KM_PAGE).status_code == 200
+    said = "\n".join(server.lines)
+    assert f"error: {register}:2: invalid TOML" in said
+    assert f"error: {register}: is a symbolic link (to {elsewhere})" in said
+    assert "Traceback" not in said

@@ -213,7 +213,7 @@ def test_a_note_from_a_translators_tool_is_added_recorded_and_forges_nothing(
 
     result = cli("import", str(xlf), "--by", "Li Wei")
     assert result.stdout == (
-        f"{SAMPLE_SLUG} zh-Hans: 0 updated, {total} unchanged, 1 with new translator notes (s3)\n"
+        f"{SAMPLE_LABEL} zh-Hans: 0 updated, {total} unchanged, 1 with new translator notes (s3)\n"
     )
     s3 = next(e for e in polib.pofile(str(catalog)) if e.msgctxt == "s3")
     assert s3.tcomment.splitlines() == [

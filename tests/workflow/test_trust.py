@@ -17,7 +17,7 @@ from publisher.core.approvals import load_catalog
 from publisher.core.catalog import approval_hash
 from publisher.core.release import Release
 from tests.support.releases import states
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.workspace import SAMPLE_LABEL, SAMPLE_SLUG, Cli
 
 X = {"x": "urn:oasis:names:tc:xliff:document:2.0", "mda": "urn:oasis:names:tc:xliff:metadata:2.0"}
 
@@ -54,7 +54,7 @@ def test_a_forged_po_approves_nothing(ws: Path, tmp_path: Path) -> None:
         entry.tcomment = f"approved by Anyone on 2026-12-01T09:00:00Z [{seal}]"
     po.save()
     result = cli("import", str(forged), "--by", "Mallory")
-    assert result.stdout.startswith(f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged, 13 approval")
+    assert result.stdout.startswith(f"{SAMPLE_LABEL} km: 0 updated, 13 unchanged, 13 approval")
     assert "13 approval claims dropped (a file cannot approve" in result.stdout
     assert set(states(ws, "km").values()) == {"translated"}
     status = json.loads(cli("status", SAMPLE_SLUG, "--json").stdout)
@@ -114,7 +114,7 @@ def test_an_approval_made_by_a_reviewer_round_trips(ws: Path, tmp_path: Path) ->
     catalog = ws / "releases" / SAMPLE_SLUG / "translations" / "km.po"
     before = catalog.read_bytes()
     result = cli("import", str(path), "--by", "Mallory")
-    assert result.stdout == f"{SAMPLE_SLUG} km: 0 updated, 13 unchanged\n"
+    assert result.stdout == f"{SAMPLE_LABEL} km: 0 updated, 13 unchanged\n"
     assert catalog.read_bytes() == before
     assert set(states(ws, "km").values()) == {"approved"}
 
