@@ -4,8 +4,9 @@ A spreadsheet exports CSV in its own way: Excel's "CSV UTF-8" starts with a BOM,
 its "Unicode Text" is UTF-16 with tabs, a French or German Excel separates
 cells with semicolons, an old one writes the Windows code page. The importer
 finds the encoding (a BOM, else UTF-8, else charset-normalizer's best guess,
-named in the report; a file with both UTF-8 lines and others is refused) and the delimiter (the one of `,` `;` tab `|` that splits
-the first line into a header with the list's columns), then reads the file with
+named in the report; a file with both UTF-8 lines and others is refused) and the
+delimiter (the one of `,` `;` tab `|` that splits the first line into a header with
+the list's columns), then reads the file with
 the same rules as every list (publisher.core.medialists): every bad line is
 reported as file:line, and then nothing is written. Never half an import: the
 list is written whole, atomically, or not at all. An address in the unsubscribe

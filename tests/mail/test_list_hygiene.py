@@ -163,7 +163,7 @@ def test_import_refuses_a_file_that_mixes_encodings(
     mixed = tmp_path / "mixed.csv"
     mixed.write_bytes(
         b"email,name,languages\n"
-        + "jose@example.de,José Müller,en\n".encode("utf-8")
+        + "jose@example.de,José Müller,en\n".encode()
         + b"ok@example.org,Plain,en\n"
         + "zoe@example.no,Zoë Ærø,en\n".encode("cp1252")
     )
