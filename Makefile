@@ -27,6 +27,16 @@ $(VNU):
 		--ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION)
 	@test -f $(VNU)
 
+# axe-core for the review app's accessibility tests (tests/web/test_accessibility.py), from
+# npm at a pinned version; only the tests inject its axe.min.js into the pages. Its own
+# prefix: `npm install --no-save` into vnu-jar's would remove vnu-jar again.
+AXE_VERSION := 4.14.1
+AXE := .cache/npm-axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --prefix .cache/npm-axe --no-save --no-package-lock --no-audit --no-fund \
+		--ignore-scripts --loglevel=error axe-core@$(AXE_VERSION)
+	@test -f $(AXE)
+
 setup: system $(STAMP) bytecode
 
 # The package's bytecode, written now: this machine sets PYTHONDONTWRITEBYTECODE=1 and
@@ -50,7 +60,7 @@ lint: setup
 	$(BIN)/python scripts/import_cycles.py
 	$(BIN)/mypy
 
-test: setup $(VNU) lint
+test: setup $(VNU) $(AXE) lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: setup
@@ -62,6 +72,17 @@ bench: setup
 	$(BIN)/python benchmarks/photo.py
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/imports.py
+
+# Message catalogs: the print labels (domain `messages`, babel.cfg) and the review app's
+# words (domain `web`, babel-web.cfg) extracted from the sources, the web catalogs of en,
+# km and zh_Hans updated from it and checked; both are compiled in memory at run time.
+LOCALES_DIR := publisher/resources/locales
+locales: $(STAMP)
+	$(BIN)/pybabel extract --no-location -F babel.cfg -o $(LOCALES_DIR)/messages.pot .
+	$(BIN)/pybabel extract --no-location -k N_ -F babel-web.cfg -o $(LOCALES_DIR)/web.pot .
+	$(BIN)/pybabel update -D web -i $(LOCALES_DIR)/web.pot -d $(LOCALES_DIR) -w 100 \
+		--no-fuzzy-matching --ignore-obsolete
+	@for po in $(LOCALES_DIR)/*/LC_MESSAGES/*.po; do msgfmt --check -o /dev/null $$po || exit 1; done
 
 # The web review app's htmx, from npm at the version pinned in the script, copied into
 # publisher/web/static/ (committed, with its SHA-256 in htmx.json; the app never downloads).

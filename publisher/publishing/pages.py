@@ -17,7 +17,7 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.publishing.records import ListingView
 from publisher.publishing.rule import Choice
-from publisher.publishing.view import build_publication
+from publisher.publishing.view import build_publication, khmer_names
 from publisher.render import pdf
 from publisher.render.html import render_print, render_template
 from publisher.render.model import Alternate, ReleaseIndex
@@ -78,7 +78,7 @@ def render_release_pdf(
     )
     pdf.check_glyphs(publication(), fonts)
     pub_for_print = publication(
-        text_filter=pdf.text_filter_for(lang),
+        text_filter=pdf.text_filter_for(lang, khmer_names(ws) if lang == "km" else frozenset()),
         unapproved=choice.unapproved(draft=draft),
     )
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}

@@ -312,3 +312,25 @@ def embargo_line(ws: Workspace, release: Release, lang: str, gettext: Gettext) -
         "place": dates.zone_city(ws.config.time_zone, lang),
         "offset": dates.format_utc_offset(local),
     }
+
+
+#: The longest word of a name kept whole wherever it stands (a longer one, such as an
+#: institution's name written as one run, must still break at a narrow width).
+NAME_WORD_MAX = 16
+
+
+def khmer_names(ws: Workspace) -> frozenset[str]:
+    """The Khmer words of the names the workspace knows (its glossary's terms, its
+    contacts' names): kept whole by the line breaking of the PDF and the web page, where
+    ICU's dictionary, which does not know them, would break inside ("របស់ស|ម្តេចតេជោ").
+    glossary.toml and publisher.toml are inputs of every release's build (engine.py)."""
+    from publisher.core.glossary import Glossary
+
+    texts = [term.get("km") or "" for term in Glossary.load(ws.root).terms]
+    texts += [contact.name_in("km") for contact in ws.config.contacts]
+    return frozenset(
+        word
+        for text in texts
+        for word in text.split()
+        if 2 <= len(word) <= NAME_WORD_MAX and any("\u1780" <= c <= "\u17ff" for c in word)
+    )

@@ -21,7 +21,7 @@ from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
 from publisher.core.states import State
 from publisher.core.text import is_forbidden_control, strip_controls
-from publisher.qa import khmer, numbers, placeables, punctuation
+from publisher.qa import khmer, markup, numbers, placeables, punctuation
 from publisher.qa.findings import ERROR, WARNING, Finding, Issue
 
 STATES = frozenset(state.value for state in State)
@@ -62,6 +62,8 @@ CODES: dict[str, str] = {
     "km-deprecated-char": ERROR,  # WARNING for merely discouraged characters
     "km-obsolete-char": WARNING,
     "unsafe-link": ERROR,
+    "markup-missing": WARNING,
+    "markup-extra": WARNING,
     "segment-too-long": ERROR,
     "control-character": ERROR,
     "whitespace-edges": WARNING,
@@ -455,9 +457,46 @@ def _pictures(
     ]
 
 
+def _markup(
+    segment: str,
+    source: str,
+    target: str,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Mapping[str, str],
+) -> list[Finding]:
+    """Bold, italics and links of the source kept in the translation, none added.
+
+    A warning, not an error: a language may stress differently, but a reviewer
+    who sees the rendered text must know that the emphasis or link was dropped.
+    """
+    missing, extra = markup.differences(source, target)
+    out: list[Finding] = []
+    if missing:
+        out.append(
+            Finding(
+                segment,
+                WARNING,
+                "markup-missing",
+                f"The source has markup the translation lacks: {', '.join(missing)}.",
+            )
+        )
+    if extra:
+        out.append(
+            Finding(
+                segment,
+                WARNING,
+                "markup-extra",
+                f"The translation has markup the source lacks: {', '.join(extra)}.",
+            )
+        )
+    return out
+
+
 _CONTENT_CHECKS: tuple[Check, ...] = (
     _safety,
     _pictures,
+    _markup,
     _placeables,
     _numbers,
     _glossary,

@@ -11,6 +11,7 @@ spans, autolinks, backslashes of escapes) and look only at the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CODE = re.compile(r"(?<!\\)(`+)(?:.+?)(?<!`)\1(?!`)", re.DOTALL)
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[^\s<>@]+@[^\s<>]+>")
@@ -70,3 +71,44 @@ def _matching_bracket(text: str, start: int) -> int | None:
             depth -= 1
         i += 1
     return None
+
+
+#: What a reader sees of each kind of markup, in a finding's words.
+_NAMES = {"bold": "bold", "italic": "italic", "code": "code", "link": "link"}
+
+
+@lru_cache(maxsize=50_000)
+def elements(text: str) -> dict[str, int]:
+    """How often `text` uses bold, italics, code spans and each link address (`link URL`).
+
+    Memoised (the review page asks for every segment on every view); callers must not
+    change the dict they get.
+    """
+    from publisher.core.document import markdown_parser
+
+    counts: dict[str, int] = {}
+    tokens = markdown_parser().parseInline(text or "")
+    for token in (tokens[0].children or []) if tokens else []:
+        name = {"strong_open": "bold", "em_open": "italic", "code_inline": "code"}.get(token.type)
+        if token.type == "link_open":
+            name = f"link {token.attrs.get('href', '')}"
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def differences(source: str, target: str) -> tuple[list[str], list[str]]:
+    """The markup the source has and the translation lacks, and the reverse, as phrases
+    ("bold", "the link to https://...")."""
+    have, want = elements(target), elements(source)
+    missing: list[str] = []
+    extra: list[str] = []
+    for name in sorted(set(have) | set(want)):
+        wanted, found = want.get(name, 0), have.get(name, 0)
+        kind, _, address = name.partition(" ")
+        phrase = f"the link to {address}" if kind == "link" else _NAMES[kind]
+        if found < wanted:
+            missing.append(phrase + (f" ({wanted - found}x)" if wanted - found > 1 else ""))
+        elif found > wanted:
+            extra.append(phrase + (f" ({found - wanted}x)" if found - wanted > 1 else ""))
+    return missing, extra

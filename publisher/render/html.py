@@ -6,11 +6,13 @@ one-line error naming the template and line, not a traceback.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from markupsafe import Markup, escape
 
 from publisher.errors import RenderError
 from publisher.render.khmer_breaks import insert_break_opportunities
@@ -36,11 +38,24 @@ def render_print(env: Environment, pub: Publication, **context: Any) -> str:
 TextFilter = Callable[[str], str]
 
 
-def web_filters(lang: str) -> dict[str, TextFilter]:
-    """Khmer word boundaries for browsers, which do not all find them (as `<wbr>`)."""
+def web_filters(lang: str, keep: frozenset[str] = frozenset()) -> dict[str, TextFilter]:
+    """Khmer word boundaries for browsers, which do not all find them (as `<wbr>`);
+    `keep`: names never broken inside (see khmer_breaks.insert_break_opportunities)."""
     if lang != "km":
         return {}
-    return {"text_filter": insert_break_opportunities, "html_filter": khmer_wbr}
+    return {
+        "text_filter": functools.partial(insert_break_opportunities, keep=keep),
+        "html_filter": khmer_wbr,
+    }
+
+
+def words(text: str, lang: str) -> Markup | str:
+    """A template filter (`{{ e.title | words(e.lang) }}`): a Khmer text outside the
+    segments (a site listing's title or summary) with its words kept whole, as a
+    release page's are; any other text as it is (escaped by the template)."""
+    if lang != "km":
+        return text
+    return Markup(khmer_wbr(insert_break_opportunities(str(escape(text)))))
 
 
 _KHMER_WORD = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+")

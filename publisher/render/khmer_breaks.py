@@ -20,7 +20,7 @@ of Khmer text; text without Khmer returns immediately.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
@@ -53,14 +53,16 @@ def _line_breaker() -> Callable[[str, str], Iterable[str]]:
     return LineBreaker
 
 
-def insert_break_opportunities(text: str) -> str:
+def insert_break_opportunities(text: str, keep: Collection[str] = ()) -> str:
     """Return `text` with U+200B at each ICU line-break opportunity inside Khmer runs.
 
     An opportunity is used only when the characters on both sides are Khmer, so
     nothing is inserted next to an existing space or ZWSP, or between Khmer and
     Latin/Chinese/punctuation (where Pango already breaks as it should). The
     result is stable: applying it twice gives the same text. A Khmer run of at most
-    WHOLE_RUN_MAX characters between spaces (a personal name) gets none.
+    WHOLE_RUN_MAX characters between spaces (a personal name) gets none, and neither
+    does a word of `keep` (the workspace's names: see publishing/view.khmer_names)
+    wherever it stands.
 
     ICU reports offsets in UTF-16 code units (`segments()`), which differ from
     Python's indices as soon as the text holds a character outside the BMP, so
@@ -86,7 +88,28 @@ def insert_break_opportunities(text: str) -> str:
         out.append(piece)
         previous = piece
         at += len(piece)
-    return "".join(out)
+    result = "".join(out)
+    for word in keep:
+        if word in text:
+            result = _keep_whole(result, word)
+    return result
+
+
+def _keep_whole(text: str, word: str) -> str:
+    """`text` with no break opportunity inside `word` (a name ICU's dictionary does not
+    know: "របស់ស|ម្តេចតេជោ"), and one on each side of it where Khmer touches it."""
+    pattern = re.compile(f"{ZWSP}?".join(re.escape(char) for char in word))
+
+    def whole(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        return (
+            (ZWSP if before and is_khmer(before) else "")
+            + word
+            + (ZWSP if after and is_khmer(after) else "")
+        )
+
+    return pattern.sub(whole, text)
 
 
 #: The longest Khmer run between spaces (or other non-Khmer characters) kept whole. ICU's

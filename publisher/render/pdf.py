@@ -14,6 +14,7 @@ What this adapter adds to WeasyPrint, and nothing else:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -63,9 +64,16 @@ def print_fonts(lang: str) -> PrintFonts:
     return PrintFonts(stack("body"), stack("heading"), stack("motto"), Markup(css), files, sets)
 
 
-def text_filter_for(lang: str) -> Any:
-    """Khmer needs break opportunities for Pango; other languages pass through."""
-    return insert_break_opportunities if lang == "km" else None
+def text_filter_for(lang: str, keep: frozenset[str] = frozenset()) -> Any:
+    """Khmer needs break opportunities for Pango (none inside a name of `keep`); other
+    languages pass through."""
+    if lang != "km":
+        return None
+    return (
+        functools.partial(insert_break_opportunities, keep=keep)
+        if keep
+        else (insert_break_opportunities)
+    )
 
 
 def check_glyphs(pub: Publication, fonts: PrintFonts) -> None:

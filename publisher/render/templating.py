@@ -34,6 +34,7 @@ from jinja2.loaders import split_template_path
 from publisher.core import languages
 from publisher.core.fsutil import refuse_link_out
 from publisher.errors import RenderError
+from publisher.render.html import words
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "resources" / "templates"
 PACKAGE_LOCALES = Path(__file__).resolve().parents[1] / "resources" / "locales"
@@ -122,6 +123,7 @@ def _environment(templates_dirs: tuple[Path, ...]) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["words"] = words
     return env
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
+from babel.support import NullTranslations
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -42,7 +43,7 @@ from starlette.routing import Route
 from publisher.core import languages
 from publisher.core.approvals import load_catalog
 from publisher.core.history import person_name
-from publisher.core.release import Release, find_release, validate_slug
+from publisher.core.release import BOILERPLATE, Release, find_release, validate_slug
 from publisher.core.reviewers import Evidence
 from publisher.core.states import ORDER, State
 from publisher.core.workspace import Workspace
@@ -52,10 +53,11 @@ from publisher.errors import (
     PublisherError,
     ReviewRefused,
     SegmentChanged,
+    UnfinishedChange,
     UsageError,
 )
 from publisher.publishing.resident import ResidentRenderer
-from publisher.web import model, preview
+from publisher.web import i18n, model, preview
 from publisher.web.render import STATIC, STATIC_FILES, render
 from publisher.web.security import (
     FORM_KEY,
@@ -81,14 +83,21 @@ _ACTIONS = {
     "edit": Decision.EDIT,
     "keep": Decision.EDIT,
 }
-_DONE = {
-    "approve": "approved",
-    "review": "marked reviewed",
-    "reject": "rejected: back to draft",
-    "edit": "saved",
-    "keep": "kept: the translation now stands for the new source",
-    "revert": "back to the approved text (approve it again)",
-}
+
+
+def done(t: NullTranslations, action: str, segment: str) -> str:
+    """What a decision did, naming its segment, in the reviewer's language."""
+    messages = {
+        "approve": t.gettext("Segment %(segment)s approved."),
+        "review": t.gettext("Segment %(segment)s marked reviewed."),
+        "reject": t.gettext("Segment %(segment)s rejected: back to draft."),
+        "edit": t.gettext("Segment %(segment)s saved."),
+        "keep": t.gettext(
+            "Segment %(segment)s kept: the translation now stands for the new source."
+        ),
+        "revert": t.gettext("Segment %(segment)s is back to the approved text (approve it again)."),
+    }
+    return messages[action] % {"segment": segment}
 
 
 @dataclass
@@ -139,10 +148,35 @@ class ReviewApp:
         except UsageError:
             return None
 
+    def reviewer_language(self, request: Request) -> str | None:
+        """The first language of the reviewer's register entry, when they came by their
+        personal link (the office link and typed names: the browser and the switch)."""
+        visitor = self.visitor(request)
+        if visitor.reviewer is not None and visitor.reviewer.langs:
+            return visitor.reviewer.langs[0]
+        return None
+
+    def ui(self, request: Request) -> str:
+        """The language the pages speak to this reviewer (see i18n.choose)."""
+        return i18n.choose(
+            request.cookies.get(i18n.COOKIE),
+            self.reviewer_language(request),
+            request.headers.get("accept-language"),
+        )
+
+    def tr(self, request: Request) -> NullTranslations:
+        return i18n.translations(self.ui(request))
+
+    def page(self, request: Request, template: str, **values: Any) -> str:
+        """`template` rendered for this request, in the reviewer's language."""
+        context = self.context(request, **values)
+        return render(template, context["ui"], **context)
+
     def context(self, request: Request, **values: Any) -> dict[str, Any]:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         visitor = self.visitor(request)
         return {
+            "ui": self.ui(request),
             "csrf": csrf_token(self.settings, visitor),
             "reviewer": self.reviewer(request),
             "by_link": visitor.by_link,
@@ -155,24 +189,36 @@ class ReviewApp:
             **values,
         }
 
-    @staticmethod
-    def release(ws: Workspace, slug: str) -> Release:
+    def release(self, request: Request, ws: Workspace, slug: str) -> Release:
+        """A release of the workspace, or its boilerplate (reviewed like a release)."""
         try:
-            return find_release(ws.releases_dir, validate_slug(slug), exact=True)
+            return find_release(
+                ws.releases_dir,
+                slug if slug == BOILERPLATE else validate_slug(slug),
+                exact=True,
+            )
         except UsageError:
-            raise HTTPException(404, f"There is no release {slug!r} in this workspace.") from None
+            if slug == BOILERPLATE:
+                message = self.tr(request).gettext("This workspace has no boilerplate.")
+            else:
+                message = self.tr(request).gettext(
+                    "There is no release %(slug)s in this workspace."
+                ) % {"slug": repr(slug)}
+            raise HTTPException(404, message) from None
 
-    @staticmethod
-    def target(release: Release, lang: str) -> str:
+    def target(self, request: Request, release: Release, lang: str) -> str:
         try:
             return release.require_target(languages.canonical(lang))
-        except UsageError as exc:
-            raise HTTPException(404, exc.message) from None
+        except UsageError:
+            raise HTTPException(
+                404,
+                self.tr(request).gettext("This release is not translated into %(lang)s.")
+                % {"lang": lang},
+            ) from None
 
-    @staticmethod
-    def segment(name: str) -> str:
+    def segment(self, request: Request, name: str) -> str:
         if not _SEGMENT.match(name):
-            raise HTTPException(404, "There is no such segment.")
+            raise HTTPException(404, self.tr(request).gettext("There is no such segment."))
         return name
 
     @staticmethod
@@ -191,72 +237,105 @@ class ReviewApp:
         def page() -> str:
             ws = self.workspace()
             summaries = model.release_summaries(ws, self.caches)
-            return render(
+            return self.page(
+                request,
                 "releases.html",
-                **self.context(request, releases=summaries, states=ORDER),
+                releases=summaries,
+                states=ORDER,
+                boilerplate=model.boilerplate_summary(ws, self.caches),
+                held_back=model.held_back(summaries),
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def review(self, request: Request) -> Response:
         filter_name = request.query_params.get("filter", model.DEFAULT_FILTER)
 
         def page() -> str:
             ws = self.workspace()
-            release = self.release(ws, request.path_params["slug"])
-            lang = self.target(release, request.path_params["lang"])
+            release = self.release(request, ws, request.path_params["slug"])
+            lang = self.target(request, release, request.path_params["lang"])
             data = model.review_page(
                 ws, release, lang, filter_name, self.reviewer(request), self.caches
             )
-            return render("review.html", **self.context(request, page=data))
+            return self.page(request, "review.html", page=data)
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def history(self, request: Request) -> Response:
         def page() -> str:
             ws = self.workspace()
-            release = self.release(ws, request.path_params["slug"])
+            release = self.release(request, ws, request.path_params["slug"])
             lang = request.path_params.get("lang") or request.query_params.get("lang")
             segment = request.path_params.get("segment")
             entry = None
             if lang:
-                lang = self.target(release, lang)
+                lang = self.target(request, release, lang)
             if segment:
                 assert lang is not None
                 try:
-                    entry = load_catalog(release, lang).get(self.segment(segment))
-                except CatalogError as exc:
-                    raise HTTPException(404, exc.message) from None
-            return render(
+                    entry = load_catalog(release, lang).get(self.segment(request, segment))
+                except CatalogError:
+                    raise HTTPException(
+                        404, self.tr(request).gettext("There is no such segment.")
+                    ) from None
+            return self.page(
+                request,
                 "history.html",
-                **self.context(
-                    request,
-                    release=release,
-                    title=model.release_title(release, self.caches),
-                    lang=lang,
-                    segment=segment,
-                    entry=entry,
-                    events=model.segment_history(release, lang, segment),
-                ),
+                release=release,
+                title=model.release_title(release, self.caches),
+                lang=lang,
+                segment=segment,
+                entry=entry,
+                events=model.segment_history(release, lang, segment),
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     async def suggestions(self, request: Request) -> Response:
         def page() -> str:
             ws = self.workspace()
-            release = self.release(ws, request.path_params["slug"])
-            lang = self.target(release, request.path_params["lang"])
-            segment = self.segment(request.path_params["segment"])
+            release = self.release(request, ws, request.path_params["slug"])
+            lang = self.target(request, release, request.path_params["lang"])
+            segment = self.segment(request, request.path_params["segment"])
             try:
                 found = model.suggestions(ws, release, lang, segment, self.caches)
             except CatalogError as exc:
                 raise HTTPException(404, exc.message) from None
             return render(
-                "suggestions.html", suggestions=found, lang=lang, target=f"text-{segment}"
+                "suggestions.html",
+                self.ui(request),
+                suggestions=found,
+                lang=lang,
+                target=f"text-{segment}",
             )
 
-        return HTMLResponse(await run_in_threadpool(page))
+        return HTMLResponse(await run_in_threadpool(_settled, page))
+
+    async def rendered(self, request: Request) -> Response:
+        """The editor's live preview: the typed text as readers will see it, and the
+        markup it lost or gained against the source. Nothing is saved."""
+        form = self.form(request)
+
+        def page() -> str:
+            ws = self.workspace()
+            release = self.release(request, ws, request.path_params["slug"])
+            lang = self.target(request, release, request.path_params["lang"])
+            segment = self.segment(request, request.path_params["segment"])
+            try:
+                source, terms = model.segment_source(ws, release, lang, segment)
+            except CatalogError as exc:
+                raise HTTPException(404, exc.message) from None
+            return render(
+                "_rendered.html",
+                self.ui(request),
+                text=_lines(self.field(form, "text")),
+                source=source,
+                terms=terms,
+                lang=lang,
+            )
+
+        return HTMLResponse(await run_in_threadpool(_settled, page))
 
     # ------------------------------------------------------------- the reviewer's name
 
@@ -265,15 +344,20 @@ class ReviewApp:
         visitor = self.visitor(request)
         if not visitor.registered:
             return None
+        t = self.tr(request)
         who = visitor.reviewer.name if visitor.reviewer is not None else None
-        message = (
-            f"You are {who}, by your personal link: nothing to type."
-            if who
-            else "Names are not typed here: each reviewer opens the personal link the press "
-            "office sent them (publisher reviewers invite NAME). This office link can view "
-            "everything but decide nothing."
-        )
-        return self._error_page(request, "Reviewers come by personal link", message, 403)
+        if who:
+            message = t.gettext("You are %(name)s, by your personal link: nothing to type.") % {
+                "name": who
+            }
+        else:
+            message = t.gettext(
+                "Names are not typed here: each reviewer opens the personal link the press "
+                "office sent them (publisher reviewers invite NAME). This office link can view "
+                "everything but decide nothing."
+            )
+        heading = t.gettext("Reviewers come by personal link")
+        return self._error_page(request, heading, message, 403)
 
     async def name_form(self, request: Request) -> Response:
         refused = self._no_names(request)
@@ -281,13 +365,26 @@ class ReviewApp:
             return refused
         next_page = local_path(request.query_params.get("next", "/"))
         return HTMLResponse(
-            render(
-                "name.html",
-                **self.context(
-                    request, next=next_page, name=self.reviewer(request) or "", error=None
-                ),
+            self.page(
+                request, "name.html", next=next_page, name=self.reviewer(request) or "", error=None
             )
         )
+
+    async def language(self, request: Request) -> Response:
+        """The switch on every page: remember the reviewer's language, go back."""
+        next_page = local_path(request.query_params.get("next", "/"))
+        response = RedirectResponse(next_page, status_code=303)
+        chosen = i18n.known(request.query_params.get("to"))
+        if chosen is not None:
+            response.set_cookie(
+                i18n.COOKIE,
+                chosen,
+                max_age=i18n.COOKIE_MAX_AGE,
+                path="/",
+                httponly=True,
+                samesite="strict",
+            )
+        return response
 
     async def name_save(self, request: Request) -> Response:
         refused = self._no_names(request)
@@ -296,15 +393,18 @@ class ReviewApp:
         form = self.form(request)
         next_page = local_path(self.field(form, "next"))
         raw = self.field(form, "name")
+        t = self.tr(request)
         try:
-            if not raw.strip():
-                raise UsageError("give your name: it is recorded with every decision you take")
             name = person_name(raw, "your name")
-        except UsageError as exc:
-            page = render(
-                "name.html",
-                **self.context(request, next=next_page, name=raw, error=exc.message),
-            )
+        except UsageError:
+            if raw.strip():
+                message = t.gettext(
+                    "Your name must be one plain line of at most 100 characters, "
+                    "without [ ] or control characters."
+                )
+            else:
+                message = t.gettext("Give your name: it is recorded with every decision you take.")
+            page = self.page(request, "name.html", next=next_page, name=raw, error=message)
             return HTMLResponse(page, status_code=422)
         response = RedirectResponse(next_page, status_code=303)
         response.set_cookie(
@@ -325,16 +425,17 @@ class ReviewApp:
         filter_name = self.field(form, "filter") or model.DEFAULT_FILTER
         htmx = request.headers.get("hx-request") == "true"
         reviewer = self.reviewer(request)
+        t = self.tr(request)
         visitor = self.visitor(request)
 
         def work() -> tuple[Answer, str, str, str, str | None, str]:
             """The decision, then (for htmx) the segment and counts as they are now."""
             ws = self.workspace()
-            release = self.release(ws, request.path_params["slug"])
-            lang = self.target(release, request.path_params["lang"])
-            segment = self.segment(request.path_params["segment"])
+            release = self.release(request, ws, request.path_params["slug"])
+            lang = self.target(request, release, request.path_params["lang"])
+            segment = self.segment(request, request.path_params["segment"])
             started = time.perf_counter()
-            answer = self._apply(release, lang, segment, action, form, reviewer, visitor)
+            answer = self._apply(t, release, lang, segment, action, form, reviewer, visitor)
             decided = _ms(started)
             answering = time.perf_counter()
             if not htmx:
@@ -344,21 +445,20 @@ class ReviewApp:
             )
             if answer.status == 200 and action in ("approve", "review") and view.errors:
                 n = view.errors
-                answer.message += (
-                    f"; note: {n} QA error{'s' * (n != 1)} remain{'s' * (n == 1)}: the build "
-                    f"refuses {'it' if n == 1 else 'them'}"
-                )
+                answer.message += " " + t.ngettext(
+                    "Note: %(num)s QA error remains; the build refuses it.",
+                    "Note: %(num)s QA errors remain; the build refuses them.",
+                    n,
+                ) % {"num": i18n.number(n, self.ui(request))}
                 answer.tone = "warning"
-            fragment = render(
+            fragment = self.page(
+                request,
                 "segment.html",
-                **self.context(
-                    request,
-                    page=page,
-                    view=view,
-                    flash=answer.message,
-                    tone=answer.tone,
-                    kept=answer.kept,
-                ),
+                page=page,
+                view=view,
+                flash=answer.message,
+                tone=answer.tone,
+                kept=answer.kept,
             )
             # How long the server spent (a Server-Timing header: the browser's developer
             # tools and benchmarks/serve.py read it).
@@ -368,18 +468,23 @@ class ReviewApp:
         answer, slug, lang, segment, fragment, timing = await run_in_threadpool(work)
         if fragment is None:
             if answer.status >= 400:
-                return self._error_page(request, "Not saved", answer.message, answer.status)
+                return self._error_page(
+                    request, t.gettext("Not saved"), answer.message, answer.status
+                )
             url = f"/r/{slug}/{lang}?filter={quote(filter_name)}#seg-{segment}"
             return RedirectResponse(url, status_code=303)
         headers = {"server-timing": timing}
-        if answer.status == 200:
-            headers["HX-Trigger"] = json.dumps(
-                {"segment-decided": {"segment": segment, "action": action}}
-            )
+        # The page's script says in the toast what was decided and where the focus went
+        # (ASCII JSON: a header carries no Khmer bytes).
+        event = "segment-decided" if answer.status == 200 else "segment-refused"
+        headers["HX-Trigger"] = json.dumps(
+            {event: {"segment": segment, "action": action, "message": answer.message}}
+        )
         return HTMLResponse(fragment, status_code=answer.status, headers=headers)
 
     def _apply(
         self,
+        t: NullTranslations,
         release: Release,
         lang: str,
         segment: str,
@@ -391,29 +496,37 @@ class ReviewApp:
         """Take the reviewer's decision on one segment through the workflow."""
         text = _lines(self.field(form, "text"))
         kept = text if action == "edit" else None
-        refusal = _not_yours(visitor, lang)
+        refusal = _not_yours(t, visitor, lang)
         if refusal is not None:  # 422 as a refused decision: the segment shows why
             return Answer(422, refusal, "error", kept)
         if reviewer is None:
             return Answer(
                 422,
-                "Give your name first (top right): it is recorded with the decision.",
+                t.gettext("Give your name first (top right): it is recorded with the decision."),
                 "error",
                 kept,
             )
         if action not in _ACTIONS and action != "revert":
-            return Answer(400, f"Unknown action {action!r}.", "error", kept)
+            return Answer(
+                400,
+                t.gettext("Unknown action %(action)s.") % {"action": repr(action)},
+                "error",
+                kept,
+            )
         state = self.field(form, "state")
         shown = Shown(
             approval_hash=self.field(form, "hash") or None,
             state=State(state) if state in {s.value for s in State} else None,
         )
         if shown.approval_hash is None or shown.state is None:
-            return Answer(400, "This form lacks what it was shown; reload the page.", "error")
+            return Answer(
+                400, t.gettext("This form lacks what it was shown; reload the page."), "error"
+            )
+        refused = t.gettext("Segment %(segment)s not saved: %(reason)s")
         try:
             if action == "revert":
                 revert_to_approved(release, lang, segment, by=reviewer, shown=shown)
-                return Answer(200, f"{segment}: {_DONE[action]}", "ok")
+                return Answer(200, done(t, action, segment), "ok")
             if action == "keep":
                 text = load_catalog(release, lang).get(segment).target
             stored = decide(
@@ -427,26 +540,29 @@ class ReviewApp:
                 text=text,
                 evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
             )
-        except SegmentChanged as exc:
-            return Answer(409, exc.message, "error", kept)
-        except LockTimeout as exc:
-            return Answer(409, exc.message, "error", kept)
+        except (SegmentChanged, LockTimeout) as exc:
+            return Answer(409, refused % {"segment": segment, "reason": exc.message}, "error", kept)
         except ReviewRefused as exc:
-            return Answer(422, exc.message, "error", kept)
+            return Answer(422, refused % {"segment": segment, "reason": exc.message}, "error", kept)
         except CatalogError as exc:
-            return Answer(404, exc.message, "error", kept)
+            return Answer(404, refused % {"segment": segment, "reason": exc.message}, "error", kept)
         if stored is None:
             if action in ("edit", "keep"):
-                return Answer(200, f"{segment}: the translation is unchanged", "info")
-            return Answer(200, f"{segment}: already {action}d, nothing to save", "info")
+                message = t.gettext("Segment %(segment)s: the translation is unchanged.")
+            else:
+                message = t.gettext("Segment %(segment)s was already so; nothing to save.")
+            return Answer(200, message % {"segment": segment}, "info")
         if stored.review is not None and stored.review.by != reviewer and action == "approve":
             return Answer(
                 200,
-                f"{segment}: {stored.review.by} approved it meanwhile; your approval is "
-                "recorded in the history too",
+                t.gettext(
+                    "Segment %(segment)s: %(name)s approved it meanwhile; your approval is "
+                    "recorded in the history too."
+                )
+                % {"segment": segment, "name": stored.review.by},
                 "ok",
             )
-        return Answer(200, f"{segment}: {_DONE[action]}", "ok")
+        return Answer(200, done(t, action, segment), "ok")
 
     async def decide_all(self, request: Request) -> Response:
         form = self.form(request)
@@ -458,17 +574,20 @@ class ReviewApp:
 
         def work() -> str:
             ws = self.workspace()
-            release = self.release(ws, request.path_params["slug"])
-            lang = self.target(release, request.path_params["lang"])
-            flash, tone = self._apply_all(release, lang, action, form, reviewer, visitor)
+            release = self.release(request, ws, request.path_params["slug"])
+            lang = self.target(request, release, request.path_params["lang"])
+            flash, tone = self._apply_all(
+                self.ui(request), release, lang, action, form, reviewer, visitor
+            )
             page = model.review_page(ws, release, lang, filter_name, reviewer, self.caches)
-            context = self.context(request, page=page, flash=flash, tone=tone)
-            return render("_review_main.html" if htmx else "review.html", **context)
+            template = "_review_main.html" if htmx else "review.html"
+            return self.page(request, template, page=page, flash=flash, tone=tone)
 
         return HTMLResponse(await run_in_threadpool(work))
 
     def _apply_all(
         self,
+        ui: str,
         release: Release,
         lang: str,
         action: str,
@@ -476,18 +595,22 @@ class ReviewApp:
         reviewer: str | None,
         visitor: Visitor,
     ) -> tuple[str, str]:
-        refusal = _not_yours(visitor, lang)
+        t = i18n.translations(ui)
+        refusal = _not_yours(t, visitor, lang)
         if refusal is not None:
             return refusal, "error"
         if reviewer is None:
-            return "Give your name first (top right): it is recorded with every decision.", "error"
+            message = t.gettext(
+                "Give your name first (top right): it is recorded with every decision."
+            )
+            return message, "error"
         if action not in ("approve", "review"):
-            return f"Unknown action {action!r}.", "error"
+            return t.gettext("Unknown action %(action)s.") % {"action": repr(action)}, "error"
         shown: dict[str, Shown] = {}
         for value in form.get("shown", []):
             parts = value.split(" ")
             if len(parts) != 3 or parts[2] not in {s.value for s in State}:
-                return "This form is damaged; reload the page.", "error"
+                return t.gettext("This form is damaged; reload the page."), "error"
             shown[parts[0]] = Shown(approval_hash=parts[1], state=State(parts[2]))
         try:
             report = decide_shown(
@@ -500,16 +623,29 @@ class ReviewApp:
             )
         except PublisherError as exc:
             return exc.message, "error"
-        verb = "approved" if action == "approve" else "marked reviewed"
-        parts = [f"{len(report.decided)} {verb}"]
+        n = len(report.decided)
+        if action == "approve":
+            parts = [t.ngettext("%(num)s segment approved.", "%(num)s segments approved.", n)]
+            already = t.gettext("%(num)s were already approved.")
+        else:
+            parts = [
+                t.ngettext(
+                    "%(num)s segment marked reviewed.", "%(num)s segments marked reviewed.", n
+                )
+            ]
+            already = t.gettext("%(num)s were already marked reviewed.")
+        parts[0] %= {"num": i18n.number(n, ui)}
         if report.unchanged:
-            parts.append(f"{len(report.unchanged)} already {verb}")
+            parts.append(already % {"num": i18n.number(len(report.unchanged), ui)})
         if report.confirmed:
-            parts.append(f"your approval of {', '.join(report.confirmed)} is recorded too")
-        message = "; ".join(parts) + "."
+            parts.append(
+                t.gettext("Your approval of %(segments)s is recorded too.")
+                % {"segments": ", ".join(report.confirmed)}
+            )
+        message = " ".join(parts)
         if report.refused:
             listed = "; ".join(f"{reason}" for reason in report.refused.values())
-            message += f" Not {verb}: {listed}"
+            message += " " + t.gettext("Not decided: %(reasons)s") % {"reasons": listed}
             return message, "warning"
         return message, "ok"
 
@@ -520,35 +656,44 @@ class ReviewApp:
 
         def page() -> str:
             ws = self.workspace()
-            release = self.release(ws, request.path_params["slug"])
+            release = self.release(request, ws, request.path_params["slug"])
+            if release.slug == BOILERPLATE:
+                raise HTTPException(
+                    404,
+                    self.tr(request).gettext(
+                        "The boilerplate has no preview of its own: preview a release that "
+                        "carries it."
+                    ),
+                )
             lang = request.path_params["lang"]
             if lang != release.meta.source_language:
-                lang = self.target(release, lang)
+                lang = self.target(request, release, lang)
             made = (
                 preview.build(ws, release, lang, self.renderer)
                 if build
                 else preview.existing(ws, release, lang)
             )
-            return render(
+            return self.page(
+                request,
                 "preview.html",
-                **self.context(
-                    request,
-                    release=release,
-                    lang=lang,
-                    files=made.files,
-                    built=made.built,
-                    problems=made.problems,
-                ),
+                release=release,
+                lang=lang,
+                files=made.files,
+                built=made.built,
+                problems=made.problems,
             )
 
         return HTMLResponse(await run_in_threadpool(page))
 
     async def preview_file(self, request: Request) -> Response:
         ws = self.workspace()
-        release = self.release(ws, request.path_params["slug"])
+        release = self.release(request, ws, request.path_params["slug"])
         path = preview.preview_file(ws, release, request.path_params["name"])
         if path is None:
-            raise HTTPException(404, "No such preview: build it from the preview page first.")
+            raise HTTPException(
+                404,
+                self.tr(request).gettext("No such preview: build it from the preview page first."),
+            )
         if path.suffix == ".html":
             return FileResponse(
                 path,
@@ -564,7 +709,7 @@ class ReviewApp:
     async def static_file(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in self.static:
-            raise HTTPException(404, "No such file.")
+            raise HTTPException(404, self.tr(request).gettext("No such file."))
         return Response(
             self.static[name],
             media_type=STATIC_FILES[name],
@@ -574,35 +719,52 @@ class ReviewApp:
     # ------------------------------------------------------------- errors
 
     def _error_page(self, request: Request, heading: str, message: str, status: int) -> Response:
-        page = render("error.html", **self.context(request, heading=heading, message=message))
+        page = self.page(request, "error.html", heading=heading, message=message)
         return HTMLResponse(page, status_code=status)
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        heading = "Not found" if exc.status_code == 404 else "Refused"
+        t = self.tr(request)
+        heading = t.gettext("Not found") if exc.status_code == 404 else t.gettext("Refused")
         return self._error_page(request, heading, str(exc.detail), exc.status_code)
 
     async def publisher_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PublisherError)
         status = 409 if isinstance(exc, LockTimeout) else 400
-        return self._error_page(request, "Something is wrong", exc.format(), status)
+        heading = self.tr(request).gettext("Something is wrong")
+        return self._error_page(request, heading, exc.format(), status)
 
 
-def _not_yours(visitor: Visitor, lang: str) -> str | None:
-    """Why this visitor may not decide on `lang`, or None."""
+def _not_yours(t: NullTranslations, visitor: Visitor, lang: str) -> str | None:
+    """Why this visitor may not decide on `lang`, or None (in the reviewer's language)."""
     if visitor.reviewer is not None:
         if visitor.reviewer.may_review(lang):
             return None
-        return (
-            f"Not saved: you review {', '.join(visitor.reviewer.langs)}; {lang} is decided by "
-            "its own reviewers."
-        )
+        return t.gettext(
+            "Not saved: you review %(langs)s; %(lang)s is decided by its own reviewers."
+        ) % {"langs": ", ".join(visitor.reviewer.langs), "lang": lang}
     if visitor.registered:
-        return (
+        return t.gettext(
             "Not saved: this is the office link, which views everything and decides nothing. "
             "Reviewers decide through their personal links (publisher reviewers invite NAME)."
         )
     return None
+
+
+def _settled(read: Callable[[], str]) -> str:
+    """`read()`, waiting for a change another request is committing right now.
+
+    A release being written has its journal's manifest on disk until the writer has
+    applied it (a few milliseconds); a reader that comes in between is refused as if the
+    change had been interrupted. Reading again shortly after gives what was committed;
+    a journal that stays is a real interrupted change, reported as before.
+    """
+    for _ in range(40):
+        try:
+            return read()
+        except UnfinishedChange:
+            time.sleep(0.025)
+    return read()
 
 
 def _ms(since: float) -> str:
@@ -629,6 +791,7 @@ def create_app(
         Route("/", app.releases),
         Route("/name", app.name_form, methods=["GET"]),
         Route("/name", app.name_save, methods=["POST"]),
+        Route("/language", app.language, methods=["GET"]),
         Route("/static/{name}", app.static_file),
         Route("/preview/{slug}/{name}", app.preview_file),
         Route("/r/{slug}/history", app.history),
@@ -638,6 +801,7 @@ def create_app(
         Route("/r/{slug}/{lang}/s/{segment}", app.decide_segment, methods=["POST"]),
         Route("/r/{slug}/{lang}/s/{segment}/history", app.history),
         Route("/r/{slug}/{lang}/s/{segment}/suggestions", app.suggestions),
+        Route("/r/{slug}/{lang}/s/{segment}/render", app.rendered, methods=["POST"]),
     ]
     starlette = Starlette(
         routes=routes,

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from publisher.core import history, languages
+from publisher.core import boilerplate, history, languages
 from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.document import plain_text
 from publisher.core.history import Event
-from publisher.core.release import Release, iter_releases
+from publisher.core.release import BOILERPLATE, Release, iter_releases
 from publisher.core.states import ORDER, State
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError
@@ -70,7 +70,7 @@ class Caches:
     """The server's memos; one per running app."""
 
     findings: Lru[tuple[object, ...], list[Finding]] = field(default_factory=lambda: Lru(100_000))
-    verdicts: Lru[tuple[object, ...], dict[str, str | None]] = field(
+    verdicts: Lru[tuple[object, ...], dict[str, Refusal | None]] = field(
         default_factory=lambda: Lru(2_000)
     )
     memories: Lru[tuple[object, ...], Memory] = field(default_factory=lambda: Lru(2))
@@ -108,6 +108,8 @@ class LanguageSummary:
     to_review: int
     #: None when the publishing rule lets the language be published, else why not
     refusal: str | None
+    #: the refusal names segments of the workspace's boilerplate
+    held_by_boilerplate: bool = False
 
     @property
     def approved(self) -> int:
@@ -156,85 +158,135 @@ def release_title(release: Release, caches: Caches | None = None) -> str:
 
 
 def _verdict_key(ws: Workspace, release: Release) -> tuple[object, ...]:
+    """What the rule's verdict depends on: the release's files and the boilerplate's (an
+    approval of the About paragraph changes every release's verdict), the settings."""
     files = fp.release_files(release.root)
+    shared = ws.boilerplate_dir
+    shared_files = fp.release_files(shared) if (shared / "release.toml").is_file() else {}
     return (
         release.slug,
         tuple(sorted(files.items())),
+        tuple(sorted(shared_files.items())),
         fp.file_hash(ws.root / CONFIG_NAME),
         fp.file_hash(ws.root / "glossary.toml"),
     )
 
 
-def refusals(ws: Workspace, release: Release, caches: Caches) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class Refusal:
+    """Why the publishing rule refuses a language, and whether the boilerplate is why."""
+
+    message: str
+    by_boilerplate: bool = False
+
+
+def refusals(ws: Workspace, release: Release, caches: Caches) -> dict[str, Refusal | None]:
     """lang -> why the publishing rule refuses it (None: publishable), as `build` decides."""
 
-    def compute() -> dict[str, str | None]:
+    def compute() -> dict[str, Refusal | None]:
         try:
             document = release.synced_document()
             verdict = judge(ws, release, document, draft=False)
         except PublisherError as exc:
-            return dict.fromkeys(release.meta.target_languages, exc.message)
-        return {
-            lang: (None if lang in verdict.texts else verdict.refused[lang].message)
-            for lang in release.meta.target_languages
-        }
+            return dict.fromkeys(release.meta.target_languages, Refusal(exc.message))
+        out: dict[str, Refusal | None] = {}
+        for lang in release.meta.target_languages:
+            refused = verdict.refused.get(lang) if lang not in verdict.texts else None
+            out[lang] = (
+                None
+                if refused is None
+                else Refusal(
+                    refused.message,
+                    any(seg.startswith(boilerplate.PREFIX) for seg in refused.blocking),
+                )
+            )
+        return out
 
     return caches.verdicts.get(_verdict_key(ws, release), compute)
 
 
+def release_summary(ws: Workspace, release: Release, caches: Caches) -> ReleaseSummary:
+    """One release (or the boilerplate): its facts and each language's progress."""
+    zone = ZoneInfo(ws.config.time_zone)
+    meta = release.meta
+    summary = ReleaseSummary(
+        release.slug,
+        release_title(release, caches),
+        meta.number,
+        meta.date,
+        meta.place,
+        meta.embargo,
+        meta.embargo.astimezone(zone) if meta.embargo else None,
+        ws.config.time_zone,
+        meta.source_language,
+        [],
+    )
+    try:
+        statuses = release_status(release, ws.config.required_state)
+        refused = refusals(ws, release, caches)
+    except PublisherError as exc:
+        summary.error = exc.format()
+        return summary
+    for status in statuses:
+        lang = languages.get(status.lang)
+        refusal = refused.get(status.lang)
+        summary.languages.append(
+            LanguageSummary(
+                status.lang,
+                lang.english_name,
+                languages.native_name(status.lang),
+                dict(status.counts),
+                status.total,
+                sum(status.counts[s] for s in NEEDS_REVIEW),
+                refusal.message if refusal else None,
+                refusal is not None and refusal.by_boilerplate,
+            )
+        )
+    return summary
+
+
 def release_summaries(ws: Workspace, caches: Caches) -> list[ReleaseSummary]:
     """Every release of the workspace, newest first."""
-    zone = ZoneInfo(ws.config.time_zone)
-    out: list[ReleaseSummary] = []
-    for release in iter_releases(ws.releases_dir):
-        meta = release.meta
-        summary = ReleaseSummary(
-            release.slug,
-            release_title(release, caches),
-            meta.number,
-            meta.date,
-            meta.place,
-            meta.embargo,
-            meta.embargo.astimezone(zone) if meta.embargo else None,
-            ws.config.time_zone,
-            meta.source_language,
-            [],
-        )
-        try:
-            statuses = release_status(release, ws.config.required_state)
-            refused = refusals(ws, release, caches)
-        except PublisherError as exc:
-            summary.error = exc.format()
-            out.append(summary)
-            continue
-        for status in statuses:
-            lang = languages.get(status.lang)
-            summary.languages.append(
-                LanguageSummary(
-                    status.lang,
-                    lang.english_name,
-                    languages.native_name(status.lang),
-                    dict(status.counts),
-                    status.total,
-                    sum(status.counts[s] for s in NEEDS_REVIEW),
-                    refused.get(status.lang),
-                )
-            )
-        out.append(summary)
+    out = [release_summary(ws, release, caches) for release in iter_releases(ws.releases_dir)]
     out.sort(key=lambda r: (r.date, r.slug), reverse=True)
+    return out
+
+
+def boilerplate_summary(ws: Workspace, caches: Caches) -> ReleaseSummary | None:
+    """The workspace's boilerplate as a release to review, or None when it has none."""
+    try:
+        shared = boilerplate.load(ws)
+    except PublisherError as exc:
+        return ReleaseSummary(
+            BOILERPLATE,
+            BOILERPLATE,
+            None,
+            dt.date.today(),
+            "",
+            None,
+            None,
+            "",
+            "en",
+            [],
+            exc.format(),
+        )
+    return release_summary(ws, shared, caches) if shared is not None else None
+
+
+def held_back(releases: list[ReleaseSummary]) -> dict[str, list[ReleaseSummary]]:
+    """lang -> the releases whose language the boilerplate's unapproved segments hold back."""
+    out: dict[str, list[ReleaseSummary]] = {}
+    for summary in releases:
+        for lang in summary.languages:
+            if lang.held_by_boilerplate:
+                out.setdefault(lang.lang, []).append(summary)
     return out
 
 
 # ---------------------------------------------------------------- the review page
 
-#: The review page's filters: name -> label (the order of the tabs).
-FILTERS: dict[str, str] = {
-    "needs-review": "Needs review",
-    "stale": "Stale",
-    "qa-errors": "QA errors",
-    "untranslated": "Untranslated",
-    "all": "All",
-}
+#: The review page's filters, in the order of their tabs (labels: words.FILTERS).
+FILTERS: tuple[str, ...] = ("needs-review", "stale", "qa-errors", "untranslated", "all")
 DEFAULT_FILTER = "needs-review"
 
 #: How many recent history events each segment shows (the segment's history page has all).
@@ -518,3 +570,18 @@ def segment_history(release: Release, lang: str | None, segment: str | None) -> 
         for e in reversed(events)
         if (lang is None or e.lang == lang) and (segment is None or e.segment == segment)
     ]
+
+
+def segment_source(
+    ws: Workspace, release: Release, lang: str, segment: str
+) -> tuple[str, list[str]]:
+    """A segment's source and the glossary's terms for its translation (the editor's
+    preview marks them): read from the catalog alone, not the history another request
+    may be appending to."""
+    code = release.require_target(lang)
+    catalog = load_catalog(release, code)
+    entry = catalog.get(segment)
+    source_lang = catalog.source_lang or release.meta.source_language
+    glossary = dict(workspace_glossary(ws.root, release).get(code, {}))
+    terms = glossary_terms(entry.source, entry.target, source_lang, code, glossary)
+    return entry.source, [required for _, required, _ in terms]

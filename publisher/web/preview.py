@@ -43,7 +43,7 @@ def preview_root(ws: Workspace) -> Path:
 class Preview:
     """The preview files of one language, and what the last build said."""
 
-    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, label)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, format)
     built: str | None = None  # ISO time of the newest file
     problems: list[str] = field(default_factory=list)
 
@@ -55,9 +55,7 @@ def existing(ws: Workspace, release: Release, lang: str) -> Preview:
     for fmt in FORMATS:
         path = folder / f"{lang}.{fmt}"
         if path.is_file():
-            preview.files.append(
-                (path.name, "Open the PDF" if fmt == "pdf" else "Open the web page")
-            )
+            preview.files.append((path.name, fmt))
             newest = max(newest, path.stat().st_mtime)
     if newest:
         stamp = dt.datetime.fromtimestamp(newest, dt.UTC).replace(microsecond=0)

@@ -10,7 +10,6 @@ browser never runs yesterday's script against today's page.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from functools import cache
@@ -21,6 +20,8 @@ import jinja2
 
 from publisher.core import languages
 from publisher.core.states import State
+from publisher.qa import markup
+from publisher.web import i18n, inline, words
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -63,37 +64,23 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={static_version(name)}"
 
 
-def when(iso: str | None) -> str:
-    """A history time as people read it: `2026-12-01 21:18 UTC`."""
-    if not iso:
-        return ""
+def lang_name(code: str, ui: str = "en") -> str:
+    """A language's name as the reader of `ui` calls it (Khmer, ខ្មែរ, 高棉语)."""
     try:
-        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def moment(value: dt.datetime | None) -> str:
-    """An embargo time with its offset: `2024-12-02 08:00 (UTC+07:00)`."""
-    if value is None:
-        return ""
-    offset = value.strftime("%z")
-    sign, hours, minutes = offset[:1], offset[1:3], offset[3:5]
-    return f"{value.strftime('%Y-%m-%d %H:%M')} (UTC{sign}{hours}:{minutes})"
-
-
-def lang_name(code: str) -> str:
-    try:
-        return languages.get(code).english_name
+        canonical = languages.get(code).code
     except Exception:  # an unknown code in an old history line is shown as it is
         return code
+    gettext = i18n.translations(ui).gettext
+    return gettext(words.LANGUAGES.get(canonical, canonical))
+
+
+_MARKUP = {"bold": words.N_("bold"), "italic": words.N_("italics"), "code": words.N_("code")}
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(ui: str) -> jinja2.Environment:
+    """The templates speaking `ui`: one environment per language, so that requests in
+    different languages, answered in parallel threads, never share installed gettext."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -101,17 +88,54 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    translations = i18n.translations(ui)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+
+    def word(table: str, code: str | None) -> str:
+        known = words.TABLES[table].get(code or "")
+        return translations.gettext(known) if known else (code or "")
+
+    def markup_differences(source: str, text: str) -> tuple[list[str], list[str]]:
+        """What markup the source has and `text` lacks, and the reverse, in words."""
+        have, want = markup.elements(text), markup.elements(source)
+        missing: list[str] = []
+        extra: list[str] = []
+        for name in sorted(set(have) | set(want)):
+            kind, _, address = name.partition(" ")
+            if kind == "link":
+                phrase = translations.gettext("the link to %(address)s") % {"address": address}
+            else:
+                phrase = translations.gettext(_MARKUP[kind])
+            if have.get(name, 0) < want.get(name, 0):
+                missing.append(phrase)
+            elif have.get(name, 0) > want.get(name, 0):
+                extra.append(phrase)
+        return missing, extra
+
     env.globals.update(
+        markup_differences=markup_differences,
         static_url=static_url,
         htmx_config=json.dumps(HTMX_CONFIG, separators=(",", ":")),
         State=State,
-        lang_name=lang_name,
+        lang_name=lambda code: lang_name(code, ui),
         native_name=languages.native_name,
+        ui=ui,
+        ui_languages=i18n.UI_LANGUAGES,
+        word=word,
+        num=lambda value: i18n.number(value, ui),
     )
-    env.filters.update(when=when, moment=moment)
+    env.filters.update(
+        when=lambda iso: i18n.when(iso, ui),
+        moment=lambda value: i18n.moment(value, ui),
+        day=lambda value: i18n.day(value, ui),
+        num=lambda value: i18n.number(value, ui),
+        inline=inline.render,
+    )
     return env
 
 
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, ui: str, /, **context: Any) -> str:
+    """`template` rendered in the UI language `ui`."""
+    return environment(ui).get_template(template).render(**context)

@@ -10,7 +10,8 @@ connections back to this server.
 Invariant: nothing but files inside the built site's folder is ever served (a path is
 looked up under that folder, resolved, and must still be inside it), only to requests
 naming this server by its loopback address (a page of another site cannot reach it
-through DNS rebinding), and only for GET and HEAD.
+through DNS rebinding), and only for GET and HEAD. At most `MAX_STREAMS` event
+streams are open at once (each polls for builds): the next is refused with a 503.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import json
 import mimetypes
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from publisher.core.wording import counted
 from publisher.publishing.live import Build, LiveSite
@@ -44,6 +46,9 @@ POLL_SECONDS = 0.02
 KEEPALIVE_SECONDS = 15.0
 #: A build that wrote more files than this tells pages to reload without the list.
 MAX_LISTED = 500
+#: Event streams open at once (one per open page): each polls for builds, so a program
+#: opening thousands would take the machine's CPU; the one after the last is told why.
+MAX_STREAMS = 64
 
 LIVE_JS = """\
 (function () {
@@ -120,6 +125,28 @@ def build_event(build: Build) -> str:
     return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+class _CountedStream(StreamingResponse):
+    """A stream that calls `ended` once it is over, however it ends (the client left before
+    its first byte included: a generator never started would never run a `finally`)."""
+
+    def __init__(
+        self,
+        ended: Callable[[], None],
+        content: AsyncIterator[str],
+        *,
+        media_type: str,
+        headers: dict[str, str],
+    ) -> None:
+        super().__init__(content, media_type=media_type, headers=headers)
+        self._ended = ended
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._ended()
+
+
 class SitePreview:
     """The endpoints: the site's files, the reload script and the build events."""
 
@@ -128,6 +155,8 @@ class SitePreview:
         self.root = live.out_dir
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
         self.closing = closing
+        #: Event streams open now (the endpoints run on one event loop: no lock needed).
+        self.streams = 0
 
     def _allowed(self, request: Request) -> bool:
         return request.headers.get("host", "") in self.hosts
@@ -144,8 +173,14 @@ class SitePreview:
     async def events(self, request: Request) -> Response:
         if not self._allowed(request):
             return PlainTextResponse("Unknown host.", status_code=403)
+        if self.streams >= MAX_STREAMS:
+            return PlainTextResponse(
+                f"{MAX_STREAMS} pages already listen for reloads: close some and reload this one.",
+                status_code=503,
+            )
+        self.streams += 1
 
-        async def stream() -> object:
+        async def stream() -> AsyncIterator[str]:
             sent = -1
             quiet = 0.0
             while not self.closing.is_set():
@@ -160,8 +195,12 @@ class SitePreview:
                 await asyncio.sleep(POLL_SECONDS)
                 quiet += POLL_SECONDS
 
-        return StreamingResponse(
-            stream(),  # type: ignore[arg-type]
+        def ended() -> None:
+            self.streams -= 1
+
+        return _CountedStream(
+            ended,
+            stream(),
             media_type="text/event-stream",
             headers={"cache-control": "no-store", "x-accel-buffering": "no"},
         )

@@ -19,20 +19,20 @@ from tests.support.workspace import Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
-SOURCE = """# Meeting on Cooperation
+SOURCE = """# Programme of the Visit of Samdech Techo Hun Sen to Beijing
 
 Deputy Prime Minister Prak Sokhonn met Mr Sok Dara, Ms Chea Malis and the delegation of \
 H.E. Prak Sokhonn to discuss cooperation between the two ministries, trade and investment.
 """
 TEXTS = {
     "km": [
-        "កិច្ចប្រជុំស្តីពីកិច្ចសហប្រតិបត្តិការ",
+        "កិច្ចប្រជុំរបស់ឧបនាយករដ្ឋមន្ត្រី ប្រាក់ សុខុន ជាមួយលោក សុខ ដារា ស្តីពីកិច្ចសហប្រតិបត្តិការ",
         "ឧបនាយករដ្ឋមន្ត្រី ប្រាក់ សុខុន បានជួបជាមួយលោក សុខ ដារា លោកស្រី ជា ម៉ាលីស "
         "និងគណៈប្រតិភូរបស់ឯកឧត្តម ប្រាក់ សុខុន ដើម្បីពិភាក្សាអំពីកិច្ចសហប្រតិបត្តិការ"
         "រវាងក្រសួងទាំងពីរ ពាណិជ្ជកម្ម និងការវិនិយោគ។",
     ],
     "zh-Hans": [
-        "关于合作的会议",
+        "洪森亲王北京访问日程",
         "副首相布拉索昆会见了索达拉先生、谢玛莉斯女士和布拉索昆阁下的代表团，"
         "讨论两部之间的合作、贸易和投资。",
     ],
@@ -104,6 +104,15 @@ def test_khmer_names_brackets_and_language_links_at_phone_width(
             assert lines, name
             if any(count > 1 for count in lines):
                 split.append((width, name))
+    assert split == []
+
+    home = (site / "km" / "index.html").as_uri()  # the listing's title: its words whole too
+    for width in range(300, 424, 4):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(home)
+        for name in ("សម្តេច", "ប៉េកាំង"):
+            if any(count > 1 for count in page.evaluate(LINES_OF, [name])):
+                split.append((width, f"home {name}"))
     assert split == []
 
     page.set_viewport_size({"width": 390, "height": 800})

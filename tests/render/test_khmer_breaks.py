@@ -152,3 +152,20 @@ def test_speed_per_10k_characters() -> None:
     per_10k_ms = (time.perf_counter() - start) / runs * 1000
     # Measured ~1-3 ms here; the bound only catches an accidental quadratic loop.
     assert per_10k_ms < 100, f"{per_10k_ms:.1f} ms per 10k characters"
+
+
+def test_a_short_run_between_spaces_is_never_broken() -> None:
+    """A personal name ICU's dictionary does not know, written as Khmer writes names."""
+    text = "ឯកឧត្តម ប្រាក់ សុខុន ឧបនាយករដ្ឋមន្ត្រី លោក សុខ ដារា លោកស្រី ជា ម៉ាលីស"
+    broken = insert_break_opportunities(text)
+    for name in ("សុខុន", "ដារា", "ម៉ាលីស"):
+        assert name in broken  # no U+200B inside
+    assert f"ឧបនាយក{ZWSP}រដ្ឋមន្ត្រី" in broken  # a longer run still breaks between words
+
+
+def test_a_known_name_inside_a_run_is_kept_whole_with_breaks_around_it() -> None:
+    text = "ជួបជាមួយឯកឧត្តមប្រាក់សុខុននៅភ្នំពេញ"
+    assert f"សុ{ZWSP}ខុន" in insert_break_opportunities(text)  # ICU cuts the unknown name
+    kept = insert_break_opportunities(text, keep={"សុខុន"})
+    assert f"ប្រាក់{ZWSP}សុខុន{ZWSP}នៅ" in kept
+    assert insert_break_opportunities(kept, keep={"សុខុន"}) == kept  # stable

@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
 
@@ -264,6 +265,73 @@ class Client:
         self.http.close()
 
 
+class Reviewer:
+    """One browser tab of a reviewer, with every console error it saw.
+
+    `locale` is the browser's language (its Accept-Language header): the review app
+    answers in Khmer to `km-KH`, in Chinese to `zh-CN`. `name=None` gives no name.
+    """
+
+    def __init__(
+        self,
+        browser: Browser,
+        server: Server,
+        name: str | None,
+        width: int = 1280,
+        locale: str = "en-GB",
+        height: int = 900,
+    ) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale
+        )
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        #: every answer of 400 or more, as "STATUS METHOD URL" (what a console error means)
+        self.refused: list[str] = []
+        self.page.on(
+            "response",
+            lambda r: (
+                self.refused.append(f"{r.status} {r.request.method} {r.url}")
+                if r.status >= 400
+                else None
+            ),
+        )
+        self.page.goto(server.url)
+        if name is not None:
+            self.page.click("a.reviewer")  # "Give your name"
+            self.page.fill("#name", name)
+            self.page.click("button[type=submit]")
+            self.page.wait_for_url(server.base + "/")
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.accept()
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.errors.append(message.text)
+
+    def review(self, lang: str = "km") -> None:
+        self.page.click(f"a.button[href='/r/{SAMPLE_SLUG}/{lang}']")
+        self.page.wait_for_selector("#summary")
+
+    def listed(self) -> list[str]:
+        listed: list[str] = self.page.eval_on_selector_all(
+            "article.segment", "els => els.map(e => e.dataset.segment)"
+        )
+        return listed
+
+    def flash(self, segment: str) -> str:
+        return self.page.locator(f"#seg-{segment} .flash").inner_text()
+
+    def close(self) -> None:
+        self.context.close()
+
+
 # ------------------------------------------------ the review page, as a reviewer uses it
 
 
@@ -281,6 +349,12 @@ def shown(client: Client, segment: str, lang: str = "km") -> dict[str, str]:
         for name in ("hash", "state")
     }
     return value
+
+
+def shown_texts(block: str, lang: str) -> list[str]:
+    """The texts in `lang` of a page or segment, as read (highlighting and markup taken off)."""
+    found = re.findall(rf'<p class="text" lang="{lang}">(.*?)</p>', block, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)) for text in found]
 
 
 def decide(

@@ -86,14 +86,16 @@ def test_a_personal_link_decides_as_its_reviewer(cli: Cli, server: Server, root:
     reopen(cli, "s3", by="Sok Dara")
     dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
     page = dara.get(KM_PAGE).text
+    # the page speaks the first language of Sok Dara's register entry: Khmer
+    assert '<html lang="km">' in page
     assert (
-        '<span class="reviewer-label">Reviewing as</span> <span class="reviewer">Sok Dara</span>'
+        '<span class="reviewer-label">អ្នកពិនិត្យ៖</span> <span class="reviewer">Sok Dara</span>'
         in (page)
     )
     assert 'href="/name' not in page  # no name form: the link says who this is
     assert dara.get("/name").status_code == 403
     status, fragment = decide(dara, "s3", "approve")
-    assert (status, flash(fragment)) == (200, "s3: approved")
+    assert (status, flash(fragment)) == (200, "ផ្នែក s3 បានអនុម័ត។")
     last = history(root)[-1]
     assert (last["action"], last["segment"], last["by"], last["evidence"]) == (
         "approve",
@@ -125,11 +127,11 @@ def test_a_language_outside_the_reviewers_is_refused(cli: Cli, server: Server, r
     for action in ("reject", "approve", "edit"):
         status, fragment = decide(dara, "s1", action, lang="zh-Hans", comment="x", text="x")
         assert status == 422
-        assert flash(fragment) == (
-            "Not saved: you review km; zh-Hans is decided by its own reviewers."
+        assert flash(fragment) == (  # in Khmer, Sok Dara's first language
+            "មិនបានរក្សាទុក៖ អ្នកពិនិត្យភាសា km ចំណែក zh-Hans ត្រូវសម្រេចដោយអ្នកពិនិត្យរបស់ភាសានោះ។"
         )
     bulk = dara.post(f"{ZH_PAGE}/all", {"action": "approve", "filter": "all"}, htmx=True)
-    assert "Not saved: you review km; zh-Hans is decided by its own reviewers." in bulk.text
+    assert "មិនបានរក្សាទុក៖ អ្នកពិនិត្យភាសា km ចំណែក zh-Hans" in bulk.text
     assert (root / ZH_PO).read_bytes() == before
 
 
@@ -209,7 +211,7 @@ def test_a_token_is_its_own_reviewers_only(cli: Cli, server: Server, root: Path)
     )
     with_his_csrf = li.post(f"{KM_PAGE}/s/s1", {**form, "csrf": li.csrf}, htmx=True)
     assert with_his_csrf.status_code == 422  # km is not his language
-    assert "Not saved: you review zh-Hans; km is decided by its own reviewers." in (
+    assert "未保存：您审核的是 zh-Hans；km 由该语言的审核人决定。" in (  # Li Wei reads Chinese
         with_his_csrf.text
     )
     # A token made up, or another reviewer's token with one character changed.
@@ -279,7 +281,7 @@ def test_four_eyes_across_aliases_between_the_web_and_the_cli(
     set_review(root, four_eyes=True)
     dara = server.link_client(invite(cli, server, "Sok Dara"), KM_PAGE + "?filter=all")
     status, fragment = decide(dara, "s2", "edit", text="ការបកប្រែថ្មីរបស់ដារា")
-    assert (status, flash(fragment)) == (200, "s2: saved")
+    assert (status, flash(fragment)) == (200, "ផ្នែក s2 បានរក្សាទុក។")  # Dara reads Khmer
     refused = cli(
         "approve", SAMPLE_SLUG, "--lang", "km", "--segment", "s2", "--by", "សុខ ដារា", ok=False
     )
@@ -351,3 +353,39 @@ def test_a_damaged_or_linked_register_lets_no_link_in_and_says_why(
     assert f"error: {register}:2: invalid TOML" in said
     assert f"error: {register}: is a symbolic link (to {elsewhere})" in said
     assert "Traceback" not in said
+
+
+def test_the_review_url_is_matched_as_browsers_send_it(cli: Cli, root: Path) -> None:
+    """`[review] url` written with its default port, or with a non-ASCII name: browsers
+    send `Host: review.example.org` (no `:443`) and the name in its ASCII form, and the
+    same in `Origin`; the app answers them. A port that is not one, or a user and
+    password in the address, is refused before any link is printed."""
+    for url, host in (
+        ("https://review.example.org:443", "review.example.org"),
+        ("https://bücher.example", "xn--bcher-kva.example"),
+    ):
+        set_review(root, url=url)
+        with Server(root) as proxied:
+            local, port, token = proxied.base, proxied.port, proxied.token
+            first = httpx.get(f"{local}/?token={token}", headers={"Host": host})
+            assert first.status_code == 303, (url, first.text)
+            posted = httpx.post(
+                f"{local}/name",
+                data={"csrf": "not-this-pages", "name": "x"},
+                headers={
+                    "Host": host,
+                    "Origin": f"https://{host}",
+                    "Cookie": f"publisher_token_{port}={token}",
+                },
+            )
+            # Past the Origin check: only the (wrong) CSRF token stops it.
+            assert (posted.status_code, posted.text) == (
+                403,
+                "This form is out of date: reload the page and try again.\n",
+            )
+    for url, why in (
+        ("https://review.example.org:99999", "must be an http(s) address"),
+        ("https://press:secret@review.example.org", "must not hold a user name or password"),
+    ):
+        refused = cli("reviewers", "invite", "Li Wei", "--url", url, ok=False)
+        assert refused.exit_code == 2 and why in refused.stderr, refused.stderr

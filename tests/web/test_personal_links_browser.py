@@ -41,12 +41,14 @@ def test_a_reviewer_decides_through_their_personal_link(
     with Server(root) as server:
         dara = open_page(browser, invite(cli, server, "សុខ ដារា"))
         assert dara.url == server.base + "/"  # the token left the address bar
-        assert dara.locator(".who").inner_text() == "Reviewing as Sok Dara"
+        # the page speaks Sok Dara's first language (km in the register), not the browser's
+        assert dara.locator("html").get_attribute("lang") == "km"
+        assert dara.locator(".who").inner_text() == "អ្នកពិនិត្យ៖ Sok Dara"
         assert dara.locator("a.reviewer").count() == 0  # no name to give or change
         dara.goto(server.base + KM_PAGE)
         dara.locator("#seg-s3 button[value=approve]").click()
         dara.wait_for_function(
-            "() => document.querySelector('#seg-s3 .flash')?.textContent.includes('approved')"
+            "() => document.querySelector('#seg-s3 .flash')?.textContent.includes('បានអនុម័ត')"
         )
         last = history(root)[-1]
         assert (last["segment"], last["by"], last["evidence"]) == ("s3", "Sok Dara", "link")
@@ -59,7 +61,7 @@ def test_a_reviewer_decides_through_their_personal_link(
         refused = dara.locator("#seg-s2 .flash")
         refused.wait_for()
         assert refused.inner_text() == (
-            "Not saved: you review km; zh-Hans is decided by its own reviewers."
+            "មិនបានរក្សាទុក៖ អ្នកពិនិត្យភាសា km ចំណែក zh-Hans ត្រូវសម្រេចដោយអ្នកពិនិត្យរបស់ភាសានោះ។"
         )
         assert (root / "releases" / SAMPLE_SLUG / "translations" / "zh-Hans.po").read_bytes() == (
             before

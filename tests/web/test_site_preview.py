@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage
 
 from publisher.core.catalog import Catalog
+from publisher.web.site_preview import MAX_STREAMS
 from tests.support.web import SitePreview
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
@@ -108,3 +110,34 @@ def test_the_preview_serves_nothing_outside_the_site_nor_to_another_host(
         assert events.status_code == 403
         posted = httpx.post(server.base + "/", content=b"x")
         assert posted.status_code == 405
+
+
+def test_the_reload_streams_are_bounded_and_given_back(tmp_path: Path) -> None:
+    """A program holding event streams open (each one polls for builds) gets a bounded
+    number of them; the pages are still served, and a stream closed is given back."""
+    root = copy_repo_workspace(tmp_path / "ws")
+    limits = httpx.Limits(max_connections=MAX_STREAMS + 10)
+    with (
+        SitePreview(root) as server,
+        httpx.Client(base_url=server.base, limits=limits, timeout=30) as client,
+        ExitStack() as held,
+    ):
+        streams = [
+            held.enter_context(client.stream("GET", "/_publisher/events"))
+            for _ in range(MAX_STREAMS)
+        ]
+        assert {s.status_code for s in streams} == {200}
+        with client.stream("GET", "/_publisher/events") as refused:
+            assert refused.status_code == 503
+            assert refused.read().decode() == (
+                f"{MAX_STREAMS} pages already listen for reloads: close some and reload this one."
+            )
+        assert client.get("/").status_code == 200
+        streams.pop().close()
+        deadline = time.monotonic() + 10
+        while True:
+            with client.stream("GET", "/_publisher/events") as again:
+                if again.status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "a closed stream was not given back"
+            time.sleep(0.1)

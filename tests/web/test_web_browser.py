@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page
+from playwright.sync_api import Browser, Page
 
 from publisher.core.approvals import load_catalog
 from publisher.core.catalog import approval_hash
@@ -26,8 +26,8 @@ from publisher.core.release import Release, find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from tests.support.releases import catalog, history
-from tests.support.web import Server
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
+from tests.support.web import Reviewer, Server
+from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -42,42 +42,6 @@ CHINA_KM = "នៅប្រទេសចិន"
 PRC_KM = "នៅសាធារណរដ្ឋប្រជាមានិតចិន"
 
 
-class Reviewer:
-    """One browser tab of a reviewer, with every console error it saw."""
-
-    def __init__(self, browser: Browser, server: Server, name: str, width: int = 1280) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page: Page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("dialog", lambda dialog: dialog.accept())
-        self.page.goto(server.url)
-        self.page.click("a.reviewer")  # "Give your name"
-        self.page.fill("#name", name)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url(server.base + "/")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            self.errors.append(message.text)
-
-    def review(self, lang: str = "km") -> None:
-        self.page.click(f"a.button[href='/r/{SAMPLE_SLUG}/{lang}']")
-        self.page.wait_for_selector("#summary")
-
-    def listed(self) -> list[str]:
-        return self.page.eval_on_selector_all(
-            "article.segment", "els => els.map(e => e.dataset.segment)"
-        )
-
-    def flash(self, segment: str) -> str:
-        return self.page.locator(f"#seg-{segment} .flash").inner_text()
-
-    def close(self) -> None:
-        self.context.close()
-
-
 def change_source(root: Path, cli: Cli) -> None:
     """The press officer corrects two sentences of the English and syncs: s6, s7 go stale."""
     source = root / "releases" / SAMPLE_SLUG / "source.md"
@@ -85,7 +49,7 @@ def change_source(root: Path, cli: Cli) -> None:
     source.write_text(
         text.replace(S7_EN_OLD, S7_EN_NEW).replace(S6_EN_OLD, S6_EN_NEW), encoding="utf-8"
     )
-    assert cli("sync", SAMPLE_SLUG).stdout == f"{SAMPLE_SLUG}: 2 stale (s6, s7)\n"
+    assert cli("sync", SAMPLE_SLUG).stdout == f"{SAMPLE_LABEL}: 2 stale (s6, s7)\n"
 
 
 def font_used(page: Page, family: str, sample: str) -> bool:
@@ -143,11 +107,11 @@ def test_a_reviewer_fixes_stale_segments_and_approves_all(
         editor.fill(old.replace(CHINA_KM, PRC_KM))
         s7.locator("button[value=edit]").click()
         page.wait_for_selector("#seg-s7[data-state=translated]")
-        assert dara.flash("s7") == "s7: saved"
+        assert dara.flash("s7") == "Segment s7 saved."
         # s6: "Royal Government of Cambodia" is what the Khmer already says: kept as it is
         page.locator("#seg-s6 button[value=keep]").click()
         page.wait_for_selector("#seg-s6[data-state=translated]")
-        assert dara.flash("s6") == "s6: kept: the translation now stands for the new source"
+        assert dara.flash("s6") == "Segment s6 kept: the translation now stands for the new source."
         assert page.locator(".pct").inner_text() == "11 of 13 approved (85%)"
         assert page.locator("button.approve-all").is_enabled()
 
@@ -176,9 +140,9 @@ def test_a_reviewer_fixes_stale_segments_and_approves_all(
 
         page.click("button.approve-all")  # a confirmation dialog, accepted
         page.wait_for_selector("#main > .flash")
-        assert page.locator("#main > .flash").inner_text() == "2 approved."
+        assert page.locator("#main > .flash").inner_text() == "2 segments approved."
         assert page.locator(".pct").inner_text() == "13 of 13 approved (100%)"
-        assert dara.errors == []  # no CSP violation, no script error
+        assert dara.errors == [], dara.refused  # no CSP violation, no script error
         dara.close()
 
     km = catalog(root)
@@ -277,14 +241,14 @@ def test_a_cli_approval_and_a_browser_approval_at_once_lose_nothing(
     assert entry.state is State.APPROVED
     assert entry.review is not None and entry.review.by == first["by"]
     if first["by"] == "Li Wei":
-        assert out == f"{SAMPLE_SLUG} km: 1 approved\n"
-        assert (
-            shown
-            == "s3: Li Wei approved it meanwhile; your approval is recorded in the history too"
+        assert out == f"{SAMPLE_LABEL} km: 1 approved\n"
+        assert shown == (
+            "Segment s3: Li Wei approved it meanwhile; your approval is recorded in the history "
+            "too."
         )
     else:
-        assert out == f"{SAMPLE_SLUG} km: 0 approved, 1 already approved\n"
-        assert shown == "s3: approved"
+        assert out == f"{SAMPLE_LABEL} km: 0 approved, 1 already approved\n"
+        assert shown == "Segment s3 approved."
     po = root / "releases" / SAMPLE_SLUG / "translations" / "km.po"
     subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po)], check=True)
 
@@ -312,6 +276,8 @@ def test_keyboard_approve_next_previous_and_edit(browser: Browser, root: Path, c
         def current() -> str:
             return page.eval_on_selector("article.segment.current", "e => e.dataset.segment")
 
+        assert current() == "s1"
+        page.keyboard.press("j")  # nothing had the focus: the highlighted segment takes it
         assert current() == "s1"
         page.keyboard.press("j")
         assert current() == "s2"

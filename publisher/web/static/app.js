@@ -4,8 +4,28 @@
 (function () {
   "use strict";
 
-  const KEYS_HELP = "j/n next · k/p previous · a approve · r reviewed · e edit · x reject · Esc close";
-  let pending = null; // {segment, action}: a decision whose answer is being swapped in
+  // The words come from the page (data-* of #toast), in the reviewer's language.
+  let pending = null; // {segment, action, message}: a decision whose answer is being swapped in
+  let busy = null; // the segment whose decision is on its way to the server
+  const ADVANCE_KEY = "publisher.autoAdvance";
+
+  function words(name, values) {
+    const box = document.getElementById("toast");
+    let text = (box && box.dataset[name]) || "";
+    for (const key in values || {}) text = text.split("{" + key + "}").join(values[key]);
+    return text;
+  }
+
+  function autoAdvance() {
+    const box = document.getElementById("auto-advance");
+    return !box || box.checked;
+  }
+
+  // The segment keys act on: the one holding the keyboard focus, never another.
+  function focused() {
+    const active = document.activeElement;
+    return active && active.closest ? active.closest("article.segment") : null;
+  }
 
   function segments() {
     return Array.from(document.querySelectorAll("article.segment"));
@@ -28,20 +48,31 @@
 
   function move(step) {
     const list = segments();
-    if (!list.length) return;
-    const here = list.indexOf(current());
+    if (!list.length) return null;
+    const from = focused();
+    if (!from) { // nothing has the focus yet: j and k start on the highlighted segment
+      const start = current() || list[0];
+      setCurrent(start, true);
+      return start;
+    }
+    const here = list.indexOf(from);
     const next = here < 0 ? 0 : Math.min(list.length - 1, Math.max(0, here + step));
     setCurrent(list[next], true);
+    return next === here ? null : list[next];
   }
 
+  // The live region stays in the page (role=status, aria-live=polite): only its text
+  // changes, so screen readers announce every message.
   function toast(text, tone) {
     const box = document.getElementById("toast");
     if (!box) return;
     box.textContent = text;
     box.className = "toast " + (tone || "error");
-    box.hidden = false;
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { box.hidden = true; }, 6000);
+    toast.timer = setTimeout(function () {
+      box.className = "toast idle";
+      box.textContent = "";
+    }, 10000);
   }
 
   function openPanel(article, selector, fieldSelector) {
@@ -60,7 +91,15 @@
   }
 
   function press(article, key) {
-    const button = article && article.querySelector('button[data-key="' + key + '"]');
+    if (!article) {
+      toast(words("noFocus"), "info");
+      return;
+    }
+    if (busy) {
+      toast(words("busy"), "info");
+      return;
+    }
+    const button = article.querySelector('button[data-key="' + key + '"]');
     if (button && !button.disabled) button.click();
   }
 
@@ -85,15 +124,19 @@
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const article = current();
+    const article = focused();
     switch (event.key) {
       case "j": case "n": move(1); break;
       case "k": case "p": move(-1); break;
       case "a": press(article, "a"); break;
       case "r": press(article, "r"); break;
-      case "e": openPanel(article, "details.editor", "textarea"); break;
-      case "x": openPanel(article, "details.rejecter", "textarea"); break;
-      case "?": toast(KEYS_HELP, "info"); break;
+      case "e": case "x":
+        if (!article) toast(words("noFocus"), "info");
+        else if (busy) toast(words("busy"), "info");
+        else if (event.key === "e") openPanel(article, "details.editor", "textarea");
+        else openPanel(article, "details.rejecter", "textarea");
+        break;
+      case "?": toast(words("keys"), "info"); break;
       default: return;
     }
     event.preventDefault();
@@ -130,10 +173,49 @@
     if (article) setCurrent(article, false);
   });
 
-  // A decision was saved: after its segment is swapped in, go on to the next one
-  // (after an edit, stay: the reviewer decides on the new text).
+  // A decision was saved (or refused): after its segment is swapped in, the toast says
+  // what was decided and which segment has the focus now; with automatic advance on, an
+  // approval, review or rejection goes on to the next segment (an edit stays: the
+  // reviewer decides on the new text).
   document.addEventListener("segment-decided", function (event) {
-    pending = event.detail;
+    pending = Object.assign({ saved: true }, event.detail);
+  });
+  document.addEventListener("segment-refused", function (event) {
+    pending = Object.assign({ saved: false }, event.detail);
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // A delayed request (the editor's preview) of a segment swapped out meanwhile: drop it.
+    if (!document.body.contains(event.detail.elt)) {
+      event.preventDefault();
+      return;
+    }
+    const form = event.detail.elt;
+    if (form && form.matches && form.matches("form.decide")) {
+      const article = form.closest("article.segment");
+      busy = article ? article.dataset.segment : "?";
+      if (article) article.setAttribute("aria-busy", "true");
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.detail.elt;
+    if (form && form.matches && form.matches("form.decide")) busy = null;
+  });
+
+  // The reviewer's choice of automatic advance, kept in this browser.
+  function restoreAdvance() {
+    const box = document.getElementById("auto-advance");
+    if (!box) return;
+    try {
+      box.checked = localStorage.getItem(ADVANCE_KEY) !== "off";
+    } catch (e) { /* storage refused: the box still says what happens */ }
+  }
+
+  document.addEventListener("change", function (event) {
+    const box = event.target;
+    if (!box || box.id !== "auto-advance") return;
+    try { localStorage.setItem(ADVANCE_KEY, box.checked ? "on" : "off"); } catch (e) { }
   });
 
   // "Approve all listed" sends what each listed segment shows (inputs with form="bulk");
@@ -145,29 +227,45 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     updateBulk();
+    restoreAdvance();
     const swapped = event.detail.elt;
     if (!swapped || !swapped.matches || !swapped.matches("article.segment")) return;
     const decided = pending && pending.segment === swapped.dataset.segment ? pending : null;
     pending = null;
+    busy = null;
     setCurrent(swapped, false);
-    if (decided && ["approve", "review", "reject"].includes(decided.action)) {
-      move(1);
+    if (!decided) {
+      swapped.focus({ preventScroll: true });
+      return;
+    }
+    const advancing = decided.saved && autoAdvance() &&
+      ["approve", "review", "reject"].includes(decided.action);
+    swapped.focus({ preventScroll: true }); // the decided segment, then maybe the next one
+    const next = advancing ? move(1) : null;
+    let where;
+    if (next) {
+      where = words("nowOn", { id: next.dataset.segment });
     } else {
       swapped.focus({ preventScroll: true });
+      where = words(advancing ? "last" : "staysOn", { id: swapped.dataset.segment });
     }
+    toast(decided.message + " " + where, decided.saved ? "ok" : "error");
   });
 
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;
-    toast("Not saved (" + xhr.status + "): " + (xhr.responseText || xhr.statusText).trim());
+    busy = null;
+    toast(words("notSaved", { status: xhr.status, reason: (xhr.responseText || xhr.statusText).trim() }));
   });
 
   document.addEventListener("htmx:sendError", function () {
-    toast("The review app cannot be reached: is `publisher serve` still running?");
+    busy = null;
+    toast(words("unreachable"));
   });
 
   function start() {
     updateBulk();
+    restoreAdvance();
     const wanted = location.hash && document.getElementById(location.hash.slice(1));
     const first = wanted && wanted.matches("article.segment") ? wanted : segments()[0];
     if (first) setCurrent(first, Boolean(wanted));
