@@ -4,8 +4,9 @@ A spreadsheet exports CSV in its own way: Excel's "CSV UTF-8" starts with a BOM,
 its "Unicode Text" is UTF-16 with tabs, a French or German Excel separates
 cells with semicolons, an old one writes the Windows code page. The importer
 finds the encoding (a BOM, else UTF-8, else charset-normalizer's best guess,
-named in the report) and the delimiter (the one of `,` `;` tab `|` that splits
-the first line into a header with the list's columns), then reads the file with
+named in the report; a file with both UTF-8 lines and others is refused) and the
+delimiter (the one of `,` `;` tab `|` that splits the first line into a header with
+the list's columns), then reads the file with
 the same rules as every list (publisher.core.medialists): every bad line is
 reported as file:line, and then nothing is written. Never half an import: the
 list is written whole, atomically, or not at all. An address in the unsubscribe
@@ -74,6 +75,7 @@ def detect_encoding(data: bytes, path: Path, encoding: str | None = None) -> tup
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _refuse_mixed(data, path)
     from charset_normalizer import from_bytes  # only for a file that is not UTF-8
 
     matches = from_bytes(data)
@@ -87,6 +89,30 @@ def detect_encoding(data: bytes, path: Path, encoding: str | None = None) -> tup
     tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
     best = next((m for m in tied if m.encoding == "cp1252"), best)
     return str(best), best.encoding
+
+
+def _refuse_mixed(data: bytes, path: Path) -> None:
+    """MediaListError if the file has both UTF-8 lines (with letters beyond ASCII) and lines
+    that are not UTF-8: lines pasted from two files. Read in any one encoding, one kind
+    would become mojibake (`Café` imported as `CafÃ©`) without a word."""
+    utf8_line = other_line = 0
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            raise MediaListError(
+                f"this line is not UTF-8, but line {utf8_line} is: the file mixes encodings "
+                "(lines pasted from another file?); save it from the spreadsheet as CSV "
+                "UTF-8, or give --encoding",
+                path=path,
+                line=other_line,
+            )
 
 
 def detect_delimiter(text: str, path: Path) -> str:

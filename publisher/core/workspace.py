@@ -192,10 +192,19 @@ def check_review_url(url: str, what: str, path: Path | None = None) -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url.strip())
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
+    except ValueError:
+        parts = parts._replace(netloc="")  # refused below, as an address without a host
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise WorkspaceError(
             f"{what} must be an http(s) address such as https://review.example.org (not {url!r})",
             path=path,
+        )
+    if parts.username is not None or parts.password is not None:
+        # Every personal link would carry them, and browsers send no Host with them.
+        raise WorkspaceError(
+            f"{what} must not hold a user name or password (the `user@` in {url!r})", path=path
         )
     return url.strip().rstrip("/")
 

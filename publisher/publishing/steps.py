@@ -14,10 +14,13 @@ import contextlib
 import ctypes
 import datetime as dt
 import hashlib
+import os
 import shutil
 import struct
 import subprocess
 import tempfile
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,9 +49,31 @@ from publisher.render.templating import language_environment
 THUMB_WIDTH = 240  # px: shown at 120 CSS px, sharp on 2x screens
 
 
-def init_worker() -> None:
-    """Import WeasyPrint once per worker process (about 1 s), not once per PDF."""
+def init_worker(parent: int | None = None) -> None:
+    """Import WeasyPrint once per worker process (about 1 s), not once per PDF.
+
+    `parent`: the process the pool works for. A worker started by the forkserver holds
+    pipes that keep it and the forkserver waiting for work forever if that process is
+    killed outright (SIGKILL: no shutdown): a watch ends the worker then."""
     import weasyprint  # noqa: F401
+
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_WATCH_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive (another user's process now holding the id: rare)
+            continue
+
+
+#: How often a pool's worker checks that the process it works for is still there.
+PARENT_WATCH_SECONDS = 2.0
 
 
 def warm_up(languages: tuple[str, ...] = ()) -> None:

@@ -217,6 +217,7 @@ class WorkerPool:
                 max_workers=self.jobs,
                 mp_context=context,
                 initializer=steps.init_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 

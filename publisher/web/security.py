@@ -34,6 +34,7 @@ cookies are marked Secure and the origins checked are https ones.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -124,6 +125,21 @@ def allowed_hosts(host: str, port: int) -> frozenset[str]:
     return frozenset(_with_port(name.lower(), port) for name in names if name)
 
 
+def public_hosts(url: str) -> frozenset[str]:
+    """The Host header values (and origins, after the scheme) browsers send for the address
+    `url` (`[review] url`): its name lower case and in ASCII (`bücher.example` is sent as
+    `xn--bcher-kva.example`), without the port when it is the scheme's default (browsers
+    leave `:443` out even when the address writes it) and with it (a proxy may pass it on)."""
+    parts = urlsplit(url)
+    name = parts.hostname or ""
+    with contextlib.suppress(UnicodeError):  # else left as written (matches nothing sent)
+        name = name.encode("idna").decode("ascii")
+    name = f"[{name}]" if ":" in name else name
+    default = 443 if parts.scheme.lower() == "https" else 80
+    port = parts.port or default
+    return frozenset({f"{name}:{port}", *([name] if port == default else [])})
+
+
 @dataclass(frozen=True)
 class Settings:
     """One running server: the workspace it serves and its secrets (never stored)."""
@@ -147,15 +163,15 @@ class Settings:
     def hosts(self) -> frozenset[str]:
         hosts = set(allowed_hosts(self.host, self.port))
         if self.public_url:
-            hosts.add(urlsplit(self.public_url).netloc.lower())
+            hosts |= public_hosts(self.public_url)
         return frozenset(hosts)
 
     @property
     def origins(self) -> frozenset[str]:
         found = {f"{self.scheme}://{h}" for h in allowed_hosts(self.host, self.port)}
         if self.public_url:
-            parts = urlsplit(self.public_url)
-            found.add(f"{parts.scheme}://{parts.netloc.lower()}")
+            scheme = urlsplit(self.public_url).scheme.lower()
+            found |= {f"{scheme}://{h}" for h in public_hosts(self.public_url)}
         return frozenset(found)
 
     @property

@@ -50,6 +50,7 @@ OWNERS: dict[str, list[str]] = {
     "publisher/workflow/embargo.py:set_embargo": ["embargo"],
     "publisher/workflow/embargo.py:check_change": ["embargo"],
     "publisher/workflow/embargo.py:record_early_publication": ["site"],
+    "publisher/workflow/embargo.py:publish_early": ["site"],
     "publisher/workflow/embargo.py:now": ["embargo", "site"],
     "publisher/publishing/builders/proof.py": ["proof"],
     "publisher/publishing/builders/site.py": ["site"],

@@ -153,3 +153,25 @@ def test_an_unreadable_unsubscribe_record_stops_the_send(
         f"error: {record}:2: expected `LIST ADDRESS` (or a logged URL with list= and email=)\n"
     )
     assert smtp_server.recorder.received() == []
+
+
+def test_import_refuses_a_file_that_mixes_encodings(
+    mail_cli: Cli, mail_ws: Path, tmp_path: Path
+) -> None:
+    """A UTF-8 export with lines pasted from an old Windows-1252 one: read as either, one
+    name would be imported as mojibake (`CafÃ©`); nothing is written, the line is named."""
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(
+        b"email,name,languages\n"
+        + "jose@example.de,José Müller,en\n".encode()
+        + b"ok@example.org,Plain,en\n"
+        + "zoe@example.no,Zoë Ærø,en\n".encode("cp1252")
+    )
+    refused = mail_cli("lists", "import", str(mixed), "--list", "mixed", ok=False)
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"error: {mixed}:4: this line is not UTF-8, but line 2 is: the file mixes encodings "
+        "(lines pasted from another file?); save it from the spreadsheet as CSV UTF-8, or give "
+        "--encoding\n"
+    )
+    assert not (mail_ws / "lists" / "mixed.csv").exists()

@@ -353,3 +353,39 @@ def test_a_damaged_or_linked_register_lets_no_link_in_and_says_why(
     assert f"error: {register}:2: invalid TOML" in said
     assert f"error: {register}: is a symbolic link (to {elsewhere})" in said
     assert "Traceback" not in said
+
+
+def test_the_review_url_is_matched_as_browsers_send_it(cli: Cli, root: Path) -> None:
+    """`[review] url` written with its default port, or with a non-ASCII name: browsers
+    send `Host: review.example.org` (no `:443`) and the name in its ASCII form, and the
+    same in `Origin`; the app answers them. A port that is not one, or a user and
+    password in the address, is refused before any link is printed."""
+    for url, host in (
+        ("https://review.example.org:443", "review.example.org"),
+        ("https://bücher.example", "xn--bcher-kva.example"),
+    ):
+        set_review(root, url=url)
+        with Server(root) as proxied:
+            local, port, token = proxied.base, proxied.port, proxied.token
+            first = httpx.get(f"{local}/?token={token}", headers={"Host": host})
+            assert first.status_code == 303, (url, first.text)
+            posted = httpx.post(
+                f"{local}/name",
+                data={"csrf": "not-this-pages", "name": "x"},
+                headers={
+                    "Host": host,
+                    "Origin": f"https://{host}",
+                    "Cookie": f"publisher_token_{port}={token}",
+                },
+            )
+            # Past the Origin check: only the (wrong) CSRF token stops it.
+            assert (posted.status_code, posted.text) == (
+                403,
+                "This form is out of date: reload the page and try again.\n",
+            )
+    for url, why in (
+        ("https://review.example.org:99999", "must be an http(s) address"),
+        ("https://press:secret@review.example.org", "must not hold a user name or password"),
+    ):
+        refused = cli("reviewers", "invite", "Li Wei", "--url", url, ok=False)
+        assert refused.exit_code == 2 and why in refused.stderr, refused.stderr
