@@ -383,6 +383,7 @@ class ReviewApp:
                 path="/",
                 httponly=True,
                 samesite="strict",
+                secure=self.settings.secure_cookies,
             )
         return response
 
@@ -414,6 +415,7 @@ class ReviewApp:
             path="/",
             httponly=True,
             samesite="strict",
+            secure=self.settings.secure_cookies,
         )
         return response
 
