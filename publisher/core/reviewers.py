@@ -14,7 +14,8 @@ Invariants:
   "sok  dara" and "SOK DARA" are one person;
 * no two entries can be mistaken for each other: a new name or alias that is
   confusable with another entry's (Unicode's confusables, e.g. a Cyrillic "а"
-  for a Latin "a") is refused (`confusable_with`);
+  for a Latin "a") is refused (`confusable_with`); a file edited by hand that
+  gives one name (normalised) to two entries is refused when read;
 * a link token is never stored, only its SHA-256; a link past its expiry, or
   revoked (its digest removed), opens nothing;
 * the file is written atomically, under a lock, by `update`.
@@ -194,8 +195,21 @@ class Register:
         if not isinstance(items, list):
             raise WorkspaceError("[[reviewer]] entries expected", path=path)
         register = cls(path)
+        owners: dict[str, int] = {}
         for index, item in enumerate(items, start=1):
-            register.reviewers.append(_entry(item, index, path))
+            entry = _entry(item, index, path)
+            for name in entry.names:
+                # A hand edit can give one name to two entries: `find` would answer the
+                # first, and the second could never decide under it.
+                first = owners.setdefault(name_key(name), index)
+                if first != index:
+                    raise WorkspaceError(
+                        f"reviewer {index} ({entry.name}): the name {name!r} is also reviewer "
+                        f"{first}'s ({register.reviewers[first - 1].name}); one person is one "
+                        "entry: give them all their languages and names there",
+                        path=path,
+                    )
+            register.reviewers.append(entry)
         return register
 
     def find(self, name: str) -> Reviewer | None:

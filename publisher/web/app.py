@@ -350,6 +350,7 @@ class ReviewApp:
                 path="/",
                 httponly=True,
                 samesite="strict",
+                secure=self.settings.secure_cookies,
             )
         return response
 
@@ -381,6 +382,7 @@ class ReviewApp:
             path="/",
             httponly=True,
             samesite="strict",
+            secure=self.settings.secure_cookies,
         )
         return response
 
