@@ -8,6 +8,7 @@ the imports cut from start-up (the costs are measured by benchmarks/startup.py).
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -89,7 +90,8 @@ def _imported(args: list[str], cwd: Path, modules: tuple[str, ...]) -> list[str]
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True)
     line = next(row for row in proc.stderr.splitlines() if row.startswith("IMPORTED"))
-    return eval(line.removeprefix("IMPORTED "))  # noqa: S307 (our own list's repr)
+    imported: list[str] = ast.literal_eval(line.removeprefix("IMPORTED "))
+    return imported
 
 
 @pytest.mark.parametrize("args", [["--help"], ["status", "--help"], []])
@@ -103,7 +105,7 @@ def test_help_text_is_the_same_as_with_the_full_formatter() -> None:
     makes it a no-op: the formatter typer would load by itself)."""
     for args in (["--help"], ["status", "--help"], ["lists", "--help"]):
         run = [sys.executable, "-c"]
-        start = "import sys; sys.argv=['publisher', *%r]; " % (args,)
+        start = f"import sys; sys.argv=['publisher', *{args!r}]; "
         main = "from publisher.cli.app import main; main()"
         lean = subprocess.run([*run, start + main], cwd=REPO, capture_output=True, text=True)
         full = subprocess.run(
