@@ -14,7 +14,8 @@ Invariants:
   "sok  dara" and "SOK DARA" are one person;
 * no two entries can be mistaken for each other: a new name or alias that is
   confusable with another entry's (Unicode's confusables, e.g. a Cyrillic "а"
-  for a Latin "a") is refused (`confusable_with`);
+  for a Latin "a") is refused (`confusable_with`); a file edited by hand that
+  gives one name (normalised) to two entries is refused when read;
 * a link token is never stored, only its SHA-256; a link past its expiry, or
   revoked (its digest removed), opens nothing;
 * the file is written atomically, under a lock, by `update`.
@@ -194,8 +195,21 @@ class Register:
         if not isinstance(items, list):
             raise WorkspaceError("[[reviewer]] entries expected", path=path)
         register = cls(path)
+        owners: dict[str, int] = {}
         for index, item in enumerate(items, start=1):
-            register.reviewers.append(_entry(item, index, path))
+            entry = _entry(item, index, path)
+            for name in entry.names:
+                # A hand edit can give one name to two entries: `find` would answer the
+                # first, and the second could never decide under it.
+                first = owners.setdefault(name_key(name), index)
+                if first != index:
+                    raise WorkspaceError(
+                        f"reviewer {index} ({entry.name}): the name {name!r} is also reviewer "
+                        f"{first}'s ({register.reviewers[first - 1].name}); one person is one "
+                        "entry: give them all their languages and names there",
+                        path=path,
+                    )
+            register.reviewers.append(entry)
         return register
 
     def find(self, name: str) -> Reviewer | None:
@@ -269,6 +283,21 @@ def update(root: Path) -> Iterator[Register]:
 def _entry(item: Any, index: int, path: Path) -> Reviewer:
     if not isinstance(item, dict):
         raise WorkspaceError(f"reviewer {index}: a table expected", path=path)
+    # The shapes first: a string where a list belongs would be read letter by letter.
+    for field_name, kind, example in (
+        ("name", str, 'name = "Sok Dara"'),
+        ("languages", list, 'languages = ["km"]'),
+        ("aliases", list, 'aliases = ["សុខ ដារា"]'),
+        ("email", str, 'email = "sok.dara@example.org"'),
+        ("key", str, 'key = "ssh-ed25519 AAAA..."'),
+        ("link", dict, "[reviewer.link] with sha256 and expires"),
+    ):
+        value = item.get(field_name)
+        wrong = value is not None and not isinstance(value, kind)
+        if wrong or (kind is list and any(not isinstance(x, str) for x in value or [])):
+            raise WorkspaceError(
+                f"reviewer {index}: `{field_name}` must be written as {example}", path=path
+            )
     try:
         name = person_name(str(item.get("name", "")), f"reviewer {index}'s name")
         langs = [languages.canonical(str(x)) for x in item.get("languages", [])]

@@ -28,7 +28,6 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -58,6 +57,7 @@ from publisher.errors import (
 )
 from publisher.publishing.resident import ResidentRenderer
 from publisher.web import i18n, model, preview
+from publisher.web.answers import ACTIONS, Answer, done, form_text, not_yours
 from publisher.web.render import STATIC, STATIC_FILES, render
 from publisher.web.security import (
     FORM_KEY,
@@ -69,45 +69,12 @@ from publisher.web.security import (
     csrf_token,
     local_path,
 )
-from publisher.workflow.decisions import Decision, Shown, decide, decide_shown
+from publisher.workflow.decisions import Shown, decide, decide_shown
 from publisher.workflow.revert import revert_to_approved
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 #: Names are kept for a year in the browser (the reviewer gives theirs once).
 NAME_MAX_AGE = 365 * 24 * 3600
-
-_ACTIONS = {
-    "approve": Decision.APPROVE,
-    "review": Decision.REVIEW,
-    "reject": Decision.REJECT,
-    "edit": Decision.EDIT,
-    "keep": Decision.EDIT,
-}
-
-
-def done(t: NullTranslations, action: str, segment: str) -> str:
-    """What a decision did, naming its segment, in the reviewer's language."""
-    messages = {
-        "approve": t.gettext("Segment %(segment)s approved."),
-        "review": t.gettext("Segment %(segment)s marked reviewed."),
-        "reject": t.gettext("Segment %(segment)s rejected: back to draft."),
-        "edit": t.gettext("Segment %(segment)s saved."),
-        "keep": t.gettext(
-            "Segment %(segment)s kept: the translation now stands for the new source."
-        ),
-        "revert": t.gettext("Segment %(segment)s is back to the approved text (approve it again)."),
-    }
-    return messages[action] % {"segment": segment}
-
-
-@dataclass
-class Answer:
-    """What a decision on one segment gives back: the status, a message, its tone."""
-
-    status: int
-    message: str
-    tone: str
-    kept: str | None = None  # the reviewer's text that was not saved
 
 
 class ReviewApp:
@@ -329,7 +296,7 @@ class ReviewApp:
             return render(
                 "_rendered.html",
                 self.ui(request),
-                text=_lines(self.field(form, "text")),
+                text=form_text(self.field(form, "text")),
                 source=source,
                 terms=terms,
                 lang=lang,
@@ -383,6 +350,7 @@ class ReviewApp:
                 path="/",
                 httponly=True,
                 samesite="strict",
+                secure=self.settings.secure_cookies,
             )
         return response
 
@@ -414,6 +382,7 @@ class ReviewApp:
             path="/",
             httponly=True,
             samesite="strict",
+            secure=self.settings.secure_cookies,
         )
         return response
 
@@ -494,9 +463,9 @@ class ReviewApp:
         visitor: Visitor,
     ) -> Answer:
         """Take the reviewer's decision on one segment through the workflow."""
-        text = _lines(self.field(form, "text"))
+        text = form_text(self.field(form, "text"))
         kept = text if action == "edit" else None
-        refusal = _not_yours(t, visitor, lang)
+        refusal = not_yours(t, visitor, lang)
         if refusal is not None:  # 422 as a refused decision: the segment shows why
             return Answer(422, refusal, "error", kept)
         if reviewer is None:
@@ -506,7 +475,7 @@ class ReviewApp:
                 "error",
                 kept,
             )
-        if action not in _ACTIONS and action != "revert":
+        if action not in ACTIONS and action != "revert":
             return Answer(
                 400,
                 t.gettext("Unknown action %(action)s.") % {"action": repr(action)},
@@ -533,10 +502,10 @@ class ReviewApp:
                 release,
                 lang,
                 segment,
-                _ACTIONS[action],
+                ACTIONS[action],
                 by=reviewer,
                 shown=shown,
-                comment=_lines(self.field(form, "comment")).strip() or None,
+                comment=form_text(self.field(form, "comment")).strip() or None,
                 text=text,
                 evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
             )
@@ -596,7 +565,7 @@ class ReviewApp:
         visitor: Visitor,
     ) -> tuple[str, str]:
         t = i18n.translations(ui)
-        refusal = _not_yours(t, visitor, lang)
+        refusal = not_yours(t, visitor, lang)
         if refusal is not None:
             return refusal, "error"
         if reviewer is None:
@@ -617,7 +586,7 @@ class ReviewApp:
                 release,
                 lang,
                 shown,
-                _ACTIONS[action],
+                ACTIONS[action],
                 by=reviewer,
                 evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
             )
@@ -735,22 +704,6 @@ class ReviewApp:
         return self._error_page(request, heading, exc.format(), status)
 
 
-def _not_yours(t: NullTranslations, visitor: Visitor, lang: str) -> str | None:
-    """Why this visitor may not decide on `lang`, or None (in the reviewer's language)."""
-    if visitor.reviewer is not None:
-        if visitor.reviewer.may_review(lang):
-            return None
-        return t.gettext(
-            "Not saved: you review %(langs)s; %(lang)s is decided by its own reviewers."
-        ) % {"langs": ", ".join(visitor.reviewer.langs), "lang": lang}
-    if visitor.registered:
-        return t.gettext(
-            "Not saved: this is the office link, which views everything and decides nothing. "
-            "Reviewers decide through their personal links (publisher reviewers invite NAME)."
-        )
-    return None
-
-
 def _settled(read: Callable[[], str]) -> str:
     """`read()`, waiting for a change another request is committing right now.
 
@@ -769,11 +722,6 @@ def _settled(read: Callable[[], str]) -> str:
 
 def _ms(since: float) -> str:
     return f"{(time.perf_counter() - since) * 1000:.1f}"
-
-
-def _lines(text: str) -> str:
-    """Form text with the browser's CRLF line ends made LF, as the catalogs keep them."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]

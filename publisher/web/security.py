@@ -9,7 +9,8 @@ request must come from the reviewer's own browser, through the link
   name as Host and is refused before anything else.
 * **Access token** (random, 256 bits) required on every request: in the query of
   the printed link once, then in an HttpOnly, SameSite=Strict cookie named for
-  the port (two servers on one machine keep separate cookies). The link's token
+  the port (two servers on one machine keep separate cookies; browsers still send
+  them to every port of the host, SECURITY.md). The link's token
   is taken out of the address bar by a redirect, so it stays out of history
   and Referer headers.
 * **Who is asking** (`Visitor`): the office link `publisher serve` prints, or a

@@ -183,3 +183,42 @@ def test_a_damaged_register_is_named_with_its_file(cli: Cli, workspace: Path, sa
     assert refused.exit_code == 2
     assert refused.stderr.startswith(f"error: {workspace / 'reviewers.toml'}")
     assert "Traceback" not in refused.stderr
+
+
+def test_a_register_giving_one_name_to_two_entries_is_refused(
+    cli: Cli, workspace: Path, sample: str
+) -> None:
+    """A hand edit adds "sok dara" for zh-Hans beside "Sok Dara" for km: one name, two
+    entries, of which only the first could ever be found. Refused, naming both."""
+    cli("reviewers", "add", "Sok Dara", "--lang", "km")
+    with (workspace / "reviewers.toml").open("a", encoding="utf-8") as register:
+        register.write('\n[[reviewer]]\nname = "sok  dara"\nlanguages = ["zh-Hans"]\n')
+    approve = ("approve", sample, "--lang", "zh-Hans", "--all", "--by", "sok dara")
+    for command in (("reviewers", "list"), approve):
+        refused = cli(*command, ok=False)
+        assert (refused.exit_code, refused.stdout) == (2, "")
+        assert refused.stderr == (
+            f"error: {workspace / 'reviewers.toml'}: reviewer 2 (sok dara): the name "
+            "'sok dara' is also reviewer 1's (Sok Dara); one person is one entry: give them "
+            "all their languages and names there\n"
+        )
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ('name = "Sok Dara"\nlanguages = "km"', "`languages` must be written as languages"),
+        ('name = "Sok Dara"\nlanguages = ["km", 3]', "`languages` must be written as"),
+        ('name = "Sok Dara"\nlanguages = ["km"]\nlink = "x"', "`link` must be written as"),
+        ('name = "Sok Dara"\nlanguages = ["km"]\naliases = "Dara"', "`aliases` must be written"),
+    ],
+)
+def test_a_register_entry_of_the_wrong_shape_is_named(
+    cli: Cli, workspace: Path, entry: str, said: str
+) -> None:
+    """A hand edit writing a string where a list or table belongs: one sentence saying how
+    to write it (not "unknown language 'k'", read letter by letter, nor Python's words)."""
+    (workspace / "reviewers.toml").write_text(f"[[reviewer]]\n{entry}\n", encoding="utf-8")
+    refused = cli("reviewers", "list", ok=False)
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"error: {workspace / 'reviewers.toml'}: reviewer 1: {said}")

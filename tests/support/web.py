@@ -9,6 +9,7 @@ token of the pages, as a browser would.
 from __future__ import annotations
 
 import html
+import http.client
 import os
 import re
 import signal
@@ -396,3 +397,22 @@ def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:
     found = re.search(r"^    (http\S+)$", out, re.M)
     assert found, out
     return found.group(1)
+
+
+def raw_get(
+    server: Server, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, str, str | None]:
+    """A request exactly as written (no client normalises `..`, `%2e` or a backslash away):
+    the status, the body and the Location header."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        sent = {"Host": f"127.0.0.1:{server.port}", **(headers or {})}
+        for key, value in sent.items():
+            conn.putheader(key, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        return response.status, body, response.getheader("location")
+    finally:
+        conn.close()

@@ -10,7 +10,6 @@ the files of the release by their bytes.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import re
 import socket
@@ -21,7 +20,8 @@ import httpx
 import pytest
 
 from publisher.web.security import CSP
-from tests.support.web import Server
+from tests.support.smtp_server import make_certificate
+from tests.support.web import Server, raw_get
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 KM_PO = Path("releases") / SAMPLE_SLUG / "translations" / "km.po"
@@ -33,21 +33,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = copy_repo_workspace(tmp_path_factory.mktemp("web") / "ws")
     with Server(root) as server:
         yield server
-
-
-def raw_get(server: Server, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-    """A request exactly as written (no client normalises `..` or `%2e` away)."""
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
-        sent = {"Host": f"127.0.0.1:{server.port}", **(headers or {})}
-        for key, value in sent.items():
-            conn.putheader(key, value)
-        conn.endheaders()
-        response = conn.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
 
 
 def cookie_header(server: Server) -> dict[str, str]:
@@ -114,18 +99,20 @@ def test_the_printed_link_sets_a_cookie_and_leaves_the_address_bar(served: Serve
 )
 def test_a_foreign_host_header_is_refused_even_with_the_token(served: Server, host: str) -> None:
     headers = {**cookie_header(served)}
-    status, body = raw_get(served, "/", {**headers, "Host": host.format(port=served.port)})
+    status, body, _ = raw_get(served, "/", {**headers, "Host": host.format(port=served.port)})
     assert (status, body) == (400, "This server answers only to the address it printed.\n")
 
 
 def test_another_apps_odd_cookie_does_not_hide_the_token(served: Server) -> None:
     odd = 'jupyter="2|1:0|10:x; other={"k": 1}; ' + cookie_header(served)["Cookie"]
-    status, body = raw_get(served, "/", {"Cookie": odd})
+    status, body, _ = raw_get(served, "/", {"Cookie": odd})
     assert status == 200 and "<h1>Releases" in body
 
 
 def test_localhost_is_the_same_server(served: Server) -> None:
-    status, _ = raw_get(served, "/", {**cookie_header(served), "Host": f"localhost:{served.port}"})
+    status, _, _ = raw_get(
+        served, "/", {**cookie_header(served), "Host": f"localhost:{served.port}"}
+    )
     assert status == 200
 
 
@@ -241,7 +228,7 @@ TRAVERSALS = [
 
 @pytest.mark.parametrize("path", TRAVERSALS)
 def test_no_request_path_reaches_files_outside_the_fixed_folders(served: Server, path: str) -> None:
-    status, body = raw_get(served, path, cookie_header(served))
+    status, body, _ = raw_get(served, path, cookie_header(served))
     assert status == 404, (path, status)
     for secret in ("[workspace]", "root:x:", "msgctxt", "# Samdech", "target_languages"):
         assert secret not in body
@@ -254,7 +241,9 @@ def test_a_symlink_planted_in_the_preview_folder_leads_nowhere(served: Server) -
     (folder / "en.html").symlink_to("/etc/passwd")
     try:
         for name in ("km.html", "en.html"):
-            status, body = raw_get(served, f"/preview/{SAMPLE_SLUG}/{name}", cookie_header(served))
+            status, body, _ = raw_get(
+                served, f"/preview/{SAMPLE_SLUG}/{name}", cookie_header(served)
+            )
             assert status == 404
             assert "[workspace]" not in body and "root:" not in body
     finally:
@@ -298,7 +287,7 @@ def test_listening_beyond_this_machine_needs_host_and_warns(served: Server, tmp_
         )
         assert wide.url.startswith("http://127.0.0.1:")
         refused = raw_get(wide, "/", {"Host": "evil.example", **cookie_header(wide)})
-        assert refused == (400, "This server answers only to the address it printed.\n")
+        assert refused[:2] == (400, "This server answers only to the address it printed.\n")
 
 
 def test_a_port_in_use_is_one_line(cli: Cli) -> None:
@@ -311,3 +300,17 @@ def test_a_port_in_use_is_one_line(cli: Cli) -> None:
     assert result.stderr == (
         f"error: port {port} is in use on 127.0.0.1; choose another with --port\n"
     )
+
+
+def test_over_https_every_cookie_is_secure(tmp_path: Path) -> None:
+    """Served over HTTPS, the name and language cookies are Secure like the token's: a
+    plain-HTTP page on the same host (a man in the middle) cannot read or replace them."""
+    root = copy_repo_workspace(tmp_path / "ws")
+    cert, key = make_certificate(tmp_path / "tls")
+    with Server(root, "--tls-cert", str(cert), "--tls-key", str(key), ca=cert) as secure:
+        client = secure.client()
+        named = client.post("/name", {"name": "Press Secretary", "next": "/"}, expect=303)
+        language = client.get("/language?to=km&next=/", follow_redirects=False)
+        for response in (named, language):
+            cookie = response.headers["set-cookie"]
+            assert "; secure" in cookie.lower(), cookie

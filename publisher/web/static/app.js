@@ -255,7 +255,9 @@
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;
     busy = null;
-    toast(words("notSaved", { status: xhr.status, reason: (xhr.responseText || xhr.statusText).trim() }));
+    // the guard's refusals (plain English text) in the reviewer's words, the rest as sent
+    const known = words("refused" + xhr.status);
+    toast(known || words("notSaved", { status: xhr.status, reason: (xhr.responseText || xhr.statusText).trim() }));
   });
 
   document.addEventListener("htmx:sendError", function () {
