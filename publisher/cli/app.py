@@ -24,6 +24,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from publisher.cli.context import options
+from publisher.cli.help_imports import import_lean
 from publisher.errors import PublisherError, StorageError
 
 
@@ -159,6 +160,17 @@ class PublisherGroup(TyperGroup):
                 cmd_name, help=ref.summary, short_help=ref.summary, rich_help_panel=ref.panel
             )
         return real_command(cmd_name)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if not args or "--help" in args:  # help will be drawn: its formatter, lean
+            import_lean()
+        return super().make_context(info_name, args, parent, **extra)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self._listing = True

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from publisher.cli import params
+from publisher.cli.text_table import Cell, TextTable
 from publisher.core.release import BOILERPLATE, Release
 from publisher.core.reviewers import Register
 from publisher.core.states import ORDER
 from publisher.core.wording import counted
 from publisher.errors import MissingSetup, PublisherError
-from publisher.publishing.readiness import readiness, workspace_stats
+from publisher.publishing.readiness import cached_contact_roles, readiness, workspace_stats
 from publisher.workflow.setup_check import Gap, setup_gaps
 from publisher.workflow.status import LanguageStatus, load_releases, release_status
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 app = typer.Typer()
 
@@ -49,8 +53,8 @@ def status(
             results.append((rel, langs))
         except PublisherError as error:
             broken.append(error)
+    gaps = setup_gaps(ws, cached_contact_roles(ws, stats))
     stats.save()
-    gaps = setup_gaps(ws)
     register = Register.load(ws.root)
     approvals_by = (
         f"the register's reviewers ({counted(len(register.reviewers), 'entry', 'entries')})"
@@ -107,17 +111,22 @@ def status(
 def _print_status(
     results: list[tuple[Release, list[LanguageStatus]]], broken: bool, gaps: list[Gap]
 ) -> None:
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
-
+    """The report as text: built with string formatting (`TextTable`), rich drawing only a
+    table too wide for the terminal; 200 releases take milliseconds, not a second."""
     console = params.console()
+    colour = console.color_system is not None
+    out: list[str] = []  # written at once: one write, not thousands
+    say = out.append
+
+    def styled(text: str, **style: bool) -> str:
+        return typer.style(text, **style) if colour else text
+
     if gaps:
-        console.print("[bold]the workspace still lacks[/]")
+        say(styled("the workspace still lacks", bold=True))
         for gap in gaps:
-            console.print(f"  {gap.format()}", highlight=False, soft_wrap=True, markup=False)
+            say(f"  {gap.format()}")
     if not any(rel.slug != BOILERPLATE for rel, _ in results) and not broken:
-        console.print("no releases yet; import one with `publisher new SOURCE.docx`", markup=False)
+        say("no releases yet; import one with `publisher new SOURCE.docx`")
     for rel, langs in results:
         # One column per language: fits a narrow terminal however long the state names.
         is_boilerplate = rel.slug == BOILERPLATE
@@ -126,53 +135,64 @@ def _print_status(
             extra += f", embargoed until {rel.meta.embargo.isoformat()}"
         where = "boilerplate/" if is_boilerplate else f"releases/{rel.slug}/"
         heading = "boilerplate (About paragraph, contact roles)" if is_boilerplate else rel.label
-        console.print(
-            f"[bold]{escape(heading)}[/]  {rel.meta.date.isoformat()}, source "
-            f"{rel.meta.source_language}{extra}  [dim]{escape(where)}[/]",
-            highlight=False,
-            soft_wrap=True,
+        say(
+            f"{styled(heading, bold=True)}  {rel.meta.date.isoformat()}, source "
+            f"{rel.meta.source_language}{extra}  {styled(where, dim=True)}"
         )
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("state")
-        for s in langs:
-            table.add_column(s.lang, justify="right")
+        table = TextTable(["state", *(s.lang for s in langs)])
         for st in ORDER:
             table.add_row(st.value, *(str(s.counts[st]) for s in langs))
         table.add_row("total", *(str(s.total) for s in langs), end_section=True)
         table.add_row("approved", *(f"{s.approved_percent:.0f}%" for s in langs))
         table.add_row("publishable", *(_verdict(s) for s in langs))
-        console.print(table)
+        if table.fits(console.width):
+            out.extend(table.lines(colour))
+        else:
+            with console.capture() as drawn:
+                console.print(_rich_table(table))
+            out.append(drawn.get().rstrip("\n"))
         reasons = [reason for s in langs for reason in s.refusals]
         for reason in reasons:
-            console.print(f"  why not: {reason}", highlight=False, soft_wrap=True, markup=False)
+            say(f"  why not: {reason}")
         if reasons and not is_boilerplate:
-            console.print(
-                f"  `publisher build --draft {rel.short_name}` publishes a marked draft meanwhile",
-                highlight=False,
-                soft_wrap=True,
-                markup=False,
-            )
+            say(f"  `publisher build --draft {rel.short_name}` publishes a marked draft meanwhile")
         noted = [s for s in langs if s.notes]
         if noted:
             count = sum(len(s.notes) for s in noted)
             where = "; ".join(f"{s.lang} {', '.join(s.notes)}" for s in noted)
-            console.print(
+            say(
                 f"  translator notes on {counted(count, 'segment')}: {where} (read them: "
-                f"`publisher review {rel.short_name} --lang {noted[0].lang} --state notes`)",
-                highlight=False,
-                soft_wrap=True,
-                markup=False,
+                f"`publisher review {rel.short_name} --lang {noted[0].lang} --state notes`)"
             )
+    if out:
+        typer.echo("\n".join(out), color=colour)
 
 
-def _verdict(s: LanguageStatus) -> str:
+def _rich_table(table: TextTable) -> RenderableType:
+    """The table drawn by rich, which wraps its cells to a terminal too narrow for it."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    drawn = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    drawn.add_column(table.headers[0])
+    for header in table.headers[1:]:
+        drawn.add_column(header, justify="right")
+    for i, row in enumerate(table.rows):
+        drawn.add_row(
+            *(Text(c.text, style=c.colour or "") for c in row), end_section=i in table.section_ends
+        )
+    return drawn
+
+
+def _verdict(s: LanguageStatus) -> Cell:
     if s.publishable:
-        return "[green]yes[/]"
+        return Cell("yes", "green")
     if s.out_of_sync:
-        return "[yellow]run sync[/]"
+        return Cell("run sync", "yellow")
     parts = []
     if s.blocking:
         parts.append(f"{len(s.blocking)} left")
     if s.qa_errors:
         parts.append(counted(len(s.qa_errors), "QA error"))
-    return f"[red]no ({', '.join(parts)})[/]" if parts else "[red]no[/]"
+    return Cell(f"no ({', '.join(parts)})" if parts else "no", "red")

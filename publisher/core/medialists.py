@@ -35,8 +35,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
-
 from publisher.core import languages
 from publisher.core.fsutil import atomic_write_text, locked, refuse_symlink
 from publisher.core.limits import MAX_LIST_BYTES, read_capped
@@ -151,6 +149,9 @@ def normalize_address(address: str) -> str:
     """
     if _CONTROL.search(address):
         raise UsageError("the address contains a line break or control character")
+    # imported here: `publisher status` reads where the lists are, and checks no address
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         valid = validate_email(address.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:

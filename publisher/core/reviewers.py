@@ -283,6 +283,21 @@ def update(root: Path) -> Iterator[Register]:
 def _entry(item: Any, index: int, path: Path) -> Reviewer:
     if not isinstance(item, dict):
         raise WorkspaceError(f"reviewer {index}: a table expected", path=path)
+    # The shapes first: a string where a list belongs would be read letter by letter.
+    for field_name, kind, example in (
+        ("name", str, 'name = "Sok Dara"'),
+        ("languages", list, 'languages = ["km"]'),
+        ("aliases", list, 'aliases = ["សុខ ដារា"]'),
+        ("email", str, 'email = "sok.dara@example.org"'),
+        ("key", str, 'key = "ssh-ed25519 AAAA..."'),
+        ("link", dict, "[reviewer.link] with sha256 and expires"),
+    ):
+        value = item.get(field_name)
+        wrong = value is not None and not isinstance(value, kind)
+        if wrong or (kind is list and any(not isinstance(x, str) for x in value or [])):
+            raise WorkspaceError(
+                f"reviewer {index}: `{field_name}` must be written as {example}", path=path
+            )
     try:
         name = person_name(str(item.get("name", "")), f"reviewer {index}'s name")
         langs = [languages.canonical(str(x)) for x in item.get("languages", [])]

@@ -11,6 +11,7 @@ tool: a `status` over hundreds of unchanged releases reads the cache.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Collection
 from typing import Any
 
 from publisher.core.release import Release
@@ -22,6 +23,7 @@ from publisher.publishing import fingerprint as fp
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
 from publisher.publishing.rule import judge, qa_blocked
 from publisher.workflow.checking import check_release, workspace_glossary
+from publisher.workflow.setup_check import contact_roles
 from publisher.workflow.status import LanguageStatus, release_status
 
 #: QA codes about the workflow state, which "not approved" already says.
@@ -31,6 +33,28 @@ _NOT_APPROVED_CODES = frozenset({"untranslated", "empty-target", "stale", "not-r
 def workspace_stats(ws: Workspace) -> fp.StatCache:
     """The workspace's file hashes, shared with the builds (see fingerprint.StatCache)."""
     return fp.StatCache(Cache(ws.root / CACHE_DIRNAME).stats_path)
+
+
+def cached_contact_roles(
+    ws: Workspace, stats: fp.StatCache = fp.NO_STATS
+) -> Callable[[Release], Collection[str]]:
+    """`setup_check.contact_roles`, kept in the cache under the boilerplate's files: a
+    `status` of an unchanged workspace parses no Markdown (nor imports its parser)."""
+
+    def roles_of(shared: Release) -> Collection[str]:
+        cache = Cache(ws.root / CACHE_DIRNAME)
+        key = fp.digest(
+            "contact-roles", fp.tool_fingerprint(), fp.release_files(shared.root, stats)
+        )
+        known = cache.get(key)
+        if known is not None:
+            return list(known["roles"])
+        roles = list(contact_roles(shared))
+        with contextlib.suppress(OSError):  # a read-only workspace: read, not cached
+            cache.put(key, {}, {"roles": roles})
+        return roles
+
+    return roles_of
 
 
 def readiness(

@@ -8,10 +8,12 @@ Read by `publisher status`, so it loads nothing beyond the workspace's own files
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from publisher.core import boilerplate
 from publisher.core.medialists import lists_dir
+from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import PublisherError
 
@@ -25,7 +27,16 @@ class Gap:
         return f"{self.what}: {self.how}"
 
 
-def setup_gaps(ws: Workspace) -> list[Gap]:
+def contact_roles(shared: Release) -> Collection[str]:
+    """The contact roles the boilerplate's source lists (parses its Markdown)."""
+    return boilerplate.parts(shared.aligned()[0]).roles
+
+
+def setup_gaps(
+    ws: Workspace, roles_of: Callable[[Release], Collection[str]] = contact_roles
+) -> list[Gap]:
+    """`roles_of`: the boilerplate's contact roles (`publisher status` passes one that
+    reads them from the cache while the boilerplate is unchanged)."""
     gaps: list[Gap] = []
     config = ws.config
     if not config.number_pattern:
@@ -57,7 +68,7 @@ def setup_gaps(ws: Workspace) -> list[Gap]:
         )
     elif shared is not None:
         try:
-            roles = boilerplate.parts(shared.aligned()[0]).roles
+            roles = roles_of(shared)
         except PublisherError as error:
             gaps.append(Gap("the boilerplate does not load", error.format()))
         else:

@@ -202,3 +202,23 @@ def test_a_register_giving_one_name_to_two_entries_is_refused(
             "'sok dara' is also reviewer 1's (Sok Dara); one person is one entry: give them "
             "all their languages and names there\n"
         )
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ('name = "Sok Dara"\nlanguages = "km"', "`languages` must be written as languages"),
+        ('name = "Sok Dara"\nlanguages = ["km", 3]', "`languages` must be written as"),
+        ('name = "Sok Dara"\nlanguages = ["km"]\nlink = "x"', "`link` must be written as"),
+        ('name = "Sok Dara"\nlanguages = ["km"]\naliases = "Dara"', "`aliases` must be written"),
+    ],
+)
+def test_a_register_entry_of_the_wrong_shape_is_named(
+    cli: Cli, workspace: Path, entry: str, said: str
+) -> None:
+    """A hand edit writing a string where a list or table belongs: one sentence saying how
+    to write it (not "unknown language 'k'", read letter by letter, nor Python's words)."""
+    (workspace / "reviewers.toml").write_text(f"[[reviewer]]\n{entry}\n", encoding="utf-8")
+    refused = cli("reviewers", "list", ok=False)
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"error: {workspace / 'reviewers.toml'}: reviewer 1: {said}")
