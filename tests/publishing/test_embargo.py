@@ -126,9 +126,14 @@ def _forms(text: str) -> set[bytes]:
 
 
 def _contents(path: Path) -> list[bytes]:
-    """A file's bytes and whatever it holds inside: zip members, a PDF's text and info."""
+    """A file's bytes and whatever it holds inside: zip members, a PDF's text and info, a
+    page's text as a reader sees it (Khmer words wrapped in spans with `<wbr>` between, as
+    listings print titles, hide a title from a search of the bytes alone)."""
     data = path.read_bytes()
     found = [data]
+    if path.suffix == ".html" and data.strip():
+        text = lxml_html.fromstring(data).text_content()
+        found += [text.encode(), squash(text).encode()]
     if data.startswith(b"PK"):
         with zipfile.ZipFile(path) as archive:
             found += [archive.read(name) for name in archive.namelist()]
