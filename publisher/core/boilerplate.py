@@ -22,6 +22,7 @@ refusal (as `boilerplate/s1`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from publisher.core.document import Document
@@ -135,3 +136,8 @@ def release_contacts(ws: Workspace, release: Release) -> list[Contact]:
             path=release.meta_path,
         )
     return [by_name[name] for name in release.meta.contacts]
+
+
+def contact_roles(shared: Release) -> Collection[str]:
+    """The contact roles the boilerplate's source lists (parses its Markdown)."""
+    return parts(shared.aligned()[0]).roles

@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Callable, Collection
 from typing import Any
 
+from publisher.core.boilerplate import contact_roles
 from publisher.core.release import Release
 from publisher.core.reviewers import REGISTER_NAME
 from publisher.core.states import State
@@ -23,7 +24,6 @@ from publisher.publishing import fingerprint as fp
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
 from publisher.publishing.rule import judge, qa_blocked
 from publisher.workflow.checking import check_release, workspace_glossary
-from publisher.workflow.setup_check import contact_roles
 from publisher.workflow.status import LanguageStatus, release_status
 
 #: QA codes about the workflow state, which "not approved" already says.
@@ -38,7 +38,7 @@ def workspace_stats(ws: Workspace) -> fp.StatCache:
 def cached_contact_roles(
     ws: Workspace, stats: fp.StatCache = fp.NO_STATS
 ) -> Callable[[Release], Collection[str]]:
-    """`setup_check.contact_roles`, kept in the cache under the boilerplate's files: a
+    """`core.boilerplate.contact_roles`, kept in the cache under the boilerplate's files: a
     `status` of an unchanged workspace parses no Markdown (nor imports its parser)."""
 
     def roles_of(shared: Release) -> Collection[str]:

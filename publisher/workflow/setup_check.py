@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from publisher.core import boilerplate
+from publisher.core.boilerplate import contact_roles
 from publisher.core.medialists import lists_dir
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
@@ -25,11 +26,6 @@ class Gap:
 
     def format(self) -> str:
         return f"{self.what}: {self.how}"
-
-
-def contact_roles(shared: Release) -> Collection[str]:
-    """The contact roles the boilerplate's source lists (parses its Markdown)."""
-    return boilerplate.parts(shared.aligned()[0]).roles
 
 
 def setup_gaps(

@@ -13,7 +13,8 @@ import polib
 import pytest
 
 from publisher.core.list_markers import chinese_numeral, marker
-from tests.support.releases import REVIEWER, pdf_text
+from tests.support.pdf import pdf_text
+from tests.support.releases import REVIEWER
 from tests.support.workspace import Cli
 
 SOURCE = """# Programme of the Visit
