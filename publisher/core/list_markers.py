@@ -62,3 +62,11 @@ def marker(number: int, depth: int, style: str) -> str:
             return f"{number}."
         return f"（{number}）"
     return f"{number}."
+
+
+def item_prefix(number: int, depth: int, style: str) -> str:
+    """The marker as plain text sets it before the item's words: a space after "1." or
+    "១.", none after the full-width "一、" or "（一）", whose own glyphs carry the gap
+    (GB/T 9704 writes "一、总体要求", never "一、 总体要求")."""
+    text = marker(number, depth, style)
+    return text if text.endswith(("、", "）")) else f"{text} "

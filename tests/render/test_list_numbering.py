@@ -12,7 +12,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from publisher.core.list_markers import chinese_numeral, marker
+from publisher.core.list_markers import chinese_numeral, item_prefix, marker
+from tests.support.mail import parse
 from tests.support.pdf import pdf_text
 from tests.support.releases import REVIEWER
 from tests.support.workspace import Cli
@@ -76,6 +77,13 @@ def test_markers_of_each_style() -> None:
     assert [marker(n, 0, "khmer") for n in (1, 2, 10)] == ["១.", "២.", "១០."]
     assert [marker(n, 0, "latin") for n in (1, 12)] == ["1.", "12."]
     assert [marker(3, depth, "gbt9704") for depth in range(4)] == ["三、", "（三）", "3.", "（3）"]
+    assert [item_prefix(1, depth, "gbt9704") for depth in range(4)] == [
+        "一、",
+        "（一）",
+        "1. ",
+        "（1）",
+    ]
+    assert item_prefix(2, 0, "khmer") == "២. "
     assert [chinese_numeral(n) for n in (1, 10, 11, 20, 21, 99)] == [
         "一",
         "十",
@@ -122,6 +130,30 @@ def test_chinese_official_hierarchy_when_the_workspace_asks(
     zh = pdf_text(out / slug / "zh-Hans.pdf")
     for mark in ("一、", "二、", "三、", "（一）", "（二）"):
         assert mark in zh, zh
+    # The e-mail's text part numbers as the PDF does (one style in every output).
+    (workspace / "lists" / "press.csv").write_text(
+        "email,name,outlet,languages,tags\nli.wei@example.com,Li Wei,Xinhua,zh-Hans,\n",
+        encoding="utf-8",
+    )
+    with (workspace / "publisher.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[smtp]\nfrom = "press@example.org"\n')
+    eml = tmp_path / "eml"
+    cli("send", slug, "--list", "press", "--dry-run", "--out", str(eml), "--yes")
+    (message,) = [parse(p.read_bytes()) for p in eml.glob("*.eml")]
+    text = message.get_body(preferencelist=("plain",))
+    assert text is not None
+    lines = text.get_content().splitlines()
+    for line in ("一、代表团将抵达北京。", "二、双方将举行会谈。", "三、代表团将返回国内。"):
+        assert line in lines, lines
+    assert any(line.strip() == "（一）关于贸易。" for line in lines), lines
+    # And the wire copy (the bundle's text file).
+    bundle = tmp_path / "programme.zip"
+    cli("bundle", slug, "--out", str(bundle))
+    with zipfile.ZipFile(bundle) as archive:
+        (wire,) = [
+            archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith("zh-Hans.txt")
+        ]
+    assert "一、代表团将抵达北京。" in wire.splitlines(), wire
 
 
 def test_an_unknown_style_is_refused_with_the_known_ones(cli: Cli, workspace: Path) -> None:

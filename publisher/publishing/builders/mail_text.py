@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from lxml import html as lxml_html
 
-from publisher.core import dates
+from publisher.core import list_markers
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.mail.flowed import Paragraph
@@ -146,7 +146,7 @@ def text_section(
     if pub.reference:
         out.append(flowing(f"{gettext('Reference')}: {pub.reference}", lang))
     out.append(flowing(linked_text(pub.title, refs), lang))
-    out.extend(_blocks(pub.blocks, lang, "", refs))
+    out.extend(_blocks(pub.blocks, lang, "", refs, pub.numbering))
     for figure in pub.photos:
         photo = figure.photo
         assert photo is not None
@@ -183,7 +183,11 @@ def text_section(
     return out
 
 
-def _blocks(leaves: list[Leaf], lang: str, indent: str, refs: References) -> list[Paragraph]:
+def _blocks(
+    leaves: list[Leaf], lang: str, indent: str, refs: References, numbering: str, depth: int = 0
+) -> list[Paragraph]:
+    """The text part's paragraphs; list markers in the workspace's `numbering` style for
+    the language, as the PDF, the page and the wire copy draw them (core/list_markers)."""
     out: list[Paragraph] = []
     for leaf in leaves:
         if leaf.kind in ("paragraph", "heading", "quote"):
@@ -193,7 +197,7 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str, refs: References) -> lis
             else:
                 out.append(flowing(text, lang))
         elif leaf.kind == "blockquote":
-            out.extend(_blocks(leaf.children, lang, indent + "    ", refs))
+            out.extend(_blocks(leaf.children, lang, indent + "    ", refs, numbering, depth))
         elif leaf.kind in ("bullet_list", "ordered_list"):
             number = leaf.start or 1
             for item in leaf.children:
@@ -201,14 +205,18 @@ def _blocks(leaves: list[Leaf], lang: str, indent: str, refs: References) -> lis
                     mark = "- "
                 else:
                     number = item.number if item.number is not None else number
-                    mark = f"{dates.localize_digits(str(number), lang)}. "
+                    mark = list_markers.item_prefix(number, depth, numbering)
                     number += 1
                 if item.text:
                     lines = _hanging(
                         linked_text(item, refs), lang, indent + mark, indent + " " * len(mark)
                     )
                     out.append(Paragraph(lines, fixed=True))
-                out.extend(_blocks(item.children, lang, indent + " " * len(mark), refs))
+                out.extend(
+                    _blocks(
+                        item.children, lang, indent + " " * len(mark), refs, numbering, depth + 1
+                    )
+                )
         elif leaf.kind == "table":
             out.extend(_table(leaf, lang, indent, refs))
         elif leaf.kind == "rule":

@@ -91,7 +91,7 @@ def _blocks(
                     mark = "- "
                 else:
                     number = item.number if item.number is not None else number
-                    mark = f"{list_markers.marker(number, depth, numbering)} "
+                    mark = list_markers.item_prefix(number, depth, numbering)
                     number += 1
                 lines = (
                     wrap(item.text, lang, first=indent + mark, rest=indent + " " * len(mark))
