@@ -131,6 +131,15 @@ class Server:
                 time.sleep(0.05)
         raise AssertionError("publisher serve does not answer")
 
+    def wait_for(self, text: str, seconds: float = 15) -> str:
+        """All the server printed, once a line holding `text` has been read: its output
+        is read by a thread, so a line printed before a response may be read after it."""
+        deadline = time.monotonic() + seconds
+        while not any(text in line for line in self.lines):
+            assert time.monotonic() < deadline, f"never printed {text!r}:\n" + "\n".join(self.lines)
+            time.sleep(0.05)
+        return "\n".join(self.lines)
+
     @property
     def base(self) -> str:
         """Where the server answers (behind a reverse proxy: its local address)."""

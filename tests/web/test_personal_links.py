@@ -343,7 +343,7 @@ def test_a_damaged_or_linked_register_lets_no_link_in_and_says_why(
     register.unlink()
     register.write_bytes(good)
     assert dara.get(KM_PAGE).status_code == 200
-    said = "\n".join(server.lines)
+    said = server.wait_for(f"error: {register}: is a symbolic link")
     assert f"error: {register}:2: invalid TOML" in said
     assert f"error: {register}: is a symbolic link (to {elsewhere})" in said
     assert "Traceback" not in said

@@ -35,10 +35,7 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 def _ready(server: Server) -> None:
-    deadline = time.monotonic() + 120
-    while not any("Draft previews are ready" in line for line in server.lines):
-        assert time.monotonic() < deadline, server.lines
-        time.sleep(0.1)
+    server.wait_for("Draft previews are ready", seconds=120)
 
 
 def _gone(pids: set[int], seconds: float) -> set[int]:

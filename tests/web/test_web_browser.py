@@ -414,10 +414,7 @@ def test_the_warm_preview_shows_each_edit_and_is_rendered_by_the_resident_worker
     that worker (the server process itself never loads WeasyPrint's libraries). The time
     from the click to the PDF's last byte is printed (benchmarks/serve.py measures it)."""
     with Server(root) as server:
-        deadline = time.monotonic() + 120
-        while not any("Draft previews are ready" in line for line in server.lines):
-            assert time.monotonic() < deadline, server.lines
-            time.sleep(0.1)
+        server.wait_for("Draft previews are ready", seconds=120)
         dara = Reviewer(browser, server, "Sok Dara")
         page = dara.page
         counts = []
