@@ -168,13 +168,14 @@ def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # dpi: a photo is embedded at no more than 300 dpi at the size it is placed. The build
-    # gives it a print rendition already that small (images.print_rendition), which
-    # WeasyPrint embeds as it is; the option catches a template that places it smaller.
+    # dpi: a photo is embedded at no more than 450 dpi at the size it is placed. The build
+    # gives it a print rendition at most that at the largest size print.css gives it
+    # (images.print_rendition), which WeasyPrint embeds as it is; the option catches a
+    # template that places it smaller (WeasyPrint then resizes it to 450 dpi).
     # An option of layout (render), where WeasyPrint loads the images, not of write_pdf.
     document = weasyprint.HTML(
         string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-    ).render(dpi=images.PRINT_DPI)
+    ).render(dpi=images.PRINT_MAX_DPI)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
     assert pdf is not None
     return RenderedPdf(bytes(pdf), len(document.pages))
