@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -123,7 +124,7 @@ class WorkerPool:
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         self.prepare_renderer(wait=True)
-        if _thread_count() > 1:
+        if not _alone(THREAD_EXIT_WAIT):
             return None
         context = multiprocessing.get_context("fork")
         workers = min(self.jobs, len(calls))
@@ -227,6 +228,23 @@ class WorkerPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+#: How long a fork waits for threads that are ending (the renderer's loading thread,
+#: joined, can still be on its way out of the kernel for a few milliseconds: forking
+#: then fell back to rendering one PDF after the other here, in about half the builds).
+THREAD_EXIT_WAIT = 0.25
+
+
+def _alone(wait: float) -> bool:
+    """Whether this process is down to its one thread, waiting up to `wait` seconds for
+    threads that are ending."""
+    deadline = time.monotonic() + wait
+    while _thread_count() > 1:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.002)
+    return True
 
 
 def _thread_count() -> int:
