@@ -291,8 +291,8 @@ def renditions_step(
     """A photo's web renditions (see render/images.py), named as the pages name them.
 
     Made from the print rendition when a PDF made it already and it is wide enough
-    (a fifth of the pixels of a camera's original to decode and reduce), else from the
-    original."""
+    (a camera's 12-megapixel original is printed at half its size: a quarter of its
+    pixels to decode and reduce), else from the original."""
     cache = Cache(Path(cache_root))
     data = Path(path).read_bytes()
     printed = cache.file(print_key, name) if print_key and cache.get(print_key) else None

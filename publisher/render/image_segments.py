@@ -10,6 +10,8 @@ again), plus the few metadata segments a viewer needs to show it right or that t
 product keeps (JFIF, the camera's EXIF, the colour profile, Adobe's colour transform);
 nothing after the end of the image, no comment, no other application segment or chunk.
 The product's own metadata (IPTC, XMP) is written afterwards (`images.embed_metadata`).
+Without the camera's EXIF (`exif=False`), what a PDF embeds: the EXIF holds where the
+camera stood, and the PDF needs none of it (its print rendition is upright already).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _KEPT_APP = {
     0xE2: (b"ICC_PROFILE\0",),
     0xEE: (b"Adobe",),
 }
+_EXIF_APP = 0xE1  # APP1: EXIF (and XMP, never kept)
 _EOI = 0xD9
 _SOS = 0xDA
 _COM = 0xFE
@@ -57,12 +60,13 @@ _KEPT_CHUNKS = {
 }
 
 
-def image_data(data: bytes) -> bytes:
-    """The JPEG or PNG `data` with only its image and kept metadata (module docstring)."""
+def image_data(data: bytes, *, exif: bool = True) -> bytes:
+    """The JPEG or PNG `data` with only its image and kept metadata (module docstring);
+    `exif`: the camera's EXIF kept too (its make, its settings, its GPS position)."""
     if data.startswith(_SOI):
-        return _jpeg(data)
+        return _jpeg(data, exif)
     if data.startswith(_PNG_SIGNATURE):
-        return _png(data)
+        return _png(data, exif)
     raise PhotoError("not a JPEG or PNG image (export the photo as JPEG or PNG)")
 
 
@@ -70,7 +74,7 @@ def _damaged(what: str) -> PhotoError:
     return PhotoError(f"the image is damaged or incomplete ({what}); export or copy it again")
 
 
-def _jpeg(data: bytes) -> bytes:
+def _jpeg(data: bytes, exif: bool) -> bytes:
     out = [_SOI]
     pos = 2
     size = len(data)
@@ -97,7 +101,7 @@ def _jpeg(data: bytes) -> bytes:
         end = pos + 2 + length
         if length < 2 or end > size:
             raise _damaged(f"a JPEG segment longer than the file at byte {pos}")
-        if _kept_segment(marker, data[pos + 4 : end]):
+        if _kept_segment(marker, data[pos + 4 : end], exif):
             out.append(data[pos:end])
         pos = end
         if marker == _SOS:  # the entropy-coded data runs to the next marker but RSTn
@@ -106,10 +110,12 @@ def _jpeg(data: bytes) -> bytes:
             pos = scan_end
 
 
-def _kept_segment(marker: int, body: bytes) -> bool:
+def _kept_segment(marker: int, body: bytes, exif: bool) -> bool:
     if marker == _COM:
         return False
     if 0xE0 <= marker <= 0xEF:
+        if not exif and marker == _EXIF_APP:
+            return False
         return any(body.startswith(tag) for tag in _KEPT_APP.get(marker, ()))
     return True  # tables, frame and scan headers, restart interval: the image itself
 
@@ -130,7 +136,7 @@ def _scan_end(data: bytes, pos: int) -> int:
             return found
 
 
-def _png(data: bytes) -> bytes:
+def _png(data: bytes, exif: bool) -> bytes:
     out = [_PNG_SIGNATURE]
     pos = len(_PNG_SIGNATURE)
     while True:
@@ -140,7 +146,7 @@ def _png(data: bytes) -> bytes:
         end = pos + 12 + length
         if end > len(data):
             raise _damaged(f"a PNG chunk longer than the file at byte {pos}")
-        if kind in _KEPT_CHUNKS:
+        if kind in _KEPT_CHUNKS and (exif or kind != b"eXIf"):
             out.append(data[pos:end])
         pos = end
         if kind == b"IEND":

@@ -7,13 +7,16 @@ not truncated or damaged (decoded to the last pixel). Every later step can
 then trust the file.
 
 Renditions for web pages are made upright (EXIF orientation applied), in the
-original's format, at a few widths for `srcset`, without the camera's
-metadata. The original a journalist downloads keeps its pixels, loses every byte
-that is no part of the image (a comment, a ZIP after its end: `image_segments`) and gets
-the release's caption, credit, copyright and embargo written into its IPTC and
-XMP fields by exiv2 (through pyexiv2): the fields picture desks and DAM
-systems read, the caption in every published language (XMP's language
-alternatives), the source language's in IPTC's single caption.
+original's format, at a few widths for `srcset`, without the camera's metadata.
+The PDF's rendition follows press PDF presets (`print_rendition`): a photo of at
+most 450 dpi where it is printed is embedded as it is, one above that brought to
+300 dpi; upright and without the camera's metadata too. The original a journalist
+downloads keeps its pixels, loses every byte that is no part of the image (a
+comment, a ZIP after its end: `image_segments`) and gets the release's caption,
+credit, copyright and embargo written into its IPTC and XMP fields by exiv2
+(through pyexiv2): the fields picture desks and DAM systems read, the caption in
+every published language (XMP's language alternatives), the source language's in
+IPTC's single caption.
 """
 
 from __future__ import annotations
@@ -158,13 +161,16 @@ def rendition_height(width: int, height: int, target: int) -> int:
     return max(1, round(height * target / width))
 
 
-def _upright_size(data: bytes) -> tuple[int, int]:
-    """The upright size of a photo in memory, from its header (no pixel decoded)."""
+def _header(data: bytes) -> tuple[int, int, bool]:
+    """The upright size of a photo in memory, and whether its EXIF orientation changes it
+    (turned or mirrored), from its header (no pixel decoded)."""
     Image, _ = _pillow()
     with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as probe:
         width, height = probe.size
-        turned = probe.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-    return (height, width) if turned else (width, height)
+        orientation = probe.getexif().get(0x0112, 1)
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return width, height, orientation in range(2, 9)
 
 
 def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]:
@@ -195,8 +201,8 @@ def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]
 
 def _encode(image: Any, fmt: str, quality: int, *, progressive: bool = True) -> bytes:
     """`progressive`: a JPEG a browser shows while it loads (web renditions); a PDF's
-    is decoded whole before it is drawn, so its rendition is baseline: as small (the
-    sample's: 58.7 KB against 59.8 KB) and 2.3 times as fast to encode."""
+    is decoded whole before it is drawn, so its rendition is baseline: as small (a
+    2400-pixel photo's: 58.7 KB against 59.8 KB) and 2.3 times as fast to encode."""
     buffer = io.BytesIO()
     if fmt == "JPEG":
         image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=progressive)
@@ -212,7 +218,7 @@ def make_renditions(data: bytes) -> dict[int, bytes]:
     which costs half of reducing each from the original and looks the same.
     """
     Image, _ = _pillow()
-    width, height = _upright_size(data)
+    width, height, _ = _header(data)
     widths = sorted(rendition_widths(width), reverse=True)
     image, fmt = _upright(data, fit=(widths[0], rendition_height(width, height, widths[0])))
     out: dict[int, bytes] = {}
@@ -225,25 +231,64 @@ def make_renditions(data: bytes) -> dict[int, bytes]:
     return dict(sorted(out.items()))
 
 
-#: The largest a photo is printed: the column of print.css (A4, 25 + 20 mm margins: 165 mm)
-#: and its height limit (120 mm), in pixels at 300 dpi.
+#: The largest a photo is printed, in inches: the column of print.css (A4, 25 + 20 mm
+#: margins: 165 mm) and its height limit there (120 mm).
+PRINT_AREA = (165 / 25.4, 120 / 25.4)
+#: What a photo with far more pixels than print shows is brought down to, at that size.
 PRINT_DPI = 300
-PRINT_BOX = (round(165 / 25.4 * PRINT_DPI), round(120 / 25.4 * PRINT_DPI))
+#: Up to this resolution at that size a photo is embedded as it is: what press PDF presets
+#: do (Acrobat's "Press Quality", InDesign's "High Quality Print": images above 450 ppi
+#: downsampled to 300). Re-encoding a photo of 300-450 dpi would cost time and quality,
+#: and the PDF would be barely smaller. WeasyPrint's `dpi` option is set to it too
+#: (render/pdf.py): it then never resizes a photo given to it, only one that a template
+#: places smaller.
+PRINT_MAX_DPI = 450
+#: The print area in pixels at PRINT_DPI (1949 x 1417): the size a large photo is brought to.
+PRINT_BOX = (round(PRINT_AREA[0] * PRINT_DPI), round(PRINT_AREA[1] * PRINT_DPI))
+#: The most pixels a photo embedded as it is may have: PRINT_MAX_DPI across the print area
+#: (2923 x 2125), rounded down so that WeasyPrint's check at PRINT_MAX_DPI never finds it above.
+PRINT_MAX_BOX = (int(PRINT_AREA[0] * PRINT_MAX_DPI), int(PRINT_AREA[1] * PRINT_MAX_DPI))
+#: JPEG quality of a print rendition that is encoded again (resized or turned upright).
+PRINT_QUALITY = 90
+
+
+def print_resolution(width: int, height: int) -> float:
+    """The resolution (dpi) of an upright photo of `width` x `height` pixels at the largest
+    size the page prints it: the column's width or 120 mm tall, whichever it meets first."""
+    return max(width / PRINT_AREA[0], height / PRINT_AREA[1])
+
+
+def _fits(size: tuple[int, int], box: tuple[int, int]) -> bool:
+    return size[0] <= box[0] and size[1] <= box[1]
 
 
 def print_rendition(data: bytes) -> bytes:
-    """The photo as the PDF embeds it: at most 300 dpi at the largest size the page gives it
-    (WeasyPrint then embeds a JPEG's bytes as they are, decoding nothing)."""
+    """The photo as the PDF embeds it, upright and without the camera's EXIF (where it
+    stood is not the office's to publish). The policy of press PDF presets:
+
+    - at most PRINT_MAX_DPI at the largest size printed (`print_resolution`): its image
+      data as it is (no pixel decoded), unless its EXIF turns it: then decoded, turned
+      upright and encoded once here (WeasyPrint would do it in each PDF, at quality 75);
+    - above that: decoded by the JPEG decoder at the smallest of 1/2, 1/4 or 1/8 of its
+      size that still covers PRINT_DPI (draft mode); if that is already at most
+      PRINT_MAX_DPI it is encoded as it is, else one high-quality resize to PRINT_DPI.
+
+    A JPEG comes out a baseline JPEG (a PDF viewer decodes it whole before drawing it),
+    a PNG a PNG. WeasyPrint embeds what it is given, decoding nothing.
+    """
     Image, _ = _pillow()
-    width, height = _upright_size(data)
-    scale = min(1.0, PRINT_BOX[0] / width, PRINT_BOX[1] / height)
-    if scale == 1.0:
-        # small enough already: WeasyPrint applies any EXIF orientation itself, and embeds
-        # the bytes as they are: only the image's
-        return image_segments.image_data(data)
+    width, height, turned = _header(data)
+    if _fits((width, height), PRINT_MAX_BOX):
+        if not turned:
+            return image_segments.image_data(data, exif=False)
+        image, fmt = _upright(data)
+        return _encode(image, fmt, PRINT_QUALITY, progressive=False)
+    scale = min(PRINT_BOX[0] / width, PRINT_BOX[1] / height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     image, fmt = _upright(data, fit=size)
-    return _encode(image.resize(size, Image.Resampling.LANCZOS), fmt, 90, progressive=False)
+    if not _fits(image.size, PRINT_MAX_BOX):
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    return _encode(image, fmt, PRINT_QUALITY, progressive=False)
 
 
 @dataclass

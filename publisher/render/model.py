@@ -16,8 +16,8 @@ from publisher import __version__
 
 @dataclass
 class PhotoView:
-    """A photo as one edition shows it: the print edition the original (WeasyPrint
-    downsamples it to 300 dpi at its placed size), a web page its renditions."""
+    """A photo as one edition shows it: the print edition its print rendition (at most
+    450 dpi at its placed size, see images.print_rendition), a web page its renditions."""
 
     src: str
     width: int  # of `src`, upright: the page reserves the space before it loads

@@ -148,15 +148,6 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
     return fetcher
 
 
-#: The resolution above which WeasyPrint downsamples a placed photo: the print resolution
-#: with a thousandth to spare for rounding. The print rendition is the column's width at
-#: 300 dpi rounded to whole pixels (1949 px for 165 mm), a hair over 300 dpi (300.03) once
-#: placed; at a limit of exactly 300, WeasyPrint decoded it and encoded it again (JPEG
-#: quality 75) in every PDF at the same 1949 px: ~13 ms of CPU a PDF and a second lossy
-#: encoding for nothing.
-PRINT_DPI_LIMIT = images.PRINT_DPI * 1.001
-
-
 @dataclass
 class RenderedPdf:
     data: bytes
@@ -177,13 +168,14 @@ def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     textlayer.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # dpi: a photo is embedded at no more than 300 dpi at the size it is placed. The build
-    # gives it a print rendition already that small (images.print_rendition), which
-    # WeasyPrint embeds as it is; the option catches a template that places it smaller.
+    # dpi: a photo is embedded at no more than 450 dpi at the size it is placed. The build
+    # gives it a print rendition at most that at the largest size print.css gives it
+    # (images.print_rendition), which WeasyPrint embeds as it is; the option catches a
+    # template that places it smaller (WeasyPrint then resizes it to 450 dpi).
     # An option of layout (render), where WeasyPrint loads the images, not of write_pdf.
     document = weasyprint.HTML(
         string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-    ).render(dpi=PRINT_DPI_LIMIT)
+    ).render(dpi=images.PRINT_MAX_DPI)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
     assert pdf is not None
     return RenderedPdf(bytes(pdf), len(document.pages))

@@ -1,14 +1,21 @@
 """A camera's photo is decoded at the size it is used (JPEG draft mode), and what comes
 out is what a full decode and one high-quality resize give: the same sizes, upright,
-and the same picture (a pixel's mean difference to the full decode within JPEG noise)."""
+and the same picture (a pixel's mean difference to the full decode within JPEG noise).
+
+The print rendition follows press PDF presets: a photo of at most 450 dpi at the largest
+size the page prints it (165 x 120 mm) is embedded as it is (its image data, without the
+camera's EXIF); above that it is decoded at the smallest JPEG scale still covering 300
+dpi, and resized to 300 dpi only when that scale is still above 450 dpi."""
 
 from __future__ import annotations
 
 import io
 
+import pyexiv2
+import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-from publisher.render import images
+from publisher.render import image_segments, images
 from tests.support.photos import picture
 
 
@@ -24,6 +31,20 @@ def _reference(data: bytes, size: tuple[int, int]) -> Image.Image:
     return whole.resize(size, Image.Resampling.LANCZOS)
 
 
+def _with_camera_exif(data: bytes, orientation: int = 1) -> bytes:
+    """`data` with what a phone records: its make, its orientation, where it stood."""
+    with pyexiv2.ImageData(data) as camera:
+        camera.modify_exif(
+            {
+                "Exif.Image.Make": "Canon",
+                "Exif.Image.Orientation": str(orientation),
+                "Exif.GPSInfo.GPSLatitudeRef": "N",
+                "Exif.GPSInfo.GPSLatitude": "11/1 33/1 0/1",
+            }
+        )
+        return bytes(camera.get_bytes())
+
+
 def test_a_12_megapixel_photo_gives_the_renditions_of_a_full_decode() -> None:
     data = picture(4000, 3000, quality=92)
     made = images.make_renditions(data)
@@ -31,11 +52,51 @@ def test_a_12_megapixel_photo_gives_the_renditions_of_a_full_decode() -> None:
     for width, rendition in made.items():
         height = images.rendition_height(4000, 3000, width)
         assert _mean_difference(rendition, _reference(data, (width, height))) < 2.0
+    # 635 dpi at 165 x 120 mm: decoded at half its size, 2000 x 1500 (317 dpi), which is
+    # embedded as it is: no resize to exactly 300 dpi (1889 x 1417)
+    assert round(images.print_resolution(4000, 3000)) == 635
     printed = images.print_rendition(data)
-    box = (1949, 1417)  # 165 x 120 mm at 300 dpi
     size = Image.open(io.BytesIO(printed)).size
-    assert size == (1889, 1417) and size[0] <= box[0]
+    assert size == (2000, 1500)
     assert _mean_difference(printed, _reference(data, size)) < 2.0
+
+
+@pytest.mark.parametrize(
+    ("given", "printed"),
+    [
+        # 462 dpi; half of it would be 231 dpi, under 300: decoded whole, resized to 300 dpi
+        ((3000, 2000), (1949, 1299)),
+        # 924 dpi; half (462 dpi) is still above 450: decoded at half, resized to 300 dpi
+        ((6000, 4000), (1949, 1299)),
+        # 1270 dpi; a quarter is 317 dpi: decoded at a quarter, kept at that size
+        ((8000, 6000), (2000, 1500)),
+        # 450 dpi at 165 mm, the most embedded as it is
+        ((2923, 1600), (2923, 1600)),
+    ],
+)
+def test_a_large_photo_is_printed_between_300_and_450_dpi(
+    given: tuple[int, int], printed: tuple[int, int]
+) -> None:
+    data = picture(*given, quality=90)
+    made = images.print_rendition(data)
+    with Image.open(io.BytesIO(made)) as opened:
+        assert opened.size == printed
+    assert 300 <= images.print_resolution(*printed) <= images.PRINT_MAX_DPI
+    if given == printed:
+        assert made == image_segments.image_data(data)  # its bytes, not encoded again
+
+
+def test_a_photo_of_at_most_450_dpi_is_embedded_as_it_is_without_the_camera_exif() -> None:
+    """The sample's size (2400 x 1350: 369 dpi at 165 mm). Its pixels are not decoded nor
+    encoded again; the EXIF, which holds where the camera stood, is not in the PDF."""
+    data = _with_camera_exif(picture(2400, 1350, quality=88))
+    printed = images.print_rendition(data)
+    assert printed == image_segments.image_data(data, exif=False)
+    assert len(printed) < len(data)
+    with Image.open(io.BytesIO(printed)) as opened, Image.open(io.BytesIO(data)) as given:
+        assert not opened.getexif() and given.getexif()
+        assert opened.tobytes() == given.tobytes()
+    assert b"Canon" not in printed and b"Exif" not in printed
 
 
 def test_a_turned_camera_photo_is_decoded_small_and_comes_out_upright() -> None:
@@ -48,14 +109,30 @@ def test_a_turned_camera_photo_is_decoded_small_and_comes_out_upright() -> None:
     assert top.size == (1600, images.rendition_height(3000, 4000, 1600))
     assert _mean_difference(made[1600], _reference(data, top.size)) < 2.0
     printed = Image.open(io.BytesIO(images.print_rendition(data)))
-    assert printed.size[1] == 1417 and printed.size[0] < printed.size[1]
+    # 847 dpi at 120 mm tall; half its size (423 dpi) is kept as it is
+    assert printed.size == (1500, 2000)
+    assert not printed.getexif()
+
+
+def test_a_small_turned_photo_is_turned_upright_once_for_print() -> None:
+    """At most 450 dpi, but its EXIF turns it: turned here, once (WeasyPrint would decode
+    it in each PDF and encode it again at quality 75), with no EXIF left to turn it twice."""
+    upright = Image.new("RGB", (900, 1600), (30, 60, 120))
+    upright.paste((220, 20, 20), (0, 0, 200, 200))  # a red corner: top left when upright
+    stored = io.BytesIO()
+    upright.transpose(Image.Transpose.ROTATE_90).save(stored, "JPEG", quality=92)
+    data = _with_camera_exif(stored.getvalue(), orientation=6)
+    printed = Image.open(io.BytesIO(images.print_rendition(data)))
+    assert printed.size == (900, 1600) and not printed.getexif()
+    corner = printed.convert("RGB").getpixel((50, 50))
+    assert isinstance(corner, tuple) and corner[0] > 180 and corner[1] < 80
 
 
 def test_the_print_rendition_is_a_baseline_jpeg_the_web_ones_progressive() -> None:
     """A PDF viewer decodes an image whole before drawing it: progressive encoding buys
     the print rendition nothing and cost 2.3 times the encoding time (and a few bytes);
     a browser shows a progressive web rendition while it loads."""
-    data = picture(2400, 1800, quality=92)
+    data = picture(4000, 3000, quality=92)
     printed = Image.open(io.BytesIO(images.print_rendition(data)))
     assert printed.format == "JPEG" and not printed.info.get("progressive")
     web = Image.open(io.BytesIO(images.make_renditions(data)[1600]))

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from lxml import html as lxml_html
 
-from publisher.core import list_markers
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.mail.flowed import Paragraph
+from publisher.publishing.builders.text_blocks import text_blocks
 from publisher.publishing.builders.wire import WIDTH, break_pieces, display_width
 from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
@@ -146,7 +146,8 @@ def text_section(
     if pub.reference:
         out.append(flowing(f"{gettext('Reference')}: {pub.reference}", lang))
     out.append(flowing(linked_text(pub.title, refs), lang))
-    out.extend(_blocks(pub.blocks, lang, "", refs, pub.numbering))
+    # list markers in the workspace's style, as the PDF, the page and the wire copy draw them
+    out.extend(text_blocks(pub.blocks, _MailSetter(lang, refs), pub.numbering))
     for figure in pub.photos:
         photo = figure.photo
         assert photo is not None
@@ -183,45 +184,32 @@ def text_section(
     return out
 
 
-def _blocks(
-    leaves: list[Leaf], lang: str, indent: str, refs: References, numbering: str, depth: int = 0
-) -> list[Paragraph]:
-    """The text part's paragraphs; list markers in the workspace's `numbering` style for
-    the language, as the PDF, the page and the wire copy draw them (core/list_markers)."""
-    out: list[Paragraph] = []
-    for leaf in leaves:
-        if leaf.kind in ("paragraph", "heading", "quote"):
-            text = linked_text(leaf, refs)
-            if indent:
-                out.append(Paragraph(_hanging(text, lang, indent, indent), fixed=True))
-            else:
-                out.append(flowing(text, lang))
-        elif leaf.kind == "blockquote":
-            out.extend(_blocks(leaf.children, lang, indent + "    ", refs, numbering, depth))
-        elif leaf.kind in ("bullet_list", "ordered_list"):
-            number = leaf.start or 1
-            for item in leaf.children:
-                if leaf.kind == "bullet_list":
-                    mark = "- "
-                else:
-                    number = item.number if item.number is not None else number
-                    mark = list_markers.item_prefix(number, depth, numbering)
-                    number += 1
-                if item.text:
-                    lines = _hanging(
-                        linked_text(item, refs), lang, indent + mark, indent + " " * len(mark)
-                    )
-                    out.append(Paragraph(lines, fixed=True))
-                out.extend(
-                    _blocks(
-                        item.children, lang, indent + " " * len(mark), refs, numbering, depth + 1
-                    )
-                )
-        elif leaf.kind == "table":
-            out.extend(_table(leaf, lang, indent, refs))
-        elif leaf.kind == "rule":
-            out.append(Paragraph([indent + "* * *"], fixed=True))
-    return [p for p in out if p.lines]
+class _MailSetter:
+    """The text part's paragraphs (text_blocks.Setter): flowed where they start at the
+    margin, fixed lines where indented (a quote, a list item), links as references."""
+
+    def __init__(self, lang: str, refs: References) -> None:
+        self.lang = lang
+        self.refs = refs
+
+    def text(self, leaf: Leaf, indent: str) -> Paragraph:
+        text = linked_text(leaf, self.refs)
+        if indent:
+            return Paragraph(_hanging(text, self.lang, indent, indent), fixed=True)
+        return flowing(text, self.lang)
+
+    def item(self, item: Leaf, first: str, rest: str) -> Paragraph:
+        lines = _hanging(linked_text(item, self.refs), self.lang, first, rest)
+        return Paragraph(lines, fixed=True)
+
+    def table(self, table: Leaf, indent: str) -> list[Paragraph]:
+        return _table(table, self.lang, indent, self.refs)
+
+    def rule(self, indent: str) -> Paragraph:
+        return Paragraph([indent + "* * *"], fixed=True)
+
+    def empty(self, paragraph: Paragraph) -> bool:
+        return not paragraph.lines
 
 
 def _hanging(text: str, lang: str, first: str, rest: str) -> list[str]:

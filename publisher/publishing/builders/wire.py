@@ -16,6 +16,7 @@ from icu4py.breakers import LineBreaker
 from publisher.core import list_markers
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
+from publisher.publishing.builders.text_blocks import text_blocks
 from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
@@ -44,7 +45,8 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     if pub.reference:
         paragraphs.append(wrap(f"{gettext('Reference')}: {pub.reference}", lang))
     paragraphs.append(wrap(pub.title_text, lang))
-    paragraphs.extend(_blocks(pub.blocks, lang, "", pub.numbering))
+    numbering = pub.numbering or list_markers.default_style(lang)
+    paragraphs.extend(text_blocks(pub.blocks, _WireSetter(lang), numbering))
     for figure in pub.photos:
         # The file as the bundle holds it, then what the page prints under the photo.
         photo = figure.photo
@@ -73,40 +75,26 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines) + "\n"
 
 
-def _blocks(
-    leaves: list[Leaf], lang: str, indent: str, numbering: str | None = None, depth: int = 0
-) -> list[list[str]]:
-    """The wire copy's paragraphs; list markers in `numbering` (default: `lang`'s)."""
-    numbering = numbering or list_markers.default_style(lang)
-    out: list[list[str]] = []
-    for leaf in leaves:
-        if leaf.kind in ("paragraph", "heading", "quote"):
-            out.append(wrap(leaf.text, lang, first=indent, rest=indent))
-        elif leaf.kind == "blockquote":
-            out.extend(_blocks(leaf.children, lang, indent + "    ", numbering, depth))
-        elif leaf.kind in ("bullet_list", "ordered_list"):
-            number = leaf.start or 1
-            for item in leaf.children:
-                if leaf.kind == "bullet_list":
-                    mark = "- "
-                else:
-                    number = item.number if item.number is not None else number
-                    mark = list_markers.item_prefix(number, depth, numbering)
-                    number += 1
-                lines = (
-                    wrap(item.text, lang, first=indent + mark, rest=indent + " " * len(mark))
-                    if item.text
-                    else []
-                )
-                out.append(lines)
-                out.extend(
-                    _blocks(item.children, lang, indent + " " * len(mark), numbering, depth + 1)
-                )
-        elif leaf.kind == "table":
-            out.extend(_table(leaf, lang, indent))
-        elif leaf.kind == "rule":
-            out.append([indent + "* * *"])
-    return [lines for lines in out if lines]
+class _WireSetter:
+    """The wire copy's paragraphs: lines wrapped at 72 columns (text_blocks.Setter)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def text(self, leaf: Leaf, indent: str) -> list[str]:
+        return wrap(leaf.text, self.lang, first=indent, rest=indent)
+
+    def item(self, item: Leaf, first: str, rest: str) -> list[str]:
+        return wrap(item.text, self.lang, first=first, rest=rest)
+
+    def table(self, table: Leaf, indent: str) -> list[list[str]]:
+        return _table(table, self.lang, indent)
+
+    def rule(self, indent: str) -> list[str]:
+        return [indent + "* * *"]
+
+    def empty(self, paragraph: list[str]) -> bool:
+        return not paragraph
 
 
 def _table(table: Leaf, lang: str, indent: str) -> list[list[str]]:

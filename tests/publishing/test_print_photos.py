@@ -1,0 +1,85 @@
+"""The photos in a built PDF (issue 25, point 3): what WeasyPrint embeds is the print
+rendition as the build made it, never resized or encoded again by WeasyPrint's `dpi`
+option, upright whatever the camera's EXIF says, and without that EXIF (where the camera
+stood is not in the PDF). Read back with poppler's pdfimages, as a prepress check would."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pyexiv2
+import pytest
+from PIL import Image
+
+from publisher.render import image_segments
+from tests.support.photos import add_approved_photo
+from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
+
+#: The shipped sample's photo: 2400 x 1350, 369 dpi across the column (embedded as it is).
+SAMPLE_PHOTO = "phnom-penh-beijing.jpg"
+
+
+def turned_phone_photo() -> bytes:
+    """900 x 1600 upright, stored on its side with EXIF orientation 6 (a phone held
+    upright), a red square in the upright picture's top left corner, and a GPS position."""
+    upright = Image.new("RGB", (900, 1600), (30, 60, 120))
+    upright.paste((220, 20, 20), (0, 0, 200, 200))
+    stored = io.BytesIO()
+    upright.transpose(Image.Transpose.ROTATE_90).save(stored, "JPEG", quality=92)
+    with pyexiv2.ImageData(stored.getvalue()) as camera:
+        camera.modify_exif(
+            {
+                "Exif.Image.Make": "Canon",
+                "Exif.Image.Orientation": "6",
+                "Exif.GPSInfo.GPSLatitudeRef": "N",
+                "Exif.GPSInfo.GPSLatitude": "11/1 33/1 0/1",
+            }
+        )
+        return bytes(camera.get_bytes())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_repo_workspace(tmp_path_factory.mktemp("print-photos") / "ws")
+    turned = root.parent / "upright.jpg"
+    turned.write_bytes(turned_phone_photo())
+    cli = Cli(root)
+    add_approved_photo(cli, root, SAMPLE_SLUG, turned)
+    cli("build", "--lang", "en", "--format", "pdf", "--out", str(root / "dist"))
+    return root
+
+
+def _embedded(pdf: Path, into: Path) -> list[tuple[list[str], bytes]]:
+    """Each image of the PDF: its `pdfimages -list` row, and its stream (a JPEG's bytes)."""
+    rows = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    subprocess.run(["pdfimages", "-j", str(pdf), str(into / "img")], check=True)
+    files = sorted(into.glob("img-*"))
+    assert len(files) == len(rows)
+    return [(row.split(), path.read_bytes()) for row, path in zip(rows, files, strict=True)]
+
+
+@pytest.mark.slow
+def test_the_pdf_embeds_the_photos_upright_as_given_without_the_camera_exif(
+    built: Path, tmp_path: Path
+) -> None:
+    images = _embedded(built / "dist" / SAMPLE_SLUG / "en.pdf", tmp_path)
+    assert len(images) == 2
+    by_size = {(int(row[3]), int(row[4])): data for row, data in images}
+    for row, _ in images:
+        assert row[8] == "jpeg" and int(row[12]) <= 450 and int(row[13]) <= 450
+    # the sample's photo, 369 dpi: its own bytes, without its EXIF, not resized by WeasyPrint
+    sample = (built / "releases" / SAMPLE_SLUG / "photos" / SAMPLE_PHOTO).read_bytes()
+    assert by_size[(2400, 1350)] == image_segments.image_data(sample, exif=False)
+    # the phone's photo stands upright (portrait, the red corner top left), and the PDF
+    # holds nothing of its EXIF: no make, no position
+    turned = by_size[(900, 1600)]
+    with Image.open(io.BytesIO(turned)) as shown:
+        assert shown.size == (900, 1600) and not shown.getexif()
+        corner = shown.convert("RGB").getpixel((50, 50))
+        assert isinstance(corner, tuple) and corner[0] > 180 and corner[1] < 80
+    pdf = (built / "dist" / SAMPLE_SLUG / "en.pdf").read_bytes()
+    assert b"Canon" not in pdf
