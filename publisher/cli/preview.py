@@ -8,7 +8,7 @@ import typer
 
 from publisher.cli import params
 from publisher.errors import UsageError
-from publisher.publishing.builders.site import normalise_base_url
+from publisher.publishing.site_folder import normalise_base_url
 
 app = typer.Typer()
 

@@ -1,23 +1,24 @@
-"""Publishing commands that go through the incremental engine: build, site, bundle."""
+"""Publishing commands that go through the incremental engine: build, site, bundle.
+
+The engine and the builders are imported by the command that runs them: a no-op
+`publisher site` is answered from its record (publishing/site_memo.py) before either
+is imported, which is most of what such a run would cost.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from publisher.cli import params
-from publisher.core.release import scan_releases
 from publisher.core.wording import counted, listing
-from publisher.publishing.builders.base import PAGE_FORMATS
-from publisher.publishing.builders.bundle import BundleBuilder
-from publisher.publishing.builders.dist import DistBuilder
-from publisher.publishing.builders.site import SiteBuilder, claim_output, mark_output
-from publisher.publishing.engine import summary_line
-from publisher.publishing.readiness import workspace_stats
+from publisher.publishing.site_folder import claim_output, mark_output
+from publisher.publishing.site_memo import SiteMemo
 from publisher.workflow import embargo as embargoes
-from publisher.workflow.status import load_releases
 
 app = typer.Typer()
 
@@ -40,6 +41,11 @@ def build(
     Every language that the publishing rule allows (all segments approved, no QA
     errors), or everything marked DRAFT with --draft.
     """
+    from publisher.publishing.builders.base import PAGE_FORMATS
+    from publisher.publishing.builders.dist import DistBuilder
+    from publisher.publishing.readiness import workspace_stats
+    from publisher.workflow.status import load_releases
+
     ws = params.workspace()
     stats = workspace_stats(ws)  # hashes and release.toml parses kept from the last build
     targets, broken = load_releases(ws, releases or [], reader=stats.toml)
@@ -130,22 +136,36 @@ def site(
     out_dir = ws.check_output(out or ws.root / "site", folder=True)
     at = embargoes.now(now, ws.config.time_zone)
     claim_output(ws, out_dir, overwrite=overwrite)
+    clocked = now is not None or bool(force)
+    memo = SiteMemo(ws, out_dir, {"base_url": base_url})
+    answer = None if clocked else memo.answer(at)
+    if answer is not None:
+        _say_site(
+            out_dir,
+            releases=answer.releases,
+            written=0,
+            unchanged=answer.files,
+            removed=0,
+            summary=answer.summary,
+            warnings=answer.warnings,
+            skipped=answer.skipped,
+            held=answer.held,
+            next_lift=answer.next_lift,
+        )
+        return
+    from publisher.core.release import scan_releases
+    from publisher.publishing.builders.site import SiteBuilder
+    from publisher.publishing.readiness import workspace_stats
+
     builder = SiteBuilder(
         ws,
         out_dir=out_dir,
         base_url=base_url,
         now=at,
-        clocked=now is not None or bool(force),
+        clocked=clocked,
         jobs=params.jobs(jobs),
+        memo=memo,
     )
-    answer = builder.recorded_answer()
-    if answer is not None:
-        typer.echo(
-            f"The site has {counted(answer.releases, 'release')}. "
-            + files_written(0, answer.files, out_dir)
-        )
-        typer.echo(summary_line({}, answer.totals))
-        return
     builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
     releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
     builder.early = set(
@@ -161,33 +181,61 @@ def site(
     mark_output(out_dir)
     with params.progress_bar() as builder.progress:
         report = builder.build(releases)
-    for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    for skipped in report.skipped:
-        typer.echo(f"not on the site: {skipped}", err=True)
-    if report.skipped:
-        typer.echo(
-            "hint: the site shows approved languages only; `publisher status` says what is left",
-            err=True,
-        )
     for error in broken:
         typer.echo(f"error: {error.format()}", err=True)
     for failed in report.failed:
         typer.echo(f"error: {failed}", err=True)
-    typer.echo(
-        f"The site has {counted(len(report.releases), 'release')}. "
-        + files_written(len(report.written), report.unchanged, out_dir, len(report.removed))
+    _say_site(
+        out_dir,
+        releases=len(report.releases),
+        written=len(report.written),
+        unchanged=report.unchanged,
+        removed=len(report.removed),
+        summary=report.summary,
+        warnings=report.warnings,
+        skipped=report.skipped,
+        held=len(report.embargoed),
+        next_lift=report.next_lift,
     )
-    typer.echo(report.summary)
-    if report.next_lift is not None:
-        held = len(report.embargoed)
-        typer.echo(
-            f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
-            f"{report.next_lift.isoformat()}: build the site again then"
-        )
     builder.remember(report, broken=broken)
     if broken or report.failed:
         raise typer.Exit(1)
+
+
+def _say_site(
+    out_dir: Path,
+    *,
+    releases: int,
+    written: int,
+    unchanged: int,
+    removed: int,
+    summary: str,
+    warnings: Sequence[str],
+    skipped: Sequence[str],
+    held: int,
+    next_lift: dt.datetime | None,
+) -> None:
+    """What `site` prints about a build, whether it ran or was answered from its record
+    (the same lines: a no-op reads as the full build would)."""
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    for refused in skipped:
+        typer.echo(f"not on the site: {refused}", err=True)
+    if skipped:
+        typer.echo(
+            "hint: the site shows approved languages only; `publisher status` says what is left",
+            err=True,
+        )
+    typer.echo(
+        f"The site has {counted(releases, 'release')}. "
+        + files_written(written, unchanged, out_dir, removed)
+    )
+    typer.echo(summary)
+    if next_lift is not None:
+        typer.echo(
+            f"{held} release{'s' * (held != 1)} held back by embargo; the next lifts at "
+            f"{next_lift.isoformat()}: build the site again then"
+        )
 
 
 @app.command()
@@ -202,6 +250,8 @@ def bundle(
 
     PDF, HTML and wire copy per language, with a manifest of checksums and approvals.
     """
+    from publisher.publishing.builders.bundle import BundleBuilder
+
     ws = params.workspace()
     rel = params.release(release, ws)
     target = ws.check_output(out or ws.root / "dist" / f"{rel.slug}.zip")

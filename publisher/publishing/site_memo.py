@@ -11,9 +11,13 @@ every file of the output folder, the package's code, templates and labels, the
 folders of the installed libraries (pip changes them), plus the fonts' fingerprint
 and the command's options. A symbolic link anywhere makes it answer nothing.
 
-Recorded only after a build that was clean and is independent of the clock: nothing
-failed, refused, skipped or warned about, no release held back by an embargo, no
-`--now` and no `--force` (an embargo is the only input that is a time, not a file).
+Recorded only after a build that nothing failed in (a broken or failed release makes the
+command exit 1: it runs in full until mended), without `--now` or `--force` (a build at a
+time the user chose). The warnings and refused languages it printed are kept and printed
+again. The embargo is the only input that is a time, not a file: a build that held
+releases back is answered only before the earliest of their embargoes lifts (judged at
+the answering command's own time), as passing time can only lift an embargo, never set
+one; from that moment the next run builds in full and publishes the lifted release.
 Not recorded either when an input changed while the build ran or within
 `RACY_NS` before it started (a second edit in the same clock tick would keep its
 stat: git's "racily clean" case); the next no-op then records it. The outputs have no
@@ -26,6 +30,7 @@ full no-op.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -43,7 +48,7 @@ from publisher.publishing.cache import CACHE_DIRNAME, Cache
 from publisher.publishing.fingerprint import PACKAGE_ROOT, RACY_NS, digest
 from publisher.render import fonts
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,18 @@ class TreeStamp:
 
 @dataclass(frozen=True)
 class NoOpAnswer:
-    """What a no-op site build reports: its releases, files and cached outputs."""
+    """What a no-op site build reports: its releases, files and cached outputs, what it
+    warned about and refused, and the releases it held back and when the first lifts."""
 
     releases: int
     files: int
     totals: dict[str, int]
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    held: int = 0
+    next_lift: dt.datetime | None = None
+    #: the summary line ("Rendered nothing; 600 PDFs ... came from the cache.")
+    summary: str = ""
 
 
 def tree_stamp(
@@ -124,8 +136,9 @@ class SiteMemo:
         self._before: TreeStamp | None = None
         self._started = 0
 
-    def answer(self) -> NoOpAnswer | None:
-        """The no-op report, if nothing changed since the record; else None.
+    def answer(self, now: dt.datetime) -> NoOpAnswer | None:
+        """The no-op report, if nothing changed since the record and no embargo it held
+        back has lifted by `now`; else None.
 
         Stamps the inputs first, as the build that follows a miss begins (see `record`):
         a changed input is found without walking the output folder."""
@@ -145,9 +158,24 @@ class SiteMemo:
         if outputs is None or record.get("outputs") != outputs.digest:
             return None
         try:
-            return NoOpAnswer(int(record["releases"]), int(record["files"]), dict(record["totals"]))
+            lift = record["next_lift"]
+            answer = NoOpAnswer(
+                int(record["releases"]),
+                int(record["files"]),
+                dict(record["totals"]),
+                tuple(str(w) for w in record["warnings"]),
+                tuple(str(s) for s in record["skipped"]),
+                int(record["held"]),
+                dt.datetime.fromisoformat(lift) if lift is not None else None,
+                str(record["summary"]),
+            )
         except (KeyError, TypeError, ValueError):
             return None
+        if answer.held and (answer.next_lift is None or answer.next_lift.tzinfo is None):
+            return None
+        if answer.next_lift is not None and now >= answer.next_lift:
+            return None  # an embargo has lifted since: the release must be published now
+        return answer
 
     def record(self, answer: NoOpAnswer) -> bool:
         """Keep the answer for the next no-op, unless an input changed while the build
@@ -167,6 +195,11 @@ class SiteMemo:
             "releases": answer.releases,
             "files": answer.files,
             "totals": answer.totals,
+            "warnings": list(answer.warnings),
+            "skipped": list(answer.skipped),
+            "held": answer.held,
+            "next_lift": answer.next_lift.isoformat() if answer.next_lift else None,
+            "summary": answer.summary,
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,8 @@ OWNERS: dict[str, list[str]] = {
     "publisher/workflow/embargo.py:now": ["embargo", "site"],
     "publisher/publishing/builders/proof.py": ["proof"],
     "publisher/publishing/builders/site.py": ["site"],
+    "publisher/publishing/site_folder.py": ["site"],
+    "publisher/publishing/site_folder.py:normalise_base_url": ["site", "preview"],
     "publisher/workflow/create.py": ["new"],
     "publisher/workflow/starter.py": ["init"],
     "publisher/workflow/overrides.py": ["templates copy"],

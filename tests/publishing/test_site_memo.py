@@ -4,14 +4,17 @@ an embargo sends the next run through the full build."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from publisher.core.workspace import open_workspace
 from publisher.publishing import site_memo
 from publisher.publishing.builders.site import SiteBuilder
+from publisher.workflow import embargo
 from tests.support.releases import REVIEWER
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
@@ -107,24 +110,63 @@ def test_any_change_runs_the_full_build(
     assert calls.count == 1 and "Nothing to write" in again.stdout
 
 
-def test_an_embargo_is_never_answered_from_the_record(
+def test_an_embargo_is_answered_only_until_it_lifts(
     repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The embargo is the one input that is a time: a site holding a release back is
-    never recorded, and a build at another time (--now) never uses a record."""
+    answered from its record (the same lines, the embargo's too) until the embargo lifts;
+    the first run after that builds in full and publishes the release. A build at a time
+    the user chose (--now) never uses nor keeps a record."""
     cli = Cli(repo_workspace)
     cli("site", "--base-url", BASE)
     assert _memo_files(repo_workspace)
     calls = BuildCalls(monkeypatch)
     cli("site", "--base-url", BASE, "--now", "2030-01-01 09:00")
-    assert calls.count == 1
+    assert calls.count == 1 and not _memo_files(repo_workspace)
     cli("embargo", SAMPLE_SLUG, "2099-01-01 08:00", "--by", REVIEWER)
     held = cli("site", "--base-url", BASE)
-    assert "held back by embargo" in held.stdout and not _memo_files(repo_workspace)
+    assert "held back by embargo" in held.stdout and calls.count == 2
+    assert "The site has 0 releases" in held.stdout and _memo_files(repo_workspace)
+    again = cli("site", "--base-url", BASE)
+    assert calls.count == 2, "a no-op before the lift ran the full build"
+    assert again.stdout.startswith("The site has 0 releases. Nothing to write")
+    assert again.stdout.splitlines()[-1] == held.stdout.splitlines()[-1]  # the embargo line
+    # the clock passes the embargo (Asia/Phnom_Penh 08:00 is 01:00 UTC): no file changed,
+    # yet the next run builds and the release is on the site
+    lift = dt.datetime(2099, 1, 1, 1, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(embargo, "now", lambda clock, zone: lift + dt.timedelta(seconds=1))
+    lifted = cli("site", "--base-url", BASE)
+    assert calls.count == 3 and "The site has 1 release" in lifted.stdout
+    assert (repo_workspace / "site" / "releases" / SAMPLE_SLUG / "en.pdf").is_file()
+
+
+def test_a_held_back_record_expires_at_the_lift(repo_workspace: Path, untimed: None) -> None:
+    cli = Cli(repo_workspace)
+    cli("embargo", SAMPLE_SLUG, "2099-01-01 08:00", "--by", REVIEWER)
     cli("site", "--base-url", BASE)
-    assert calls.count == 3
-    lifted = cli("site", "--base-url", BASE, "--now", "2099-01-01 09:00")
-    assert calls.count == 4 and "The site has 1 release" in lifted.stdout
+    ws = open_workspace(repo_workspace)
+    lift = dt.datetime(2099, 1, 1, 1, 0, tzinfo=dt.UTC)
+    memo = site_memo.SiteMemo(ws, repo_workspace / "site", {"base_url": BASE})
+    before = memo.answer(lift - dt.timedelta(seconds=1))
+    assert before is not None and before.held == 1 and before.next_lift == lift
+    assert memo.answer(lift) is None
+
+
+def test_refused_languages_and_warnings_are_said_again(
+    repo_workspace: Path, untimed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace with a language not yet approved (the common case) or without
+    --base-url: its no-op is answered from the record too, with the same warnings."""
+    cli = Cli(repo_workspace)
+    po = repo_workspace / "releases" / SAMPLE_SLUG / "translations" / "zh-Hans.po"
+    po.write_text(po.read_text("utf-8").replace("中国", "中華", 1), "utf-8")  # unapproved
+    full = cli("site")
+    assert "not on the site:" in full.stderr and "warning: no --base-url" in full.stderr
+    calls = BuildCalls(monkeypatch)
+    answered = cli("site")
+    assert calls.count == 0, "the no-op ran the full build"
+    assert answered.stderr == full.stderr
+    assert "Nothing to write" in answered.stdout
 
 
 def test_a_file_changed_just_before_the_build_is_not_recorded(repo_workspace: Path) -> None:

@@ -141,3 +141,21 @@ def test_the_reload_streams_are_bounded_and_given_back(tmp_path: Path) -> None:
                     break
             assert time.monotonic() < deadline, "a closed stream was not given back"
             time.sleep(0.1)
+
+
+@pytest.mark.parametrize("base_url", [None, "https://press.example.org/"])
+def test_after_a_site_build_the_preview_starts_without_rendering(
+    tmp_path: Path, base_url: str | None
+) -> None:
+    """`publisher site` then `publisher preview` of the same workspace: the preview's first
+    build takes every PDF, page and photo from the cache the site filled (one cache, the
+    same keys), and serves the site's own pages."""
+    root = copy_repo_workspace(tmp_path / "ws")
+    option = ("--base-url", base_url) if base_url else ()
+    site = Cli(root)("site", *option)
+    assert "Rendered 3 PDFs" in site.stdout
+    with SitePreview(root, *option) as server:
+        first = server.builds()[0]
+        assert "Rendered nothing; 3 PDFs, 3 web pages and" in first, server.lines
+        served = httpx.get(f"{server.base}/releases/{SAMPLE_SLUG}/km.pdf").content
+    assert served == (root / "site" / "releases" / SAMPLE_SLUG / "km.pdf").read_bytes()

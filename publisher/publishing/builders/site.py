@@ -19,10 +19,7 @@ pages, feeds, sitemap), so one bad release never holds back the others. Files
 an earlier run wrote that are no longer produced (a release withdrawn, a
 language refused) are removed.
 
-The output folder is the site's own: `claim_output` takes a new or empty folder, or
-one an earlier `site` made (marked with `.publisher-site`, or known to the cache's
-record of what it wrote there), and refuses any other unless told to overwrite, so
-that `--out` pointed at an unrelated folder never replaces its `index.html`.
+The output folder is the site's own (publishing/site_folder.py: `claim_output`).
 """
 
 from __future__ import annotations
@@ -34,22 +31,31 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from publisher.core import dates
-from publisher.core.fsutil import atomic_write_bytes
 from publisher.core.languages import native_name
 from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.errors import PublisherError, StorageError, UsageError
+from publisher.errors import PublisherError, StorageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
-from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
-from publisher.publishing.engine import OUTPUT_KINDS, Engine, PhotoFiles, Plan, Step, StepCounts
+from publisher.publishing.cache import OutputState
+from publisher.publishing.engine import (
+    OUTPUT_KINDS,
+    Engine,
+    PhotoFiles,
+    Plan,
+    Step,
+    StepCounts,
+    summary_line,
+)
 from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
 from publisher.publishing.records import ListingView, pdf_meta, thumb_meta
+from publisher.publishing.site_folder import (
+    normalise_base_url,
+)
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
@@ -62,9 +68,6 @@ from publisher.render.templating import (
     translations_for,
 )
 from publisher.workflow import embargo as embargoes
-
-#: The file `publisher site` leaves in its output folder: this folder is a site's.
-SITE_MARK = ".publisher-site"
 
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
 FEEDS_VERSION = "3"
@@ -95,43 +98,6 @@ class SiteReport(StepCounts):
         return min(self.embargoed.values(), default=None)
 
 
-def normalise_base_url(url: str | None) -> str | None:
-    """`https://example.org/press` -> `https://example.org/press/`; refuse what is not one."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise UsageError(
-            f"--base-url must be an http(s) URL like https://example.org/press/, not {url!r}"
-        )
-    return url if url.endswith("/") else url + "/"
-
-
-def claim_output(ws: Workspace, out_dir: Path, *, overwrite: bool) -> None:
-    """Refuse `out_dir` with a UsageError when it is a file, or a folder holding files
-    that no `publisher site` made (see the module docstring) and `overwrite` was not
-    given. Writes nothing: `mark_output` marks the folder once the command goes ahead."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is a file, not a folder")
-    mark = out_dir / SITE_MARK
-    if out_dir.is_dir() and not mark.is_file() and not overwrite:
-        made_here = OutputState(Cache(ws.root / CACHE_DIRNAME), out_dir).files
-        if any(out_dir.iterdir()) and not made_here:
-            raise UsageError(
-                f"--out {out_dir}: the folder is not empty and was not made by `publisher "
-                "site` (its files would be overwritten); choose an empty or new folder, or "
-                "add --overwrite to write the site into it anyway"
-            )
-
-
-def mark_output(out_dir: Path) -> None:
-    """Create `out_dir` if need be and mark it as a site's folder."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    mark = out_dir / SITE_MARK
-    if not mark.is_file():
-        atomic_write_bytes(mark, b"Written by `publisher site`: this folder is a site it made.\n")
-
-
 def site_languages(ws: Workspace) -> list[str]:
     return list(dict.fromkeys([ws.config.source_language, *ws.config.target_languages]))
 
@@ -158,12 +124,14 @@ class SiteBuilder(Builder[SiteReport]):
         pool: WorkerPool | None = None,
         stats: StatCache | None = None,
         known_plans: dict[str, Plan] | None = None,
+        memo: SiteMemo | None = None,
     ) -> None:
         """`now`: the time embargoes are judged at (default: now); `early`: embargoed
         releases to publish anyway (recorded by workflow/embargo.py `publish_early`);
         `clocked`: judged at a time the caller chose or forcing releases, a build the
         site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
-        see Builder; `known_plans`: see Engine.plans (the live rebuild's)."""
+        see Builder; `known_plans`: see Engine.plans (the live rebuild's); `memo`: the record
+        the command asked before it built (publishing/site_memo.py)."""
         super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
@@ -173,29 +141,36 @@ class SiteBuilder(Builder[SiteReport]):
         self.known_plans = known_plans
         #: every release's plan after `build`, by slug (the next live rebuild's known plans)
         self.plans: dict[str, Plan] = {}
-        self.memo = SiteMemo(ws, out_dir, {"base_url": base_url})
+        self.memo = memo or SiteMemo(ws, out_dir, {"base_url": base_url})
 
     def recorded_answer(self) -> NoOpAnswer | None:
-        """The last clean build's report, when nothing it read or wrote has changed since
-        (publishing/site_memo.py): a no-op answered without scanning a release. None when
-        the build must run, and always for a clocked one."""
-        return None if self.clocked else self.memo.answer()
+        """The last build's report, when nothing it read or wrote has changed since and no
+        embargo it held back has lifted (publishing/site_memo.py): a no-op answered without
+        scanning a release. None when the build must run, and always for a clocked one."""
+        return None if self.clocked else self.memo.answer(self.now)
 
     def remember(self, report: SiteReport, *, broken: Sequence[PublisherError] = ()) -> None:
-        """Keep this build as the answer to the next no-op if it was clean (no broken
-        release, failure, warning, refused language or embargo) and not clocked; otherwise
-        forget the record, so that the next build runs in full."""
-        clean = not (
-            broken or report.failed or report.warnings or report.skipped or report.embargoed
-        )
-        if not clean or self.clocked:
+        """Keep this build as the answer to the next no-op if nothing failed in it (no broken
+        or failed release) and it was not clocked; otherwise forget the record, so that the
+        next build runs in full."""
+        if broken or report.failed or self.clocked:
             self.memo.forget()
             return
         totals = {
             kind: report.rendered.get(kind, 0) + report.cached.get(kind, 0) for kind in OUTPUT_KINDS
         }
         files = len(report.written) + report.unchanged
-        self.memo.record(NoOpAnswer(len(report.releases), files, totals))
+        answer = NoOpAnswer(
+            len(report.releases),
+            files,
+            totals,
+            tuple(report.warnings),
+            tuple(report.skipped),
+            len(report.embargoed),
+            report.next_lift,
+            summary_line({}, totals),
+        )
+        self.memo.record(answer)
 
     def build(self, releases: Sequence[Release]) -> SiteReport:
         base, ws, out_dir = self.base, self.ws, self.out_dir
