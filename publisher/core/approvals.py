@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from publisher.core import journal
 from publisher.core.catalog import Catalog
-from publisher.core.history import read as read_history
+from publisher.core.fsutil import read_bytes
+from publisher.core.history import parse as parse_history
+from publisher.core.memos import memo
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.errors import CatalogError
@@ -24,12 +26,24 @@ _LEVEL_OF_ACTION = {"approve": State.APPROVED.value, "review": State.REVIEWED.va
 
 def recorded_approvals(release: Release) -> set[ApprovalKey]:
     """Every approval and review the release's history records, with its seal."""
+    path = release.history_path
+    if not path.exists():
+        return set()
+    return set(_approvals_recorded_in(read_bytes(path)))
+
+
+@memo(maxsize=16)
+def _approvals_recorded_in(data: bytes) -> frozenset[ApprovalKey]:
+    """The approvals of a history file's bytes, kept for the files read last: a build
+    reads each catalog in several steps (plan, pages, every PDF), each time checking its
+    records against the whole history (18 parses of it for the sample). Keyed by the
+    bytes themselves, so an appended event is a new key."""
     found: set[ApprovalKey] = set()
-    for event in read_history(release.history_path):
+    for event in parse_history(data):
         level = _LEVEL_OF_ACTION.get(event.action)
         if level and event.lang and event.segment and event.by and event.seal:
             found.add((event.lang, event.segment, level, event.by, event.at, event.seal))
-    return found
+    return frozenset(found)
 
 
 def load_catalog(release: Release, lang: str, approvals: set[ApprovalKey] | None = None) -> Catalog:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher.core.limits import check_segment_count, check_segment_length
+from publisher.core.memos import memo
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -100,13 +101,24 @@ def normalise_text(text: str) -> str:
 
 def parse_markdown(source: str) -> Document:
     """Parse CommonMark into blocks; the first level-1 heading is the title."""
-    tokens = markdown_parser().parse(unicodedata.normalize("NFC", source))
+    tokens = _block_tokens(source)
     blocks, _ = _build(tokens, 0, closing=None, context="body")
     for block in blocks:
         if block.kind == "heading" and block.level == 1:
             block.kind = "title"
             break
     return Document(blocks)
+
+
+@memo(maxsize=32)
+def _block_tokens(source: str) -> tuple[Token, ...]:
+    """markdown-it's tokens of a source, kept for the sources read last.
+
+    A build reads the same source.md in every step and for every language (24 parses of
+    the sample's two sources in one build); the tokens are only read (`_build` makes
+    new blocks each time, which callers may change), so one parse serves them all.
+    Keyed by the text itself, not the file: an edited source is a new key."""
+    return tuple(markdown_parser().parse(unicodedata.normalize("NFC", source)))
 
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -120,7 +132,7 @@ def is_html_comment(text: str) -> bool:
 
 
 def _build(
-    tokens: list[Token], i: int, closing: str | None, context: str
+    tokens: Sequence[Token], i: int, closing: str | None, context: str
 ) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     while i < len(tokens):
@@ -185,7 +197,7 @@ def _number_items(items: list[Block]) -> None:
             item.number = numbers[0] + offset
 
 
-def _table(tokens: list[Token], i: int) -> tuple[Block, int]:
+def _table(tokens: Sequence[Token], i: int) -> tuple[Block, int]:
     """Rows of cells from a GFM table; the header row is marked, empty cells hold no text."""
     table = Block("table")
     header = False
@@ -221,8 +233,12 @@ def _merge_item(children: list[Block]) -> Block:
     return Block("item", None, children=children)
 
 
+@memo(maxsize=8192)
 def render_inline(text: str) -> str:
-    """Inline Markdown to HTML (escaped; raw HTML shown as text)."""
+    """Inline Markdown to HTML (escaped; raw HTML shown as text).
+
+    Remembered for the segments seen last: a build renders each segment's text several
+    times (glyph check, print and web pages, listings, QA), ~480 times for the sample."""
     html: str = markdown_parser().renderInline(text)
     return html
 

@@ -99,8 +99,13 @@ def append(path: Path, events: list[Event]) -> None:
 def read(path: Path) -> list[Event]:
     if not path.exists():
         return []
+    return parse(read_bytes(path))
+
+
+def parse(content: bytes) -> list[Event]:
+    """The events of a history file's bytes."""
     events: list[Event] = []
-    for line in read_bytes(path).decode("utf-8", "replace").splitlines():
+    for line in content.decode("utf-8", "replace").splitlines():
         if not line.strip():
             continue
         try:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from publisher.core.document import markdown_parser
+from publisher.core.memos import memo
 from publisher.errors import SourceError
 
 if TYPE_CHECKING:  # markdown-it is loaded by markdown_parser(), when a text is read
@@ -68,6 +69,13 @@ class Link:
 
 def find_links(markdown: str) -> list[Link]:
     """Every link and image destination of `markdown` (a URL in running text is text)."""
+    return list(_links(markdown))
+
+
+@memo(maxsize=8192)
+def _links(markdown: str) -> tuple[Link, ...]:
+    """`find_links`, remembered for the texts seen last: the publishing rule asks it of
+    every segment for every page and PDF of a build (108 parses of the sample)."""
     lines = markdown.splitlines()
     found: list[Link] = []
     for token in _inspecting_parser().parse(markdown):
@@ -79,7 +87,7 @@ def find_links(markdown: str) -> list[Link]:
                 url = child.attrGet("src")
             if isinstance(url, str):
                 found.append(Link(url, _line_of(url, lines, start, end), child.type == "image"))
-    return found
+    return tuple(found)
 
 
 def _walk(token: Token) -> Iterator[Token]:

@@ -461,6 +461,11 @@ class Engine:
             for name, key in photo_keys.items():
                 if key not in wanted and self.cache.get(key) is None:
                     wanted[key] = (root, slug, name, key, cache_root)
+        if wanted and self.pool.forks_for(len(pdf_calls)):
+            # The PDFs render in workers forked from this process once it has loaded
+            # WeasyPrint (about a second of Python): it loads in a thread meanwhile, on the
+            # other core, while Pillow (which lets go of the GIL) decodes and encodes here.
+            self.pool.prepare_renderer(wait=False)
         self._run("photos for print", steps.print_photo_step, list(wanted.values()))
 
     def thumbnails(self, pdfs: dict[tuple[str, str], Step]) -> dict[tuple[str, str], Step]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -229,3 +230,20 @@ def test_a_pool_worker_that_dies_is_a_step_error_and_the_next_stage_gets_new_wor
         assert again == [{"number": n} for n in (0, 2, 3, 4, 5)]
     finally:
         engine.close()
+
+
+def test_a_renderer_loaded_in_a_thread_has_exited_when_the_pdf_workers_fork(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WeasyPrint loads in a thread while a build makes its photos for print; the PDF
+    workers fork once it is joined, from a process with no other thread (`run_forked`
+    refuses one and renders the PDFs one by one here). `join` returns a little before
+    the system stops listing the thread (4 times in 10 here): the pool waits for that."""
+    monkeypatch.setattr(workers_module, "_prepare", lambda: time.sleep(0.002))
+    for _ in range(20):
+        pool = workers_module.WorkerPool(2)
+        pool.prepare_renderer(wait=False)
+        thread = pool._preparing
+        assert isinstance(thread, threading.Thread)
+        pool.prepare_renderer(wait=True)
+        assert not Path(f"/proc/self/task/{thread.native_id}").exists()

@@ -8,13 +8,14 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pyexiv2
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from publisher.render import image_segments
-from tests.support.photos import add_approved_photo
+from tests.support.photos import add_approved_photo, picture
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
 #: The shipped sample's photo: 2400 x 1350, 369 dpi across the column (embedded as it is).
@@ -83,3 +84,34 @@ def test_the_pdf_embeds_the_photos_upright_as_given_without_the_camera_exif(
         assert isinstance(corner, tuple) and corner[0] > 180 and corner[1] < 80
     pdf = (built / "dist" / SAMPLE_SLUG / "en.pdf").read_bytes()
     assert b"Canon" not in pdf
+
+
+@pytest.mark.slow
+def test_a_cold_build_decodes_a_camera_photo_once_at_the_size_it_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 12-megapixel original (4000 x 3000) is decoded once, by the JPEG decoder at half
+    its size (2000 x 1500: 317 dpi in print, wide enough for the 1600-pixel rendition);
+    the web renditions are made from that print rendition; the PDFs decode nothing; and
+    the photo's check (decoded to its last pixel at `photo add`) is not run again."""
+    root = copy_repo_workspace(tmp_path / "ws")
+    camera = root.parent / "camera.jpg"
+    camera.write_bytes(picture(4000, 3000, quality=92))
+    cli = Cli(root)
+    add_approved_photo(cli, root, SAMPLE_SLUG, camera)
+    original = camera.stat().st_size
+    decoded: list[tuple[int, tuple[int, int]]] = []
+    load = ImageFile.ImageFile.load
+
+    def counting_load(image: ImageFile.ImageFile) -> Any:
+        if image.tile and isinstance(image.fp, io.BytesIO):
+            decoded.append((image.fp.getbuffer().nbytes, image.size))
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    cli("build", "-j", "1", "--out", str(root / "dist"))
+    assert (root / "dist" / SAMPLE_SLUG / "photos" / "camera-1600w.jpg").is_file()
+    assert [size for source, size in decoded if source == original] == [(2000, 1500)]
+    # in all: the camera's original, its print rendition (for the web renditions), and the
+    # sample's own photo (2400 x 1350: printed as it is, decoded for its web renditions)
+    assert sorted(size for _, size in decoded) == [(2000, 1500), (2000, 1500), (2400, 1350)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pyexiv2
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
@@ -137,3 +138,22 @@ def test_the_print_rendition_is_a_baseline_jpeg_the_web_ones_progressive() -> No
     assert printed.format == "JPEG" and not printed.info.get("progressive")
     web = Image.open(io.BytesIO(images.make_renditions(data)[1600]))
     assert web.info.get("progressive")
+
+
+def test_web_renditions_of_fine_detail_show_no_moire() -> None:
+    """A zone plate (rings finer and finer to the edges, 2400 x 1350, lossless PNG): what
+    the renditions' filter leaves of detail too fine for their size. A high-quality filter
+    (bicubic, Lanczos) blurs it to grey; a cheap one folds it into rings that are not in the
+    picture (moire). Mean difference to a Lanczos reduction of the whole picture: bicubic
+    at most 6.8 of 255, Hamming 12.8, Box 27."""
+    height, width = 1350, 2400
+    y, x = np.mgrid[0:height, 0:width]
+    rings = 127.5 + 127.5 * np.cos(np.pi * ((x - width / 2) ** 2 + (y - height / 2) ** 2) / 2880)
+    zone = Image.fromarray(rings.astype(np.uint8)).convert("RGB")
+    buffer = io.BytesIO()
+    zone.save(buffer, "PNG")
+    made = images.make_renditions(buffer.getvalue())
+    assert sorted(made) == [480, 960, 1600]
+    for target, rendition in made.items():
+        size = (target, images.rendition_height(width, height, target))
+        assert _mean_difference(rendition, zone.resize(size, Image.Resampling.LANCZOS)) < 9.0

@@ -1,0 +1,68 @@
+"""Parses remembered by their text (core/memos.py) answer as a new parse would: a changed
+file is read anew, and what a caller does to its answer never reaches the next caller."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.core import history, memos
+from publisher.core.approvals import recorded_approvals
+from publisher.core.document import parse_markdown
+from publisher.core.links import find_links
+from publisher.core.release import Release
+from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace
+
+SOURCE = "# Title\n\nA paragraph with a [link](https://example.org/).\n\n- one\n- two\n"
+
+
+def test_a_remembered_parse_gives_each_caller_its_own_document() -> None:
+    first = parse_markdown(SOURCE)
+    first.blocks[0].text = "changed by a caller"
+    first.blocks.clear()
+    second = parse_markdown(SOURCE)
+    assert [leaf.text for leaf in second.leaves()] == [
+        "Title",
+        "A paragraph with a [link](https://example.org/).",
+        "one",
+        "two",
+    ]
+    found = find_links(SOURCE)
+    found.clear()
+    assert [link.url for link in find_links(SOURCE)] == ["https://example.org/"]
+
+
+def test_an_approval_appended_to_the_history_counts_at_once(tmp_path: Path) -> None:
+    root = copy_repo_workspace(tmp_path / "ws")
+    release = Release.load(root / "releases" / SAMPLE_SLUG)
+    before = recorded_approvals(release)
+    assert before  # the sample is approved
+    event = history.Event(
+        at="2026-12-07T05:00:00Z",
+        action="approve",
+        lang="km",
+        segment="s999",
+        by="Sok Dara",
+        seal="0123456789abcdef",
+    )
+    history.append(release.history_path, [event])
+    after = recorded_approvals(release)
+    assert after - before == {
+        ("km", "s999", "approved", "Sok Dara", "2026-12-07T05:00:00Z", "0123456789abcdef")
+    }
+    release.history_path.unlink()
+    assert recorded_approvals(release) == set()
+
+
+def test_forget_starts_every_memo_afresh() -> None:
+    calls: list[str] = []
+
+    @memos.memo(maxsize=4)
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    assert (length("abc"), length("abc")) == (3, 3)
+    assert calls == ["abc"]
+    memos.forget()
+    assert length("abc") == 3
+    assert calls == ["abc", "abc"]
