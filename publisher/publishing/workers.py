@@ -131,7 +131,7 @@ class WorkerPool:
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         self.prepare_renderer(wait=True)
-        if not _alone(THREAD_EXIT_WAIT):
+        if _thread_count() > 1:
             return None
         context = multiprocessing.get_context("fork")
         workers = min(self.jobs, len(calls))
@@ -236,23 +236,6 @@ class WorkerPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-
-#: How long a fork waits for threads that are ending (the renderer's loading thread,
-#: joined, can still be on its way out of the kernel for a few milliseconds: forking
-#: then fell back to rendering one PDF after the other here, in about half the builds).
-THREAD_EXIT_WAIT = 0.25
-
-
-def _alone(wait: float) -> bool:
-    """Whether this process is down to its one thread, waiting up to `wait` seconds for
-    threads that are ending."""
-    deadline = time.monotonic() + wait
-    while _thread_count() > 1:
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.002)
-    return True
 
 
 def _thread_count() -> int:
