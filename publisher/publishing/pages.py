@@ -8,7 +8,6 @@ the builders that drive them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +62,10 @@ def render_release_pdf(
     env, translations = language_environment(ws.templates_dir, ws.locales_dir, lang)
     gettext = translations.gettext
     fonts = pdf.print_fonts(lang)
-    # the same publication twice: as written (for the glyph check), and as printed
-    publication = partial(
-        build_publication,
+    # The glyph check reads what a reader sees (each leaf's plain text, the letterhead,
+    # contacts, credits), which the Khmer break filter and the draft marks leave as they
+    # are: the printed publication itself is checked, before its print HTML is made.
+    pub_for_print = build_publication(
         ws,
         release,
         document,
@@ -75,12 +75,10 @@ def render_release_pdf(
         gettext=gettext,
         pictures="files",
         print_photos=print_photos,
-    )
-    pdf.check_glyphs(publication(), fonts)
-    pub_for_print = publication(
         text_filter=pdf.text_filter_for(lang, khmer_names(ws) if lang == "km" else frozenset()),
         unapproved=choice.unapproved(draft=draft),
     )
+    pdf.check_glyphs(pub_for_print, fonts)
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
     html = render_print(
         env,

@@ -24,6 +24,8 @@ from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from publisher.core.memos import memo
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -70,6 +72,19 @@ def insert_break_opportunities(text: str, keep: Collection[str] = ()) -> str:
     """
     if not text or _HAS_KHMER.search(text) is None:
         return text
+    if not keep or isinstance(keep, frozenset):  # hashable, and iterated as it always is
+        return _remembered_breaks(text, frozenset(keep))
+    return _breaks(text, keep)
+
+
+@memo(maxsize=4096)
+def _remembered_breaks(text: str, keep: frozenset[str]) -> str:
+    """`_breaks`, remembered: a build breaks each Khmer text for the PDF and again for the
+    web page (and a resident renderer for every rebuild)."""
+    return _breaks(text, keep)
+
+
+def _breaks(text: str, keep: Collection[str]) -> str:
     long_runs = [
         (m.start(), m.end()) for m in _KHMER_RUN.finditer(text) if len(m.group()) > WHOLE_RUN_MAX
     ]
