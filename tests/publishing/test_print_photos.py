@@ -151,7 +151,8 @@ def test_a_photo_s_renditions_are_made_once_where_the_build_needs_them(
     assert [stage for stage in seen if "photo" in stage or stage == "PDFs"] == stages
     photos = sorted(p.name for p in (out / SAMPLE_SLUG).glob("photos/*"))
     if "html" in formats:
-        assert photos == sorted(f"phnom-penh-beijing{s}.jpg" for s in ("", "-480w", "-960w", "-1600w"))
+        names = ("", "-480w", "-960w", "-1600w")
+        assert photos == sorted(f"phnom-penh-beijing{suffix}.jpg" for suffix in names)
         assert report.rendered["photo"] == 4
     else:
         assert photos == []
