@@ -17,7 +17,11 @@ TomlReader = Callable[[Path, type[PublisherError]], dict[str, Any]]
 
 
 def read_toml(path: Path, error: type[PublisherError]) -> dict[str, Any]:
-    text = read_utf8(path, error)
+    return parse_toml(read_utf8(path, error), path, error)
+
+
+def parse_toml(text: str, path: Path, error: type[PublisherError]) -> dict[str, Any]:
+    """`text`, read from `path`, as TOML; `error` names the file and line when it is not."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -96,6 +96,10 @@ def check_glyphs(pub: Publication, fonts: PrintFonts) -> None:
         for leaf in pub.figures()
         if leaf.photo is not None
     ]
+    # One pass over every character the publication shows; the texts one by one only when
+    # a character is missing, to name the first text that holds one.
+    if not fontlib.missing_glyphs("".join(text for _, text in texts), faces):
+        return
     for where, text in texts:
         fontlib.check_glyphs(text, faces, where=f"{pub.release_id} {pub.lang} {where}")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from publisher.core import history, memos
 from publisher.core.approvals import recorded_approvals
 from publisher.core.document import parse_markdown
+from publisher.core.glossary import GLOSSARY_NAME, Glossary
 from publisher.core.links import find_links
 from publisher.core.release import Release
 from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace
@@ -66,3 +67,19 @@ def test_forget_starts_every_memo_afresh() -> None:
     memos.forget()
     assert length("abc") == 3
     assert calls == ["abc", "abc"]
+
+
+def test_a_glossary_edit_is_read_at_once_and_a_caller_s_changes_stay_its_own(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / GLOSSARY_NAME).write_text(
+        '[[term]]\nen = "Senate"\nkm = "ព្រឹទ្ធសភា"\n', encoding="utf-8"
+    )
+    first = Glossary.load(tmp_path)
+    first.terms[0].names["km"] = "changed by a caller"
+    first.terms.clear()
+    assert [t.names for t in Glossary.load(tmp_path).terms] == [{"en": "Senate", "km": "ព្រឹទ្ធសភា"}]
+    (tmp_path / GLOSSARY_NAME).write_text(
+        '[[term]]\nen = "Senate"\nkm = "ព្រឹទ្ធសភា"\nzh-Hans = "参议院"\n', encoding="utf-8"
+    )
+    assert Glossary.load(tmp_path).terms[0].get("zh-Hans") == "参议院"
