@@ -238,7 +238,7 @@ class Engine:
             else:
                 self._fill(plan, meta)
                 if plan._views is None:
-                    plan._load_views = partial(_full_views, self.cache, key)
+                    plan._load_views = partial(full_views, self.cache, key)
                 self.cached["plan"] += 1
             plans.append(plan)
         if expected_pdfs >= POOL_THRESHOLD:
@@ -318,15 +318,18 @@ class Engine:
             self.rendered_items += [f"{slug}/{name}" for name in outcome.get("files", [])]
         return found
 
-    def photos(self, plans: list[Plan]) -> dict[str, list[PhotoFiles]]:
+    def photos(
+        self, plans: list[Plan], known: Mapping[str, Step] | None = None
+    ) -> dict[str, list[PhotoFiles]]:
         """Each published plan's photos: renditions (keyed by the image alone, so a caption
         edit does not resize it again) and the original with the captions of the languages
-        published; slug -> one PhotoFiles per photo, in order."""
+        published; slug -> one PhotoFiles per photo, in order. `known`: steps by key that
+        the caller already has (and counted), shared with these plans' photos."""
         found: dict[str, list[PhotoFiles]] = {}
         rendition_misses: list[tuple[Step, tuple[Any, ...]]] = []
         original_misses: list[tuple[Step, tuple[Any, ...]]] = []
         cache_root = str(self.cache.root.parent)
-        seen: dict[str, Step] = {}
+        seen: dict[str, Step] = dict(known or {})
         for plan in plans:
             if plan.error or not plan.published or not plan.photos:
                 continue
@@ -572,7 +575,9 @@ def summary_line(rendered: Mapping[str, int], cached: Mapping[str, int]) -> str:
     return text + "."
 
 
-def _full_views(cache: Cache, key: str) -> dict[str, ListingView]:
+def full_views(cache: Cache, key: str) -> dict[str, ListingView]:
+    """What listings show of each published language of the plan under `key`, read from
+    its cache entry (the index of metas leaves them out)."""
     meta = cache.get(key, full=True)
     return plan_meta(meta).get("views", {}) if meta is not None else {}
 
