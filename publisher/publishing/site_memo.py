@@ -24,7 +24,9 @@ stat: git's "racily clean" case); the next no-op then records it. The outputs ha
 such window (they were all written just now): an edit of an output file that keeps its
 size within the clock tick of our own write (a few milliseconds) would go unseen, as it
 would by the engine's own `OutputState`. Losing the record (the cache deleted) costs one
-full no-op.
+full no-op. The same walk stamps each release folder on its own (`SiteMemo.releases`):
+when the record does not answer, the build that follows takes those stamps for its index
+(publishing/site_index.py) instead of walking the releases again.
 """
 
 from __future__ import annotations
