@@ -106,20 +106,27 @@ def copy_workspace(root: Path) -> Path:
 
 
 class Split:
-    """CPU time spent inside named functions, patched in place while measuring."""
+    """CPU time spent inside named functions, patched in place while measuring. A call
+    of one part's function inside another of the same part (the web renditions made in
+    the print rendition's step) is counted once, in the outer one."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = defaultdict(float)
+        self.inside: dict[str, int] = defaultdict(int)
 
     def wrap(self, owner: Any, name: str, part: str) -> None:
         original = getattr(owner, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
+            if self.inside[part]:
+                return original(*args, **kwargs)
+            self.inside[part] += 1
             start = time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.spent[part] += time.process_time() - start
+                self.inside[part] -= 1
 
         setattr(owner, name, timed)
 

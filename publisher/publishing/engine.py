@@ -170,6 +170,9 @@ class Engine:
         self.rendered: Counter[str] = Counter()
         self.cached: Counter[str] = Counter()
         self.rendered_items: list[str] = []
+        #: Web renditions made before the PDFs, with the print renditions (see `pdfs`):
+        #: `photos` finds them in the cache and counts them as rendered by this build.
+        self._renditions_made: set[str] = set()
         # Inputs of every release: the configuration, the glossary (QA), and the boilerplate
         # (About and contact roles, with its history: its approvals).
         self.config = fp.digest(
@@ -235,7 +238,7 @@ class Engine:
             else:
                 self._fill(plan, meta)
                 if plan._views is None:
-                    plan._load_views = partial(_full_views, self.cache, key)
+                    plan._load_views = partial(full_views, self.cache, key)
                 self.cached["plan"] += 1
             plans.append(plan)
         if expected_pdfs >= POOL_THRESHOLD:
@@ -315,15 +318,18 @@ class Engine:
             self.rendered_items += [f"{slug}/{name}" for name in outcome.get("files", [])]
         return found
 
-    def photos(self, plans: list[Plan]) -> dict[str, list[PhotoFiles]]:
+    def photos(
+        self, plans: list[Plan], known: Mapping[str, Step] | None = None
+    ) -> dict[str, list[PhotoFiles]]:
         """Each published plan's photos: renditions (keyed by the image alone, so a caption
         edit does not resize it again) and the original with the captions of the languages
-        published; slug -> one PhotoFiles per photo, in order."""
+        published; slug -> one PhotoFiles per photo, in order. `known`: steps by key that
+        the caller already has (and counted), shared with these plans' photos."""
         found: dict[str, list[PhotoFiles]] = {}
         rendition_misses: list[tuple[Step, tuple[Any, ...]]] = []
         original_misses: list[tuple[Step, tuple[Any, ...]]] = []
         cache_root = str(self.cache.root.parent)
-        seen: dict[str, Step] = {}
+        seen: dict[str, Step] = dict(known or {})
         for plan in plans:
             if plan.error or not plan.published or not plan.photos:
                 continue
@@ -338,7 +344,7 @@ class Engine:
                 # names they are published as, so two entries with the same bytes (ok.jpg,
                 # ok-2.jpg) are two steps, each writing the names its pages reference.
                 p_key = print_photo_key(image, name)
-                r_key = fp.digest("renditions", image, name, fp.tool_fingerprint())
+                r_key = renditions_key(image, name)
                 metadata = {
                     # a draft shows an untranslated caption in the source language: not a
                     # caption of that language
@@ -372,7 +378,8 @@ class Engine:
                             misses.append((step, args))
                         else:
                             step.meta = meta
-                            self.cached["photo"] += len(meta.get("files", []))
+                            made = self.rendered if key in self._renditions_made else self.cached
+                            made["photo"] += len(meta.get("files", []))
                     pair.append(step)
                 files.append(PhotoFiles(name, pair[0], pair[1]))
             found[plan.slug] = files
@@ -390,9 +397,17 @@ class Engine:
         return found
 
     def pdfs(
-        self, wanted: list[tuple[Plan, str]], *, draft: bool, thumbnails: bool = False
+        self,
+        wanted: list[tuple[Plan, str]],
+        *,
+        draft: bool,
+        thumbnails: bool = False,
+        web_photos: bool = False,
     ) -> dict[tuple[str, str], Step]:
-        """One PDF per (plan, language); (slug, lang) -> Step (files out.pdf, thumb.png)."""
+        """One PDF per (plan, language); (slug, lang) -> Step (files out.pdf, thumb.png).
+
+        `web_photos`: the build publishes web pages too (`photos` follows): each photo's
+        web renditions are made with its print rendition, before the PDFs, from it."""
         if not wanted:
             return {}
         template_key = self.templates.key("print.html")
@@ -437,7 +452,15 @@ class Engine:
             else:
                 found[(plan.slug, lang)] = Step(key, meta)
                 self.cached["pdf"] += 1
-        self._print_photos([args for _, args in misses])
+        web: dict[str, str] = {}
+        if web_photos:
+            for plan, _lang in wanted:
+                for photo in plan.photos:
+                    image = plan.files.get(f"{PHOTOS_DIR}/{photo['file']}", "")
+                    web[print_photo_key(image, photo["file"])] = renditions_key(
+                        image, photo["file"]
+                    )
+        self._print_photos([args for _, args in misses], web)
         # Chinese PDFs take longest: start them first so no worker idles at the end.
         misses.sort(key=lambda item: item[0][1] != "zh-Hans")
         results = self._run("PDFs", steps.pdf_step, [a for _, a in misses], heavy=True)
@@ -450,20 +473,32 @@ class Engine:
                 self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
         return found
 
-    def _print_photos(self, pdf_calls: list[tuple[Any, ...]]) -> None:
+    def _print_photos(self, pdf_calls: list[tuple[Any, ...]], web: dict[str, str]) -> None:
         """Each photo's print rendition that the PDFs to render need and the cache lacks,
-        made once now (a PDF step whose photo failed here makes it again, and says why)."""
+        made once now (a PDF step whose photo failed here makes it again, and says why).
+
+        `web`: print key -> key of the web renditions the build publishes too. Those the
+        cache lacks are made in the same step, from the print rendition just made (the
+        original decoded once): while WeasyPrint loads for the PDFs (below) they cost no
+        wall time. One that fails here is made again by `photos`, which reports why."""
         wanted: dict[str, tuple[Any, ...]] = {}
         for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys in pdf_calls:
             for name, key in photo_keys.items():
                 if key not in wanted and self.cache.get(key) is None:
-                    wanted[key] = (root, slug, name, key, cache_root)
+                    r_key = web.get(key, "")
+                    if r_key and self.cache.get(r_key) is not None:
+                        r_key = ""
+                    wanted[key] = (root, slug, name, key, cache_root, r_key)
         if wanted and self.pool.forks_for(len(pdf_calls)):
             # The PDFs render in workers forked from this process once it has loaded
             # WeasyPrint (about a second of Python): it loads in a thread meanwhile, on the
             # other core, while Pillow (which lets go of the GIL) decodes and encodes here.
             self.pool.prepare_renderer(wait=False)
-        self._run("photos for print", steps.print_photo_step, list(wanted.values()))
+        calls = list(wanted.values())
+        results = self._run("photos for print", steps.print_photo_step, calls)
+        for args, outcome in zip(calls, results, strict=True):
+            if args[-1] and not isinstance(outcome, PublisherError):
+                self._renditions_made.add(args[-1])
 
     def thumbnails(self, pdfs: dict[tuple[str, str], Step]) -> dict[tuple[str, str], Step]:
         """A first-page PNG per rendered PDF (only the site lists them); keyed by the PDF's key."""
@@ -540,9 +575,16 @@ def summary_line(rendered: Mapping[str, int], cached: Mapping[str, int]) -> str:
     return text + "."
 
 
-def _full_views(cache: Cache, key: str) -> dict[str, ListingView]:
+def full_views(cache: Cache, key: str) -> dict[str, ListingView]:
+    """What listings show of each published language of the plan under `key`, read from
+    its cache entry (the index of metas leaves them out)."""
     meta = cache.get(key, full=True)
     return plan_meta(meta).get("views", {}) if meta is not None else {}
+
+
+def renditions_key(image_hash: str, name: str) -> str:
+    """The cache key of a photo's web renditions: its content, its name, the tool's code."""
+    return fp.digest("renditions", image_hash, name, fp.tool_fingerprint())
 
 
 def print_photo_key(image_hash: str, name: str) -> str:

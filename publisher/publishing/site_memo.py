@@ -24,7 +24,9 @@ stat: git's "racily clean" case); the next no-op then records it. The outputs ha
 such window (they were all written just now): an edit of an output file that keeps its
 size within the clock tick of our own write (a few milliseconds) would go unseen, as it
 would by the engine's own `OutputState`. Losing the record (the cache deleted) costs one
-full no-op.
+full no-op. The same walk stamps each release folder on its own (`SiteMemo.releases`):
+when the record does not answer, the build that follows takes those stamps for its index
+(publishing/site_index.py) instead of walking the releases again.
 """
 
 from __future__ import annotations
@@ -76,13 +78,20 @@ class NoOpAnswer:
 
 
 def tree_stamp(
-    root: Path, *, skip: frozenset[str] = frozenset(), hidden: bool = True
+    root: Path,
+    *,
+    skip: frozenset[str] = frozenset(),
+    hidden: bool = True,
+    split: str | None = None,
+    parts: dict[str, TreeStamp] | None = None,
 ) -> TreeStamp | None:
     """The stamp of everything under `root`; None when a symbolic link is in it.
 
     `skip`: paths (absolute) not to enter; `hidden`: whether to include the hidden names
     at the top (a workspace's .git, .venv, its cache; deeper ones, a release's journal,
-    always count)."""
+    always count). `split`, `parts`: each folder inside the folder `split` (absolute: the
+    releases) is stamped on its own, its stamp kept in `parts` by name and counted in the
+    whole (the site index takes them: publishing/site_index.py)."""
     h = hashlib.sha256()
     newest = 0
     top = str(root)
@@ -117,7 +126,14 @@ def tree_stamp(
             )
             h.update(repr(record).encode("utf-8", "surrogateescape"))
             newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-            if is_dir:
+            if is_dir and parts is not None and folder == split:
+                part = tree_stamp(Path(entry.path))
+                if part is None:
+                    return None
+                parts[entry.name] = part
+                h.update(part.digest.encode())
+                newest = max(newest, part.newest_ns)
+            elif is_dir:
                 pending.append(entry.path)
     return TreeStamp(h.hexdigest(), newest)
 
@@ -135,6 +151,8 @@ class SiteMemo:
         self._skip = frozenset({str(cache), str(out_dir.resolve())})
         self._before: TreeStamp | None = None
         self._started = 0
+        #: each release folder's stamp, from the last walk of the inputs (by slug)
+        self.releases: dict[str, TreeStamp] = {}
 
     def answer(self, now: dt.datetime) -> NoOpAnswer | None:
         """The no-op report, if nothing changed since the record and no embargo it held
@@ -214,7 +232,14 @@ class SiteMemo:
             self.path.unlink()
 
     def _inputs(self) -> TreeStamp | None:
-        workspace = tree_stamp(self.root, skip=self._skip, hidden=False)
+        self.releases = {}
+        workspace = tree_stamp(
+            self.root,
+            skip=self._skip,
+            hidden=False,
+            split=str(self.ws.releases_dir.resolve()),
+            parts=self.releases,
+        )
         package = tree_stamp(PACKAGE_ROOT)
         if workspace is None or package is None:
             return None

@@ -398,10 +398,17 @@ def _pdf(
     return render_release_pdf(ws, release, document, choice, draft, print_photos)
 
 
-def print_photo_step(root: str, slug: str, name: str, key: str, cache_root: str) -> dict[str, Any]:
+def print_photo_step(
+    root: str, slug: str, name: str, key: str, cache_root: str, renditions_key: str = ""
+) -> dict[str, Any]:
     """A photo's print rendition, made once before the PDFs that embed it (several PDFs
-    rendering at once would each make it)."""
+    rendering at once would each make it). With `renditions_key`, its web renditions too
+    (`renditions_step`, from that print rendition: the original decoded once)."""
     _print_photo(root, slug, name, key, cache_root)
+    if renditions_key:
+        _, release = _load(root, slug)
+        source = release.root / PHOTOS_DIR / name
+        renditions_step(str(source), name, renditions_key, cache_root, key)
     return {"files": [name]}
 
 

@@ -14,7 +14,10 @@ import pyexiv2
 import pytest
 from PIL import Image, ImageFile
 
+from publisher.core.workspace import Workspace
+from publisher.publishing.builders.dist import DistBuilder
 from publisher.render import image_segments
+from publisher.workflow.status import resolve_releases
 from tests.support.photos import add_approved_photo, picture
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
@@ -115,3 +118,41 @@ def test_a_cold_build_decodes_a_camera_photo_once_at_the_size_it_is_used(
     # in all: the camera's original, its print rendition (for the web renditions), and the
     # sample's own photo (2400 x 1350: printed as it is, decoded for its web renditions)
     assert sorted(size for _, size in decoded) == [(2000, 1500), (2000, 1500), (2400, 1350)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("formats", "stages"),
+    [
+        # pages and PDFs: the web renditions are made with the print rendition, before
+        # the PDFs, while WeasyPrint loads (no stage of their own after the PDFs)
+        (("pdf", "html"), ["photos for print", "PDFs", "photo metadata"]),
+        # PDFs alone: no web rendition is made
+        (("pdf",), ["photos for print", "PDFs"]),
+        # pages alone: no print rendition; the web ones from the original
+        (("html",), ["photos", "photo metadata"]),
+    ],
+)
+def test_a_photo_s_renditions_are_made_once_where_the_build_needs_them(
+    tmp_path: Path, formats: tuple[str, ...], stages: list[str]
+) -> None:
+    root = copy_repo_workspace(tmp_path / "ws")
+    seen: list[str] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not seen or seen[-1] != stage:
+            seen.append(stage)
+
+    out = tmp_path / "dist"
+    report = DistBuilder(
+        Workspace.load(root), out_dir=out, formats=formats, jobs=1, progress=progress
+    ).build(resolve_releases(Workspace.load(root), [SAMPLE_SLUG]))
+    assert report.ok
+    assert [stage for stage in seen if "photo" in stage or stage == "PDFs"] == stages
+    photos = sorted(p.name for p in (out / SAMPLE_SLUG).glob("photos/*"))
+    if "html" in formats:
+        names = ("", "-480w", "-960w", "-1600w")
+        assert photos == sorted(f"phnom-penh-beijing{suffix}.jpg" for suffix in names)
+        assert report.rendered["photo"] == 4
+    else:
+        assert photos == []

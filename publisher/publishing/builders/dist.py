@@ -100,7 +100,7 @@ class DistBuilder(Builder[BuildReport]):
                 for lang in p.published
                 if "pdf" in self.formats and lang in (self.langs or p.languages)
             ]
-            pdfs = engine.pdfs(pdf_wanted, draft=self.draft)
+            pdfs = engine.pdfs(pdf_wanted, draft=self.draft, web_photos="html" in self.formats)
             # The web pages show the photos' renditions and offer the originals.
             photos = engine.photos(good) if "html" in self.formats else {}
             state = OutputState(engine.cache, self.out_dir)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -48,6 +49,7 @@ from publisher.publishing.engine import (
     Plan,
     Step,
     StepCounts,
+    full_views,
     summary_line,
 )
 from publisher.publishing.fingerprint import StatCache, digest
@@ -56,6 +58,7 @@ from publisher.publishing.records import ListingView, pdf_meta, thumb_meta
 from publisher.publishing.site_folder import (
     normalise_base_url,
 )
+from publisher.publishing.site_index import IndexedRelease, Made, SiteIndex, take_indexed
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
@@ -190,7 +193,19 @@ class SiteBuilder(Builder[SiteReport]):
             else:
                 public.append(release)
         with self.engine() as engine:
-            plans = engine.plans(public, draft=False, known=self.known_plans)
+            state = OutputState(engine.cache, out_dir)
+            index = self._index(engine, public)
+            indexed: dict[str, IndexedRelease] = {}
+            fresh: list[Release] = []
+            for release in public:
+                found = index.lookup(release.slug, state) if index is not None else None
+                if found is None:
+                    fresh.append(release)
+                else:
+                    found.plan._load_views = partial(full_views, engine.cache, found.plan.key)
+                    indexed[release.slug] = found
+            plans = engine.plans(fresh, draft=False, known=self.known_plans)
+            plans += [found.plan for found in indexed.values()]
             self.plans = {plan.slug: plan for plan in plans}
             for plan in plans:
                 if plan.error:
@@ -199,16 +214,17 @@ class SiteBuilder(Builder[SiteReport]):
                     report.skipped.append(refusal.message)
             listed = [p for p in plans if not p.error and p.published]
             listed.sort(key=lambda p: (p.date, p.slug), reverse=True)
+            new = [p for p in listed if p.slug not in indexed]
             site_params = {"base_url": base}
             pages = engine.html(
-                listed, draft=False, variant="site", params={"pdf": True, "site": site_params}
+                new, draft=False, variant="site", params={"pdf": True, "site": site_params}
             )
             pdfs = engine.pdfs(
-                [(p, lang) for p in listed for lang in p.published], draft=False, thumbnails=True
+                [(p, lang) for p in new for lang in p.published], draft=False, thumbnails=True
             )
             thumbs = engine.thumbnails(pdfs)
-            photos = engine.photos(listed)
-            state = OutputState(engine.cache, out_dir)
+            photo_steps = take_indexed(engine, indexed, pages, pdfs, thumbs)
+            photos = engine.photos(new, known=photo_steps)
             site = _Site(engine, state, base, site_languages(ws), report)
             site.thumbs = thumbs
             site.now = self.now
@@ -220,6 +236,11 @@ class SiteBuilder(Builder[SiteReport]):
             }
             available: dict[str, list[str]] = {}
             for plan in listed:
+                if plan.slug in indexed:  # its files checked by the index's lookup
+                    available[plan.slug] = indexed[plan.slug].langs
+                    report.unchanged += len(indexed[plan.slug].outputs)
+                    continue
+                site.current = plan.slug
                 try:  # one release's failure is reported; the others are published
                     langs = site.copy_release(plan, pages[plan.slug], pdfs)
                     if langs and site.copy_photos(plan, photos.get(plan.slug, [])):
@@ -231,7 +252,10 @@ class SiteBuilder(Builder[SiteReport]):
             shown = [p for p in listed if p.slug in available]
             report.releases = [p.slug for p in shown]
             for plan in shown:
-                site.release_index(plan, available[plan.slug], pdfs)
+                if plan.slug not in indexed:
+                    site.current = plan.slug
+                    site.release_index(plan, available[plan.slug], pdfs)
+            site.current = None
             site.homes(shown, available, pdfs)
             if base is not None:
                 site.feeds(shown, available, pdfs)
@@ -239,8 +263,36 @@ class SiteBuilder(Builder[SiteReport]):
             site.root()
             report.removed = state.prune()
             state.save()
+            if index is not None:
+                made = Made(pages, pdfs, thumbs, photos, site.outputs)
+                index.keep_built(plans, indexed, available, made)
+                index.save()
             report.take_counts(engine)
         return report
+
+    def _index(self, engine: Engine, public: Sequence[Release]) -> SiteIndex | None:
+        """The site index of this output folder (publishing/site_index.py), each public
+        release's folder stamped now; None for the live rebuild, which knows from its
+        watcher which releases changed."""
+        if self.known_plans is not None:
+            return None
+        langs = site_languages(self.ws)
+        languages = sorted({*langs, *(lang for release in public for lang in release.languages)})
+        context = digest(
+            "site-index",
+            engine.config,
+            engine.register,
+            engine.templates.key("site_release.html", "print.html", "site_release_index.html"),
+            engine.fonts(),
+            [[lang, engine.locales(lang)] for lang in languages],
+            self.base,
+            langs,
+        )
+        index = SiteIndex(engine.cache, self.out_dir, context, time.time_ns())
+        walked = self.memo.releases  # the record's walk of the inputs, when it was asked
+        for release in public:
+            index.stamp(release.slug, release.root, walked.get(release.slug))
+        return index
 
 
 class _Site:
@@ -266,11 +318,20 @@ class _Site:
         #: (kept while its key is: the feed changed then)
         self.now = dt.datetime.now(dt.UTC)
         self._envs: dict[str, Any] = {}
+        #: the release whose files are being written (None: the listings)
+        self.current: str | None = None
+        #: slug -> output path -> key, of the files written or found up to date for it
+        self.outputs: dict[str, dict[str, str]] = {}
 
     # ------------------------------------------------------------------ helpers
 
+    def _owned(self, rel: str, key: str) -> None:
+        if self.current is not None:
+            self.outputs.setdefault(self.current, {})[rel] = key
+
     def _put(self, rel: str, key: str, make: Any) -> None:
         """Write `rel` from `make()` (str or bytes) unless its key says it is current."""
+        self._owned(rel, key)
         if self.state.up_to_date(rel, key):
             self.report.unchanged += 1
             return
@@ -283,6 +344,7 @@ class _Site:
             self.report.unchanged += 1
 
     def _copy(self, rel: str, key: str, source: Path | str) -> None:
+        self._owned(rel, key)
         if self.state.copy(rel, key, source):
             self.report.written.append(rel)
         else:

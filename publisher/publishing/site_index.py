@@ -1,0 +1,267 @@
+"""The site's index: what the last `publisher site` made of each release, found again by
+`lstat` alone, so that a build after one change reads, keys and copies only that release.
+
+Per release it keeps the stamp of its folder (every entry's path, kind, size, mtime,
+ctime and inode, a release's journal included: `site_memo.tree_stamp`) and what the build
+took from it: its plan (the publishing rule's verdict, dates, photos' credits), the keys
+and records of its web pages, PDFs, thumbnails and photo files, and the files it wrote in
+the output folder with their keys. The whole index holds under one context: the
+configuration, glossary, boilerplate and register (`Engine.config`, `Engine.register`),
+the templates, labels and fonts, the base URL and the tool's code. Every key of a release's
+steps is a function of its files and of that context (publishing/engine.py), so an
+unchanged stamp under an unchanged context means unchanged keys: the build takes the
+release as the index says, after one `stat` of each file it wrote (an output edited or
+deleted sends the release through the full path, which repairs it).
+
+Invariant: an entry is used only when its stamp and the context are what they were when
+a build that published the release in full recorded them, and every output file it
+recorded is where that build left it; anything else (no index, a damaged or foreign
+one, another format) means the full path for that release, which is always right.
+Listings, feeds and the sitemap are still made from every release's facts, the indexed
+ones' taken from the index (their listing texts from the cache entry of their plan).
+
+What the stamp proves, and what it does not (as make and ninja): an edit that keeps a
+file's size, mtime, ctime and inode is not seen. A folder stamped within `RACY_NS` of
+the build's start is not recorded (a second edit in the same clock tick would keep its
+stamp). The embargo is not in the index: it is judged on every build from release.toml,
+so a release held back appears at the first build after its embargo lifts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from publisher.core.fsutil import atomic_write_bytes
+from publisher.errors import PublisherError, Unpublishable
+from publisher.publishing.cache import Cache, OutputState
+from publisher.publishing.engine import Engine, PhotoFiles, Plan, Step
+from publisher.publishing.fingerprint import RACY_NS, digest
+from publisher.publishing.records import PhotoCredits
+from publisher.publishing.site_memo import TreeStamp, tree_stamp
+
+FORMAT = 1
+
+
+@dataclass
+class IndexedRelease:
+    """One release as the last build made it: its plan, its steps, the files it wrote."""
+
+    plan: Plan
+    page: Step | None
+    pdfs: dict[str, Step]  # lang -> PDF
+    thumbs: dict[str, Step]  # lang -> thumbnail
+    photos: list[PhotoFiles]
+    #: the languages on the site (the plan's published languages that made it)
+    langs: list[str]
+    #: output path -> the key it was written under
+    outputs: dict[str, str]
+
+
+@dataclass
+class Made:
+    """What a site build made of the releases it took in full, by slug."""
+
+    pages: dict[str, Step]
+    pdfs: dict[tuple[str, str], Step]
+    thumbs: dict[tuple[str, str], Step]
+    photos: dict[str, list[PhotoFiles]]
+    #: slug -> output path -> key
+    outputs: dict[str, dict[str, str]]
+
+
+class SiteIndex:
+    """The index of one output folder (see the module docstring)."""
+
+    def __init__(self, cache: Cache, out_dir: Path, context: str, started_ns: int) -> None:
+        self.path = cache.root / "site-index" / f"{digest(str(out_dir.resolve()))[:24]}.json"
+        self.context = context
+        self.started = started_ns
+        self._stamps: dict[str, str] = {}
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._kept: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        try:
+            stored = json.loads(self.path.read_bytes())
+            if stored["format"] == FORMAT and stored["context"] == context:
+                self._entries = dict(stored["releases"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self._entries = {}
+
+    def stamp(self, slug: str, folder: Path, known: TreeStamp | None = None) -> None:
+        """Stamp a release's folder before the build reads it (see `keep`); `known`: its
+        stamp taken a moment ago (the no-op record's walk of the workspace)."""
+        found = known or tree_stamp(folder)
+        if found is not None and self.started - found.newest_ns > RACY_NS:
+            self._stamps[slug] = found.digest
+
+    def lookup(self, slug: str, state: OutputState) -> IndexedRelease | None:
+        """The release as the index has it, if its stamp is the recorded one and every
+        file it wrote is as it was left (each `state.up_to_date`, which also keeps the
+        file from being pruned); else None."""
+        entry = self._entries.get(slug)
+        stamp = self._stamps.get(slug)
+        if entry is None or stamp is None or entry.get("stamp") != stamp:
+            return None
+        try:
+            indexed = _restore(slug, entry)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        if not all(state.up_to_date(rel, key) for rel, key in indexed.outputs.items()):
+            return None
+        self._kept[slug] = entry
+        return indexed
+
+    def keep(self, slug: str, made: IndexedRelease) -> None:
+        """Record what this build made of a release it took in full (if its folder was
+        stamped: not within the racy window)."""
+        stamp = self._stamps.get(slug)
+        if stamp is None:
+            return
+        entry = json.loads(json.dumps(_record(made)))  # as it reads back, to compare
+        entry["stamp"] = stamp
+        self._kept[slug] = entry
+        if self._entries.get(slug) != entry:
+            self.changed = True
+
+    def keep_built(
+        self,
+        plans: list[Plan],
+        indexed: dict[str, IndexedRelease],
+        available: dict[str, list[str]],
+        made: Made,
+    ) -> None:
+        """Record each release this build took in full and published whole (every
+        language the rule allows on the site), or that has nothing to publish; a release
+        that failed, whole or in one language, is taken in full again next time."""
+        for plan in plans:
+            slug = plan.slug
+            if slug in indexed or plan.error or available.get(slug, []) != plan.published:
+                continue
+            langs = plan.published
+            thumbs = made.thumbs
+            self.keep(
+                slug,
+                IndexedRelease(
+                    plan,
+                    made.pages.get(slug),
+                    {lang: made.pdfs[(slug, lang)] for lang in langs},
+                    {lang: thumbs[(slug, lang)] for lang in langs if (slug, lang) in thumbs},
+                    made.photos.get(slug, []),
+                    list(langs),
+                    made.outputs.get(slug, {}),
+                ),
+            )
+
+    def save(self) -> None:
+        """Write the index of this build's releases (an unreadable cache: none kept)."""
+        if not self.changed and self._kept.keys() == self._entries.keys():
+            return
+        stored = {"format": FORMAT, "context": self.context, "releases": self._kept}
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+            atomic_write_bytes(self.path, data.encode("utf-8"))
+
+
+def _step(data: list[Any]) -> Step:
+    key, meta = data
+    return Step(str(key), dict(meta))
+
+
+def _restore(slug: str, entry: dict[str, Any]) -> IndexedRelease:
+    p = entry["plan"]
+    plan = Plan(
+        slug,
+        str(p["key"]),
+        dict(p["files"]),
+        date=str(p["date"]),
+        source_lang=str(p["source_lang"]),
+        languages=list(p["languages"]),
+        published=list(p["published"]),
+        refused={
+            lang: cast(Unpublishable, PublisherError.from_dict(data))
+            for lang, data in p["refused"].items()
+        },
+        captions=dict(p["captions"]),
+        approvals=dict(p["approvals"]),
+        photos=cast(list[PhotoCredits], list(p["photos"])),
+        number=p["number"],
+        embargo=p["embargo"],
+        headline=str(p["headline"]),
+    )
+    page = entry["page"]
+    return IndexedRelease(
+        plan,
+        _step(page) if page is not None else None,
+        {lang: _step(step) for lang, step in entry["pdfs"].items()},
+        {lang: _step(step) for lang, step in entry["thumbs"].items()},
+        [
+            PhotoFiles(str(name), _step(renditions), _step(original))
+            for name, renditions, original in entry["photos"]
+        ],
+        list(entry["langs"]),
+        {str(rel): str(key) for rel, key in entry["outputs"].items()},
+    )
+
+
+def _record(made: IndexedRelease) -> dict[str, Any]:
+    plan = made.plan
+    return {
+        "plan": {
+            "key": plan.key,
+            "files": plan.files,
+            "date": plan.date,
+            "source_lang": plan.source_lang,
+            "languages": plan.languages,
+            "published": plan.published,
+            "refused": {lang: error.to_dict() for lang, error in plan.refused.items()},
+            "captions": plan.captions,
+            "approvals": plan.approvals,
+            "photos": plan.photos,
+            "number": plan.number,
+            "embargo": plan.embargo,
+            "headline": plan.headline,
+        },
+        "page": [made.page.key, made.page.meta] if made.page is not None else None,
+        "pdfs": {lang: [s.key, s.meta] for lang, s in made.pdfs.items()},
+        "thumbs": {lang: [s.key, s.meta] for lang, s in made.thumbs.items()},
+        "photos": [
+            [p.file, [p.renditions.key, p.renditions.meta], [p.original.key, p.original.meta]]
+            for p in made.photos
+        ],
+        "langs": made.langs,
+        "outputs": made.outputs,
+    }
+
+
+def take_indexed(
+    engine: Engine,
+    indexed: dict[str, IndexedRelease],
+    pages: dict[str, Step],
+    pdfs: dict[tuple[str, str], Step],
+    thumbs: dict[tuple[str, str], Step],
+) -> dict[str, Step]:
+    """Add the indexed releases' steps to the build's, counted as taken from the cache as
+    the engine counts them; returns their photo steps by key (shared with other releases'
+    photos: see Engine.photos `known`)."""
+    photo_steps: dict[str, Step] = {}
+    for slug, found in indexed.items():
+        engine.cached["plan"] += 1
+        if found.page is not None:
+            pages[slug] = found.page
+            engine.cached["html"] += len(found.page.meta.get("files", []))
+        for lang, step in found.pdfs.items():
+            pdfs[(slug, lang)] = step
+            engine.cached["pdf"] += 1
+        for lang, step in found.thumbs.items():
+            thumbs[(slug, lang)] = step
+        for photo in found.photos:
+            for step in (photo.renditions, photo.original):
+                if step.key not in photo_steps:
+                    photo_steps[step.key] = step
+                    engine.cached["photo"] += len(step.meta.get("files", []))
+    return photo_steps

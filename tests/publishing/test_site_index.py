@@ -1,0 +1,157 @@
+"""The site index (publishing/site_index.py): after one change, `publisher site` reads,
+renders and writes only the changed release and the pages that list it; an unchanged
+release is taken from the index by `lstat` alone; a damaged index, an edited output or
+a changed template falls back to reading the releases, with the same site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publisher.publishing import engine as engine_module
+from publisher.publishing import site_index, site_memo
+from tests.support.site import BASE_URL, SECOND_SLUG, make_workspace
+from tests.support.workspace import SAMPLE_SLUG, Cli
+
+pytestmark = pytest.mark.slow
+
+#: The pages that list every release: they change when any release does.
+LISTINGS = {"en/index.html", "km/index.html", "zh-Hans/index.html", "sitemap.xml"}
+LISTINGS |= {"en/feed.xml", "km/feed.xml", "zh-Hans/feed.xml"}
+
+
+@pytest.fixture
+def untimed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written just now count as settled (the racy window: test_site_memo.py)."""
+    monkeypatch.setattr(site_index, "RACY_NS", -(10**18))
+    monkeypatch.setattr(site_memo, "RACY_NS", -(10**18))
+
+
+class ReleaseReads:
+    """The releases whose files the build reads (hashes, or stats file by file); the
+    boilerplate, an input of every release, is read by every build."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.slugs: list[str] = []
+        original = engine_module.fp.release_files
+
+        def reading(root, stats):  # type: ignore[no-untyped-def]
+            if Path(root).parent.name == "releases":
+                self.slugs.append(Path(root).name)
+            return original(root, stats)
+
+        monkeypatch.setattr(engine_module.fp, "release_files", reading)
+
+
+def _files(site: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        path.relative_to(site).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _forget_the_record(root: Path) -> None:
+    """Drop the no-op record (publishing/site_memo.py), so the build itself runs."""
+    for memo in (root / ".publisher-cache").glob("*/site-memo/*.json"):
+        memo.unlink()
+
+
+@pytest.fixture
+def built(tmp_path: Path, untimed: None) -> Path:
+    root = make_workspace(tmp_path / "ws", second_zh_approved=True)
+    Cli(root)("site", "--base-url", BASE_URL)
+    return root
+
+
+def test_one_change_rewrites_only_that_release_and_the_listings(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = built / "site"
+    before = _files(site)
+    toml = built / "releases" / SECOND_SLUG / "release.toml"
+    toml.write_text(toml.read_text("utf-8").replace("date = 2025-01-15", "date = 2025-01-16"))
+    reads = ReleaseReads(monkeypatch)
+    result = Cli(built)("site", "--base-url", BASE_URL)
+    after = _files(site)
+    assert reads.slugs == [SECOND_SLUG], "an unchanged release was read"
+    assert "Rendered 3 PDFs and 3 web pages; 3 PDFs, 3 web pages and" in result.stdout
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+    mine = {rel for rel in changed if rel.startswith(f"releases/{SECOND_SLUG}/")}
+    assert {f"releases/{SECOND_SLUG}/{lang}.pdf" for lang in ("en", "km", "zh-Hans")} <= mine
+    assert changed - mine <= LISTINGS and "en/index.html" in changed
+    assert not any(rel.startswith(f"releases/{SAMPLE_SLUG}/") for rel in changed)
+    assert set(after) == set(before)
+    assert b"2025-01-16" in after["sitemap.xml"][0]
+
+
+def test_a_noop_through_the_build_reads_no_release_and_writes_nothing(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = built / "site"
+    before = _files(site)
+    _forget_the_record(built)
+    reads = ReleaseReads(monkeypatch)
+    result = Cli(built)("site", "--base-url", BASE_URL)
+    assert reads.slugs == [] and "Nothing to write" in result.stdout
+    assert "Rendered nothing; 6 PDFs, 6 web pages and" in result.stdout
+    assert _files(site) == before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "deleted", "template changed"])
+def test_a_damaged_index_or_a_changed_template_reads_every_release(
+    built: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    site = built / "site"
+    before = _files(site)
+    _forget_the_record(built)
+    (index,) = (built / ".publisher-cache").glob("*/site-index/*.json")
+    if damage == "garbage":
+        index.write_bytes(b"\x00not json")
+    elif damage == "truncated":
+        index.write_bytes(index.read_bytes()[: index.stat().st_size // 2])
+    elif damage == "deleted":
+        index.unlink()
+    else:
+        css = built / "templates" / "site.css"
+        css.parent.mkdir(exist_ok=True)
+        css.write_text("/* the office's own site styles */\n", "utf-8")
+    reads = ReleaseReads(monkeypatch)
+    result = Cli(built)("site", "--base-url", BASE_URL)
+    assert sorted(reads.slugs) == sorted([SAMPLE_SLUG, SECOND_SLUG])
+    if damage != "template changed":
+        assert "Nothing to write" in result.stdout and _files(site) == before
+    # and the index is whole again: the next build reads nothing
+    _forget_the_record(built)
+    reads.slugs.clear()
+    Cli(built)("site", "--base-url", BASE_URL)
+    assert reads.slugs == []
+
+
+def test_an_output_edited_or_deleted_is_repaired_from_its_release(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = built / "site"
+    page = site / "releases" / SAMPLE_SLUG / "km.html"
+    pdf = site / "releases" / SECOND_SLUG / "zh-Hans.pdf"
+    original_page, original_pdf = page.read_bytes(), pdf.read_bytes()
+    page.write_bytes(original_page.replace(b"<title>", b"<title>X", 1))
+    pdf.unlink()
+    reads = ReleaseReads(monkeypatch)
+    result = Cli(built)("site", "--base-url", BASE_URL)
+    assert sorted(reads.slugs) == sorted([SAMPLE_SLUG, SECOND_SLUG])
+    assert page.read_bytes() == original_page and pdf.read_bytes() == original_pdf
+    assert "Wrote 2 files" in result.stdout and "Rendered nothing" in result.stdout
+
+
+def test_a_release_removed_leaves_the_site_and_the_index(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.rmtree(built / "releases" / SECOND_SLUG)
+    result = Cli(built)("site", "--base-url", BASE_URL)
+    assert "The site has 1 release" in result.stdout
+    assert not (built / "site" / "releases" / SECOND_SLUG).exists()
+    assert SECOND_SLUG.encode() not in (built / "site" / "en" / "index.html").read_bytes()
