@@ -91,13 +91,17 @@ def _breaks(text: str, keep: Collection[str]) -> str:
     out: list[str] = []
     previous = ""
     at = 0  # where `piece` starts in `text`
+    run = 0  # the first long run not ended before `at` (runs are in order, `at` grows)
     for piece in _line_breaker()(text, "km"):
+        while run < len(long_runs) and long_runs[run][1] <= at:
+            run += 1
         if (
             previous
             and piece
+            and run < len(long_runs)
+            and long_runs[run][0] < at  # inside the run (it ends after `at`)
             and is_khmer(previous[-1])
             and is_khmer(piece[0])
-            and any(start < at < end for start, end in long_runs)
         ):
             out.append(ZWSP)
         out.append(piece)

@@ -49,8 +49,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_repo_workspace(tmp_path_factory.mktemp("print-photos") / "ws")
     turned = root.parent / "upright.jpg"
     turned.write_bytes(turned_phone_photo())
+    # the most pixels printed as they are: 450 dpi across the column
+    widest = root.parent / "widest.jpg"
+    widest.write_bytes(picture(2923, 1600, quality=90))
     cli = Cli(root)
     add_approved_photo(cli, root, SAMPLE_SLUG, turned)
+    add_approved_photo(cli, root, SAMPLE_SLUG, widest)
     cli("build", "--lang", "en", "--format", "pdf", "--out", str(root / "dist"))
     return root
 
@@ -71,13 +75,16 @@ def test_the_pdf_embeds_the_photos_upright_as_given_without_the_camera_exif(
     built: Path, tmp_path: Path
 ) -> None:
     images = _embedded(built / "dist" / SAMPLE_SLUG / "en.pdf", tmp_path)
-    assert len(images) == 2
+    assert len(images) == 3
     by_size = {(int(row[3]), int(row[4])): data for row, data in images}
     for row, _ in images:
         assert row[8] == "jpeg" and int(row[12]) <= 450 and int(row[13]) <= 450
     # the sample's photo, 369 dpi: its own bytes, without its EXIF, not resized by WeasyPrint
     sample = (built / "releases" / SAMPLE_SLUG / "photos" / SAMPLE_PHOTO).read_bytes()
     assert by_size[(2400, 1350)] == image_segments.image_data(sample, exif=False)
+    # at 450 dpi, WeasyPrint's own limit (its `dpi` option): not resized by it either
+    widest = (built / "releases" / SAMPLE_SLUG / "photos" / "widest.jpg").read_bytes()
+    assert by_size[(2923, 1600)] == image_segments.image_data(widest, exif=False)
     # the phone's photo stands upright (portrait, the red corner top left), and the PDF
     # holds nothing of its EXIF: no make, no position
     turned = by_size[(900, 1600)]

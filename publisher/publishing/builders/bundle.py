@@ -85,7 +85,10 @@ class BundleBuilder(Builder[BundleResult]):
                     + f" (see `publisher status {release.short_name}`)"
                 )
             page = engine.html([plan], draft=False, variant="build", params={"pdf": True})
-            pdfs = engine.pdfs([(plan, lang) for lang in plan.published], draft=False)
+            # the bundle carries the web pages' photo renditions: made with the print ones
+            pdfs = engine.pdfs(
+                [(plan, lang) for lang in plan.published], draft=False, web_photos=True
+            )
             for step in [page[plan.slug], *pdfs.values()]:
                 if step.error:
                     raise step.error
