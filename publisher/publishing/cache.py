@@ -37,10 +37,17 @@ HEAVY = frozenset({"views"})
 INDEX_LIMIT = 200_000
 
 
+#: Lookups an indexed cache answers from the entries' own files before it reads its index:
+#: a build after one change (the site index answers for the other releases) asks for a
+#: dozen entries, which cost less than reading and rewriting the index of thousands.
+LAZY_GETS = 64
+
+
 class Cache:
     """`indexed`: the metas of the entries the last builds used are kept in one file too
-    (`index.json`), read once: a no-op build of thousands of releases then opens one file
-    instead of one per step (tens of thousands)."""
+    (`index.json`), read once a build has asked for more than `LAZY_GETS` entries: a
+    no-op build of thousands of releases then opens one file instead of one per step
+    (tens of thousands)."""
 
     def __init__(self, root: Path, *, indexed: bool = False) -> None:
         self.root = root / LAYOUT
@@ -53,16 +60,19 @@ class Cache:
         self._intact: set[str] = set()
         #: Entries seen on disk by this build (the others are kept only in intact folders).
         self._verified: set[str] = set()
-        if indexed:
-            try:
-                loaded = json.loads((self.root / "index.json").read_bytes())
-                self._index = dict(loaded["metas"])
-                stamps: dict[str, list[int]] = loaded["folders"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self._index, stamps = {}, {}
-            self._intact = {
-                name for name, stamp in stamps.items() if _folder_stamp(self._steps, name) == stamp
-            }
+        self._indexed = indexed
+        self._gets = 0
+
+    def _load_index(self) -> None:
+        try:
+            loaded = json.loads((self.root / "index.json").read_bytes())
+            self._index = dict(loaded["metas"])
+            stamps: dict[str, list[int]] = loaded["folders"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self._index, stamps = {}, {}
+        self._intact = {
+            name for name, stamp in stamps.items() if _folder_stamp(self._steps, name) == stamp
+        }
 
     def entry(self, key: str) -> Path:
         return Path(self._entry(key))
@@ -75,6 +85,10 @@ class Cache:
     def get(self, key: str, *, full: bool = False) -> dict[str, Any] | None:
         """The meta.json of a finished entry, or None (a miss). From the index, without its
         bulky parts (HEAVY), unless `full`."""
+        if self._indexed and self._index is None and not full:
+            self._gets += 1
+            if self._gets > LAZY_GETS:
+                self._load_index()
         if self._index is not None and not full:
             self._used.add(key)
             known = self._index.get(key)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from publisher.core.workspace import open_workspace
+from publisher.publishing import cache as cache_module
 from publisher.publishing import engine as engine_module
 from publisher.publishing import fingerprint
 from publisher.publishing import workers as workers_module
@@ -168,7 +169,10 @@ def test_stat_cache_does_not_trust_a_file_changed_just_now(tmp_path: Path) -> No
     assert str(path) in later.entries
 
 
-def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(tmp_path: Path) -> None:
+def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LAZY_GETS", 0)  # the index from the first lookup
     root = tmp_path / ".publisher-cache"
     writer = Cache(root)
     keys = [digest("pdf", n) for n in range(3)]
@@ -182,6 +186,27 @@ def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(tmp_path: Path
     shutil.rmtree(writer.entry(keys[1]))
     second = Cache(root, indexed=True)
     assert second.get(keys[0]) == {"size": 0} and second.get(keys[1]) is None
+
+
+def test_a_build_asking_for_few_entries_neither_reads_nor_rewrites_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One release changed: a dozen lookups, each from its entry; the index of the whole
+    archive is read only by a build that asks for more (LAZY_GETS)."""
+    monkeypatch.setattr(cache_module, "LAZY_GETS", 4)
+    root = tmp_path / ".publisher-cache"
+    writer = Cache(root)
+    keys = [digest("pdf", n) for n in range(6)]
+    for n, key in enumerate(keys):
+        writer.put(key, {"out.pdf": b"%PDF"}, {"size": n})
+    few = Cache(root, indexed=True)
+    assert [few.get(k) for k in keys[:4]] == [{"size": n} for n in range(4)]
+    few.save_index()
+    assert not (root / "v1" / "index.json").exists()
+    many = Cache(root, indexed=True)
+    assert [many.get(k) for k in keys] == [{"size": n} for n in range(6)]
+    many.save_index()
+    assert (root / "v1" / "index.json").is_file()
 
 
 def _dies_in_a_forked_worker(parent: int, marker: str, number: int) -> dict[str, int]:
