@@ -317,13 +317,13 @@ def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
             leaf("row", children=[leaf("cell", "Minister"), leaf("cell", "Minister")]),
         ],
     )
-    assert wire._blocks([numbered, signature], "en", "", default_style("en")) == [
+    assert wire.wire_blocks([numbered, signature], "en", default_style("en")) == [
         ["3. Third."],
         ["7. Seventh."],
         ["Prak Sokhonn", "Minister"],
         ["Wang Yi", "Minister"],
     ]
-    assert wire._blocks([numbered], "km", "", default_style("km")) == [
+    assert wire.wire_blocks([numbered], "km", default_style("km")) == [
         ["៣. Third."],
         ["៧. Seventh."],
     ]

@@ -45,8 +45,7 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
     if pub.reference:
         paragraphs.append(wrap(f"{gettext('Reference')}: {pub.reference}", lang))
     paragraphs.append(wrap(pub.title_text, lang))
-    numbering = pub.numbering or list_markers.default_style(lang)
-    paragraphs.extend(text_blocks(pub.blocks, _WireSetter(lang), numbering))
+    paragraphs.extend(wire_blocks(pub.blocks, lang, pub.numbering))
     for figure in pub.photos:
         # The file as the bundle holds it, then what the page prints under the photo.
         photo = figure.photo
@@ -73,6 +72,13 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
             paragraphs.append(wrap(line, lang))
     paragraphs.append([pub.end_mark])
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines) + "\n"
+
+
+def wire_blocks(leaves: list[Leaf], lang: str, numbering: str | None = None) -> list[list[str]]:
+    """The wire copy's paragraphs of `leaves`, list markers in `numbering` (by default
+    `lang`'s own style)."""
+    numbering = numbering or list_markers.default_style(lang)
+    return text_blocks(leaves, _WireSetter(lang), numbering)
 
 
 class _WireSetter:
