@@ -43,6 +43,7 @@ from typing import Any, Literal
 
 from publisher.core.languages import canonical
 from publisher.errors import RenderError
+from publisher.render import font_coverage
 
 Role = Literal["body", "bold", "italic", "bold_italic", "heading", "motto"]
 ROLES: tuple[Role, ...] = ("body", "bold", "italic", "bold_italic", "heading", "motto")
@@ -537,17 +538,9 @@ def _ignorable(char: str) -> bool:
 
 @lru_cache(maxsize=32)
 def _cmap(path: Path, index: int | None) -> frozenset[int]:
-    """Code points a font file maps (all faces of a collection when index is None)."""
-    from fontTools.ttLib import TTCollection, TTFont
-
-    if index is None and path.suffix.lower() in _COLLECTION_SUFFIXES:
-        points: set[int] = set()
-        with TTCollection(str(path), lazy=True) as collection:  # the file is closed after
-            for font in collection.fonts:
-                points.update(font.getBestCmap() or {})
-        return frozenset(points)
-    with TTFont(str(path), fontNumber=index or 0, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+    """Code points a font file maps (all faces of a collection when index is None): read
+    once per machine (font_coverage), then once per process."""
+    return font_coverage.code_points(path, index)
 
 
 def missing_glyphs(text: str, fonts: Sequence[Path | FontFace]) -> list[str]:
