@@ -17,9 +17,9 @@ publishes in three languages), then measures in one run:
 
 and prints the times (wall, and the CPU time of the command with its workers, which a
 busy machine disturbs less), the parallel speed-up and the peak memory: the largest sum
-of the proportional set sizes (PSS) of the CLI and its workers while it ran
-(sampled from /proc every 50 ms for two seconds, then every 0.5 s), and resource.getrusage's ru_maxrss of self and
-children (the largest single process).
+of the proportional set sizes (PSS) of the CLI and its workers while it ran (sampled
+from /proc every 50 ms for two seconds, then every 0.5 s), and resource.getrusage's
+ru_maxrss of self and children (the largest single process).
 
 Goals (issues 17 and 25) on a 2-core machine: at N=2,000 (6,000 PDFs) a no-op under 1 s
 and one change under 1.5 s (through `site` and through the live rebuild), and both flat
