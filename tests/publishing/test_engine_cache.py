@@ -169,15 +169,21 @@ def test_stat_cache_does_not_trust_a_file_changed_just_now(tmp_path: Path) -> No
     assert str(path) in later.entries
 
 
+def _filled_cache(root: Path, count: int) -> tuple[Cache, list[str]]:
+    """A cache holding `count` PDF entries (meta {"size": n}), and their keys in order."""
+    writer = Cache(root)
+    keys = [digest("pdf", n) for n in range(count)]
+    for n, key in enumerate(keys):
+        writer.put(key, {"out.pdf": b"%PDF"}, {"size": n})
+    return writer, keys
+
+
 def test_the_meta_index_is_read_once_and_survives_a_cleaned_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cache_module, "LAZY_GETS", 0)  # the index from the first lookup
     root = tmp_path / ".publisher-cache"
-    writer = Cache(root)
-    keys = [digest("pdf", n) for n in range(3)]
-    for n, key in enumerate(keys):
-        writer.put(key, {"out.pdf": b"%PDF"}, {"size": n})
+    writer, keys = _filled_cache(root, 3)
     first = Cache(root, indexed=True)
     assert [first.get(k) for k in keys] == [{"size": 0}, {"size": 1}, {"size": 2}]
     first.save_index()
@@ -195,10 +201,7 @@ def test_a_build_asking_for_few_entries_neither_reads_nor_rewrites_the_index(
     archive is read only by a build that asks for more (LAZY_GETS)."""
     monkeypatch.setattr(cache_module, "LAZY_GETS", 4)
     root = tmp_path / ".publisher-cache"
-    writer = Cache(root)
-    keys = [digest("pdf", n) for n in range(6)]
-    for n, key in enumerate(keys):
-        writer.put(key, {"out.pdf": b"%PDF"}, {"size": n})
+    _, keys = _filled_cache(root, 6)
     few = Cache(root, indexed=True)
     assert [few.get(k) for k in keys[:4]] == [{"size": n} for n in range(4)]
     few.save_index()
