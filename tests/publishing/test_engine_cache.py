@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from publisher.core.workspace import open_workspace
+from publisher.errors import WorkerDied
 from publisher.publishing import cache as cache_module
 from publisher.publishing import engine as engine_module
 from publisher.publishing import fingerprint
@@ -154,7 +155,7 @@ def test_stat_cache_rehashes_only_what_changed_and_sees_copies(tmp_path: Path) -
         reads.clear()
         assert again.hash(copy / "source.md") == original(source) and len(reads) == 1
     finally:
-        fingerprint.file_hash = original  # type: ignore[assignment]
+        fingerprint.file_hash = original
 
 
 def test_stat_cache_does_not_trust_a_file_changed_just_now(tmp_path: Path) -> None:
@@ -251,9 +252,9 @@ def test_a_pool_worker_that_dies_is_a_step_error_and_the_next_stage_gets_new_wor
     try:
         broken = engine._run("photos", _dies_for_one, [(n,) for n in range(6)])
         assert len(broken) == 6
-        died = [r for r in broken if isinstance(r, workers_module.WorkerDied)]
+        died = [r for r in broken if isinstance(r, WorkerDied)]
         assert died and "stopped before finishing" in str(died[0])
-        assert all(isinstance(r, (dict, workers_module.WorkerDied)) for r in broken)
+        assert all(isinstance(r, (dict, WorkerDied)) for r in broken)
         again = engine._run("photos", _dies_for_one, [(n,) for n in (0, 2, 3, 4, 5)])
         assert again == [{"number": n} for n in (0, 2, 3, 4, 5)]
     finally:
