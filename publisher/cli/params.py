@@ -135,17 +135,33 @@ def console(stderr: bool = False) -> Console:
 #: How long a command runs before its progress bar appears: a step done sooner shows none
 #: (as cargo and uv do), so quick commands stay quiet on a terminal too.
 PROGRESS_DELAY = 1.0
+#: The environment variable that sets another delay, in seconds (0: the bar at once).
+PROGRESS_DELAY_VARIABLE = "PUBLISHER_PROGRESS_DELAY"
+
+
+def progress_delay() -> float:
+    """PROGRESS_DELAY, or the seconds `PUBLISHER_PROGRESS_DELAY` gives (a value that is
+    not a number of seconds, or is negative, is ignored: a bar is never worth an error)."""
+    given = os.environ.get(PROGRESS_DELAY_VARIABLE, "")
+    try:
+        seconds = float(given)
+    except ValueError:
+        return PROGRESS_DELAY
+    return seconds if 0 <= seconds < float("inf") else PROGRESS_DELAY
 
 
 @contextmanager
-def progress_bar(delay: float = PROGRESS_DELAY) -> Iterator[Callable[[str, int, int], None]]:
+def progress_bar(delay: float | None = None) -> Iterator[Callable[[str, int, int], None]]:
     """Progress of a command's long steps, on stderr ("PDFs ━━━━━ 123/600"): the shared
     reporter every long command passes down as its ProgressHook (stage, done, total).
 
-    On a terminal a rich bar appears once the command has run `delay` seconds, and goes
+    On a terminal a rich bar appears once the command has run `delay` seconds (by default
+    `progress_delay()`), and goes
     when it ends; elsewhere it prints nothing (the command's own last line is the
     summary). Never on stdout, so `--json` output stays one JSON object.
     """
+    if delay is None:
+        delay = progress_delay()
     if not sys.stderr.isatty():  # and rich is not even imported: a no-op stays fast
         yield lambda stage, done, total: None
         return
