@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from publisher.workflow import status as status_module
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.workspace import SAMPLE_SLUG, Cli, reopen
 
 
 def test_status_parses_no_catalog_of_an_unchanged_release_and_sees_a_change(
@@ -29,18 +29,7 @@ def test_status_parses_no_catalog_of_an_unchanged_release_and_sees_a_change(
     assert again == first
     assert parsed == []  # every answer came from the cache
 
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        "s2",
-        "--by",
-        "Press Secretary",
-        "--comment",
-        "the ministry's full name",
-    )
+    reopen(cli, "s2", by="Press Secretary", comment="the ministry's full name")
     changed = json.loads(cli("status", "--json").stdout)
     km = next(r for r in changed["releases"] if r["slug"] == SAMPLE_SLUG)["languages"]["km"]
     assert km["publishable"] is False and "s2" in km["blocking"]

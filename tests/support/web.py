@@ -384,22 +384,6 @@ def flash(fragment: str) -> str:
     return html.unescape(found.group(1))
 
 
-def reopen(cli: Cli, segment: str, by: str = "Press Secretary") -> None:
-    """Send an approved segment back to draft, as a reviewer with doubts would."""
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        segment,
-        "--by",
-        by,
-        "--comment",
-        "check the wording again",
-    )
-
-
 def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:
     """`publisher reviewers invite NAME`: the personal link it prints."""
     out = cli("reviewers", "invite", name, "--url", server.base, *extra).stdout

@@ -110,3 +110,22 @@ def set_review(root: Path, **values: object) -> None:
     for key, value in values.items():
         section[key] = value
     path.write_text(tomlkit.dumps(config), encoding="utf-8")
+
+
+def reopen(
+    cli: Cli, segment: str, by: str = "Press Secretary", comment: str = "check the wording again"
+) -> None:
+    """Send an approved Khmer segment of the sample back to draft, as a reviewer with
+    doubts would (`publisher reject`)."""
+    cli(
+        "reject",
+        SAMPLE_SLUG,
+        "--lang",
+        "km",
+        "--segment",
+        segment,
+        "--by",
+        by,
+        "--comment",
+        comment,
+    )

@@ -28,10 +28,9 @@ from tests.support.web import (
     flash,
     invite,
     raw_get,
-    reopen,
     shown,
 )
-from tests.support.workspace import SAMPLE_SLUG, Cli, set_review
+from tests.support.workspace import SAMPLE_SLUG, Cli, reopen, set_review
 
 KM_PO = Path("releases") / SAMPLE_SLUG / "translations" / "km.po"
 ZH_PO = Path("releases") / SAMPLE_SLUG / "translations" / "zh-Hans.po"

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.support.releases import history
-from tests.support.web import Server, invite, reopen
-from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.web import Server, invite
+from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace, reopen
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 

@@ -27,7 +27,7 @@ from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from tests.support.releases import catalog, history
 from tests.support.web import Reviewer, Server
-from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli
+from tests.support.workspace import REPO, SAMPLE_LABEL, SAMPLE_SLUG, Cli, reopen
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -177,18 +177,7 @@ def test_a_reviewer_fixes_stale_segments_and_approves_all(
 def test_a_cli_approval_and_a_browser_approval_at_once_lose_nothing(
     browser: Browser, root: Path, cli: Cli
 ) -> None:
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        "s3",
-        "--by",
-        "Press Secretary",
-        "--comment",
-        "check the leaders' titles",
-    )
+    reopen(cli, "s3", by="Press Secretary", comment="check the leaders' titles")
     release = find_release(root / "releases", SAMPLE_SLUG)
     with Server(root) as server:
         dara = Reviewer(browser, server, "Sok Dara")
@@ -255,18 +244,7 @@ def test_a_cli_approval_and_a_browser_approval_at_once_lose_nothing(
 
 def test_keyboard_approve_next_previous_and_edit(browser: Browser, root: Path, cli: Cli) -> None:
     for segment in ("s1", "s2", "s4"):
-        cli(
-            "reject",
-            SAMPLE_SLUG,
-            "--lang",
-            "km",
-            "--segment",
-            segment,
-            "--by",
-            "Press Secretary",
-            "--comment",
-            "read again",
-        )
+        reopen(cli, segment, by="Press Secretary", comment="read again")
     with Server(root) as server:
         dara = Reviewer(browser, server, "Sok Dara")
         dara.review("km")
@@ -327,18 +305,7 @@ def test_a_script_in_a_translation_is_shown_as_text(browser: Browser, root: Path
 
 
 def test_the_draft_preview_is_built_and_opened(browser: Browser, root: Path, cli: Cli) -> None:
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        "s2",
-        "--by",
-        "Press Secretary",
-        "--comment",
-        "the ministry's name",
-    )
+    reopen(cli, "s2", by="Press Secretary", comment="the ministry's name")
     with Server(root) as server:
         dara = Reviewer(browser, server, "Sok Dara")
         dara.review("km")

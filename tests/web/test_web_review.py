@@ -20,8 +20,8 @@ from publisher.core.release import find_release
 from publisher.core.states import State
 from publisher.workflow import decisions as reviewing
 from tests.support.releases import catalog, history
-from tests.support.web import Server, article, decide, flash, reopen, shown, shown_texts
-from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
+from tests.support.web import Server, article, decide, flash, shown, shown_texts
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, reopen
 
 TITLE_KM = "សម្តេចតេជោ ហ៊ុន សែន នឹងអញ្ជើញបំពេញទស្សនកិច្ចផ្លូវការ និងមិត្តភាព នៅប្រទេសចិន"
 # The same title, "to China" (ទៅ) rather than "in China" (នៅ): as faithful, another text.
@@ -145,18 +145,7 @@ def test_a_rejection_made_meanwhile_is_not_overwritten_by_an_approval(
     client = server.client(reviewer="Sok Dara")
     seen = shown(client, "s3")
     assert seen["state"] == "translated"
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        "s3",
-        "--by",
-        "Li Wei",
-        "--comment",
-        "the Chinese titles are in the wrong order",
-    )
+    reopen(cli, "s3", by="Li Wei", comment="the Chinese titles are in the wrong order")
     response = client.post(
         f"/r/{SAMPLE_SLUG}/km/s/s3", {**seen, "action": "approve", "filter": "all"}, htmx=True
     )
