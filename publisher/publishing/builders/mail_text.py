@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.mail.flowed import Paragraph
-from publisher.publishing.builders.text_blocks import text_blocks
+from publisher.publishing.builders.text_blocks import boilerplate_texts, text_blocks
 from publisher.publishing.builders.wire import WIDTH, break_pieces, display_width
 from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
@@ -161,23 +161,10 @@ def text_section(
             out.append(flowing(note, lang))
         elif photos.url:
             out.append(flowing(gettext("Photos: %(url)s") % {"url": photos.url}, lang))
-    shared = pub.boilerplate
-    if shared.about_heading is not None:
-        out.append(flowing(shared.about_heading.text, lang))
-        out += [flowing(linked_text(p, refs), lang) for p in shared.about]
-    if shared.contacts:
-        if shared.contacts_heading is not None:
-            out.append(flowing(shared.contacts_heading.text, lang))
-        if shared.more_information:
-            out.append(flowing(shared.more_information, lang))
-        for contact in shared.contacts:
-            line = contact.name
-            if contact.role:
-                line = gettext("%(name)s, %(role)s") % {"name": line, "role": contact.role.text}
-            details = " ".join(x for x in (contact.phone_text, contact.email) if x)
-            if details:
-                line = gettext("%(contact)s: %(details)s") % {"contact": line, "details": details}
-            out.append(flowing(line, lang))
+    shared = boilerplate_texts(
+        pub.boilerplate, gettext, lambda paragraph: linked_text(paragraph, refs)
+    )
+    out += [flowing(text, lang) for text in shared]
     out.append(Paragraph([pub.end_mark], fixed=True))
     if refs.urls:
         out.append(refs.paragraph())

@@ -1,5 +1,5 @@
 """A publication's blocks as plain-text paragraphs: one walk for the wire copy and the
-e-mail's text part.
+e-mail's text part, and one reading of the About section and media contacts.
 
 Invariant: both read the same blocks in the same order, with the same indents and the
 same list markers (core/list_markers, in the workspace's numbering style); only how a
@@ -9,10 +9,11 @@ flowed paragraphs with link references for the mail).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from publisher.core import list_markers
-from publisher.render.model import Leaf
+from publisher.render.model import Boilerplate, Leaf
 
 P = TypeVar("P")
 
@@ -65,3 +66,29 @@ def text_blocks(
         elif leaf.kind == "rule":
             out.append(setter.rule(indent))
     return [paragraph for paragraph in out if not setter.empty(paragraph)]
+
+
+def boilerplate_texts(
+    shared: Boilerplate, gettext: Callable[[str], str], text: Callable[[Leaf], str]
+) -> list[str]:
+    """The About section and the media contacts, a paragraph's text each, in order; `text`
+    gives an About paragraph's text (with or without its links' references). A contact
+    reads "Name, Role: phone email" in each language's punctuation (，in Chinese)."""
+    out: list[str] = []
+    if shared.about_heading is not None:
+        out.append(shared.about_heading.text)
+        out += [text(paragraph) for paragraph in shared.about]
+    if shared.contacts:
+        if shared.contacts_heading is not None:
+            out.append(shared.contacts_heading.text)
+        if shared.more_information:
+            out.append(shared.more_information)
+        for contact in shared.contacts:
+            line = contact.name
+            if contact.role:
+                line = gettext("%(name)s, %(role)s") % {"name": line, "role": contact.role.text}
+            details = " ".join(x for x in (contact.phone_text, contact.email) if x)
+            if details:
+                line = gettext("%(contact)s: %(details)s") % {"contact": line, "details": details}
+            out.append(line)
+    return out

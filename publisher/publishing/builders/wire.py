@@ -16,7 +16,7 @@ from icu4py.breakers import LineBreaker
 from publisher.core import list_markers
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.publishing.builders.text_blocks import text_blocks
+from publisher.publishing.builders.text_blocks import boilerplate_texts, text_blocks
 from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
 from publisher.render.khmer_breaks import ZWSP, insert_break_opportunities
@@ -53,23 +53,8 @@ def wire_copy(ws: Workspace, release: Release, lang: str) -> str:
         credit = " · ".join(x for x in (photo.credit, photo.copyright) if x)
         caption = figure.children[0].text
         paragraphs.append([f"[{photo.src}]", *wrap(f"{caption} ({credit})", lang)])
-    shared = pub.boilerplate
-    if shared.about_heading is not None:
-        paragraphs.append(wrap(shared.about_heading.text, lang))
-        paragraphs += [wrap(p.text, lang) for p in shared.about]
-    if shared.contacts:
-        if shared.contacts_heading is not None:
-            paragraphs.append(wrap(shared.contacts_heading.text, lang))
-        if shared.more_information:
-            paragraphs.append(wrap(shared.more_information, lang))
-        for contact in shared.contacts:
-            line = contact.name
-            if contact.role:  # "Name, Role" in each language's punctuation (，in Chinese)
-                line = gettext("%(name)s, %(role)s") % {"name": line, "role": contact.role.text}
-            details = " ".join(x for x in (contact.phone_text, contact.email) if x)
-            if details:
-                line = gettext("%(contact)s: %(details)s") % {"contact": line, "details": details}
-            paragraphs.append(wrap(line, lang))
+    shared = boilerplate_texts(pub.boilerplate, gettext, lambda paragraph: paragraph.text)
+    paragraphs += [wrap(text, lang) for text in shared]
     paragraphs.append([pub.end_mark])
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines) + "\n"
 
