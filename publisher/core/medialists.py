@@ -236,6 +236,16 @@ def _decode(data: bytes, path: Path) -> str:
         ) from None
 
 
+def refuse_linked(path: Path) -> None:
+    """MediaListError if a file of `lists/`, or the folder itself, is a symbolic link: a
+    list or the unsubscribe record is read only where the workspace keeps it."""
+    try:
+        refuse_symlink(path.parent)
+        refuse_symlink(path)
+    except SymlinkRefused as exc:
+        raise MediaListError(exc.message, path=exc.path) from None
+
+
 def read_list(root: Path, name: str, allowed_languages: list[str] | None = None) -> MediaList:
     """Parse `lists/<name>.csv`, collecting every problem with its line.
 
@@ -243,11 +253,7 @@ def read_list(root: Path, name: str, allowed_languages: list[str] | None = None)
     raises MediaListError; problems of single lines are collected in `problems`.
     """
     path = list_path(root, name)
-    try:
-        refuse_symlink(path.parent)
-        refuse_symlink(path)
-    except SymlinkRefused as exc:
-        raise MediaListError(exc.message, path=exc.path) from None
+    refuse_linked(path)
     if not path.exists():
         known = list_names(root)
         hint = f"; lists: {', '.join(known)}" if known else "; there are no lists yet"

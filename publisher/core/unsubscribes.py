@@ -26,10 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from publisher.core.fsutil import atomic_write_text, locked, refuse_symlink
+from publisher.core.fsutil import atomic_write_text, locked
 from publisher.core.limits import MAX_LIST_BYTES, read_capped
-from publisher.core.medialists import lists_dir, normalize_address, validate_list_name
-from publisher.errors import MediaListError, SymlinkRefused, UsageError
+from publisher.core.medialists import (
+    lists_dir,
+    normalize_address,
+    refuse_linked,
+    validate_list_name,
+)
+from publisher.errors import MediaListError, UsageError
 
 FILENAME = "unsubscribed.txt"
 EVERY_LIST = "*"
@@ -81,11 +86,7 @@ def read_record(root: Path) -> Record:
     """Every unsubscribe of the workspace; MediaListError at the first unreadable line (with
     how many there are), since a record that cannot be read cannot be obeyed."""
     path = record_path(root)
-    try:
-        refuse_symlink(path.parent)
-        refuse_symlink(path)
-    except SymlinkRefused as exc:
-        raise MediaListError(exc.message, path=exc.path) from None
+    refuse_linked(path)
     if not path.exists():
         return Record(path, ())
     data = read_capped(path, MAX_LIST_BYTES, MediaListError, "unsubscribe record")
