@@ -183,6 +183,14 @@ class ReviewApp:
                 % {"lang": lang},
             ) from None
 
+    def addressed(self, request: Request) -> tuple[Workspace, Release, str, str]:
+        """The workspace, release, language and segment a segment's URL names (404 for
+        one that does not exist)."""
+        ws = self.workspace()
+        release = self.release(request, ws, request.path_params["slug"])
+        lang = self.target(request, release, request.path_params["lang"])
+        return ws, release, lang, self.segment(request, request.path_params["segment"])
+
     def segment(self, request: Request, name: str) -> str:
         if not _SEGMENT.match(name):
             raise HTTPException(404, self.tr(request).gettext("There is no such segment."))
@@ -261,10 +269,7 @@ class ReviewApp:
 
     async def suggestions(self, request: Request) -> Response:
         def page() -> str:
-            ws = self.workspace()
-            release = self.release(request, ws, request.path_params["slug"])
-            lang = self.target(request, release, request.path_params["lang"])
-            segment = self.segment(request, request.path_params["segment"])
+            ws, release, lang, segment = self.addressed(request)
             try:
                 found = model.suggestions(ws, release, lang, segment, self.caches)
             except CatalogError as exc:
@@ -285,10 +290,7 @@ class ReviewApp:
         form = self.form(request)
 
         def page() -> str:
-            ws = self.workspace()
-            release = self.release(request, ws, request.path_params["slug"])
-            lang = self.target(request, release, request.path_params["lang"])
-            segment = self.segment(request, request.path_params["segment"])
+            ws, release, lang, segment = self.addressed(request)
             try:
                 source, terms = model.segment_source(ws, release, lang, segment)
             except CatalogError as exc:
@@ -399,10 +401,7 @@ class ReviewApp:
 
         def work() -> tuple[Answer, str, str, str, str | None, str]:
             """The decision, then (for htmx) the segment and counts as they are now."""
-            ws = self.workspace()
-            release = self.release(request, ws, request.path_params["slug"])
-            lang = self.target(request, release, request.path_params["lang"])
-            segment = self.segment(request, request.path_params["segment"])
+            ws, release, lang, segment = self.addressed(request)
             started = time.perf_counter()
             answer = self._apply(t, release, lang, segment, action, form, reviewer, visitor)
             decided = _ms(started)
