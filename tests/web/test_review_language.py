@@ -10,24 +10,16 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 
 from publisher.web import i18n
+from tests.support.locales import LOCALES, checked_translations, extracted, message_ids, read
 from tests.support.web import Server
-from tests.support.workspace import REPO, SAMPLE_SLUG
+from tests.support.workspace import SAMPLE_SLUG
 
-LOCALES = REPO / "publisher" / "resources" / "locales"
 PLACEHOLDERS = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
 KHMER_DIGIT = re.compile(r"[\u17e0-\u17e9]")
-
-
-def _ids(catalog) -> set[str]:  # type: ignore[no-untyped-def]
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
 
 def visible_ui(page: str) -> list[str]:
@@ -40,35 +32,19 @@ def visible_ui(page: str) -> list[str]:
 
 def test_the_web_catalogs_hold_every_extracted_message() -> None:
     """`pybabel extract -F babel-web.cfg` finds exactly the messages of web.pot."""
-    with open(REPO / "babel-web.cfg", encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
     keywords = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2)}
-    found = {
-        message if isinstance(message, str) else message[0]
-        for _, _, message, _, _ in extract_from_dir(
-            str(REPO), method_map, options_map, keywords=keywords
-        )
-    }
-    with open(LOCALES / "web.pot", "rb") as handle:
-        pot = _ids(read_po(handle))
+    found = extracted("babel-web.cfg", keywords)
+    pot = message_ids(read(LOCALES / "web.pot"))
     assert found == pot, "run pybabel extract -F babel-web.cfg (see its header) and translate"
 
 
 @pytest.mark.parametrize("folder", ["en", "km", "zh_Hans"])
 def test_every_web_message_is_translated_with_its_placeholders(folder: str) -> None:
     path = LOCALES / folder / "LC_MESSAGES" / "web.po"
-    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
-    with open(LOCALES / "web.pot", "rb") as handle:
-        wanted = _ids(read_po(handle))
-    with open(path, "rb") as handle:
-        catalog = read_po(handle)
-    assert _ids(catalog) == wanted
-    for message in catalog:
-        if not message.id:
-            continue
-        source = message.id if isinstance(message.id, str) else message.id[0]
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        assert all(s.strip() for s in strings), f"{folder}: {source!r} is not translated"
+    wanted = message_ids(read(LOCALES / "web.pot"))
+    catalog, translations = checked_translations(path)
+    assert message_ids(catalog) == wanted
+    for source, strings in translations:
         for text in strings:
             assert set(PLACEHOLDERS.findall(text)) == set(PLACEHOLDERS.findall(source)), text
             # translations land in HTML attributes too (toasts, confirmations)
