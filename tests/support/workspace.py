@@ -113,19 +113,20 @@ def set_review(root: Path, **values: object) -> None:
 
 
 def reopen(
-    cli: Cli, segment: str, by: str = "Press Secretary", comment: str = "check the wording again"
+    cli: Cli, *segments: str, by: str = "Press Secretary", comment: str = "check the wording again"
 ) -> None:
-    """Send an approved Khmer segment of the sample back to draft, as a reviewer with
+    """Send approved Khmer segments of the sample back to draft, as a reviewer with
     doubts would (`publisher reject`)."""
-    cli(
-        "reject",
-        SAMPLE_SLUG,
-        "--lang",
-        "km",
-        "--segment",
-        segment,
-        "--by",
-        by,
-        "--comment",
-        comment,
-    )
+    for segment in segments:
+        cli(
+            "reject",
+            SAMPLE_SLUG,
+            "--lang",
+            "km",
+            "--segment",
+            segment,
+            "--by",
+            by,
+            "--comment",
+            comment,
+        )

@@ -16,14 +16,9 @@ from playwright.sync_api import Browser, Page
 from publisher.core.states import State
 from tests.support.releases import catalog
 from tests.support.web import Reviewer, Server
-from tests.support.workspace import SAMPLE_SLUG, Cli
+from tests.support.workspace import Cli, reopen
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
-
-
-def reopen(cli: Cli, *segments: str) -> None:
-    for segment in segments:
-        cli("reject", SAMPLE_SLUG, "--lang", "km", "--segment", segment, "--comment", "read again")
 
 
 def toast(page: Page, expected: str) -> None:
@@ -43,7 +38,7 @@ def focused_segment(page: Page) -> str | None:
 def test_the_toast_names_the_decided_and_the_focused_segment(
     browser: Browser, root: Path, cli: Cli
 ) -> None:
-    reopen(cli, "s1", "s2", "s4")
+    reopen(cli, "s1", "s2", "s4", comment="read again")
     with Server(root) as server:
         dara = Reviewer(browser, server, "Sok Dara")
         dara.review("km")
@@ -92,7 +87,7 @@ def test_the_toast_names_the_decided_and_the_focused_segment(
 def test_the_toast_in_khmer_and_a_refusal_keeps_the_focus(
     browser: Browser, root: Path, cli: Cli
 ) -> None:
-    reopen(cli, "s4")
+    reopen(cli, "s4", comment="read again")
     with Server(root) as server:
         dara = Reviewer(browser, server, "សុខ ដារា", locale="km-KH")
         dara.review("km")

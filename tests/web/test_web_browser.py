@@ -243,8 +243,7 @@ def test_a_cli_approval_and_a_browser_approval_at_once_lose_nothing(
 
 
 def test_keyboard_approve_next_previous_and_edit(browser: Browser, root: Path, cli: Cli) -> None:
-    for segment in ("s1", "s2", "s4"):
-        reopen(cli, segment, by="Press Secretary", comment="read again")
+    reopen(cli, "s1", "s2", "s4", comment="read again")
     with Server(root) as server:
         dara = Reviewer(browser, server, "Sok Dara")
         dara.review("km")
