@@ -28,7 +28,7 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.mail.flowed import Paragraph
 from publisher.publishing.builders.text_blocks import boilerplate_texts, text_blocks
-from publisher.publishing.builders.wire import WIDTH, break_pieces, display_width
+from publisher.publishing.builders.wire import WIDTH, display_width, wrap, wrap_pieces
 from publisher.publishing.rule import choose
 from publisher.publishing.view import build_publication
 from publisher.render.model import Leaf
@@ -50,25 +50,6 @@ class References:
 
     def paragraph(self) -> Paragraph:
         return Paragraph([f"[{n}] {url}" for n, url in enumerate(self.urls, 1)], fixed=True)
-
-
-def wrap_pieces(
-    text: str, lang: str, *, width: int = WIDTH, first: str = "", rest: str = ""
-) -> list[str]:
-    """Greedy wrap at the language's break opportunities; each line but the last keeps the
-    space it was broken at (format=flowed needs it); a piece longer than a line overflows."""
-    lines: list[str] = []
-    line = first
-    has_text = False
-    for piece in break_pieces(text, lang):
-        if has_text and display_width((line + piece).rstrip()) > width:
-            lines.append(line)
-            line, has_text = rest, False
-        line += piece
-        has_text = True
-    if has_text:
-        lines.append(line.rstrip())
-    return lines
 
 
 def flowing(text: str, lang: str) -> Paragraph:
@@ -182,11 +163,11 @@ class _MailSetter:
     def text(self, leaf: Leaf, indent: str) -> Paragraph:
         text = linked_text(leaf, self.refs)
         if indent:
-            return Paragraph(_hanging(text, self.lang, indent, indent), fixed=True)
+            return Paragraph(wrap(text, self.lang, first=indent, rest=indent), fixed=True)
         return flowing(text, self.lang)
 
     def item(self, item: Leaf, first: str, rest: str) -> Paragraph:
-        lines = _hanging(linked_text(item, self.refs), self.lang, first, rest)
+        lines = wrap(linked_text(item, self.refs), self.lang, first=first, rest=rest)
         return Paragraph(lines, fixed=True)
 
     def table(self, table: Leaf, indent: str) -> list[Paragraph]:
@@ -197,10 +178,6 @@ class _MailSetter:
 
     def empty(self, paragraph: Paragraph) -> bool:
         return not paragraph.lines
-
-
-def _hanging(text: str, lang: str, first: str, rest: str) -> list[str]:
-    return [line.rstrip() for line in wrap_pieces(text, lang, first=first, rest=rest)]
 
 
 def _pad(text: str, width: int) -> str:
@@ -223,7 +200,7 @@ def _table(table: Leaf, lang: str, indent: str, refs: References) -> list[Paragr
             lines: list[str] = []
             for cells in body:
                 if column < len(cells) and cells[column]:
-                    lines += _hanging(cells[column], lang, indent, indent)
+                    lines += wrap(cells[column], lang, first=indent, rest=indent)
             columns.append(Paragraph(lines, fixed=True))
         return columns
     count = max(len(cells) for cells in rows)
@@ -239,5 +216,6 @@ def _table(table: Leaf, lang: str, indent: str, refs: References) -> list[Paragr
                 lines.append(indent + _SEPARATOR.join("-" * w for w in widths))
         return [Paragraph(lines, fixed=True)]
     return [
-        Paragraph(_hanging(" | ".join(cells), lang, indent, indent), fixed=True) for cells in rows
+        Paragraph(wrap(" | ".join(cells), lang, first=indent, rest=indent), fixed=True)
+        for cells in rows
     ]

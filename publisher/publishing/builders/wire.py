@@ -166,17 +166,26 @@ def _keep_numbers_whole(pieces: list[str]) -> list[str]:
     return out
 
 
-def wrap(text: str, lang: str, *, width: int = WIDTH, first: str = "", rest: str = "") -> list[str]:
-    """Greedy wrap at break opportunities; a piece longer than a line (a URL) overflows."""
+def wrap_pieces(
+    text: str, lang: str, *, width: int = WIDTH, first: str = "", rest: str = ""
+) -> list[str]:
+    """Greedy wrap at the language's break opportunities; each line but the last keeps the
+    space it was broken at (format=flowed needs it); a piece longer than a line (a URL)
+    overflows."""
     lines: list[str] = []
     line = first
     has_text = False
     for piece in break_pieces(text, lang):
         if has_text and display_width((line + piece).rstrip()) > width:
-            lines.append(line.rstrip())
+            lines.append(line)
             line, has_text = rest, False
         line += piece
         has_text = True
     if has_text:
         lines.append(line.rstrip())
     return lines
+
+
+def wrap(text: str, lang: str, *, width: int = WIDTH, first: str = "", rest: str = "") -> list[str]:
+    """`wrap_pieces` without the spaces lines were broken at (wire copy, fixed lines)."""
+    return [line.rstrip() for line in wrap_pieces(text, lang, width=width, first=first, rest=rest)]
