@@ -18,9 +18,10 @@ again. The embargo is the only input that is a time, not a file: a build that he
 releases back is answered only before the earliest of their embargoes lifts (judged at
 the answering command's own time), as passing time can only lift an embargo, never set
 one; from that moment the next run builds in full and publishes the lifted release.
-Not recorded either when an input changed while the build ran or within
-`RACY_NS` before it started (a second edit in the same clock tick would keep its
-stat: git's "racily clean" case); the next no-op then records it. The outputs have no
+Not recorded either when an input changed within `RACY_NS` before the build started
+(a second edit in the same clock tick would keep its stat: git's "racily clean" case);
+the next no-op then records it. The inputs are recorded as they were stamped before the
+build: one changed while the build ran differs from that stamp, and the next run builds. The outputs have no
 such window (they were all written just now): an edit of an output file that keeps its
 size within the clock tick of our own write (a few milliseconds) would go unseen, as it
 would by the engine's own `OutputState`. Losing the record (the cache deleted) costs one
@@ -196,18 +197,23 @@ class SiteMemo:
         return answer
 
     def record(self, answer: NoOpAnswer) -> bool:
-        """Keep the answer for the next no-op, unless an input changed while the build
-        ran or just before it; True when kept. Write errors only cost the record."""
+        """Keep the answer for the next no-op, unless an input changed just before the
+        build; True when kept. Write errors only cost the record.
+
+        The inputs recorded are the stamps `answer` took before the build read anything,
+        not a second walk after it: an input changed while the build ran has another
+        stamp by then (a new mtime and ctime, more than `RACY_NS` after the old ones, which
+        the racy rule checked), so the next run finds it changed and builds, as it must.
+        """
         before = self._before
-        after = self._inputs()
         outputs = tree_stamp(self.out_dir)
-        if before is None or after is None or outputs is None or before != after:
+        if before is None or outputs is None:
             return False
         if self._started - before.newest_ns <= RACY_NS:
             return False
         record = {
             "format": FORMAT,
-            "inputs": after.digest,
+            "inputs": before.digest,
             "outputs": outputs.digest,
             "context": self._context(),
             "releases": answer.releases,

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
+from publisher.publishing.builders import feeds
 from tests.support.site import BASE_URL
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
@@ -38,3 +42,60 @@ def test_a_feed_with_every_release_embargoed_is_updated_at_the_build(
         assert feed.bozo == 0 and feed.entries == []
         updated = dt.datetime.fromisoformat(feed.feed.updated)
         assert before <= updated <= after, feed.feed.updated
+
+
+def _sitemap_by_lxml(
+    base: str, langs: list[str], releases: list[tuple[str, str, list[str]]]
+) -> bytes:
+    """The sitemap as lxml builds and pretty-prints it: what feeds.sitemap's text must be."""
+    s, x = f"{{{feeds.SITEMAP}}}", f"{{{feeds.XHTML}}}"
+    urlset = etree.Element(f"{s}urlset", nsmap={None: feeds.SITEMAP, "xhtml": feeds.XHTML})
+
+    def url(loc: str, alternates: dict[str, str], lastmod: str | None) -> None:
+        node = etree.SubElement(urlset, f"{s}url")
+        etree.SubElement(node, f"{s}loc").text = loc
+        if lastmod:
+            etree.SubElement(node, f"{s}lastmod").text = lastmod
+        for hreflang, href in alternates.items():
+            etree.SubElement(node, f"{x}link", rel="alternate", hreflang=hreflang, href=href)
+
+    homes = {lang: f"{base}{lang}/index.html" for lang in langs}
+    newest = max((date for _, date, _ in releases), default=None)
+    for lang in langs:
+        url(homes[lang], {**homes, "x-default": f"{base}index.html"}, newest)
+    for slug, date, available in releases:
+        pages = {lang: f"{base}releases/{slug}/{lang}.html" for lang in available}
+        for lang in available:
+            url(pages[lang], {**pages, "x-default": f"{base}releases/{slug}/index.html"}, date)
+    data: bytes = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+_URL_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    base=_URL_TEXT,
+    langs=st.lists(st.sampled_from(["en", "km", "zh-Hans", "fr"]), unique=True, min_size=1, max_size=3),
+    releases=st.lists(
+        st.tuples(
+            _URL_TEXT,
+            st.dates().map(dt.date.isoformat),
+            st.lists(st.sampled_from(["en", "km", "zh-Hans"]), unique=True, max_size=3),
+        ),
+        max_size=4,
+    ),
+)
+def test_the_sitemap_text_is_what_lxml_writes(
+    base: str, langs: list[str], releases: list[tuple[str, str, list[str]]]
+) -> None:
+    """Any URL text (ampersands, quotes, angle brackets, tabs, line breaks, any script): the
+    same bytes as lxml, and a character XML cannot carry refused as lxml refuses it."""
+    try:
+        expected = _sitemap_by_lxml(base, langs, releases)
+    except ValueError:
+        with pytest.raises(ValueError, match="XML compatible"):
+            feeds.sitemap(base, langs, releases)
+        return
+    assert feeds.sitemap(base, langs, releases) == expected

@@ -1,4 +1,5 @@
-"""Atom feeds and the sitemap, built with lxml so no release text can break the XML.
+"""Atom feeds (built with lxml, so no release text can break the XML) and the sitemap
+(text with every value escaped: it holds only URLs, dates and language tags).
 
 Both need absolute URLs (RFC 4287 ids and links, the sitemaps.org protocol), so
 they are only written when the site has a --base-url.
@@ -6,6 +7,7 @@ they are only written when the site has a --base-url.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -102,28 +104,71 @@ def atom(
 
 
 def sitemap(base: str, langs: list[str], releases: list[tuple[str, str, list[str]]]) -> bytes:
-    """sitemap.xml: home pages and release pages, each with its hreflang alternates."""
-    s = f"{{{SITEMAP}}}"
-    urlset = etree.Element(f"{s}urlset", nsmap={None: SITEMAP, "xhtml": XHTML})
+    """sitemap.xml: home pages and release pages, each with its hreflang alternates.
 
-    def url(loc: str, alternates: dict[str, str], lastmod: str | None) -> None:
-        node = _sub(urlset, f"{s}url")
-        _sub(node, f"{s}loc", loc)
+    Written as text, not through lxml: an archive of 2,000 releases in three languages is
+    6,000 URLs with 24,000 links, which lxml took 0.15 s to build and serialise on every
+    change of a date; each release's links are escaped once here and shared by its pages
+    (5 ms). Every value passes `_escaped` (XML's escapes, and a character XML cannot
+    carry refused as lxml refuses it), and the bytes are those lxml wrote, pretty-printed
+    alike (tests/publishing/test_feeds.py compares the two on generated input)."""
+    out = [
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">\n',
+    ]
+
+    def links(alternates: dict[str, str]) -> str:
+        return "".join(
+            f'    <xhtml:link rel="alternate" hreflang="{_escaped(hreflang, _ATTRIBUTE)}" '
+            f'href="{_escaped(href, _ATTRIBUTE)}"/>\n'
+            for hreflang, href in alternates.items()
+        )
+
+    def url(loc: str, lastmod: str | None, shared: str) -> None:
+        out.append(f"  <url>\n    <loc>{_escaped(loc)}</loc>\n")
         if lastmod:
-            _sub(node, f"{s}lastmod", lastmod)
-        for hreflang, href in alternates.items():
-            _sub(node, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang, href=href)
+            out.append(f"    <lastmod>{_escaped(lastmod)}</lastmod>\n")
+        out.append(f"{shared}  </url>\n")
 
     homes = {lang: f"{base}{lang}/index.html" for lang in langs}
-    homes_alt = {**homes, "x-default": f"{base}index.html"}
+    homes_links = links({**homes, "x-default": f"{base}index.html"})
     newest = max((date for _, date, _ in releases), default=None)
     for lang in langs:
-        url(homes[lang], homes_alt, newest)
+        url(homes[lang], newest, homes_links)
     for slug, date, available in releases:
+        if not available:
+            continue
         folder = f"{base}releases/{slug}/"
         pages = {lang: f"{folder}{lang}.html" for lang in available}
-        alternates = {**pages, "x-default": f"{folder}index.html"}
+        shared = links({**pages, "x-default": f"{folder}index.html"})
         for lang in available:
-            url(pages[lang], alternates, date)
-    data: bytes = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data
+            url(pages[lang], date, shared)
+    out.append("</urlset>\n")  # never empty: a site has a language, so a home page
+    return "".join(out).encode("utf-8")
+
+
+#: What XML 1.0 cannot carry (lxml refuses it with the same ValueError).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: libxml2's escapes: in text, and in a double-quoted attribute value.
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\t": "&#9;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+    }
+)
+
+
+def _escaped(value: str, table: dict[int, str] = _TEXT) -> str:
+    """`value` as XML text (or, with `_ATTRIBUTE`, a double-quoted attribute value)."""
+    if _NOT_XML.search(value):
+        raise ValueError(
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+            "characters"
+        )
+    return value.translate(table)
