@@ -12,22 +12,23 @@ folders of the installed libraries (pip changes them), plus the fonts' fingerpri
 and the command's options. A symbolic link anywhere makes it answer nothing.
 
 Recorded only after a build that nothing failed in (a broken or failed release makes the
-command exit 1: it runs in full until mended), without `--now` or `--force` (a build at a
-time the user chose). The warnings and refused languages it printed are kept and printed
-again. The embargo is the only input that is a time, not a file: a build that held
-releases back is answered only before the earliest of their embargoes lifts (judged at
-the answering command's own time), as passing time can only lift an embargo, never set
-one; from that moment the next run builds in full and publishes the lifted release.
-Not recorded either when an input changed within `RACY_NS` before the build started
-(a second edit in the same clock tick would keep its stat: git's "racily clean" case);
-the next no-op then records it. The inputs are recorded as they were stamped before the
-build: one changed while the build ran differs from that stamp, and the next run builds. The outputs have no
-such window (they were all written just now): an edit of an output file that keeps its
-size within the clock tick of our own write (a few milliseconds) would go unseen, as it
-would by the engine's own `OutputState`. Losing the record (the cache deleted) costs one
-full no-op. The same walk stamps each release folder on its own (`SiteMemo.releases`):
-when the record does not answer, the build that follows takes those stamps for its index
-(publishing/site_index.py) instead of walking the releases again.
+command exit 1: it runs in full until mended), without `--now` or `--force` (a build at
+a time the user chose). The warnings and refused languages it printed are kept and
+printed again. The embargo is the only input that is a time, not a file: a build that
+held releases back is answered only before the earliest of their embargoes lifts (judged
+at the answering command's own time), as passing time can only lift an embargo, never
+set one; from that moment the next run builds in full and publishes the lifted release.
+Not recorded either when an input changed within `RACY_NS` before the build started (a
+second edit in the same clock tick would keep its stat: git's "racily clean" case); the
+next no-op then records it. The inputs are recorded as they were stamped before the
+build: one changed while the build ran differs from that stamp, and the next run builds.
+The outputs have no such window (they were all written just now): an edit of an output
+file that keeps its size within the clock tick of our own write (a few milliseconds)
+would go unseen, as it would by the engine's own `OutputState`. Losing the record (the
+cache deleted) costs one full no-op. The same walk stamps each release folder on its own
+(`SiteMemo.releases`): when the record does not answer, the build that follows takes
+those stamps for its index (publishing/site_index.py) instead of walking the releases
+again.
 """
 
 from __future__ import annotations

@@ -77,7 +77,9 @@ _URL_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), ma
 @settings(max_examples=200, deadline=None)
 @given(
     base=_URL_TEXT,
-    langs=st.lists(st.sampled_from(["en", "km", "zh-Hans", "fr"]), unique=True, min_size=1, max_size=3),
+    langs=st.lists(
+        st.sampled_from(["en", "km", "zh-Hans", "fr"]), unique=True, min_size=1, max_size=3
+    ),
     releases=st.lists(
         st.tuples(
             _URL_TEXT,

@@ -107,11 +107,11 @@ def sitemap(base: str, langs: list[str], releases: list[tuple[str, str, list[str
     """sitemap.xml: home pages and release pages, each with its hreflang alternates.
 
     Written as text, not through lxml: an archive of 2,000 releases in three languages is
-    6,000 URLs with 24,000 links, which lxml took 0.15 s to build and serialise on every
-    change of a date; each release's links are escaped once here and shared by its pages
-    (5 ms). Every value passes `_escaped` (XML's escapes, and a character XML cannot
-    carry refused as lxml refuses it), and the bytes are those lxml wrote, pretty-printed
-    alike (tests/publishing/test_feeds.py compares the two on generated input)."""
+    6,000 URLs with 24,000 links, which lxml builds and serialises in 0.12 s of CPU on
+    every change of a date, the text here in 0.04 s (each release's links escaped once
+    and shared by its pages). Every value passes `_escaped` (libxml2's escapes; a
+    character XML cannot carry refused as lxml refuses it), and the bytes are those lxml
+    writes, pretty-printed alike (tests/publishing/test_feeds.py compares the two)."""
     out = [
         "<?xml version='1.0' encoding='UTF-8'?>\n",
         f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">\n',
