@@ -325,14 +325,28 @@ def scan_releases(
     if not releases_dir.is_dir():
         return good, broken
     for folder in sorted(releases_dir.iterdir()):
-        if folder.name.startswith("."):
-            continue  # a `publisher new` still staging (or interrupted)
-        if folder.is_dir() and (folder / "release.toml").is_file():
-            try:
-                good.append(Release.load(folder, reader))
-            except PublisherError as error:
-                broken.append(error)
+        found = load_release_folder(folder, reader)
+        if isinstance(found, Release):
+            good.append(found)
+        elif found is not None:
+            broken.append(found)
     return good, broken
+
+
+def load_release_folder(
+    folder: Path, reader: TomlReader = read_toml
+) -> Release | PublisherError | None:
+    """One entry of the releases folder as `scan_releases` takes it: the release, the error
+    that keeps it from loading, or None when it is no release (a dot folder: `publisher
+    new` still staging or interrupted; a file; a folder without release.toml)."""
+    if folder.name.startswith("."):
+        return None
+    if not (folder.is_dir() and (folder / "release.toml").is_file()):
+        return None
+    try:
+        return Release.load(folder, reader)
+    except PublisherError as error:
+        return error
 
 
 def iter_releases(releases_dir: Path) -> Iterator[Release]:

@@ -245,7 +245,7 @@ class Engine:
             # Changed releases mean PDFs to render: start the workers (and their WeasyPrint
             # import) on the other cores now, while this process checks the releases.
             self.pool.warm_up()
-        elif misses and self.eager:
+        elif misses and self.eager and not self.pool.starting():
             # One release changed: its few PDFs are rendered by workers forked from this
             # process (see _run_forked), which loads the renderer meanwhile.
             self.pool.prepare_renderer(wait=False)

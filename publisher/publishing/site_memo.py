@@ -155,6 +155,9 @@ class SiteMemo:
         self._started = 0
         #: each release folder's stamp, from the last walk of the inputs (by slug)
         self.releases: dict[str, TreeStamp] = {}
+        #: after `answer`: the release folders whose stamp differs from the record's, or
+        #: None when there is no record to compare with (see `changed_releases`)
+        self.changed: set[str] | None = None
 
     def answer(self, now: dt.datetime) -> NoOpAnswer | None:
         """The no-op report, if nothing changed since the record and no embargo it held
@@ -164,15 +167,24 @@ class SiteMemo:
         a changed input is found without walking the output folder."""
         self._started = time.time_ns()
         self._before = inputs = self._inputs()
+        self.changed = None
         try:
             record = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(record, dict) or record.get("format") != FORMAT:
             return None
+        context = record.get("context") == self._context()
+        stamps = record.get("release_stamps")
+        if isinstance(stamps, dict) and context:
+            self.changed = {
+                slug
+                for slug, stamp in self.releases.items()
+                if stamps.get(slug) != _short(stamp.digest)
+            }
         if inputs is None or record.get("inputs") != inputs.digest:
             return None
-        if record.get("context") != self._context():
+        if not context:
             return None
         outputs = tree_stamp(self.out_dir)
         if outputs is None or record.get("outputs") != outputs.digest:
@@ -215,6 +227,7 @@ class SiteMemo:
         record = {
             "format": FORMAT,
             "inputs": before.digest,
+            "release_stamps": {slug: _short(stamp.digest) for slug, stamp in self.releases.items()},
             "outputs": outputs.digest,
             "context": self._context(),
             "releases": answer.releases,
@@ -232,6 +245,12 @@ class SiteMemo:
         except OSError:
             return False
         return True
+
+    def renders_expected(self) -> bool:
+        """Whether the build that follows a miss will likely render PDFs: a release folder
+        changed since the record (or there is no record to tell). A hint for starting the
+        workers early, never a decision: the engine renders exactly what its keys miss."""
+        return self.changed is None or bool(self.changed)
 
     def forget(self) -> None:
         """Drop the record (a build that was not clean must run in full next time)."""
@@ -265,3 +284,8 @@ class SiteMemo:
                 continue
             libraries.append([entry, st.st_mtime_ns, st.st_ino])
         return digest(self.options, str(self.out_dir), fonts.fingerprint(), sys.version, libraries)
+
+
+def _short(digest: str) -> str:
+    """A release's stamp as the record keeps it: enough to tell a change, for a hint."""
+    return digest[:16]

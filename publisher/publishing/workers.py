@@ -203,6 +203,10 @@ class WorkerPool:
         self.started()
         wait(self._warming)
 
+    def starting(self) -> bool:
+        """Whether workers exist or are starting, without waiting for them."""
+        return self._pool is not None or self._starting is not None
+
     def started(self) -> bool:
         """Whether workers exist or are starting (then wait until they are up)."""
         if self._starting is not None:

@@ -4,14 +4,17 @@ change outside the releases (configuration, glossary, templates) re-checks them 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from publisher.core import release as release_module
 from publisher.core.release import iter_releases
 from publisher.core.workspace import open_workspace
 from publisher.publishing import engine as engine_module
 from publisher.publishing.live import LiveSite
+from publisher.publishing.readiness import workspace_stats
 from publisher.publishing.resident import ResidentRenderer
 from tests.support.workspace import SAMPLE_SLUG
 
@@ -49,3 +52,52 @@ def test_only_a_change_inside_a_release_spares_the_others(repo_workspace: Path) 
     for outside in ("glossary.toml", "publisher.toml", "templates/web.html", "boilerplate/x"):
         assert live._unchanged_plans([*inside, outside]) is None
     assert live._unchanged_plans([]) is None  # the first build: everything is read
+
+
+def test_a_rebuild_reads_only_the_release_folders_a_change_touched(
+    repo_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each change, the releases the live rebuild takes are those `scan_releases`
+    finds on disk (a release added, broken, mended, removed), while the folders no
+    change touched are not read again."""
+    ws = open_workspace(repo_workspace)
+    live = LiveSite(repo_workspace, base_url=None, renderer=ResidentRenderer(repo_workspace))
+    live._stats = workspace_stats(ws)
+    read: list[str] = []
+    original = release_module.Release.load
+
+    def counting(root: Path, reader):  # type: ignore[no-untyped-def]
+        read.append(root.name)
+        return original(root, reader)
+
+    monkeypatch.setattr(release_module.Release, "load", counting)
+
+    def scanned(changes: list[str] | None) -> tuple[list[str], list[str]]:
+        releases, broken = live._scan(ws, changes)
+        on_disk, errors = release_module.scan_releases(ws.releases_dir)
+        assert [r.slug for r in releases] == [r.slug for r in on_disk]
+        assert [e.format() for e in broken] == [e.format() for e in errors]
+        return [r.slug for r in releases], [e.format() for e in broken]
+
+    assert scanned(None) == ([SAMPLE_SLUG], [])
+    new = "2024-12-09-another-release"
+    shutil.copytree(ws.releases_dir / SAMPLE_SLUG, ws.releases_dir / new)
+    read.clear()
+    assert scanned([f"releases/{new}/release.toml", f"releases/{new}/source.md"])[0] == [
+        SAMPLE_SLUG,
+        new,
+    ]
+    # each read once by the rebuild and once by scan_releases, the untouched one by the latter
+    assert read.count(new) == 2 and read.count(SAMPLE_SLUG) == 1
+    toml = ws.releases_dir / new / "release.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text("date = [broken\n", "utf-8")
+    slugs, errors = scanned([f"releases/{new}/release.toml"])
+    assert slugs == [SAMPLE_SLUG] and len(errors) == 1 and "release.toml" in errors[0]
+    toml.write_text(text, "utf-8")
+    assert scanned([f"releases/{new}/release.toml"]) == ([SAMPLE_SLUG, new], [])
+    shutil.rmtree(ws.releases_dir / new)
+    assert scanned([f"releases/{new}/release.toml"]) == ([SAMPLE_SLUG], [])
+    read.clear()
+    scanned(["glossary.toml"])  # outside the releases: every folder read again
+    assert read.count(SAMPLE_SLUG) == 2

@@ -193,6 +193,13 @@ class SiteBuilder(Builder[SiteReport]):
             else:
                 public.append(release)
         with self.engine() as engine:
+            if engine.jobs > 1 and self.memo.renders_expected():
+                # A release folder changed since the last build: its PDFs will render.
+                # The workers' forkserver imports WeasyPrint on another core while this
+                # process reads the index and checks the release (0.3-0.5 s at 2,000
+                # releases), instead of this process importing it later in a thread,
+                # which shares its interpreter lock with that work.
+                engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
             index = self._index(engine, public)
             indexed: dict[str, IndexedRelease] = {}
