@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from publisher.core import jsonbytes
 from publisher.core.fsutil import atomic_write_bytes
 from publisher.publishing.fingerprint import digest
 
@@ -65,7 +66,7 @@ class Cache:
 
     def _load_index(self) -> None:
         try:
-            loaded = json.loads((self.root / "index.json").read_bytes())
+            loaded = jsonbytes.loads((self.root / "index.json").read_bytes())
             self._index = dict(loaded["metas"])
             stamps: dict[str, list[int]] = loaded["folders"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -128,8 +129,7 @@ class Cache:
         stamps = {name: _folder_stamp(self._steps, name) for name in folders}
         stored = {"metas": index, "folders": stamps}
         with contextlib.suppress(OSError):
-            data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
-            atomic_write_bytes(self.root / "index.json", data.encode("utf-8"))
+            atomic_write_bytes(self.root / "index.json", jsonbytes.dumps(stored))
         self._index_changed = False
 
     def put(self, key: str, files: dict[str, bytes], meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -200,7 +200,7 @@ class OutputState:
         )
         self.path = cache.root / "outputs" / f"{digest(name)[:24]}.json"
         try:
-            self.files: dict[str, list[Any]] = json.loads(self.path.read_text("utf-8"))
+            self.files: dict[str, list[Any]] = jsonbytes.loads(self.path.read_bytes())
         except (OSError, ValueError):
             self.files = {}
         self.touched: set[str] = set()
@@ -267,5 +267,4 @@ class OutputState:
 
     def save(self) -> None:
         if self.changed:
-            data = json.dumps(self.files, sort_keys=True).encode()
-            atomic_write_bytes(self.path, data)
+            atomic_write_bytes(self.path, jsonbytes.dumps(self.files, sort_keys=True))

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import __version__
+from publisher.core import jsonbytes
 from publisher.core.fsutil import atomic_write_bytes, read_bytes, refuse_link_out
 from publisher.core.tomlfile import from_json_value, read_toml, to_json_value
 from publisher.errors import PublisherError, SymlinkRefused
@@ -99,7 +100,7 @@ class StatCache:
         self.started = time.time_ns()
         if path is not None:
             try:
-                stored = json.loads(path.read_bytes())
+                stored = jsonbytes.loads(path.read_bytes())
                 self.entries, self.parsed = dict(stored["hashes"]), dict(stored["toml"])
             except (OSError, ValueError, KeyError, TypeError):
                 self.entries, self.parsed = {}, {}
@@ -164,8 +165,7 @@ class StatCache:
         if self.changed and self.path is not None:
             stored = {"hashes": self.entries, "toml": self.parsed}
             with contextlib.suppress(OSError):  # a read-only cache: hashed again next time
-                data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
-                atomic_write_bytes(self.path, data.encode("utf-8"))
+                atomic_write_bytes(self.path, jsonbytes.dumps(stored))
             self.changed = False
 
 

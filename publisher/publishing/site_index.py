@@ -30,11 +30,11 @@ so a release held back appears at the first build after its embargo lifts.
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from publisher.core import jsonbytes
 from publisher.core.fsutil import atomic_write_bytes
 from publisher.errors import PublisherError, Unpublishable
 from publisher.publishing.cache import Cache, OutputState
@@ -85,7 +85,7 @@ class SiteIndex:
         self._kept: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:
-            stored = json.loads(self.path.read_bytes())
+            stored = jsonbytes.loads(self.path.read_bytes())
             if stored["format"] == FORMAT and stored["context"] == context:
                 self._entries = dict(stored["releases"])
         except (OSError, ValueError, KeyError, TypeError):
@@ -121,7 +121,7 @@ class SiteIndex:
         stamp = self._stamps.get(slug)
         if stamp is None:
             return
-        entry = json.loads(json.dumps(_record(made)))  # as it reads back, to compare
+        entry = jsonbytes.loads(jsonbytes.dumps(_record(made)))  # as it reads back, to compare
         entry["stamp"] = stamp
         self._kept[slug] = entry
         if self._entries.get(slug) != entry:
@@ -163,8 +163,7 @@ class SiteIndex:
         stored = {"format": FORMAT, "context": self.context, "releases": self._kept}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
-            atomic_write_bytes(self.path, data.encode("utf-8"))
+            atomic_write_bytes(self.path, jsonbytes.dumps(stored))
 
 
 def _step(data: list[Any]) -> Step:
