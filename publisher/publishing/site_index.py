@@ -138,18 +138,15 @@ class SiteIndex:
         """Record a release kept as an earlier build published it, so that a build that
         fails it again still finds it (`published`); never answers `lookup` (no stamp): the
         next build takes the release in full."""
-        entry = json.loads(json.dumps(_record(kept)))
-        entry["stamp"] = ""
-        self._kept[slug] = entry
-        if self._entries.get(slug) != entry:
-            self.changed = True
+        self._put(slug, kept, "")
 
     def keep(self, slug: str, made: IndexedRelease) -> None:
-        """Record what this build made of a release it took in full (if its folder was
-        stamped: not within the racy window)."""
-        stamp = self._stamps.get(slug)
-        if stamp is None:
-            return
+        """Record what this build made of a release it took in full: what `lookup` answers
+        if its folder was stamped (not within the racy window), and in any case what
+        `published` finds if a later build fails the release."""
+        self._put(slug, made, self._stamps.get(slug, ""))
+
+    def _put(self, slug: str, made: IndexedRelease, stamp: str) -> None:
         entry = json.loads(json.dumps(_record(made)))  # as it reads back, to compare
         entry["stamp"] = stamp
         self._kept[slug] = entry

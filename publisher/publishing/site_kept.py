@@ -37,9 +37,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from publisher.errors import PublisherError, WorkerDied
+from publisher.core.release import Release
+from publisher.core.workspace import Workspace
+from publisher.errors import PublisherError, UnfinishedChange, Unpublishable, WorkerDied
 from publisher.publishing.cache import Cache, OutputState
 from publisher.publishing.engine import PhotoFiles, Plan, Step, full_views
+from publisher.publishing.rule import judge
 from publisher.publishing.site_index import IndexedRelease, SiteIndex
 
 #: The files of one language of a release on the site: its page, its PDF, its thumbnail.
@@ -56,6 +59,8 @@ class Kept:
     release: IndexedRelease
     #: whether languages were dropped (the release's own index page is made again)
     shrunk: bool
+    #: why the rule refuses languages of a release whose plan failed (judged alone)
+    refused: list[str]
 
 
 def step_failures(
@@ -92,7 +97,7 @@ def worker_died(
 
 
 def keep_published(
-    plan: Plan, state: OutputState, index: SiteIndex | None, cache: Cache
+    ws: Workspace, plan: Plan, state: OutputState, index: SiteIndex | None, cache: Cache
 ) -> Kept | None:
     """Leave the files an earlier build wrote for a release this build failed (`plan`:
     its plan now, which may have failed too) where they are, but for the languages the
@@ -101,9 +106,9 @@ def keep_published(
     slug = plan.slug
     folder = f"releases/{slug}/"
     earlier = index.published(slug) if index is not None else None
-    # an unreadable release: nothing is known to be dropped
-    known = {*plan.languages, *plan.refused, *(earlier.langs if earlier is not None else [])}
-    dropped = set() if plan.error is not None else known - set(plan.published)
+    verdict = _verdict(ws, plan)
+    known = {*plan.languages, *(earlier.langs if earlier is not None else [])}
+    dropped = set() if verdict is None else known - set(verdict.published)
 
     def allowed(rel: str) -> bool:
         lang, dot, suffix = rel[len(folder) :].rpartition(".")
@@ -128,7 +133,32 @@ def keep_published(
         langs,
         outputs,
     )
-    return Kept(release, langs != earlier.langs)
+    judged = plan.error is not None and verdict is not None  # refusals not said yet
+    refused = [r.message for r in verdict.refused.values()] if judged and verdict else []
+    return Kept(release, langs != earlier.langs, refused)
+
+
+@dataclass
+class _Verdict:
+    published: list[str]
+    refused: dict[str, Unpublishable]
+
+
+def _verdict(ws: Workspace, plan: Plan) -> _Verdict | None:
+    """What the publishing rule allows of a release now: its plan's verdict, or for a
+    release whose plan failed (a photo that cannot be read, say), the rule applied alone;
+    None when it cannot be judged (the release cannot be read, or is in the middle of a
+    change): nothing of it is then known to be refused."""
+    if plan.error is None:
+        return _Verdict(plan.published, plan.refused)
+    if isinstance(plan.error, UnfinishedChange):
+        return None
+    try:
+        release = Release.load(ws.releases_dir / plan.slug)
+        verdict = judge(ws, release, release.synced_document(), draft=False)
+    except (PublisherError, OSError):
+        return None
+    return _Verdict(verdict.published, verdict.refused)
 
 
 def failure_message(slug: str, lang: str | None, error: PublisherError, *, kept: bool) -> str:

@@ -258,9 +258,10 @@ class SiteBuilder(Builder[SiteReport]):
             def keep(slugs: Iterable[str]) -> None:
                 for slug in slugs:
                     if slug not in kept:
-                        earlier = keep_published(self.plans[slug], state, index, engine.cache)
+                        earlier = keep_published(ws, self.plans[slug], state, index, engine.cache)
                         if earlier is not None:
                             kept[slug] = earlier
+                            report.skipped += earlier.refused
 
             keep(failed)
             available: dict[str, list[str]] = {}
