@@ -62,6 +62,14 @@ class Kept:
     #: why the rule refuses languages of a release whose plan failed (judged alone)
     refused: list[str]
 
+    def take(self, pdfs: dict[tuple[str, str], Step], thumbs: dict[tuple[str, str], Step]) -> None:
+        """Put the kept PDFs and thumbnails among the build's, where the listings read them."""
+        slug = self.release.plan.slug
+        for lang in self.release.langs:
+            pdfs[(slug, lang)] = self.release.pdfs[lang]
+            if lang in self.release.thumbs:
+                thumbs[(slug, lang)] = self.release.thumbs[lang]
+
 
 def step_failures(
     plan: Plan,
@@ -106,7 +114,8 @@ def keep_published(
     slug = plan.slug
     folder = f"releases/{slug}/"
     earlier = index.published(slug) if index is not None else None
-    verdict = _verdict(ws, plan)
+    recorded = state.under(folder)
+    verdict = _verdict(ws, plan) if recorded else None  # nothing published: nothing to drop
     known = {*plan.languages, *(earlier.langs if earlier is not None else [])}
     dropped = set() if verdict is None else known - set(verdict.published)
 
@@ -114,7 +123,7 @@ def keep_published(
         lang, dot, suffix = rel[len(folder) :].rpartition(".")
         return not (f"{dot}{suffix}" in LANGUAGE_FILES and lang in dropped)
 
-    state.keep(rel for rel in state.under(folder) if allowed(rel))
+    state.keep(rel for rel in recorded if allowed(rel))
     if earlier is None:
         return None
     langs = [lang for lang in earlier.langs if lang not in dropped]
@@ -133,9 +142,12 @@ def keep_published(
         langs,
         outputs,
     )
+    shrunk = langs != earlier.langs
+    if shrunk:  # its own index page is made again, without the languages dropped
+        outputs.pop(f"{folder}index.html", None)
     judged = plan.error is not None and verdict is not None  # refusals not said yet
     refused = [r.message for r in verdict.refused.values()] if judged and verdict else []
-    return Kept(release, langs != earlier.langs, refused)
+    return Kept(release, shrunk, refused)
 
 
 @dataclass

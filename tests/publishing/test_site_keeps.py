@@ -106,9 +106,9 @@ def test_a_worker_killed_while_the_pdfs_render_leaves_the_site_as_it_was(
     rendered_before = _pdfs_in_cache(root)
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "publisher", "--workspace", str(root), "site"]
     with subprocess.Popen(
-        [sys.executable, "-m", "publisher", "--workspace", str(root), "site"]
-        + ["--out", str(site), "--base-url", BASE_URL, "--jobs", "2"],
+        [*command, "--out", str(site), "--base-url", BASE_URL, "--jobs", "2"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

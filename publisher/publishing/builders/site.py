@@ -12,12 +12,21 @@ Layout (all links relative, so it works opened from disk and from any server):
     releases/<slug>/index.html       the release in all languages (x-default)
 
 A release appears when at least one language passes the build's publishing
-rule (required state reached, no QA errors). A release or language whose step
-fails (a damaged or missing photo, a PDF that does not render) is left out and
-named in `failed`; the rest of the archive is published all the same (home
-pages, feeds, sitemap), so one bad release never holds back the others. Files
-an earlier run wrote that are no longer produced (a release withdrawn, a
-language refused) are removed.
+rule (required state reached, no QA errors). Files an earlier run wrote that are
+no longer produced (a release withdrawn or embargoed, a language refused) are
+removed. A failure is not a verdict: a release or language whose step fails (a
+damaged or missing photo, a PDF that does not render) keeps what an earlier build
+published of it, its files and, where the site index has its record, its listing
+entries (publishing/site_kept.py says what is kept, and what not); it is named in
+`failed`, and the rest of the archive is published all the same (home pages, feeds,
+sitemap), so one bad release never holds back the others.
+
+A dead worker (the out-of-memory killer, a signal, a crash in a library) says nothing
+about any release, and the steps it took down are whichever happened to be queued: the
+build then writes and removes nothing in the output folder (`untouched`), and says so.
+The steps that finished are in the cache, so the next build continues from them. Simpler
+and safer than publishing part of it: the site stays one whole build's, even for the
+releases no earlier build recorded, and the web server's copy is not churned.
 
 The output folder is the site's own (publishing/site_folder.py: `claim_output`).
 """
@@ -286,15 +295,16 @@ class SiteBuilder(Builder[SiteReport]):
             for slug, failures in failed.items():
                 for lang, why in failures:
                     report.failed.append(failure_message(slug, lang, why, kept=slug in kept))
-            for slug, keeping in kept.items():
-                site.keep(keeping, pdfs, thumbs)
+            for slug, keeping in kept.items():  # listed as published before
+                keeping.take(pdfs, thumbs)
                 available[slug] = keeping.release.langs
+                report.unchanged += len(keeping.release.outputs)
             listed = [kept[p.slug].release.plan if p.slug in kept else p for p in plans]
             listed.sort(key=lambda p: (p.date, p.slug), reverse=True)
             shown = [p for p in listed if p.slug in available]
             report.releases = [p.slug for p in shown]
             for plan in shown:
-                if plan.slug not in indexed and plan.slug not in kept:
+                if plan.slug not in indexed and (plan.slug not in kept or kept[plan.slug].shrunk):
                     site.current = plan.slug
                     site.release_index(plan, available[plan.slug], pdfs)
             site.current = None
@@ -309,6 +319,7 @@ class SiteBuilder(Builder[SiteReport]):
                 made = Made(pages, pdfs, thumbs, photos, site.outputs)
                 index.keep_built(plans, indexed, available, made, failed)
                 for slug, keeping in kept.items():
+                    keeping.release.outputs.update(site.outputs.get(slug, {}))
                     index.carry(slug, keeping.release)
                 index.save()
         return report
@@ -445,30 +456,6 @@ class _Site:
             for name, key, source in photo.outputs(self.engine.cache):
                 self._copy(f"releases/{plan.slug}/{PHOTOS_DIR}/{name}", key, source)
         return True
-
-    def keep(
-        self,
-        kept: Kept,
-        pdfs: dict[tuple[str, str], Step],
-        thumbs: dict[tuple[str, str], Step],
-    ) -> None:
-        """List a release this build failed as an earlier build published it (its files
-        were left as they are: site_kept.py); its own index page made again if languages
-        were dropped from it."""
-        release = kept.release
-        slug = release.plan.slug
-        for lang in release.langs:
-            pdfs[(slug, lang)] = release.pdfs[lang]
-            if lang in release.thumbs:
-                thumbs[(slug, lang)] = release.thumbs[lang]
-        index = f"releases/{slug}/index.html"  # counted by `release_index` when made again
-        self.report.unchanged += len([rel for rel in release.outputs if rel != index])
-        self.report.unchanged += index in release.outputs and not kept.shrunk
-        if kept.shrunk:
-            self.current = slug
-            self.release_index(release.plan, release.langs, pdfs)
-            self.current = None
-            release.outputs.update(self.outputs.get(slug, {}))
 
     def homes_for(self, prefix: str) -> list[dict[str, str]]:
         return [
