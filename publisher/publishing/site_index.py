@@ -19,6 +19,10 @@ recorded is where that build left it; anything else (no index, a damaged or fore
 one, another format) means the full path for that release, which is always right.
 Listings, feeds and the sitemap are still made from every release's facts, the indexed
 ones' taken from the index (their listing texts from the cache entry of their plan).
+An entry without a stamp (its folder changed within the racy window, or a release a
+build failed and kept: `carry`) never answers `lookup`; `published` reads any entry,
+whatever its stamp or context: what a release a build fails keeps of what an earlier
+build published (publishing/site_kept.py), its files checked there.
 
 What the stamp proves, and what it does not (as make and ninja): an edit that keeps a
 file's size, mtime, ctime and inode is not seen. A folder stamped within `RACY_NS` of
