@@ -546,9 +546,7 @@ class Engine:
         self.stats.save()
         self.cache.save_index()
         if self.rendered["pdf"]:
-            # what PDFs rendered here left: the build's font configuration, the heap
-            pdf_runtime.release_fonts()
-            steps.release_memory()
+            pdf_runtime.release_fonts()  # the build's, if its PDFs rendered here
         if self._own_pool:
             self.pool.close()
         else:

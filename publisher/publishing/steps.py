@@ -107,15 +107,16 @@ _WARM_TEXT = {"en": "Press Release 2024", "km": "សេចក្តីប្រ�
 
 
 #: Whether this process hands the heap a PDF freed back to the system after each PDF: a
-#: pool's worker (`init_worker`), which stays up, idle, between builds. Another process
-#: (the one running `publisher build`, or a worker forked for one build) reuses that heap
-#: for its next PDF: trimming it would only make the next PDF fault the pages in again
-#: (about 0.02 s of system time a build of three); the build's end trims it once
-#: (`release_memory`, from Engine.close).
+#: pool's worker (`init_worker`), which stays up, idle, between builds. The process of a
+#: `publisher build`, or a worker forked for one build, renders a few PDFs and exits: it
+#: reuses that heap for its next PDF, and trimming it (5 to 7 ms a call on the heap a
+#: render leaves) would only make the next PDF fault the pages in again (about 0.02 s of
+#: system time a build of three). The long-running processes (`serve`, `preview`, the
+#: live site) render in a pool's workers (publishing/resident.py).
 _trim_after_pdf = False
 
 
-def release_memory() -> None:
+def _release_memory() -> None:
     """Hand freed heap back to the system (glibc keeps it otherwise)."""
     with contextlib.suppress(OSError, AttributeError):
         _libc().malloc_trim(0)
@@ -378,7 +379,7 @@ def pdf_step(
         rendered = _pdf(root, slug, lang, draft, prepared, build or None)
     finally:
         if _trim_after_pdf:
-            release_memory()
+            _release_memory()
 
     meta: PdfMeta = {
         "size": len(rendered.data),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,6 @@ from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.rule import choose
 from publisher.render import pdf_runtime
 from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +64,7 @@ def render(sample: tuple[Workspace, Release, Document], lang: str, scope: str | 
     return render_release_pdf(ws, release, document, choice, False, fonts_scope=scope).data
 
 
+@pytest.mark.slow
 def test_shared_font_configuration_gives_the_same_bytes(
     sample: tuple[Workspace, Release, Document], font_folders: Path, configurations: list[int]
 ) -> None:
@@ -75,6 +75,7 @@ def test_shared_font_configuration_gives_the_same_bytes(
     assert len(configurations) == 4
 
 
+@pytest.mark.slow
 def test_repeated_renders_leave_no_garbage_and_one_font_folder(
     sample: tuple[Workspace, Release, Document],
     font_folders: Path,
@@ -96,3 +97,34 @@ def test_repeated_renders_leave_no_garbage_and_one_font_folder(
     pdf_runtime.release_fonts()  # as a build does at its end
     assert not list(font_folders.glob("weasyprint-*"))
     assert gc.isenabled()
+
+
+def test_overlapping_renders_enable_the_collector_after_the_last() -> None:
+    """Renders in two threads (the web app's) overlap: the collector stays paused until
+    both have ended, and a process that disabled it itself keeps it disabled."""
+    first_in, first_may_end = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with pdf_runtime.collections_paused():
+            first_in.set()
+            first_may_end.wait(10)
+        seen.append(gc.isenabled())
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(10)
+    with pdf_runtime.collections_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the first render is still under way
+    first_may_end.set()
+    thread.join(10)
+    assert seen == [True] and gc.isenabled()
+
+    gc.disable()
+    try:
+        with pdf_runtime.collections_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
