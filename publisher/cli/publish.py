@@ -168,6 +168,7 @@ def site(
     )
     builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
     releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
+    builder.unreadable = broken  # reported with the failed releases, kept as published
     builder.early = set(
         embargoes.publish_early(
             releases,
@@ -181,8 +182,6 @@ def site(
     mark_output(out_dir)
     with params.progress_bar() as builder.progress:
         report = builder.build(releases)
-    for error in broken:
-        typer.echo(f"error: {error.format()}", err=True)
     for failed in report.failed:
         typer.echo(f"error: {failed}", err=True)
     if report.untouched:

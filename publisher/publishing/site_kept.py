@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
@@ -90,6 +91,23 @@ def step_failures(
             failures.append((lang, pdf.error))
     failures += [(None, photo.error) for photo in photos or [] if photo.error is not None]
     return failures
+
+
+def unreadable_plans(
+    errors: Iterable[PublisherError], releases_dir: Path
+) -> tuple[list[Plan], list[PublisherError]]:
+    """A failed plan for each release whose folder `scan_releases` could not load (its
+    release.toml damaged, say), and the errors that name no release's folder."""
+    plans: list[Plan] = []
+    others: list[PublisherError] = []
+    for error in errors:
+        where = Path(error.path) if error.path is not None else None
+        folder = where.parent if where is not None and where.name == "release.toml" else where
+        if folder is not None and folder.parent == releases_dir:
+            plans.append(Plan(folder.name, "", {}, error=error))
+        else:
+            others.append(error)
+    return plans, others
 
 
 def worker_died(

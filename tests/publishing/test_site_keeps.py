@@ -211,6 +211,28 @@ def test_a_release_that_fails_keeps_what_was_published_while_the_others_change(
     assert broken_links(site) == []
 
 
+@pytest.mark.slow
+def test_a_release_whose_release_toml_breaks_keeps_what_was_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release that cannot be read at all (its release.toml damaged by a bad edit) is a
+    failure too: nothing is known of it, and what was published of it stays."""
+    root, site, cli = _published(tmp_path, monkeypatch)
+    before = _snapshot(site)
+    meta = root / "releases" / SECOND_SLUG / "release.toml"
+    meta.write_text(meta.read_text("utf-8") + 'place = "unterminated\n', "utf-8")
+
+    done = cli("site", "--out", str(site), "--base-url", BASE_URL, ok=False)
+
+    assert done.exit_code == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    [error] = _error_lines(done.stderr)
+    assert error.startswith(f"error: {SECOND_SLUG} failed: {meta}:")
+    assert "invalid TOML" in error and error.endswith("; the version published before is kept")
+    assert "The site has 2 releases." in done.stdout
+    assert _snapshot(site) == before
+
+
 # ---------------------------------------------------------------- refusals still remove
 
 

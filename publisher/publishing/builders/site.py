@@ -74,6 +74,7 @@ from publisher.publishing.site_kept import (
     failure_message,
     keep_published,
     step_failures,
+    unreadable_plans,
     worker_died,
 )
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
@@ -144,8 +145,11 @@ class SiteBuilder(Builder[SiteReport]):
         stats: StatCache | None = None,
         known_plans: dict[str, Plan] | None = None,
         memo: SiteMemo | None = None,
+        unreadable: Sequence[PublisherError] = (),
     ) -> None:
-        """`now`: the time embargoes are judged at (default: now); `early`: embargoed
+        """`unreadable`: why releases could not be loaded (core/release.py `scan_releases`),
+        each reported, and kept as published before (site_kept.py);
+        `now`: the time embargoes are judged at (default: now); `early`: embargoed
         releases to publish anyway (recorded by workflow/embargo.py `publish_early`);
         `clocked`: judged at a time the caller chose or forcing releases, a build the
         site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
@@ -161,6 +165,7 @@ class SiteBuilder(Builder[SiteReport]):
         #: every release's plan after `build`, by slug (the next live rebuild's known plans)
         self.plans: dict[str, Plan] = {}
         self.memo = memo or SiteMemo(ws, out_dir, {"base_url": base_url})
+        self.unreadable = list(unreadable)
 
     def recorded_answer(self) -> NoOpAnswer | None:
         """The last build's report, when nothing it read or wrote has changed since and no
@@ -222,6 +227,9 @@ class SiteBuilder(Builder[SiteReport]):
                     indexed[release.slug] = found
             plans = engine.plans(fresh, draft=False, known=self.known_plans)
             plans += [found.plan for found in indexed.values()]
+            unread, others = unreadable_plans(self.unreadable, ws.releases_dir)
+            plans += unread
+            report.failed += [error.format() for error in others]
             self.plans = {plan.slug: plan for plan in plans}
             for plan in plans:
                 for refusal in plan.refused.values():
