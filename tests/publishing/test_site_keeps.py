@@ -132,16 +132,16 @@ def test_a_worker_killed_while_the_pdfs_render_leaves_the_site_as_it_was(
 
     assert proc.returncode == 1, stdout + stderr
     assert "Traceback" not in stderr
+    # every published file is there, byte for byte; the home pages list both releases
+    assert _snapshot(site) == before
+    for lang in LANGS:
+        assert _lists(site, SAMPLE_SLUG, lang) and _lists(site, SECOND_SLUG, lang)
     assert _error_lines(stderr) == [
         "error: the site was left as it was: a worker process stopped before finishing "
         "(killed, or out of memory); build again: what was finished is kept"
     ]
     assert f"Nothing in {site} was written or removed." in stdout
     assert "no longer published" not in stdout
-    # every published file is there, byte for byte; the home pages list both releases
-    assert _snapshot(site) == before
-    for lang in LANGS:
-        assert _lists(site, SAMPLE_SLUG, lang) and _lists(site, SECOND_SLUG, lang)
 
     # the next build continues: the PDFs that finished come from the cache
     again = cli("site", "--out", str(site), "--base-url", BASE_URL)
