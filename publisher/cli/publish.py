@@ -185,6 +185,11 @@ def site(
         typer.echo(f"error: {error.format()}", err=True)
     for failed in report.failed:
         typer.echo(f"error: {failed}", err=True)
+    if report.untouched:
+        typer.echo(f"Nothing in {out_dir} was written or removed.")
+        typer.echo(report.summary)
+        builder.remember(report, broken=broken)
+        raise typer.Exit(1)
     _say_site(
         out_dir,
         releases=len(report.releases),
