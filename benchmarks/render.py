@@ -38,7 +38,8 @@ time), the ratios to bare and to bare tuned, and where `ours -j1` spends its CPU
 photos (the print and web renditions, the published original with its captions),
 WeasyPrint inside our build (HTML(), its render and Document.write_pdf, our text layer's
 hook included: ~1 ms a PDF; compared with both baselines' CPU time), and our other work
-(the rest).
+(the rest); and, across those parts, the time the garbage collector took (gc.callbacks)
+with the number of its full collections.
 
 Run it as a script (not under pytest): the build forks its PDF workers only from a
 process with no other thread.
@@ -49,6 +50,7 @@ process with no other thread.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -156,6 +158,27 @@ class Split:
         setattr(owner, name, timed)
 
 
+class Collections:
+    """Time the garbage collector spends (gc.callbacks; it runs on the calling thread, so
+    its wall time is CPU time), and its full collections, while measuring."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+            self.full += info["generation"] == 2
+
+    def clear(self) -> None:
+        self.seconds, self.full = 0.0, 0
+
+
 def summary(values: list[float]) -> str:
     return f"{statistics.median(values):.3f} s  (min {min(values):.3f}, max {max(values):.3f})"
 
@@ -241,6 +264,7 @@ def main() -> None:
         split.wrap(weasyprint.HTML, "__init__", "WeasyPrint")  # parses the HTML
         split.wrap(weasyprint.HTML, "render", "WeasyPrint")
         split.wrap(weasyprint.document.Document, "write_pdf", "WeasyPrint")
+        collections = Collections()
 
         wall: dict[str, list[float]] = defaultdict(list)
         cpu: dict[str, list[float]] = defaultdict(list)
@@ -254,6 +278,7 @@ def main() -> None:
             label = f"{scenario} ours" + (" -j1" if jobs == 1 else "")
             with tempfile.TemporaryDirectory(dir=tmp) as out:
                 split.spent.clear()
+                collections.clear()
                 start, used = time.perf_counter(), time.process_time()
                 report = build(jobs, Path(out))
                 elapsed, spent = time.perf_counter() - start, time.process_time() - used
@@ -266,6 +291,8 @@ def main() -> None:
                 own = spent - sum(split.spent.values())
                 for part, value in [*split.spent.items(), ("our other work", own)]:
                     parts[f"{scenario} {part}"].append(value)
+                parts[f"{scenario} collecting"].append(collections.seconds)
+                parts[f"{scenario} full collections"].append(collections.full)
 
         try:
             for scenario in ("cold", "change"):
@@ -331,6 +358,12 @@ def report_results(
             values = parts.get(f"{scenario} {part}", [0.0])
             spread = f"(min {min(values):.3f}, max {max(values):.3f})"
             print(f"    {part:<17} {median(values):.3f} s  {spread}")
+        collecting = parts[f"{scenario} collecting"]
+        print(
+            f"    of all parts, garbage collection {median(collecting):.3f} s (min "
+            f"{min(collecting):.3f}, max {max(collecting):.3f}); full collections: "
+            f"{sum(parts[f'{scenario} full collections']):.0f} in {len(collecting)} builds"
+        )
         weasy = median(parts[f"{scenario} WeasyPrint"])
         print(
             f"    WeasyPrint inside our build / bare's CPU time: "
