@@ -168,6 +168,7 @@ def site(
     )
     builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
     releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
+    builder.unreadable = broken  # reported with the failed releases, kept as published
     builder.early = set(
         embargoes.publish_early(
             releases,
@@ -181,10 +182,13 @@ def site(
     mark_output(out_dir)
     with params.progress_bar() as builder.progress:
         report = builder.build(releases)
-    for error in broken:
-        typer.echo(f"error: {error.format()}", err=True)
     for failed in report.failed:
         typer.echo(f"error: {failed}", err=True)
+    if report.untouched:
+        typer.echo(f"Nothing in {out_dir} was written or removed.")
+        typer.echo(report.summary)
+        builder.remember(report, broken=broken)
+        raise typer.Exit(1)
     _say_site(
         out_dir,
         releases=len(report.releases),

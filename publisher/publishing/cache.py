@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +242,15 @@ class OutputState:
         if self.up_to_date(rel, key):
             return False
         return self.write(rel, key, Path(source).read_bytes())
+
+    def under(self, folder: str) -> list[str]:
+        """The files an earlier build wrote under `folder` ("releases/<slug>/")."""
+        return [rel for rel in self.files if rel.startswith(folder)]
+
+    def keep(self, rels: Iterable[str]) -> None:
+        """Leave files an earlier build wrote as they are: `prune` does not remove them
+        (a release this build failed keeps what was published of it)."""
+        self.touched.update(rel for rel in rels if rel in self.files)
 
     def prune(self) -> list[str]:
         """Delete files an earlier build wrote that this build no longer produces, and the

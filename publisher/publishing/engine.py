@@ -15,6 +15,7 @@ every key hits, which is what keeps a no-op rebuild well under a second.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from publisher.publishing.workers import (
     WorkerPool,
 )
 from publisher.render import fonts as font_files
-from publisher.render import templating
+from publisher.render import pdf_runtime, templating
 from publisher.render.templating import catalog_paths, locale_dirs, template_dirs
 
 
@@ -173,6 +174,9 @@ class Engine:
         #: Web renditions made before the PDFs, with the print renditions (see `pdfs`):
         #: `photos` finds them in the cache and counts them as rendered by this build.
         self._renditions_made: set[str] = set()
+        #: This build, for the PDF steps: those rendered in one process share a font
+        #: configuration for the build, never beyond it (render/pdf_runtime.py).
+        self.build_id = secrets.token_hex(8)
         # Inputs of every release: the configuration, the glossary (QA), and the boilerplate
         # (About and contact roles, with its history: its approvals).
         self.config = fp.digest(
@@ -446,6 +450,7 @@ class Engine:
                     str(self.cache.root.parent),
                     thumb_key,
                     photo_keys,
+                    self.build_id,
                 )
                 misses.append(((plan.slug, lang), args))
                 found[(plan.slug, lang)] = Step(key, {})
@@ -482,7 +487,7 @@ class Engine:
         original decoded once): while WeasyPrint loads for the PDFs (below) they cost no
         wall time. One that fails here is made again by `photos`, which reports why."""
         wanted: dict[str, tuple[Any, ...]] = {}
-        for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys in pdf_calls:
+        for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys, _build in pdf_calls:
             for name, key in photo_keys.items():
                 if key not in wanted and self.cache.get(key) is None:
                     r_key = web.get(key, "")
@@ -540,6 +545,8 @@ class Engine:
     def close(self) -> None:
         self.stats.save()
         self.cache.save_index()
+        if self.rendered["pdf"]:
+            pdf_runtime.release_fonts()  # the build's, if its PDFs rendered here
         if self._own_pool:
             self.pool.close()
         else:

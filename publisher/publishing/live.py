@@ -121,10 +121,11 @@ class LiveSite:
                     pool=pool,
                     stats=self._stats,
                     known_plans=self._unchanged_plans(changes),
+                    unreadable=broken,
                 )
                 report = builder.build(releases)
             self._plans = builder.plans
-            errors = [error.format() for error in broken] + report.failed + report.warnings
+            errors = report.failed + report.warnings  # the unreadable releases' included
             build = _finished(version, start, report, errors)
         except PublisherError as error:
             build = Build(version, time.perf_counter() - start, errors=[error.format()])

@@ -52,10 +52,12 @@ def render_release_pdf(
     choice: Choice,
     draft: bool,
     print_photos: dict[str, Path] | None = None,
+    fonts_scope: str | None = None,
 ) -> pdf.RenderedPdf:
     """One language of a release through print.html and WeasyPrint (glyphs checked first):
     the rule's `choice` for it gives the texts and, in a draft, the segments to mark;
-    `print_photos`: each photo's print rendition (file in photos/ -> prepared file)."""
+    `print_photos`: each photo's print rendition (file in photos/ -> prepared file);
+    `fonts_scope`: the build, whose PDFs share a font configuration (pdf.render_pdf)."""
 
     lang = choice.lang
     texts = choice.publishable(release, ws.config.required_state, draft=draft)
@@ -91,4 +93,4 @@ def render_release_pdf(
         [ws.templates_dir, PACKAGE_TEMPLATES, release.root],
         [*fonts.font_files, *(print_photos or {}).values()],
     )
-    return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher)
+    return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher, fonts_scope=fonts_scope)

@@ -19,6 +19,10 @@ recorded is where that build left it; anything else (no index, a damaged or fore
 one, another format) means the full path for that release, which is always right.
 Listings, feeds and the sitemap are still made from every release's facts, the indexed
 ones' taken from the index (their listing texts from the cache entry of their plan).
+An entry without a stamp (its folder changed within the racy window, or a release a
+build failed and kept: `carry`) never answers `lookup`; `published` reads any entry,
+whatever its stamp or context: what a release a build fails keeps of what an earlier
+build published (publishing/site_kept.py), its files checked there.
 
 What the stamp proves, and what it does not (as make and ninja): an edit that keeps a
 file's size, mtime, ctime and inode is not seen. A folder stamped within `RACY_NS` of
@@ -30,6 +34,11 @@ so a release held back appears at the first build after its embargo lifts.
 from __future__ import annotations
 
 import contextlib
+<<<<<<< HEAD
+=======
+import json
+from collections.abc import Collection
+>>>>>>> main
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -83,13 +92,24 @@ class SiteIndex:
         self._stamps: dict[str, str] = {}
         self._entries: dict[str, dict[str, Any]] = {}
         self._kept: dict[str, dict[str, Any]] = {}
+        #: every entry of the stored index, whatever its context: what an earlier build
+        #: published of a release, kept on the site when this build fails it (`published`)
+        self._published: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:
+<<<<<<< HEAD
             stored = jsonbytes.loads(self.path.read_bytes())
             if stored["format"] == FORMAT and stored["context"] == context:
                 self._entries = dict(stored["releases"])
+=======
+            stored = json.loads(self.path.read_bytes())
+            if stored["format"] == FORMAT:
+                self._published = dict(stored["releases"])
+                if stored["context"] == context:
+                    self._entries = self._published
+>>>>>>> main
         except (OSError, ValueError, KeyError, TypeError):
-            self._entries = {}
+            self._entries, self._published = {}, {}
 
     def stamp(self, slug: str, folder: Path, known: TreeStamp | None = None) -> None:
         """Stamp a release's folder before the build reads it (see `keep`); `known`: its
@@ -104,7 +124,7 @@ class SiteIndex:
         file from being pruned); else None."""
         entry = self._entries.get(slug)
         stamp = self._stamps.get(slug)
-        if entry is None or stamp is None or entry.get("stamp") != stamp:
+        if entry is None or not stamp or entry.get("stamp") != stamp:
             return None
         try:
             indexed = _restore(slug, entry)
@@ -115,13 +135,42 @@ class SiteIndex:
         self._kept[slug] = entry
         return indexed
 
+    def published(self, slug: str) -> IndexedRelease | None:
+        """What an earlier build published of a release in full, as it recorded it, under
+        this context or another (its files are on the site as that build wrote them),
+        whatever its folder's stamp; None if no build did or its entry does not read.
+        For a release this build fails (publishing/site_kept.py), which checks its files."""
+        entry = self._published.get(slug)
+        if entry is None:
+            return None
+        try:
+            return _restore(slug, entry)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def carry(self, slug: str, kept: IndexedRelease) -> None:
+        """Record a release kept as an earlier build published it, so that a build that
+        fails it again still finds it (`published`); never answers `lookup` (no stamp): the
+        next build takes the release in full."""
+        self._put(slug, kept, "")
+
     def keep(self, slug: str, made: IndexedRelease) -> None:
+<<<<<<< HEAD
         """Record what this build made of a release it took in full (if its folder was
         stamped: not within the racy window)."""
         stamp = self._stamps.get(slug)
         if stamp is None:
             return
         entry = jsonbytes.loads(jsonbytes.dumps(_record(made)))  # as it reads back, to compare
+=======
+        """Record what this build made of a release it took in full: what `lookup` answers
+        if its folder was stamped (not within the racy window), and in any case what
+        `published` finds if a later build fails the release."""
+        self._put(slug, made, self._stamps.get(slug, ""))
+
+    def _put(self, slug: str, made: IndexedRelease, stamp: str) -> None:
+        entry = json.loads(json.dumps(_record(made)))  # as it reads back, to compare
+>>>>>>> main
         entry["stamp"] = stamp
         self._kept[slug] = entry
         if self._entries.get(slug) != entry:
@@ -133,13 +182,20 @@ class SiteIndex:
         indexed: dict[str, IndexedRelease],
         available: dict[str, list[str]],
         made: Made,
+        failed: Collection[str] = (),
     ) -> None:
         """Record each release this build took in full and published whole (every
         language the rule allows on the site), or that has nothing to publish; a release
-        that failed, whole or in one language, is taken in full again next time."""
+        that failed, whole or in one language, is taken in full again next time (`failed`:
+        the slugs of releases a step failed for, kept or not)."""
         for plan in plans:
             slug = plan.slug
-            if slug in indexed or plan.error or available.get(slug, []) != plan.published:
+            if (
+                slug in indexed
+                or slug in failed
+                or plan.error
+                or available.get(slug, []) != plan.published
+            ):
                 continue
             langs = plan.published
             thumbs = made.thumbs

@@ -57,7 +57,9 @@ def init_worker(parent: int | None = None) -> None:
     killed outright (SIGKILL: no shutdown): a watch ends the worker then."""
     import weasyprint  # noqa: F401
 
+    global _trim_after_pdf
     if parent is not None:
+        _trim_after_pdf = True
         threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
 
 
@@ -104,10 +106,25 @@ def warm_up(languages: tuple[str, ...] = ()) -> None:
 _WARM_TEXT = {"en": "Press Release 2024", "km": "សេចក្តីប្រកាសព័ត៌មាន", "zh-Hans": "新闻公报"}
 
 
+#: Whether this process hands the heap a PDF freed back to the system after each PDF: a
+#: pool's worker (`init_worker`), which stays up, idle, between builds. The process of a
+#: `publisher build`, or a worker forked for one build, renders a few PDFs and exits: it
+#: reuses that heap for its next PDF, and trimming it (5 to 7 ms a call on the heap a
+#: render leaves) would only make the next PDF fault the pages in again (about 0.02 s of
+#: system time a build of three). The long-running processes (`serve`, `preview`, the
+#: live site) render in a pool's workers (publishing/resident.py).
+_trim_after_pdf = False
+
+
 def _release_memory() -> None:
-    """Hand freed heap back to the system after a PDF (glibc keeps it otherwise)."""
+    """Hand freed heap back to the system (glibc keeps it otherwise)."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        _libc().malloc_trim(0)
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL("libc.so.6")
 
 
 @lru_cache(maxsize=4)
@@ -344,22 +361,25 @@ def pdf_step(
     cache_root: str,
     thumb_key: str = "",
     photo_keys: dict[str, str] | None = None,
+    build: str = "",
 ) -> dict[str, Any]:
     """One language's PDF, with what a listing shows of it: size and pages.
 
     With `thumb_key`, the first-page thumbnail is stored too (a separate cache
     entry), sparing the site a second pass over every new PDF. `photo_keys`: the cache
     key of each photo's print rendition (made here by the first PDF that needs it,
-    shared by the others).
+    shared by the others). `build`: the build's id; its PDFs rendered in one process
+    share a font configuration (no effect on the bytes: render/pdf_runtime.py).
     """
     try:
         prepared = {
             name: _print_photo(root, slug, name, photo_key, cache_root)
             for name, photo_key in (photo_keys or {}).items()
         }
-        rendered = _pdf(root, slug, lang, draft, prepared)
+        rendered = _pdf(root, slug, lang, draft, prepared, build or None)
     finally:
-        _release_memory()
+        if _trim_after_pdf:
+            _release_memory()
 
     meta: PdfMeta = {
         "size": len(rendered.data),
@@ -390,12 +410,17 @@ def _thumb_meta(thumb: bytes | None) -> ThumbMeta:
 
 
 def _pdf(
-    root: str, slug: str, lang: str, draft: bool, print_photos: dict[str, Path]
+    root: str,
+    slug: str,
+    lang: str,
+    draft: bool,
+    print_photos: dict[str, Path],
+    fonts_scope: str | None,
 ) -> RenderedPdf:
     ws, release = _load(root, slug)
     document = release.synced_document()
     choice = choose(ws, release, document, lang)
-    return render_release_pdf(ws, release, document, choice, draft, print_photos)
+    return render_release_pdf(ws, release, document, choice, draft, print_photos, fonts_scope)
 
 
 def print_photo_step(

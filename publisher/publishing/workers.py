@@ -99,8 +99,11 @@ class WorkerPool:
         for start in range(0, total, batch):
             if start:
                 self.recycle()
-            pool = self.executor()
-            futures = [pool.submit(fn, *args) for args in calls[start : start + batch]]
+            chunk = calls[start : start + batch]
+            futures = self._submit(fn, chunk) or self._submit(fn, chunk)
+            if futures is None:
+                results.extend(_died() for _ in chunk)
+                continue
             for done, _future in enumerate(_as_completed(futures), start + 1):
                 self._report(stage, done, total)
             outcomes = [_outcome(future) for future in futures]
@@ -108,6 +111,20 @@ class WorkerPool:
             if any(isinstance(outcome, WorkerDied) for outcome in outcomes):
                 self.recycle()  # a broken pool takes no more work: the next batch gets a new one
         return results
+
+    def _submit(
+        self, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
+    ) -> list[Future[dict[str, Any]]] | None:
+        """Give `calls` to the workers; None if their pool is broken (then replaced): a
+        worker killed while idle, between two stages (the out-of-memory killer takes the
+        process holding the most memory, often a worker that has just rendered), breaks the
+        pool before it is given any of them, so new workers can run them all."""
+        try:
+            pool = self.executor()
+            return [pool.submit(fn, *args) for args in calls]
+        except BrokenProcessPool:
+            self.recycle()
+            return None
 
     def forks_for(self, total: int) -> bool:
         """Whether `run` gives `total` heavy steps to workers forked from this process
@@ -277,10 +294,14 @@ def _outcome(future: Future[dict[str, Any]]) -> StepResult:
     except BrokenProcessPool:
         # killed (the kernel's out-of-memory killer, a signal) or crashed in a library:
         # the step's output was never written, and the ones that finished are cached
-        return WorkerDied(
-            "a worker process stopped before finishing (killed, or out of memory); "
-            "build again: what was finished is kept"
-        )
+        return _died()
+
+
+def _died() -> WorkerDied:
+    return WorkerDied(
+        "a worker process stopped before finishing (killed, or out of memory); "
+        "build again: what was finished is kept"
+    )
 
 
 def _as_completed(futures: list[Future[dict[str, Any]]]) -> Iterable[Future[dict[str, Any]]]:

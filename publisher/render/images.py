@@ -183,13 +183,15 @@ def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]
     than decoding all of a camera's pixels; one high-quality resize then gives the size
     asked for, from pixels never smaller than it."""
     Image, ImageOps = _pillow()
-    with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as opened:
-        fmt = str(opened.format)
-        if fit is not None and fmt == "JPEG":
-            turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-            opened.draft(opened.mode, (fit[1], fit[0]) if turned else fit)
-        image = ImageOps.exif_transpose(opened)
-        image.load()
+    # Not closed: closing an image drops its pixels, and the file is bytes in memory.
+    image = Image.open(io.BytesIO(data), formats=list(_FORMATS))
+    fmt = str(image.format)
+    if fit is not None and fmt == "JPEG":
+        turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        image.draft(image.mode, (fit[1], fit[0]) if turned else fit)
+    # Decoded, and turned only if its EXIF says so: a copy of every pixel otherwise (10 ms
+    # of the sample's 2400 x 1350 photo, which needs no turn) gives the same pixels.
+    ImageOps.exif_transpose(image, in_place=True)
     # Pillow writes a JPEG's comment segment again when it saves a copy: not in a rendition.
     image.info.pop("comment", None)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 from markupsafe import Markup
 
 from publisher.render import fonts as fontlib
-from publisher.render import images, textlayer
+from publisher.render import images, pdf_runtime, textlayer
 from publisher.render.khmer_breaks import insert_break_opportunities
 from publisher.render.model import Publication
 
@@ -163,8 +163,13 @@ def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
     return render_pdf(html, base_dir=base_dir, fetcher=fetcher).data
 
 
-def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
-    """Render print HTML to a PDF, with its page count (for listings, no second parse)."""
+def render_pdf(
+    html: str, *, base_dir: Path, fetcher: Any, fonts_scope: str | None = None
+) -> RenderedPdf:
+    """Render print HTML to a PDF, with its page count (for listings, no second parse).
+
+    `fonts_scope`: the build the PDF belongs to; its PDFs rendered in this process share
+    one font configuration (render/pdf_runtime.py). The bytes are the same without it."""
     import weasyprint
 
     # fontTools stamps the instances it makes of variable fonts (Noto Sans Khmer bold) with
@@ -177,9 +182,17 @@ def render_pdf(html: str, *, base_dir: Path, fetcher: Any) -> RenderedPdf:
     # (images.print_rendition), which WeasyPrint embeds as it is; the option catches a
     # template that places it smaller (WeasyPrint then resizes it to 450 dpi).
     # An option of layout (render), where WeasyPrint loads the images, not of write_pdf.
-    document = weasyprint.HTML(
-        string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-    ).render(dpi=images.PRINT_MAX_DPI)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False)
+    with (
+        pdf_runtime.shared_font_configuration(fonts_scope) as font_config,
+        pdf_runtime.collections_paused(),
+    ):
+        document = weasyprint.HTML(
+            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+        ).render(dpi=images.PRINT_MAX_DPI, font_config=font_config)
+        pdf = document.write_pdf(
+            pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False
+        )
+        pages = len(document.pages)
+        del document  # its cycles are young garbage for the collection that follows
     assert pdf is not None
-    return RenderedPdf(bytes(pdf), len(document.pages))
+    return RenderedPdf(bytes(pdf), pages)

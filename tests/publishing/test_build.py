@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -256,3 +258,27 @@ def test_qa_error_blocks_an_approved_language(repo_workspace: Path) -> None:
     assert not (out / SAMPLE_SLUG / "zh-Hans.html").exists()
     cli("build", "--lang", "zh-Hans", "--format", "html", "--draft", "--out", str(out))
     assert "DRAFT" in (out / SAMPLE_SLUG / "zh-Hans.html").read_text()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_leaves_no_font_folders_behind(
+    repo_workspace: Path, tmp_path: Path, jobs: str
+) -> None:
+    """WeasyPrint copies the fonts a PDF declares (2.2 MB for the sample's) into a folder
+    of the system's temporary directory, deleted only when its font configuration is
+    freed: a build whose processes exit first (forked workers end without collecting)
+    left three behind each time."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "publisher", "--workspace", str(repo_workspace), "build"]
+    done = subprocess.run(
+        [*command, "--jobs", jobs, "--format", "pdf", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out" / SAMPLE_SLUG).glob("*.pdf"))) == 3
+    assert not list(scratch.glob("weasyprint-*"))

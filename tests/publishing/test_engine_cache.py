@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
@@ -257,6 +258,36 @@ def test_a_pool_worker_that_dies_is_a_step_error_and_the_next_stage_gets_new_wor
         assert all(isinstance(r, (dict, WorkerDied)) for r in broken)
         again = engine._run("photos", _dies_for_one, [(n,) for n in (0, 2, 3, 4, 5)])
         assert again == [{"number": n} for n in (0, 2, 3, 4, 5)]
+    finally:
+        engine.close()
+
+
+def _doubled(number: int) -> dict[str, int]:
+    return {"number": number * 2}
+
+
+def test_a_pool_worker_killed_between_stages_leaves_the_next_stage_to_new_workers(
+    workspace: Path,
+) -> None:
+    """The out-of-memory killer takes the process holding the most memory: often a worker
+    idle between two stages, after a heavy PDF. Its pool is broken before the next stage
+    gives it anything: that stage runs on new workers (it used to end the build with a
+    traceback)."""
+    engine = engine_module.Engine(open_workspace(workspace), jobs=2)
+    try:
+        wanted = [{"number": n * 2} for n in range(6)]
+        assert engine._run("photos", _doubled, [(n,) for n in range(6)]) == wanted
+        pool = engine.pool._pool
+        assert pool is not None
+        victim = next(iter(pool._processes.values()))
+        assert victim.pid is not None
+        os.kill(victim.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not pool._broken and time.monotonic() < deadline:  # the executor has seen it
+            time.sleep(0.01)
+        assert pool._broken
+        assert engine._run("photos", _doubled, [(n,) for n in range(6)]) == wanted
+        assert engine.pool._pool is not pool
     finally:
         engine.close()
 

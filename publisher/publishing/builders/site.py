@@ -12,12 +12,21 @@ Layout (all links relative, so it works opened from disk and from any server):
     releases/<slug>/index.html       the release in all languages (x-default)
 
 A release appears when at least one language passes the build's publishing
-rule (required state reached, no QA errors). A release or language whose step
-fails (a damaged or missing photo, a PDF that does not render) is left out and
-named in `failed`; the rest of the archive is published all the same (home
-pages, feeds, sitemap), so one bad release never holds back the others. Files
-an earlier run wrote that are no longer produced (a release withdrawn, a
-language refused) are removed.
+rule (required state reached, no QA errors). Files an earlier run wrote that are
+no longer produced (a release withdrawn or embargoed, a language refused) are
+removed. A failure is not a verdict: a release or language whose step fails (a
+damaged or missing photo, a PDF that does not render) keeps what an earlier build
+published of it, its files and, where the site index has its record, its listing
+entries (publishing/site_kept.py says what is kept, and what not); it is named in
+`failed`, and the rest of the archive is published all the same (home pages, feeds,
+sitemap), so one bad release never holds back the others.
+
+A dead worker (the out-of-memory killer, a signal, a crash in a library) says nothing
+about any release, and the steps it took down are whichever happened to be queued: the
+build then writes and removes nothing in the output folder (`untouched`), and says so.
+The steps that finished are in the cache, so the next build continues from them. Simpler
+and safer than publishing part of it: the site stays one whole build's, even for the
+releases no earlier build recorded, and the web server's copy is not churned.
 
 The output folder is the site's own (publishing/site_folder.py: `claim_output`).
 """
@@ -27,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -59,6 +68,15 @@ from publisher.publishing.site_folder import (
     normalise_base_url,
 )
 from publisher.publishing.site_index import IndexedRelease, Made, SiteIndex, take_indexed
+from publisher.publishing.site_kept import (
+    Failure,
+    Kept,
+    failure_message,
+    keep_published,
+    step_failures,
+    unreadable_plans,
+    worker_died,
+)
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render import images
@@ -85,15 +103,14 @@ class SiteReport(StepCounts):
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # languages the publishing rule refused
-    #: "<slug> is not on the site: why" (or "<slug>/<lang>"), for each release or language
-    #: a step failed for: an error, the command exits 1
+    #: for each step that failed (an error: the command exits 1), "<slug> failed: why; the
+    #: version published before is kept" (or "<slug>/<lang> failed: ..."), or "<slug> is
+    #: not on the site: why" when no earlier build published it (see site_kept.py)
     failed: list[str] = field(default_factory=list)
+    #: a worker died: nothing in the output folder was written or removed
+    untouched: bool = False
     #: slug -> embargo time, for releases held back (nothing of them is in the site)
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
-
-    def fail(self, slug: str, error: PublisherError, lang: str | None = None) -> None:
-        what = f"{slug}/{lang}" if lang else slug
-        self.failed.append(f"{what} is not on the site: {error.format()}")
 
     @property
     def next_lift(self) -> dt.datetime | None:
@@ -128,8 +145,11 @@ class SiteBuilder(Builder[SiteReport]):
         stats: StatCache | None = None,
         known_plans: dict[str, Plan] | None = None,
         memo: SiteMemo | None = None,
+        unreadable: Sequence[PublisherError] = (),
     ) -> None:
-        """`now`: the time embargoes are judged at (default: now); `early`: embargoed
+        """`unreadable`: why releases could not be loaded (core/release.py `scan_releases`),
+        each reported, and kept as published before (site_kept.py);
+        `now`: the time embargoes are judged at (default: now); `early`: embargoed
         releases to publish anyway (recorded by workflow/embargo.py `publish_early`);
         `clocked`: judged at a time the caller chose or forcing releases, a build the
         site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
@@ -145,6 +165,7 @@ class SiteBuilder(Builder[SiteReport]):
         #: every release's plan after `build`, by slug (the next live rebuild's known plans)
         self.plans: dict[str, Plan] = {}
         self.memo = memo or SiteMemo(ws, out_dir, {"base_url": base_url})
+        self.unreadable = list(unreadable)
 
     def recorded_answer(self) -> NoOpAnswer | None:
         """The last build's report, when nothing it read or wrote has changed since and no
@@ -213,10 +234,11 @@ class SiteBuilder(Builder[SiteReport]):
                     indexed[release.slug] = found
             plans = engine.plans(fresh, draft=False, known=self.known_plans)
             plans += [found.plan for found in indexed.values()]
+            unread, others = unreadable_plans(self.unreadable, ws.releases_dir)
+            plans += unread
+            report.failed += [error.format() for error in others]
             self.plans = {plan.slug: plan for plan in plans}
             for plan in plans:
-                if plan.error:
-                    report.fail(plan.slug, plan.error)
                 for refusal in plan.refused.values():
                     report.skipped.append(refusal.message)
             listed = [p for p in plans if not p.error and p.published]
@@ -230,8 +252,16 @@ class SiteBuilder(Builder[SiteReport]):
                 [(p, lang) for p in new for lang in p.published], draft=False, thumbnails=True
             )
             thumbs = engine.thumbnails(pdfs)
+            died = worker_died(plans, [*pages.values(), *thumbs.values()], [])
             photo_steps = take_indexed(engine, indexed, pages, pdfs, thumbs)
             photos = engine.photos(new, known=photo_steps)
+            died = died or worker_died([], [], photos.values())
+            report.take_counts(engine)
+            if died is not None:
+                # Nothing written, nothing removed: see the module docstring.
+                report.untouched = True
+                report.failed.append(f"the site was left as it was: {died.format()}")
+                return report
             site = _Site(engine, state, base, site_languages(ws), report)
             site.thumbs = thumbs
             site.now = self.now
@@ -241,25 +271,55 @@ class SiteBuilder(Builder[SiteReport]):
                 for r in public
                 if r.meta.embargo is not None and r.slug not in self.early
             }
+            # A release a step failed for keeps what was published of it (site_kept.py).
+            failed: dict[str, list[Failure]] = {}
+            for plan in (p for p in plans if p.slug not in indexed):
+                failures = step_failures(plan, pages.get(plan.slug), pdfs, photos.get(plan.slug))
+                if failures:
+                    failed[plan.slug] = failures
+            kept: dict[str, Kept] = {}
+
+            def keep(slugs: Iterable[str]) -> None:
+                for slug in slugs:
+                    if slug not in kept:
+                        earlier = keep_published(ws, self.plans[slug], state, index, engine.cache)
+                        if earlier is not None:
+                            kept[slug] = earlier
+                            report.skipped += earlier.refused
+
+            keep(failed)
             available: dict[str, list[str]] = {}
             for plan in listed:
                 if plan.slug in indexed:  # its files checked by the index's lookup
                     available[plan.slug] = indexed[plan.slug].langs
                     report.unchanged += len(indexed[plan.slug].outputs)
                     continue
+                if plan.slug in kept:
+                    continue
                 site.current = plan.slug
                 try:  # one release's failure is reported; the others are published
-                    langs = site.copy_release(plan, pages[plan.slug], pdfs)
+                    page = pages[plan.slug]
+                    langs = [] if page.error else site.copy_release(plan, page, pdfs)
                     if langs and site.copy_photos(plan, photos.get(plan.slug, [])):
                         available[plan.slug] = langs
                 except PublisherError as error:
-                    report.fail(plan.slug, error)
+                    failed.setdefault(plan.slug, []).append((None, error))
                 except OSError as exc:
-                    report.fail(plan.slug, StorageError.from_os_error(exc))
+                    failed.setdefault(plan.slug, []).append((None, StorageError.from_os_error(exc)))
+            keep(list(failed))  # those that failed while their files were copied
+            for slug, failures in failed.items():
+                for lang, why in failures:
+                    report.failed.append(failure_message(slug, lang, why, kept=slug in kept))
+            for slug, keeping in kept.items():  # listed as published before
+                keeping.take(pdfs, thumbs)
+                available[slug] = keeping.release.langs
+                report.unchanged += len(keeping.release.outputs)
+            listed = [kept[p.slug].release.plan if p.slug in kept else p for p in plans]
+            listed.sort(key=lambda p: (p.date, p.slug), reverse=True)
             shown = [p for p in listed if p.slug in available]
             report.releases = [p.slug for p in shown]
             for plan in shown:
-                if plan.slug not in indexed:
+                if plan.slug not in indexed and (plan.slug not in kept or kept[plan.slug].shrunk):
                     site.current = plan.slug
                     site.release_index(plan, available[plan.slug], pdfs)
             site.current = None
@@ -272,9 +332,11 @@ class SiteBuilder(Builder[SiteReport]):
             state.save()
             if index is not None:
                 made = Made(pages, pdfs, thumbs, photos, site.outputs)
-                index.keep_built(plans, indexed, available, made)
+                index.keep_built(plans, indexed, available, made, failed)
+                for slug, keeping in kept.items():
+                    keeping.release.outputs.update(site.outputs.get(slug, {}))
+                    index.carry(slug, keeping.release)
                 index.save()
-            report.take_counts(engine)
         return report
 
     def _index(self, engine: Engine, public: Sequence[Release]) -> SiteIndex | None:
@@ -381,15 +443,12 @@ class _Site:
     # ------------------------------------------------------------------ releases
 
     def copy_release(self, plan: Plan, page: Step, pdfs: dict[tuple[str, str], Step]) -> list[str]:
-        """Copy a release's pages, PDFs and thumbnails; the languages that made it."""
-        if page.error:
-            self.report.fail(plan.slug, page.error)
-            return []
+        """Copy a release's pages, PDFs and thumbnails (its page made: see `build`); the
+        languages that made it (a PDF that failed is reported by `build`)."""
         langs = []
         for lang in plan.published:
             pdf = pdfs[(plan.slug, lang)]
             if pdf.error:
-                self.report.fail(plan.slug, pdf.error, lang)
                 continue
             folder = f"releases/{plan.slug}"
             cache = self.engine.cache
@@ -404,13 +463,9 @@ class _Site:
         return langs
 
     def copy_photos(self, plan: Plan, photos: list[PhotoFiles]) -> bool:
-        """Copy a release's photos (renditions, originals with metadata); False if one failed:
-        its pages show them, so the release waits for the next build."""
-        failed = [photo.error for photo in photos if photo.error]
-        if failed:
-            for error in failed:
-                if error:
-                    self.report.fail(plan.slug, error)
+        """Copy a release's photos (renditions, originals with metadata); False if one failed
+        (reported by `build`): its pages show them, so the release waits for the next build."""
+        if any(photo.error for photo in photos):
             return False
         for photo in photos:
             for name, key, source in photo.outputs(self.engine.cache):

@@ -1,0 +1,130 @@
+"""WeasyPrint as our build runs it (publisher/render/pdf_runtime.py), on the sample's real
+print pages: a build's PDFs sharing one font configuration come out byte for byte as
+each rendered alone; a process rendering again and again (a pool worker, `publisher
+serve`) keeps its memory: no render's garbage waits for a full collection, one font
+configuration and one temporary font folder at most between renders."""
+
+from __future__ import annotations
+
+import gc
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from publisher.core.document import Document
+from publisher.core.release import Release
+from publisher.core.workspace import Workspace
+from publisher.publishing.pages import render_release_pdf
+from publisher.publishing.rule import choose
+from publisher.render import pdf_runtime
+from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Release, Document]:
+    root = copy_repo_workspace(tmp_path_factory.mktemp("runtime") / "ws")
+    ws = Workspace.load(root)
+    release = Release.load(ws.releases_dir / SAMPLE_SLUG)
+    return ws, release, release.synced_document()
+
+
+@pytest.fixture
+def font_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """WeasyPrint's temporary font folders made in `tmp_path` (where mkdtemp puts them)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pdf_runtime.release_fonts()  # none lent from an earlier test
+    yield tmp_path
+    pdf_runtime.release_fonts()
+
+
+@pytest.fixture
+def configurations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the WeasyPrint FontConfigurations made while the test runs (counted,
+    not kept: keeping one would keep its temporary folder)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    made: list[int] = []
+    original = FontConfiguration.__init__
+
+    def counted(self: Any) -> None:
+        made.append(id(self))
+        original(self)
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counted)
+    return made
+
+
+def render(sample: tuple[Workspace, Release, Document], lang: str, scope: str | None) -> bytes:
+    ws, release, document = sample
+    choice = choose(ws, release, document, lang)
+    return render_release_pdf(ws, release, document, choice, False, fonts_scope=scope).data
+
+
+@pytest.mark.slow
+def test_shared_font_configuration_gives_the_same_bytes(
+    sample: tuple[Workspace, Release, Document], font_folders: Path, configurations: list[int]
+) -> None:
+    shared = {lang: render(sample, lang, "build-1") for lang in ("zh-Hans", "en", "km")}
+    assert len(configurations) == 1  # the three PDFs of the build shared one
+    for lang in ("km", "en", "zh-Hans"):  # each alone, in a fresh configuration
+        assert render(sample, lang, None) == shared[lang], lang
+    assert len(configurations) == 4
+
+
+@pytest.mark.slow
+def test_repeated_renders_leave_no_garbage_and_one_font_folder(
+    sample: tuple[Workspace, Release, Document],
+    font_folders: Path,
+    configurations: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pdf_runtime, "SHARED_FONT_RENDERS", 4)
+    gc.collect()
+    tracked = []
+    for number in range(10):
+        render(sample, "en", f"build-{number // 5}")  # two builds of five PDFs
+        # the render's cycles were freed by the young collection that followed it
+        assert gc.collect() < 1_000, number
+        tracked.append(len(gc.get_objects()))
+        assert len(list(font_folders.glob("weasyprint-*"))) <= 1
+    # a new configuration every 4 renders of a build, and one for each new build
+    assert len(configurations) == 4
+    assert max(tracked[2:]) - min(tracked[2:]) < 2_000, tracked
+    pdf_runtime.release_fonts()  # as a build does at its end
+    assert not list(font_folders.glob("weasyprint-*"))
+    assert gc.isenabled()
+
+
+def test_overlapping_renders_enable_the_collector_after_the_last() -> None:
+    """Renders in two threads (the web app's) overlap: the collector stays paused until
+    both have ended, and a process that disabled it itself keeps it disabled."""
+    first_in, first_may_end = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with pdf_runtime.collections_paused():
+            first_in.set()
+            first_may_end.wait(10)
+        seen.append(gc.isenabled())
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(10)
+    with pdf_runtime.collections_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the first render is still under way
+    first_may_end.set()
+    thread.join(10)
+    assert seen == [True] and gc.isenabled()
+
+    gc.disable()
+    try:
+        with pdf_runtime.collections_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
