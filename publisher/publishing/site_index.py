@@ -34,11 +34,7 @@ so a release held back appears at the first build after its embargo lifts.
 from __future__ import annotations
 
 import contextlib
-<<<<<<< HEAD
-=======
-import json
 from collections.abc import Collection
->>>>>>> main
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -97,17 +93,11 @@ class SiteIndex:
         self._published: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:
-<<<<<<< HEAD
             stored = jsonbytes.loads(self.path.read_bytes())
-            if stored["format"] == FORMAT and stored["context"] == context:
-                self._entries = dict(stored["releases"])
-=======
-            stored = json.loads(self.path.read_bytes())
             if stored["format"] == FORMAT:
                 self._published = dict(stored["releases"])
                 if stored["context"] == context:
                     self._entries = self._published
->>>>>>> main
         except (OSError, ValueError, KeyError, TypeError):
             self._entries, self._published = {}, {}
 
@@ -155,22 +145,13 @@ class SiteIndex:
         self._put(slug, kept, "")
 
     def keep(self, slug: str, made: IndexedRelease) -> None:
-<<<<<<< HEAD
-        """Record what this build made of a release it took in full (if its folder was
-        stamped: not within the racy window)."""
-        stamp = self._stamps.get(slug)
-        if stamp is None:
-            return
-        entry = jsonbytes.loads(jsonbytes.dumps(_record(made)))  # as it reads back, to compare
-=======
         """Record what this build made of a release it took in full: what `lookup` answers
         if its folder was stamped (not within the racy window), and in any case what
         `published` finds if a later build fails the release."""
         self._put(slug, made, self._stamps.get(slug, ""))
 
     def _put(self, slug: str, made: IndexedRelease, stamp: str) -> None:
-        entry = json.loads(json.dumps(_record(made)))  # as it reads back, to compare
->>>>>>> main
+        entry = jsonbytes.loads(jsonbytes.dumps(_record(made)))  # as it reads back, to compare
         entry["stamp"] = stamp
         self._kept[slug] = entry
         if self._entries.get(slug) != entry:
