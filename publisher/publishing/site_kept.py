@@ -196,14 +196,24 @@ def _verdict(ws: Workspace, plan: Plan) -> _Verdict | None:
     return _Verdict(verdict.published, verdict.refused)
 
 
-def failure_message(slug: str, lang: str | None, error: PublisherError, *, kept: bool) -> str:
-    """One line of the report (the CLI prints it after "error: ")."""
-    what = f"{slug}/{lang}" if lang else slug
-    if not kept:
-        return f"{what} is not on the site: {error.format()}"
-    if lang is None:
-        return f"{what} failed: {error.format()}; the version published before is kept"
-    return (
-        f"{what} failed: {error.format()}; the version of {slug} published before is kept, "
-        "in every language"
-    )
+def failure_lines(slug: str, failures: Iterable[Failure], *, kept: bool) -> list[str]:
+    """What the report says of a failed release (the CLI prints each after "error: "): one
+    line per cause, naming the languages it failed for when it did not fail the release
+    as a whole (a damaged photo fails every PDF and the web pages: one line)."""
+    causes: dict[str, list[str | None]] = {}
+    for lang, error in failures:
+        causes.setdefault(error.format(), []).append(lang)
+    lines = []
+    for why, langs in causes.items():
+        whole = None in langs
+        what = slug if whole else ", ".join(f"{slug}/{lang}" for lang in langs)
+        if not kept:
+            lines.append(f"{what} is not on the site: {why}")
+        elif whole:
+            lines.append(f"{what} failed: {why}; the version published before is kept")
+        else:
+            lines.append(
+                f"{what} failed: {why}; the version of {slug} published before is kept, "
+                "in every language"
+            )
+    return lines

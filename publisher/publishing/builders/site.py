@@ -71,7 +71,7 @@ from publisher.publishing.site_index import IndexedRelease, Made, SiteIndex, tak
 from publisher.publishing.site_kept import (
     Failure,
     Kept,
-    failure_message,
+    failure_lines,
     keep_published,
     step_failures,
     unreadable_plans,
@@ -301,8 +301,7 @@ class SiteBuilder(Builder[SiteReport]):
                     failed.setdefault(plan.slug, []).append((None, StorageError.from_os_error(exc)))
             keep(list(failed))  # those that failed while their files were copied
             for slug, failures in failed.items():
-                for lang, why in failures:
-                    report.failed.append(failure_message(slug, lang, why, kept=slug in kept))
+                report.failed += failure_lines(slug, failures, kept=slug in kept)
             for slug, keeping in kept.items():  # listed as published before
                 keeping.take(pdfs, thumbs)
                 available[slug] = keeping.release.langs
