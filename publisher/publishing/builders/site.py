@@ -103,9 +103,9 @@ class SiteReport(StepCounts):
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # languages the publishing rule refused
-    #: for each step that failed (an error: the command exits 1), "<slug> failed: why; the
+    #: per failed release and cause (an error: the command exits 1), "<slug> failed: why; the
     #: version published before is kept" (or "<slug>/<lang> failed: ..."), or "<slug> is
-    #: not on the site: why" when no earlier build published it (see site_kept.py)
+    #: not on the site: why" when nothing of it is listed (site_kept.py `failure_lines`)
     failed: list[str] = field(default_factory=list)
     #: a worker died: nothing in the output folder was written or removed
     untouched: bool = False
