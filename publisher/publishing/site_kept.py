@@ -16,17 +16,22 @@ What is kept:
 
 - its files: every file an earlier build wrote under `releases/<slug>/` is left as it is
   (not pruned), but for the languages the publishing rule no longer allows (refused, or no
-  longer a language of the release), which are removed as they are without a failure;
+  longer a language of the release), which are removed as they are without a failure. A
+  release whose plan failed (a photo that cannot be read) is judged by the rule alone for
+  this; one that cannot be judged (unreadable, or in the middle of a change) drops nothing;
 - its place in the listings (home pages, year pages, feeds, the sitemap) and its own index
   page, with the titles, sizes and thumbnails of that earlier version, when the site index
   (publishing/site_index.py `published`) has the earlier build's record of it, every file
   that record names is still as that build left it, and its listing texts are in the cache.
 
-A release with no such record (never published in full, the record or the cache gone, a
-file of it edited on the site, the preview of `publisher serve`, which keeps no index)
-keeps its files but not its listing entries; the languages of it that built are published
-as before this module existed. A language removed from a kept release still has a link in
-the kept pages' language lists until the release builds again.
+A failed release with no such record (never published in full, the record or the cache
+gone, a file of it edited on the site, or built by `publisher preview`, which keeps no
+index) keeps its files, unlisted, and the languages of it that built are published. A
+language dropped from a kept release is still named by the kept pages' language links
+(a link to a page now gone) until the release builds again.
+
+Invariant: a build that fails a release removes none of its files but those of languages
+the rule does not allow now, and lists it only as one earlier build published it, whole.
 
 A worker that dies is not a failed step but a failed build: see builders/site.py.
 """
@@ -191,14 +196,24 @@ def _verdict(ws: Workspace, plan: Plan) -> _Verdict | None:
     return _Verdict(verdict.published, verdict.refused)
 
 
-def failure_message(slug: str, lang: str | None, error: PublisherError, *, kept: bool) -> str:
-    """One line of the report (the CLI prints it after "error: ")."""
-    what = f"{slug}/{lang}" if lang else slug
-    if not kept:
-        return f"{what} is not on the site: {error.format()}"
-    if lang is None:
-        return f"{what} failed: {error.format()}; the version published before is kept"
-    return (
-        f"{what} failed: {error.format()}; the version of {slug} published before is kept, "
-        "in every language"
-    )
+def failure_lines(slug: str, failures: Iterable[Failure], *, kept: bool) -> list[str]:
+    """What the report says of a failed release (the CLI prints each after "error: "): one
+    line per cause, naming the languages it failed for when it did not fail the release
+    as a whole (a damaged photo fails every PDF and the web pages: one line)."""
+    causes: dict[str, list[str | None]] = {}
+    for lang, error in failures:
+        causes.setdefault(error.format(), []).append(lang)
+    lines = []
+    for why, langs in causes.items():
+        whole = None in langs
+        what = slug if whole else ", ".join(f"{slug}/{lang}" for lang in langs)
+        if not kept:
+            lines.append(f"{what} is not on the site: {why}")
+        elif whole:
+            lines.append(f"{what} failed: {why}; the version published before is kept")
+        else:
+            lines.append(
+                f"{what} failed: {why}; the version of {slug} published before is kept, "
+                "in every language"
+            )
+    return lines

@@ -71,7 +71,7 @@ from publisher.publishing.site_index import IndexedRelease, Made, SiteIndex, tak
 from publisher.publishing.site_kept import (
     Failure,
     Kept,
-    failure_message,
+    failure_lines,
     keep_published,
     step_failures,
     unreadable_plans,
@@ -103,9 +103,9 @@ class SiteReport(StepCounts):
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # languages the publishing rule refused
-    #: for each step that failed (an error: the command exits 1), "<slug> failed: why; the
+    #: per failed release and cause (an error: the command exits 1), "<slug> failed: why; the
     #: version published before is kept" (or "<slug>/<lang> failed: ..."), or "<slug> is
-    #: not on the site: why" when no earlier build published it (see site_kept.py)
+    #: not on the site: why" when nothing of it is listed (site_kept.py `failure_lines`)
     failed: list[str] = field(default_factory=list)
     #: a worker died: nothing in the output folder was written or removed
     untouched: bool = False
@@ -308,8 +308,7 @@ class SiteBuilder(Builder[SiteReport]):
                     failed.setdefault(plan.slug, []).append((None, StorageError.from_os_error(exc)))
             keep(list(failed))  # those that failed while their files were copied
             for slug, failures in failed.items():
-                for lang, why in failures:
-                    report.failed.append(failure_message(slug, lang, why, kept=slug in kept))
+                report.failed += failure_lines(slug, failures, kept=slug in kept)
             for slug, keeping in kept.items():  # listed as published before
                 keeping.take(pdfs, thumbs)
                 available[slug] = keeping.release.langs
