@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,11 @@ from publisher.core.wording import counted, listing
 from publisher.publishing.site_folder import claim_output, mark_output
 from publisher.publishing.site_memo import SiteMemo
 from publisher.workflow import embargo as embargoes
+
+if TYPE_CHECKING:
+    from publisher.core.workspace import Workspace
+    from publisher.errors import PublisherError
+    from publisher.publishing.builders.site import SiteBuilder, SiteReport
 
 app = typer.Typer()
 
@@ -153,9 +158,7 @@ def site(
             next_lift=answer.next_lift,
         )
         return
-    from publisher.core.release import scan_releases
     from publisher.publishing.builders.site import SiteBuilder
-    from publisher.publishing.readiness import workspace_stats
 
     builder = SiteBuilder(
         ws,
@@ -166,22 +169,11 @@ def site(
         jobs=params.jobs(jobs),
         memo=memo,
     )
-    builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
-    releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
-    builder.unreadable = broken  # reported with the failed releases, kept as published
-    builder.early = set(
-        embargoes.publish_early(
-            releases,
-            force or [],
-            reason,
-            at,
-            find=lambda slug: params.release(slug, ws),
-            reviewer=lambda: params.reviewer(by),
-        )
-    )
-    mark_output(out_dir)
-    with params.progress_bar() as builder.progress:
-        report = builder.build(releases)
+    builder.start_workers()  # while the releases are read (see SiteBuilder.start_workers)
+    try:
+        report, broken = _build_site(builder, ws, out_dir, force, reason, at, by)
+    finally:
+        builder.stop_workers()
     for failed in report.failed:
         typer.echo(f"error: {failed}", err=True)
     if report.untouched:
@@ -204,6 +196,38 @@ def site(
     builder.remember(report, broken=broken)
     if broken or report.failed:
         raise typer.Exit(1)
+
+
+def _build_site(
+    builder: SiteBuilder,
+    ws: Workspace,
+    out_dir: Path,
+    force: list[str] | None,
+    reason: str | None,
+    at: dt.datetime,
+    by: str | None,
+) -> tuple[SiteReport, list[PublisherError]]:
+    """Read the releases, publish those forced early, and build the site."""
+    from publisher.core.release import scan_releases
+    from publisher.publishing.readiness import workspace_stats
+
+    builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
+    releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
+    builder.unreadable = broken  # reported with the failed releases, kept as published
+    builder.early = set(
+        embargoes.publish_early(
+            releases,
+            force or [],
+            reason,
+            at,
+            find=lambda slug: params.release(slug, ws),
+            reviewer=lambda: params.reviewer(by),
+        )
+    )
+    mark_output(out_dir)
+    with params.progress_bar() as builder.progress:
+        report = builder.build(releases)
+    return report, broken
 
 
 def _say_site(

@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
+from publisher.core.catalog import Catalog
 from publisher.core.release import iter_releases
 from publisher.core.workspace import Workspace
 from publisher.publishing.builders import site as site_module
@@ -349,3 +350,44 @@ def test_a_large_archive_is_listed_by_year_and_the_feed_carries_the_newest(
     feed = feedparser.parse((out / "en" / "feed.xml").read_bytes())
     assert [e.title for e in feed.entries] == [SECOND_TITLE_EN]
     assert broken_links(out) == []
+
+
+def test_a_new_release_renders_its_year_and_the_home_page_not_the_other_years(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home page's list of years counts each year's releases; a year's page lists the
+    years without counts, so a release added to 2025 leaves the page of 2024 as it was
+    (an archive of years of releases is not rendered again on each new one)."""
+    root, out = warm
+    monkeypatch.setattr(site_module, "HOME_LIMIT", 1)
+    _site(root, out)
+    third = "2025-02-01-third-release"
+    shutil.copytree(root / "releases" / SECOND_SLUG, root / "releases" / third)
+    toml = root / "releases" / third / "release.toml"
+    toml.write_text(toml.read_text("utf-8").replace("date = 2025-01-15", "date = 2025-02-01"))
+    for path in (root / "releases" / third / "translations").glob("*.po"):
+        catalog = Catalog.load(path, release=SECOND_SLUG)
+        catalog.release = third
+        catalog.save(path)
+    before = {lang: (out / lang / "2024.html").read_bytes() for lang in LANGS}
+    report = _site(root, out)
+    assert third in report.releases  # type: ignore[attr-defined]
+    for lang in LANGS:
+        assert f"{lang}/2024.html" not in report.written  # type: ignore[attr-defined]
+        assert (out / lang / "2024.html").read_bytes() == before[lang]
+        assert f"{lang}/2025.html" in report.written  # type: ignore[attr-defined]
+    home = page(out / "en" / "index.html")
+    assert [
+        " ".join(li.text_content().split()) for li in home.xpath("//nav[@class='years']//li")
+    ] == [
+        "2025 (2)",
+        "2024 (1)",
+    ]
+    year = page(out / "en" / "2025.html")
+    assert [
+        " ".join(li.text_content().split()) for li in year.xpath("//nav[@class='years']//li")
+    ] == [
+        "Latest",
+        "2025",
+        "2024",
+    ]

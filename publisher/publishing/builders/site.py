@@ -165,7 +165,28 @@ class SiteBuilder(Builder[SiteReport]):
         #: every release's plan after `build`, by slug (the next live rebuild's known plans)
         self.plans: dict[str, Plan] = {}
         self.memo = memo or SiteMemo(ws, out_dir, {"base_url": base_url})
+        #: the workers `start_workers` started (this builder stops them)
+        self._own_workers: WorkerPool | None = None
         self.unreadable = list(unreadable)
+
+    def start_workers(self) -> None:
+        """Start the PDF workers now, before the releases are read, when a release folder
+        changed since the last build (`SiteMemo.renders_expected`) and several cores are
+        used: their forkserver imports WeasyPrint (half a second) on another core while
+        this process reads 2,000 release.toml files, the site index and the changed
+        release. `build` stops them at its end; `stop_workers` if it never runs."""
+        if self.pool is not None or not self.memo.renders_expected():
+            return
+        pool = WorkerPool(self.jobs, self.progress)
+        if pool.jobs > 1:
+            pool.warm_up()
+            self.pool = self._own_workers = pool
+
+    def stop_workers(self) -> None:
+        """Stop the workers `start_workers` started (after they are up)."""
+        if self._own_workers is not None:
+            self._own_workers.close()
+            self.pool = self._own_workers = None
 
     def recorded_answer(self) -> NoOpAnswer | None:
         """The last build's report, when nothing it read or wrote has changed since and no
@@ -197,6 +218,12 @@ class SiteBuilder(Builder[SiteReport]):
         self.memo.record(answer)
 
     def build(self, releases: Sequence[Release]) -> SiteReport:
+        try:
+            return self._build(releases)
+        finally:
+            self.stop_workers()
+
+    def _build(self, releases: Sequence[Release]) -> SiteReport:
         base, ws, out_dir = self.base, self.ws, self.out_dir
         report = SiteReport(out_dir)
         if base is None:
@@ -616,13 +643,17 @@ class _Site:
         pages: list[tuple[str, str | None, list[Plan]]] = [("index", None, plans[:HOME_LIMIT])]
         if len(plans) > HOME_LIMIT:
             pages += [(year, year, listed) for year, listed in years.items()]
-        counts = [[year, len(listed)] for year, listed in years.items()]
+        # The home page's list of years says how many releases each has; a year's page
+        # lists the years only: a new release changes its year's count, and counts on every
+        # year's page would render them all again (thousands of entries) on each new release.
+        counts: list[list[Any]] = [[year, len(listed)] for year, listed in years.items()]
         archive = counts if len(plans) > HOME_LIMIT else []
         for name, year, listed in pages:
             key = self._listing_key("home", listed, available, pdfs, "site_home.html")
+            shown = archive if year is None else [[y, None] for y, _ in archive]
             for lang in self.langs:
-                make = partial(self._home, lang, name, year, listed, archive, available, pdfs)
-                self._put(f"{lang}/{name}.html", digest(key, lang, archive, year), make)
+                make = partial(self._home, lang, name, year, listed, shown, available, pdfs)
+                self._put(f"{lang}/{name}.html", digest(key, lang, shown, year), make)
 
     def _home(
         self,
@@ -651,7 +682,7 @@ class _Site:
                     "year": y,
                     "href": f"{y}.html",
                     "text": dates.localize_digits(y, lang),
-                    "count": _number(n, lang),
+                    "count": _number(n, lang) if n is not None else None,
                     "current": y == year,
                 }
                 for y, n in archive
