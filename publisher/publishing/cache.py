@@ -14,6 +14,7 @@ time (everything is rendered again).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -216,6 +217,25 @@ class OutputState:
         except OSError:
             return False
         return [st.st_size, st.st_mtime_ns] == recorded[1:]
+
+    def stamp(self) -> str:
+        """A digest of every file recorded (path, key, size, mtime): after a build, what
+        its output folder is (publishing/site_memo.py keeps it, so as not to walk the
+        folder's thousands of files again)."""
+        return hashlib.sha256(jsonbytes.dumps(self.files, sort_keys=True)).hexdigest()
+
+    def on_disk(self) -> bool:
+        """Whether every file recorded is there with the size and mtime recorded: the check
+        `up_to_date` makes of each file, made of all of them (one `stat` each)."""
+        out = self._out
+        for rel, (_key, size, mtime) in self.files.items():
+            try:
+                st = os.stat(f"{out}/{rel}")
+            except OSError:
+                return False
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return False
+        return True
 
     def record(self, rel: str, key: str) -> None:
         st = (self.out_dir / rel).stat()

@@ -2,14 +2,17 @@
 from timestamps: the whole-tree short-circuit in front of the per-release engine.
 
 Invariant: the record answers only when nothing the site build could read or wrote
-differs, by `lstat`, from when a clean build left it, so its answer ("nothing to
-write") is the one the full build would give. Compared, entry by entry (path, kind,
-size, mtime, ctime, inode): every file of the workspace but the hidden ones at its top
-(.git, .venv) and the output and cache folders (a release's journal counts: an
-unfinished change must reach the engine, which refuses to build over it),
-every file of the output folder, the package's code, templates and labels, the
-folders of the installed libraries (pip changes them), plus the fonts' fingerprint
-and the command's options. A symbolic link anywhere makes it answer nothing.
+differs from when a clean build left it, so its answer ("nothing to write") is the one
+the full build would give. Compared, entry by entry by `lstat` (path, kind, size,
+mtime, ctime, inode): every file of the workspace but the hidden ones at its top (.git,
+.venv) and the output and cache folders (a release's journal counts: an unfinished
+change must reach the engine, which refuses to build over it), the package's code,
+templates and labels, the folders of the installed libraries (pip changes them), plus
+the fonts' fingerprint and the command's options; a symbolic link anywhere among them
+makes it answer nothing. The output folder is compared as the full build compares it:
+every file the build wrote or found up to date (its `OutputState`: path, key, size,
+mtime), each `stat`ed, so that the build's end needs no second walk of its thousands of
+files (a file the site never wrote is no concern of either).
 
 Recorded only after a build that nothing failed in (a broken or failed release makes the
 command exit 1: it runs in full until mended), without `--now` or `--force` (a build at
@@ -48,11 +51,11 @@ from typing import Any
 
 from publisher.core.fsutil import atomic_write_text
 from publisher.core.workspace import Workspace
-from publisher.publishing.cache import CACHE_DIRNAME, Cache
+from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
 from publisher.publishing.fingerprint import PACKAGE_ROOT, RACY_NS, digest
 from publisher.render import fonts
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,8 @@ class SiteMemo:
             return None
         if not context:
             return None
-        outputs = tree_stamp(self.out_dir)
-        if outputs is None or record.get("outputs") != outputs.digest:
+        state = OutputState(Cache(self.root / CACHE_DIRNAME), self.out_dir)
+        if record.get("outputs") != state.stamp() or not state.on_disk():
             return None
         try:
             lift = record["next_lift"]
@@ -209,7 +212,7 @@ class SiteMemo:
             return None  # an embargo has lifted since: the release must be published now
         return answer
 
-    def record(self, answer: NoOpAnswer) -> bool:
+    def record(self, answer: NoOpAnswer, outputs: str) -> bool:
         """Keep the answer for the next no-op, unless an input changed just before the
         build; True when kept. Write errors only cost the record.
 
@@ -219,8 +222,7 @@ class SiteMemo:
         the racy rule checked), so the next run finds it changed and builds, as it must.
         """
         before = self._before
-        outputs = tree_stamp(self.out_dir)
-        if before is None or outputs is None:
+        if before is None:
             return False
         if self._started - before.newest_ns <= RACY_NS:
             return False
@@ -228,7 +230,7 @@ class SiteMemo:
             "format": FORMAT,
             "inputs": before.digest,
             "release_stamps": {slug: _short(stamp.digest) for slug, stamp in self.releases.items()},
-            "outputs": outputs.digest,
+            "outputs": outputs,
             "context": self._context(),
             "releases": answer.releases,
             "files": answer.files,

@@ -165,6 +165,8 @@ class SiteBuilder(Builder[SiteReport]):
         #: every release's plan after `build`, by slug (the next live rebuild's known plans)
         self.plans: dict[str, Plan] = {}
         self.memo = memo or SiteMemo(ws, out_dir, {"base_url": base_url})
+        #: the output folder's stamp after the build wrote it (`OutputState.stamp`)
+        self._outputs: str | None = None
         #: the workers `start_workers` started (this builder stops them)
         self._own_workers: WorkerPool | None = None
         self.unreadable = list(unreadable)
@@ -215,7 +217,8 @@ class SiteBuilder(Builder[SiteReport]):
             report.next_lift,
             summary_line({}, totals),
         )
-        self.memo.record(answer)
+        if self._outputs is not None:
+            self.memo.record(answer, self._outputs)
 
     def build(self, releases: Sequence[Release]) -> SiteReport:
         try:
@@ -356,6 +359,7 @@ class SiteBuilder(Builder[SiteReport]):
             site.root()
             report.removed = state.prune()
             state.save()
+            self._outputs = state.stamp()
             if index is not None:
                 made = Made(pages, pdfs, thumbs, photos, site.outputs)
                 index.keep_built(plans, indexed, available, made, failed)
