@@ -101,45 +101,49 @@ def tree_stamp(
     newest = 0
     top = str(root)
     pending = [top]
-    base = len(str(root))
+    base = len(top)
+    is_link, is_folder = stat.S_ISLNK, stat.S_ISDIR
     while pending:
         folder = pending.pop()
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_name)
         except FileNotFoundError:
             h.update(f"missing {folder[base:]}\n".encode())
             continue
+        # one line per entry, hashed once per folder: 20,000 entries of an archive of
+        # 2,000 releases are walked by every `publisher site`
+        lines = []
         for entry in entries:
-            if entry.name == "__pycache__" or (
-                not hidden and folder == top and entry.name.startswith(".")
-            ):
+            name = entry.name
+            if name == "__pycache__" or (not hidden and folder == top and name[0] == "."):
                 continue
-            if entry.path in skip:
+            path = entry.path
+            if path in skip:
                 continue
             st = entry.stat(follow_symlinks=False)
-            if stat.S_ISLNK(st.st_mode):
+            mode = st.st_mode
+            if is_link(mode):
                 return None
-            is_dir = stat.S_ISDIR(st.st_mode)
-            record = (
-                entry.path[base:],
-                "d" if is_dir else "f",
-                0 if is_dir else st.st_size,
-                st.st_mtime_ns,
-                st.st_ctime_ns,
-                st.st_ino,
-            )
-            h.update(repr(record).encode("utf-8", "surrogateescape"))
-            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-            if is_dir and parts is not None and folder == split:
-                part = tree_stamp(Path(entry.path))
-                if part is None:
-                    return None
-                parts[entry.name] = part
-                h.update(part.digest.encode())
-                newest = max(newest, part.newest_ns)
-            elif is_dir:
-                pending.append(entry.path)
+            mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+            if is_folder(mode):
+                lines.append(f"{path[base:]}\0d\0{mtime}\0{ctime}\0{st.st_ino}\n")
+                if parts is not None and folder == split:
+                    h.update("".join(lines).encode("utf-8", "surrogateescape"))
+                    lines = []
+                    part = tree_stamp(Path(path))
+                    if part is None:
+                        return None
+                    parts[name] = part
+                    h.update(part.digest.encode())
+                    newest = max(newest, part.newest_ns)
+                else:
+                    pending.append(path)
+            else:
+                lines.append(f"{path[base:]}\0f\0{st.st_size}\0{mtime}\0{ctime}\0{st.st_ino}\n")
+            if mtime > newest or ctime > newest:
+                newest = max(mtime, ctime)
+        h.update("".join(lines).encode("utf-8", "surrogateescape"))
     return TreeStamp(h.hexdigest(), newest)
 
 
@@ -291,3 +295,7 @@ class SiteMemo:
 def _short(digest: str) -> str:
     """A release's stamp as the record keeps it: enough to tell a change, for a hint."""
     return digest[:16]
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
