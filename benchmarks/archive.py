@@ -15,11 +15,13 @@ publishes in three languages), then measures in one run:
               to reload has come and the page, fetched again, shows the new text
               (median of --live-rounds; skipped with --live-rounds 0)
 
-and prints the times (wall, and the CPU time of the command with its workers, which a
-busy machine disturbs less), the parallel speed-up and the peak memory: the largest sum
-of the proportional set sizes (PSS) of the CLI and its workers while it ran (sampled
-from /proc every 50 ms for two seconds, then every 0.5 s), and resource.getrusage's
-ru_maxrss of self and children (the largest single process).
+and prints the times (wall, and the CPU time of the command and the processes it waited
+for: not the pool's PDF workers, see Run.cpu), the parallel speed-up and the peak
+memory: the largest sum of the proportional set sizes (PSS) of the CLI and its workers
+while it ran (sampled from /proc every 50 ms for two seconds, then every 0.5 s), and
+resource.getrusage's ru_maxrss of self and children (the largest single process). The
+sampler takes CPU from what it measures, so the timed no-op, change and edit rounds run
+without it; one more untimed round of each, sampled, gives their peak memory.
 
 Goals (issues 17 and 25) on a 2-core machine: at N=2,000 (6,000 PDFs) a no-op under 1 s
 and one change under 1.5 s (through `site` and through the live rebuild), and both flat
@@ -167,10 +169,10 @@ class Run:
     seconds: float
     peak_rss: int  # bytes, sampled sum of PSS over the process tree
     output: str
-    #: CPU seconds (user + system) of the command and the workers it waited for (those it
-    #: forks for one release's PDFs); 0 where not measured: the live rebuild (a long-lived
-    #: process) and the full builds (the pool's workers are the forkserver's children,
-    #: never waited for by the command, so their CPU time is not counted)
+    #: CPU seconds (user + system) of the command and the processes it waited for; not
+    #: the pool's PDF workers, which are the forkserver's children, never waited for by the
+    #: command (a change starts them: its CPU figure is the command's own work). 0 where
+    #: not measured: the live rebuild (a long-lived process) and the full builds
     cpu: float = 0.0
 
 
@@ -208,7 +210,10 @@ def _tree_memory(pid: int) -> int:
     return total
 
 
-def run(workspace: Path, jobs: int) -> Run:
+def run(workspace: Path, jobs: int, *, memory: bool = True) -> Run:
+    """One `publisher site`, timed; `memory`: its peak memory sampled meanwhile (the
+    sampler reads /proc while the command runs, which takes CPU from it: the rounds whose
+    time is a goal run without it, and one more untimed round measures their memory)."""
     command = [
         *PUBLISHER,
         "--workspace",
@@ -241,7 +246,8 @@ def run(workspace: Path, jobs: int) -> Run:
             stop.wait(0.05 if time.perf_counter() - start < 2 else 0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     output = process.stdout.read()
     # wait4: the exit and the CPU time of the command with the workers it waited for
     _, status, usage = os.wait4(process.pid, 0)
@@ -249,7 +255,8 @@ def run(workspace: Path, jobs: int) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     process.stdout.close()
     stop.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"publisher site failed:\n{output}")
     cpu = usage.ru_utime + usage.ru_stime
@@ -410,19 +417,22 @@ def measure(
     # window: site_memo.py), and the code snapshot was copied moments ago: the first
     # no-op records, the others are answered by the record, as they are for a user.
     time.sleep(2.1)
-    results["no-op"] = [run(workspace, 2) for _ in range(rounds)]
+    results["no-op"] = _with_memory(
+        [run(workspace, 2, memory=False) for _ in range(rounds)], run(workspace, 2)
+    )
     print(f"  no-op        {spread(results['no-op'])}  {results['no-op'][-1].output}")
     changed = []
-    for round_ in range(rounds):
+    for round_ in range(rounds + 1):  # the last one untimed, for its memory
         change_release(workspace, slugs[len(slugs) // 2], round_)
-        changed.append(run(workspace, 2))
-    results["one change"] = changed
-    print(f"  one change   {spread(changed)}  {changed[-1].output}", flush=True)
+        changed.append(run(workspace, 2, memory=round_ == rounds))
+    results["one change"] = _with_memory(changed[:-1], changed[-1])
+    print(f"  one change   {spread(changed[:-1])}  {changed[-2].output}", flush=True)
     # the live rebuild's edit (one language's PDF and pages), through `site`, for comparison
     edited = []
-    for round_ in range(rounds):
+    for round_ in range(rounds + 1):
         approved_edit(workspace, slugs[len(slugs) // 4], round_ + 100)
-        edited.append(run(workspace, 2))
+        edited.append(run(workspace, 2, memory=round_ == rounds))
+    edited = _with_memory(edited[:-1], edited[-1])
     results["one edit"] = edited
     print(f"  one edit     {spread(edited)}  {edited[-1].output}", flush=True)
     if live_rounds:
@@ -430,6 +440,11 @@ def measure(
         results["live change"] = live
         print(f"  live change  {spread(live)}  {live[-1].output}", flush=True)
     return results
+
+
+def _with_memory(timed: list[Run], sampled: Run) -> list[Run]:
+    """The timed rounds, each given the peak memory of the untimed round that sampled it."""
+    return [dataclasses.replace(r, peak_rss=sampled.peak_rss) for r in timed]
 
 
 def report(count: int, results: dict[str, list[Run]]) -> None:
