@@ -345,6 +345,15 @@ class Reviewer:
 # ------------------------------------------------ the review page, as a reviewer uses it
 
 
+def toast(page: Page, expected: str, *, starts: bool = False) -> None:
+    """Wait until the review page's toast says `expected` (or, `starts`, begins with it):
+    the page writes it after the decision's answer, a moment after the segment's state."""
+    test = "startsWith(text)" if starts else "valueOf() === text"
+    page.wait_for_function(
+        f"text => document.getElementById('toast').textContent.{test}", arg=expected
+    )
+
+
 def article(page: str, segment: str) -> str:
     found = re.search(rf'<article[^>]* id="seg-{segment}".*?</article>', page, re.S)
     assert found, f"no segment {segment} on the page"

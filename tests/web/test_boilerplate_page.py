@@ -15,7 +15,7 @@ from playwright.sync_api import Browser
 from publisher.core.release import Release
 from publisher.core.states import State
 from publisher.workflow.session import load_catalog
-from tests.support.web import Reviewer, Server
+from tests.support.web import Reviewer, Server, toast
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -57,7 +57,7 @@ def test_the_boilerplate_is_listed_with_what_it_holds_back_and_approved_on_the_w
         assert about.locator("mark.ph-url").inner_text() == "https://www.mfaic.gov.kh"
         page.locator("#seg-s1 button.approve").click()
         page.wait_for_selector("#seg-s1[data-state=approved]")
-        assert page.locator("#toast").inner_text().startswith("Segment s1 approved.")
+        toast(page, "Segment s1 approved.", starts=True)
         page.goto(server.base + "/")
         assert page.locator("section.boilerplate .held").count() == 0
         history = server.client().get("/r/boilerplate/history").text

@@ -15,16 +15,10 @@ from playwright.sync_api import Browser, Page
 
 from publisher.core.states import State
 from tests.support.releases import catalog
-from tests.support.web import Reviewer, Server
+from tests.support.web import Reviewer, Server, toast
 from tests.support.workspace import Cli, reopen
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
-
-
-def toast(page: Page, expected: str) -> None:
-    page.wait_for_function(
-        "text => document.getElementById('toast').textContent === text", arg=expected
-    )
 
 
 def focused_segment(page: Page) -> str | None:
