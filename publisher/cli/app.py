@@ -14,6 +14,7 @@ A `PublisherError` from any command is printed as one line,
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -236,7 +237,14 @@ def _options(
 
 
 def main() -> None:
-    app(prog_name="publisher")
+    try:
+        app(prog_name="publisher")
+    finally:
+        # A command that rendered in a pool: its forkserver ends with the process (see
+        # workers.end_forkserver), not after it.
+        workers = sys.modules.get("publisher.publishing.workers")
+        if workers is not None:
+            workers.end_forkserver()
 
 
 if __name__ == "__main__":

@@ -14,8 +14,12 @@ the others. A pool can outlive one build (`publisher serve` keeps one warm):
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -257,6 +261,29 @@ class WorkerPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def end_forkserver() -> None:
+    """End the forkserver the pools' workers forked from, at once, once a command is done
+    with its workers: it inherited the command's standard output, and its interpreter's
+    teardown (WeasyPrint and its libraries loaded) kept a reader of that output (a CI log,
+    `| tee`, a script) waiting a tenth of a second after the command had finished. It holds
+    no state: only the modules it imported. A later pool starts another."""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if server is None or pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        server._stop()  # closes its pipe, reaps it, removes its socket
+    # The resource tracker the forkserver started (it inherited the output too) is asked
+    # to stop and waited for: it frees what a dead worker may have left (a small process,
+    # quick to end), then the output has no other holder.
+    tracker = getattr(multiprocessing.resource_tracker, "_resource_tracker", None)
+    with contextlib.suppress(OSError, AttributeError):
+        if tracker is not None:
+            tracker._stop()
 
 
 def _thread_count() -> int:

@@ -1,0 +1,42 @@
+"""A command that rendered in worker processes leaves nothing holding its output: when it
+exits, a reader of its standard output (a CI log, `| tee`, a script) reaches the end at
+once. The workers' forkserver inherited that output; it is ended with the command
+(publishing/workers.py `end_forkserver`), not left to tear its interpreter down after it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.workspace import REPO
+
+
+def _holders(pipe: str) -> list[int]:
+    """The processes with `pipe` (as /proc shows a descriptor: "pipe:[inode]") open."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
+        except OSError:
+            continue
+        if pipe in links:
+            found.append(int(entry.name))
+    return found
+
+
+def test_site_leaves_no_process_holding_its_output(repo_workspace: Path) -> None:
+    command = [sys.executable, "-m", "publisher", "--workspace", str(repo_workspace)]
+    command += ["site", "--jobs", "2", "--base-url", "https://press.example.org/"]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    pipe = os.readlink(f"/proc/{process.pid}/fd/1")
+    # the command has exited (not yet reaped, so its descriptors' owner is gone)
+    os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
+    assert _holders(pipe) == []
+    output = process.communicate()[0].decode()
+    assert process.returncode == 0, output
+    assert "Rendered 3 PDFs" in output
