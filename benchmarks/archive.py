@@ -16,7 +16,7 @@ publishes in three languages), then measures in one run:
               (median of --live-rounds; skipped with --live-rounds 0)
 
 and prints the times (wall, and the CPU time of the command and the processes it waited
-for: not the pool's PDF workers, see Run.cpu), the parallel speed-up and the peak
+for, its PDF workers included: see Run.cpu), the parallel speed-up and the peak
 memory: the largest sum of the proportional set sizes (PSS) of the CLI and its workers
 while it ran (sampled from /proc every 50 ms for two seconds, then every 0.5 s), and
 resource.getrusage's ru_maxrss of self and children (the largest single process). The
@@ -169,10 +169,10 @@ class Run:
     seconds: float
     peak_rss: int  # bytes, sampled sum of PSS over the process tree
     output: str
-    #: CPU seconds (user + system) of the command and the processes it waited for; not
-    #: the pool's PDF workers, which are the forkserver's children, never waited for by the
-    #: command (a change starts them: its CPU figure is the command's own work). 0 where
-    #: not measured: the live rebuild (a long-lived process) and the full builds
+    #: CPU seconds (user + system) of the command and the processes it waited for: the
+    #: PDF workers too (the forkserver reaps them, and the command reaps the forkserver as
+    #: it ends: workers.end_forkserver). 0 where not measured: the live rebuild (a
+    #: long-lived process) and the full builds
     cpu: float = 0.0
 
 
