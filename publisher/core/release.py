@@ -320,17 +320,32 @@ def scan_releases(
     One broken release.toml must not stop `status`, `build` or `site` for the
     others: they report it and go on. `reader`: see ReleaseMeta.from_toml.
     """
-    good: list[Release] = []
-    broken: list[PublisherError] = []
-    if not releases_dir.is_dir():
-        return good, broken
-    for folder in sorted(releases_dir.iterdir()):
-        found = load_release_folder(folder, reader)
-        if isinstance(found, Release):
-            good.append(found)
-        elif found is not None:
-            broken.append(found)
-    return good, broken
+    found = scan_release_folders(releases_dir, reader)
+    return split_releases(found)
+
+
+def scan_release_folders(
+    releases_dir: Path, reader: TomlReader = read_toml
+) -> dict[str, Release | PublisherError]:
+    """Each release folder by name: its release, or the error that keeps it from loading
+    (see `load_release_folder`; a long-lived caller reads again only the folders it knows
+    changed, and `split_releases` gives what `scan_releases` gives)."""
+    folders: dict[str, Release | PublisherError] = {}
+    if releases_dir.is_dir():
+        for folder in releases_dir.iterdir():
+            found = load_release_folder(folder, reader)
+            if found is not None:
+                folders[folder.name] = found
+    return folders
+
+
+def split_releases(
+    folders: dict[str, Release | PublisherError],
+) -> tuple[list[Release], list[PublisherError]]:
+    """The releases that load and the errors of those that do not, in folder-name order."""
+    ordered = [folders[name] for name in sorted(folders)]
+    releases = [found for found in ordered if isinstance(found, Release)]
+    return releases, [found for found in ordered if not isinstance(found, Release)]
 
 
 def load_release_folder(

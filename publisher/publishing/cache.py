@@ -212,6 +212,10 @@ class OutputState:
         recorded = self.files.get(rel)
         if recorded is None or recorded[0] != key:
             return False
+        return self._as_left(rel, recorded)
+
+    def _as_left(self, rel: str, recorded: list[Any]) -> bool:
+        """Whether the file is there with the size and mtime recorded when it was left."""
         try:
             st = os.stat(f"{self._out}/{rel}")
         except OSError:
@@ -227,15 +231,7 @@ class OutputState:
     def on_disk(self) -> bool:
         """Whether every file recorded is there with the size and mtime recorded: the check
         `up_to_date` makes of each file, made of all of them (one `stat` each)."""
-        out = self._out
-        for rel, (_key, size, mtime) in self.files.items():
-            try:
-                st = os.stat(f"{out}/{rel}")
-            except OSError:
-                return False
-            if st.st_size != size or st.st_mtime_ns != mtime:
-                return False
-        return True
+        return all(self._as_left(rel, recorded) for rel, recorded in self.files.items())
 
     def record(self, rel: str, key: str) -> None:
         st = (self.out_dir / rel).stat()

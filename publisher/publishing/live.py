@@ -29,7 +29,12 @@ from pathlib import Path
 import watchfiles
 
 from publisher.core.journal import JOURNAL
-from publisher.core.release import Release, load_release_folder
+from publisher.core.release import (
+    Release,
+    load_release_folder,
+    scan_release_folders,
+    split_releases,
+)
 from publisher.core.tomlfile import TomlReader
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError
@@ -112,7 +117,7 @@ class LiveSite:
                 self._stats = workspace_stats(ws)
             # the racy window is the build's, not the process's: see fingerprint.StatCache
             self._stats.started = time.time_ns()
-            releases, broken = self._scan(ws, changes)
+            releases, broken = self._scan(ws, changes, self._stats.toml)
             with self.renderer.building() as pool:
                 builder = SiteBuilder(
                     ws,
@@ -138,7 +143,7 @@ class LiveSite:
         return build
 
     def _scan(
-        self, ws: Workspace, changes: list[str] | None
+        self, ws: Workspace, changes: list[str] | None, reader: TomlReader
     ) -> tuple[list[Release], list[PublisherError]]:
         """The workspace's releases, as `scan_releases` gives them: read again only in the
         folders these changes touched when every change is inside a release's folder
@@ -147,28 +152,17 @@ class LiveSite:
         0.1 s to take again even from the parse cache, on every edit."""
         touched = _touched_releases(changes)
         if touched is None or self._folders is None:
-            folders: dict[str, Release | PublisherError] = {}
-            if ws.releases_dir.is_dir():
-                for folder in ws.releases_dir.iterdir():
-                    found = load_release_folder(folder, self._stats_toml())
-                    if found is not None:
-                        folders[folder.name] = found
+            folders = scan_release_folders(ws.releases_dir, reader)
         else:
             folders = dict(self._folders)
             for slug in touched:
-                found = load_release_folder(ws.releases_dir / slug, self._stats_toml())
+                found = load_release_folder(ws.releases_dir / slug, reader)
                 if found is None:
                     folders.pop(slug, None)
                 else:
                     folders[slug] = found
         self._folders = folders
-        ordered = [folders[name] for name in sorted(folders)]
-        releases = [found for found in ordered if isinstance(found, Release)]
-        return releases, [found for found in ordered if not isinstance(found, Release)]
-
-    def _stats_toml(self) -> TomlReader:
-        assert self._stats is not None
-        return self._stats.toml
+        return split_releases(folders)
 
     def _unchanged_plans(self, changes: list[str] | None) -> dict[str, Plan] | None:
         """The last build's plans of the releases these changes did not touch, when every

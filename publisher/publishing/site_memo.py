@@ -163,7 +163,7 @@ class SiteMemo:
         #: each release folder's stamp, from the last walk of the inputs (by slug)
         self.releases: dict[str, TreeStamp] = {}
         #: after `answer`: the release folders whose stamp differs from the record's, or
-        #: None when there is no record to compare with (see `changed_releases`)
+        #: None when there is no record to compare with (see `renders_expected`)
         self.changed: set[str] | None = None
 
     def answer(self, now: dt.datetime) -> NoOpAnswer | None:

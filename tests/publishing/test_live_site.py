@@ -62,7 +62,7 @@ def test_a_rebuild_reads_only_the_release_folders_a_change_touched(
     change touched are not read again."""
     ws = open_workspace(repo_workspace)
     live = LiveSite(repo_workspace, base_url=None, renderer=ResidentRenderer(repo_workspace))
-    live._stats = workspace_stats(ws)
+    stats = workspace_stats(ws)
     read: list[str] = []
     original = release_module.Release.load
 
@@ -73,7 +73,7 @@ def test_a_rebuild_reads_only_the_release_folders_a_change_touched(
     monkeypatch.setattr(release_module.Release, "load", counting)
 
     def scanned(changes: list[str] | None) -> tuple[list[str], list[str]]:
-        releases, broken = live._scan(ws, changes)
+        releases, broken = live._scan(ws, changes, stats.toml)
         on_disk, errors = release_module.scan_releases(ws.releases_dir)
         assert [r.slug for r in releases] == [r.slug for r in on_disk]
         assert [e.format() for e in broken] == [e.format() for e in errors]
