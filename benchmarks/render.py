@@ -62,7 +62,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -74,7 +75,13 @@ from publisher.publishing import steps  # noqa: E402
 from publisher.publishing.builders.dist import DistBuilder  # noqa: E402
 from publisher.publishing.cache import Cache  # noqa: E402
 from publisher.publishing.engine import cache_dir  # noqa: E402
+from publisher.render.html import render_print  # noqa: E402
 from publisher.workflow.status import resolve_releases  # noqa: E402
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from publisher.render.model import Publication
 
 #: What a workspace is made of (as tests/support/workspace.py copies it).
 WORKSPACE_FILES = ("publisher.toml", "glossary.toml", "numbers.jsonl")
@@ -213,15 +220,15 @@ def main() -> None:
         # Warm-up, in one process, capturing the print HTML each scenario renders.
         documents: dict[str, list[tuple[str, str]]] = {"cold": [], "change": []}
         capturing: list[tuple[str, str]] = []
-        original_print = pages_module.render_print
 
-        def capture(env: Any, pub: Any, **context: Any) -> str:
-            text = original_print(env, pub, **context)
+        def capture(env: Environment, pub: Publication, **context: Any) -> str:
+            text = render_print(env, pub, **context)
             base = (ws.releases_dir / pub.release_id).as_uri() + "/"
             capturing.append((text, base))
             return text
 
-        pages_module.render_print = capture  # type: ignore[assignment]  # measuring only
+        capturing_prints = mock.patch.object(pages_module, "render_print", capture)
+        capturing_prints.start()  # measuring only
         for scenario in ("cold", "change"):
             capturing.clear()
             if scenario == "cold":
@@ -232,7 +239,7 @@ def main() -> None:
             assert report.ok, report.refused or report.failed
             assert report.rendered.get("pdf") == 3, report.rendered
             documents[scenario] = capturing[:]
-        pages_module.render_print = original_print  # type: ignore[assignment]
+        capturing_prints.stop()
 
         sets_file = Path(tmp) / "documents.json"
         sets_file.write_text(json.dumps(documents), encoding="utf-8")
