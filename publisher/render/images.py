@@ -201,16 +201,32 @@ def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]
     return image, fmt
 
 
-def _encode(image: Any, fmt: str, quality: int, *, progressive: bool = True) -> bytes:
-    """`progressive`: a JPEG a browser shows while it loads (web renditions); a PDF's
-    is decoded whole before it is drawn, so its rendition is baseline: as small (a
-    2400-pixel photo's: 58.7 KB against 59.8 KB) and 2.3 times as fast to encode."""
+def _encode(image: Any, fmt: str, quality: int, *, progressive: bool = False) -> bytes:
+    """A JPEG is baseline with optimised Huffman tables unless `progressive`: as small
+    as a progressive one (a 2400-pixel photo's: 58.7 KB against 59.8 KB; the sample's
+    1600-pixel rendition 33.4 KB against 34.8 KB) and 2.3 times as fast to encode."""
     buffer = io.BytesIO()
     if fmt == "JPEG":
         image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=progressive)
     else:
         image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+#: A web rendition larger than this (as a baseline JPEG) is encoded progressive, which a
+#: browser shows coarse first and sharpens while the rest arrives. A smaller one arrives
+#: in about half a second on a 1 Mbit/s link, too soon for its scans to show: it stays
+#: baseline, which costs less than half the encoding time (the sample's three: 6 ms
+#: against 14) and is no larger.
+PROGRESSIVE_FROM = 60_000
+
+
+def _encode_web(image: Any, fmt: str) -> bytes:
+    """A web rendition: baseline, or progressive when it is larger than PROGRESSIVE_FROM."""
+    data = _encode(image, fmt, JPEG_QUALITY)
+    if fmt == "JPEG" and len(data) > PROGRESSIVE_FROM:
+        data = _encode(image, fmt, JPEG_QUALITY, progressive=True)
+    return data
 
 
 def make_renditions(data: bytes) -> dict[int, bytes]:
@@ -232,7 +248,7 @@ def make_renditions(data: bytes) -> dict[int, bytes]:
         size = (target, rendition_height(width, height, target))
         if size != current.size:
             current = current.resize(size, Image.Resampling.BICUBIC)
-        out[target] = _encode(current, fmt, JPEG_QUALITY)
+        out[target] = _encode_web(current, fmt)
     return dict(sorted(out.items()))
 
 
@@ -287,13 +303,13 @@ def print_rendition(data: bytes) -> bytes:
         if not turned:
             return image_segments.image_data(data, exif=False)
         image, fmt = _upright(data)
-        return _encode(image, fmt, PRINT_QUALITY, progressive=False)
+        return _encode(image, fmt, PRINT_QUALITY)
     scale = min(PRINT_BOX[0] / width, PRINT_BOX[1] / height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     image, fmt = _upright(data, fit=size)
     if not _fits(image.size, PRINT_MAX_BOX):
         image = image.resize(size, Image.Resampling.LANCZOS)
-    return _encode(image, fmt, PRINT_QUALITY, progressive=False)
+    return _encode(image, fmt, PRINT_QUALITY)
 
 
 @dataclass

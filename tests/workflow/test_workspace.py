@@ -12,6 +12,7 @@ from typing import Any
 import polib
 import pytest
 
+from tests.support.process import loaded_modules
 from tests.support.releases import status_languages
 from tests.support.workspace import REPO, SAMPLE_SLUG, SAMPLE_TITLE, SAMPLE_TXT, Cli
 
@@ -335,12 +336,5 @@ HEAVY = (
     "args", [["--help"], ["status"], ["status", "--json"], ["serve", "--help"]]
 )
 def test_help_and_status_import_no_heavy_library(args: list[str]) -> None:
-    code = (
-        f"import sys, runpy; sys.argv=['publisher', *{args!r}]\n"
-        "try:\n runpy.run_module('publisher', run_name='__main__')\n"
-        "except SystemExit: pass\n"
-        f"heavy=[m for m in {HEAVY!r} if m in sys.modules]\n"
-        "print('HEAVY', heavy, file=sys.stderr)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
-    assert "HEAVY []" in proc.stderr, proc.stderr
+    heavy, process = loaded_modules(args, HEAVY)
+    assert heavy == [], process.stderr
