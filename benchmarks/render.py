@@ -47,9 +47,9 @@ Printed: medians with min and max of wall and CPU time (CPU: this process's for 
 time), the ratios to bare and to bare tuned, and where `ours -j1` spends its CPU time:
 photos (the print and web renditions, the published original with its captions),
 WeasyPrint inside our build (HTML() and CSS(), its render and Document.write_pdf, our
-text layer's hook included: ~1 ms a PDF; compared with both baselines' CPU time), and our other work
-(the rest); and, across those parts, the time the garbage collector took (gc.callbacks)
-with the number of its full collections.
+text layer's hook included: ~1 ms a PDF; compared with both baselines' CPU time), and our
+other work (the rest); and, across those parts, the time the garbage collector took
+(gc.callbacks) with the number of its full collections.
 
 Run it as a script (not under pytest): the build forks its PDF workers only from a
 process with no other thread.
@@ -72,7 +72,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -84,8 +85,13 @@ from publisher.publishing import steps  # noqa: E402
 from publisher.publishing.builders.dist import DistBuilder  # noqa: E402
 from publisher.publishing.cache import Cache  # noqa: E402
 from publisher.publishing.engine import cache_dir  # noqa: E402
-from publisher.render.html import PrintHtml  # noqa: E402
+from publisher.render.html import PrintHtml, render_print  # noqa: E402
 from publisher.workflow.status import resolve_releases  # noqa: E402
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from publisher.render.model import Publication
 
 #: What a workspace is made of (as tests/support/workspace.py copies it).
 WORKSPACE_FILES = ("publisher.toml", "glossary.toml", "numbers.jsonl")
@@ -246,15 +252,15 @@ def main() -> None:
         # Warm-up, in one process, capturing the print HTML each scenario renders.
         documents: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {"cold": [], "change": []}
         capturing: list[tuple[str, str, tuple[str, ...]]] = []
-        original_print = pages_module.render_print
 
-        def capture(env: Any, pub: Any, **context: Any) -> PrintHtml:
-            page = original_print(env, pub, **context)
+        def capture(env: Environment, pub: Publication, **context: Any) -> PrintHtml:
+            page = render_print(env, pub, **context)
             base = (ws.releases_dir / pub.release_id).as_uri() + "/"
             capturing.append((page.html, base, page.stylesheets))
             return page
 
-        pages_module.render_print = capture  # type: ignore[assignment]  # measuring only
+        capturing_prints = mock.patch.object(pages_module, "render_print", capture)
+        capturing_prints.start()  # measuring only
         for scenario in ("cold", "change"):
             capturing.clear()
             if scenario == "cold":
@@ -265,7 +271,7 @@ def main() -> None:
             assert report.ok, report.refused or report.failed
             assert report.rendered.get("pdf") == 3, report.rendered
             documents[scenario] = capturing[:]
-        pages_module.render_print = original_print  # type: ignore[assignment]
+        capturing_prints.stop()
 
         sets_file = Path(tmp) / "documents.json"
         sets_file.write_text(json.dumps(documents), encoding="utf-8")

@@ -13,12 +13,17 @@ A `PublisherError` from any command is printed as one line,
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
+import os
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import click
 import typer
@@ -239,12 +244,47 @@ def _options(
 def main() -> None:
     try:
         app(prog_name="publisher")
+        code = 0
+    except SystemExit as done:  # how Click ends every command, failed or not
+        code = _exit_status(done.code)
     finally:
-        # A command that rendered in a pool: its forkserver ends with the process (see
-        # workers.end_forkserver), not after it.
-        workers = sys.modules.get("publisher.publishing.workers")
-        if workers is not None:
-            workers.end_forkserver()
+        # A command that started a forkserver (a pool's, or `site`'s early one) ends it
+        # with the process (see publishing/forkserver.py `end`), not after it.
+        forkserver = sys.modules.get("publisher.publishing.forkserver")
+        if forkserver is not None:
+            forkserver.end()
+    _exit_now(code)
+
+
+def _exit_status(code: object) -> int:
+    """The process's exit status for `SystemExit(code)`, as Python gives it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Leave as Python's own exit does (other threads joined, atexit handlers run, the
+    output flushed) but without tearing the interpreter down: freeing every object the
+    command made, module by module, took 0.06 s after `publisher site` over 2,000
+    releases had finished (its index and plans), time a script or a reader of the output
+    waited for nothing. (Instagram's `os._exit` at exit, for the same reason.)"""
+    shutdown: Callable[[], None] | None = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()  # joins the other threads and runs their atexit hooks (thread pools)
+    atexit._run_exitfuncs()
+    if sys.stdout is not None:
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):  # a reader gone (`| head`): Python exits 120 then
+            code = code or 120
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

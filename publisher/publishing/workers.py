@@ -14,12 +14,8 @@ the others. A pool can outlive one build (`publisher serve` keeps one warm):
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import multiprocessing.forkserver
-import multiprocessing.resource_tracker
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import PublisherError, StorageError, WorkerDied
-from publisher.publishing import steps
+from publisher.publishing import forkserver, steps
 
 #: What a step gives back: its meta (also cached as meta.json), or the error it raised.
 StepResult = dict[str, Any] | PublisherError
@@ -47,18 +43,11 @@ POOL_THRESHOLD = 4
 TASKS_PER_WORKER = 100
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class WorkerPool:
     """Where the steps of builds run: `jobs` workers, started on demand and kept."""
 
     def __init__(self, jobs: int | None = None, progress: ProgressHook | None = None) -> None:
-        self.jobs = max(1, jobs or default_jobs())
+        self.jobs = max(1, jobs or forkserver.default_jobs())
         self.progress = progress
         self._pool: ProcessPoolExecutor | None = None
         self._warming: list[Future[None]] = []
@@ -239,17 +228,11 @@ class WorkerPool:
         """`jobs` worker processes (also for --jobs 1: WeasyPrint's memory then grows in a
         worker that is replaced now and then, never in this process)."""
         if self._pool is None:
-            # forkserver: workers start from a clean process (no threads of ours, no
-            # half-held locks) that has imported the renderer once, and fork from it.
-            method = (
-                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            )
-            context = multiprocessing.get_context(method)
-            if method == "forkserver":
-                context.set_forkserver_preload(["publisher.publishing.steps", "weasyprint"])
+            # workers fork from a clean process that has imported the renderer once
+            # (publishing/forkserver.py), perhaps already started by the command
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
-                mp_context=context,
+                mp_context=forkserver.context(),
                 initializer=steps.init_worker,
                 initargs=(os.getpid(),),
             )
@@ -261,29 +244,6 @@ class WorkerPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-
-def end_forkserver() -> None:
-    """End the forkserver the pools' workers forked from, at once, once a command is done
-    with its workers: it inherited the command's standard output, and its interpreter's
-    teardown (WeasyPrint and its libraries loaded) kept a reader of that output (a CI log,
-    `| tee`, a script) waiting a tenth of a second after the command had finished. It holds
-    no state: only the modules it imported. A later pool starts another."""
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    pid = getattr(server, "_forkserver_pid", None)
-    if server is None or pid is None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        server._stop()  # closes its pipe, reaps it, removes its socket
-    # The resource tracker the forkserver started (it inherited the output too) is asked
-    # to stop and waited for: it frees what a dead worker may have left (a small process,
-    # quick to end), then the output has no other holder.
-    tracker = getattr(multiprocessing.resource_tracker, "_resource_tracker", None)
-    with contextlib.suppress(OSError, AttributeError):
-        if tracker is not None:
-            tracker._stop()
 
 
 def _thread_count() -> int:

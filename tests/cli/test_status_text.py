@@ -8,7 +8,6 @@ the imports cut from start-up (the costs are measured by benchmarks/startup.py).
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from publisher.cli.text_table import Cell, TextTable
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.process import loaded_modules
+from tests.support.workspace import REPO
 
 ROWS: list[list[str]] = [
     ["untranslated", "0", "12"],
@@ -81,23 +80,10 @@ def test_a_table_wider_than_the_terminal_is_left_to_rich(repo_workspace: Path) -
     assert "publishable" in shown and "yes" in shown
 
 
-def _imported(args: list[str], cwd: Path, modules: tuple[str, ...]) -> list[str]:
-    code = (
-        f"import sys, runpy; sys.argv=['publisher', *{args!r}]\n"
-        "try:\n runpy.run_module('publisher', run_name='__main__')\n"
-        "except SystemExit: pass\n"
-        f"print('IMPORTED', [m for m in {modules!r} if m in sys.modules], file=sys.stderr)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True)
-    line = next(row for row in proc.stderr.splitlines() if row.startswith("IMPORTED"))
-    imported: list[str] = ast.literal_eval(line.removeprefix("IMPORTED "))
-    return imported
-
-
 @pytest.mark.parametrize("args", [["--help"], ["status", "--help"], []])
 def test_help_imports_no_markdown_parser_nor_traceback_renderer(args: list[str]) -> None:
     unused = ("rich.markdown", "markdown_it", "pygments", "rich.traceback", "attr")
-    assert _imported(args, REPO, unused) == []
+    assert loaded_modules(args, unused)[0] == []
 
 
 def test_help_text_is_the_same_as_with_the_full_formatter() -> None:
@@ -122,5 +108,5 @@ def test_status_of_an_unchanged_workspace_parses_no_markdown(repo_workspace: Pat
     verdicts (the publishing rule and the QA checks are imported on a cache miss only);
     e-mail addresses are checked by the commands that take them, not imported by `status`."""
     unused = ("markdown_it", "email_validator", "publisher.publishing.rule", "publisher.qa")
-    assert "publisher.qa" in _imported(["status"], repo_workspace, unused)  # judged, cached
-    assert _imported(["status"], repo_workspace, unused) == []
+    assert "publisher.qa" in loaded_modules(["status"], unused, repo_workspace)[0]  # judged, cached
+    assert loaded_modules(["status"], unused, repo_workspace)[0] == []

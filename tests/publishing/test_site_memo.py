@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,15 +15,17 @@ import pytest
 from publisher.core.workspace import open_workspace
 from publisher.publishing import site_memo
 from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.fingerprint import RACY_NS
 from publisher.workflow import embargo
+from tests.support.process import loaded_modules
 from tests.support.releases import REVIEWER
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = pytest.mark.slow
 
 BASE = "https://press.example.org/"
-#: The racy window (site_memo.RACY_NS) with a margin, in seconds.
-RACY_SECONDS = site_memo.RACY_NS / 1e9 + 0.2
+#: The racy window (fingerprint.RACY_NS, which site_memo applies) with a margin, in seconds.
+RACY_SECONDS = RACY_NS / 1e9 + 0.2
 
 
 @pytest.fixture
@@ -258,18 +258,8 @@ def test_a_noop_answered_loads_neither_the_engine_nor_the_renderer(
     """The record is asked before the engine is imported: a no-op costs the start-up and
     one walk of the files, not the import of the build's machinery."""
     heavy = ["publisher.publishing.engine", "publisher.publishing.builders.site", "weasyprint"]
-    code = (
-        "import sys\nfrom publisher.cli.app import main\ntry:\n    main()\n"
-        "except SystemExit:\n    pass\n"
-        f"print('loaded:', [m for m in {heavy!r} if m in sys.modules])\n"
-    )
     args = ["--workspace", str(repo_workspace), "site", "--base-url", BASE]
     time.sleep(RACY_SECONDS)  # the workspace was copied just now: let the record be kept
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
-        ).stdout
-        for _ in range(2)
-    ]
-    assert "Wrote" in runs[0] and "loaded: ['publisher.publishing.engine'" in runs[0]
-    assert "Nothing to write" in runs[1] and "loaded: []" in runs[1], runs[1]
+    runs = [loaded_modules(args, heavy) for _ in range(2)]
+    assert "Wrote" in runs[0][1].stdout and runs[0][0][0] == "publisher.publishing.engine"
+    assert "Nothing to write" in runs[1][1].stdout and runs[1][0] == [], runs[1][1].stdout
