@@ -52,7 +52,8 @@ demo: setup
 	@echo "published: dist/"; ls -l dist/*/
 
 # Style, the tier contract (pyproject.toml [tool.importlinter]), no import cycles
-# counting deferred imports, and static types.
+# counting deferred imports, and static types (mypy, strict, over the package, tests/,
+# benchmarks/ and scripts/: pyproject.toml [tool.mypy]).
 lint: setup
 	$(BIN)/ruff check publisher tests benchmarks scripts
 	$(BIN)/ruff format --check publisher tests benchmarks scripts

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from publisher.interchange import po, xliff
@@ -100,7 +101,7 @@ def main() -> None:
         print(f"baseline: import of the release's own PO (12 entries)  {describe(baseline)}")
         for label, path in (("PO 60,000 entries", big_po), ("XLIFF 60,000 units", big_xlf)):
             said = run(root, "import", str(path), ok=False)
-            times = timed(lambda p=path: run(root, "import", str(p), ok=False), args.runs)
+            times = timed(partial(run, root, "import", str(path), ok=False), args.runs)
             median = statistics.median(times)
             refused = said.returncode == 2
             goal = GOAL_REFUSED if refused else GOAL_ANSWERED
@@ -113,14 +114,15 @@ def main() -> None:
             print(f"  it said: {(said.stderr or said.stdout).strip().splitlines()[-1][:160]}")
 
         print("readers alone, per 1,000 entries (flat = linear):")
-        for label, make, read in (
+        readers: list[tuple[str, Callable[[int], bytes], Callable[[bytes, Path], object]]] = [
             ("PO", lambda n: po_file(header, n).encode(), po.read),
             ("XLIFF", lambda n: xliff_file(own_xlf.read_text("utf-8"), n).encode(), xliff.read),
-        ):
+        ]
+        for label, make, read in readers:
             per_thousand = []
             for entries in (7_500, 15_000, 30_000, 60_000):
                 data = make(entries)
-                times = timed(lambda d=data, r=read: r(d, Path("bench")), max(1, args.runs // 2))
+                times = timed(partial(read, data, Path("bench")), max(1, args.runs // 2))
                 per_thousand.append(statistics.median(times) / entries * 1000)
                 print(f"  {label:<5} {entries:>6,} entries  {describe(times)}")
             print(

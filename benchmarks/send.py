@@ -72,7 +72,9 @@ def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
         async def smtp_DATA(self, arg: str) -> None:
             if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
                 return
-            if not self.envelope.rcpt_tos:
+            envelope = self.envelope
+            assert envelope is not None  # the session's, from its greeting on
+            if not envelope.rcpt_tos:
                 await self.push("503 Error: need RCPT command")
                 return
             await self.push("354 End data with <CR><LF>.<CR><LF>")
@@ -83,9 +85,10 @@ def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
                     raise asyncio.CancelledError
                 buffer += chunk
             body = re.sub(rb"(?m)^\.", b"", bytes(buffer[:-3]))
-            self.envelope.content = self.envelope.original_content = body
+            envelope.content = envelope.original_content = body
             status = await self._call_handler_hook("DATA")
-            self._set_post_data_state()
+            # aiosmtpd's own reset after DATA, which it leaves unannotated
+            self._set_post_data_state()  # type: ignore[no-untyped-call]
             await self.push(status)
 
     class Fast(Controller):

@@ -165,7 +165,8 @@ def measure(
 
 
 MODELS = ("small", "large", "nllb")
-_LARGE = {"layers": 3, "d_model": 256, "heads": 8}
+#: layers, dimensions and attention heads of the two Argos test models
+_SHAPES = {"small": (2, 64, 4), "large": (3, 256, 8)}
 
 
 def _prepare(name: str, root: Path) -> tuple[str, Path, tuple[str, str]]:
@@ -178,8 +179,10 @@ def _prepare(name: str, root: Path) -> tuple[str, Path, tuple[str, str]]:
         packaging.import_model(model_dir, "nllb", [("en", "km")], packages_dir)
         label, pair = "NLLB-shaped en->km (3+3, 256)", ("en", "km")
     else:
-        options = _LARGE if name == "large" else {"layers": 2, "d_model": 64}
-        archive = build_test_package(root / f"archives-{name}", **options)
+        layers, d_model, heads = _SHAPES[name]
+        archive = build_test_package(
+            root / f"archives-{name}", layers=layers, d_model=d_model, heads=heads
+        )
         store.install_model(archive, packages_dir)
         label = "large (3+3 layers, 256 dims)" if name == "large" else "small (2+2 layers, 64 dims)"
         pair = ("en", "zh-Hans")

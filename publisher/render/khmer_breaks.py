@@ -151,7 +151,11 @@ def strip_break_opportunities(text: str) -> str:
 class _Element(Protocol):
     """The part of the lxml / xml.etree element API this module uses."""
 
-    tag: object
+    # Read-only: xml.etree's `tag: str` (lxml's is a str or a function for comments and
+    # PIs) matches `object` only as a property; a plain attribute would be invariant.
+    @property
+    def tag(self) -> object: ...
+
     text: str | None
     tail: str | None
 

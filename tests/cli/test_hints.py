@@ -139,7 +139,8 @@ def mentions() -> list[Mention]:
             text = None
             if isinstance(node, ast.JoinedStr):
                 text = "".join(
-                    v.value if isinstance(v, ast.Constant) else "{}" for v in node.values
+                    v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}"
+                    for v in node.values
                 )
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = None if id(node) in docstrings else node.value
@@ -316,7 +317,8 @@ def every_string() -> list[tuple[str, str]]:
             text = None
             if isinstance(node, ast.JoinedStr):
                 text = "".join(
-                    v.value if isinstance(v, ast.Constant) else "{}" for v in node.values
+                    v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}"
+                    for v in node.values
                 )
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value

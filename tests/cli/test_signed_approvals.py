@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def keypair(folder: Path, name: str) -> Path:
     return key
 
 
-def write_history(root: Path, events: list[dict]) -> None:
+def write_history(root: Path, events: list[dict[str, Any]]) -> None:
     lines = [json.dumps(e, ensure_ascii=False) for e in events]
     (root / HISTORY).write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -298,6 +298,7 @@ def test_source_changed_since_export_makes_the_import_stale(
         == f"{SAMPLE_LABEL} zh-Hans: 0 updated, 12 unchanged, 1 became stale (s9)"
     )
     entry = Catalog.load(po_path(ws, "zh-Hans")).get("s9")
+    assert entry.previous_source is not None
     assert entry.source.startswith(NEW_S9) and entry.previous_source.startswith(OLD_S9)
     assert (entry.target, entry.state.value) == ("预计高级别讨论将密切柬中关系。", "stale")
     assert cli("check", SLUG, "--json", ok=False).exit_code == 1  # stale blocks publishing
@@ -415,7 +416,9 @@ def test_unknown_segment_error_names_its_line(cli: Cli, ws: Path, tmp_path: Path
     bad = tmp_path / "bad.xlf"
     bad.write_text(text, encoding="utf-8")
     line = assert_refused(cli, ws, bad)
-    number = int(re.match(rf"error: {re.escape(str(bad))}:(\d+):", line).group(1))
+    located = re.match(rf"error: {re.escape(str(bad))}:(\d+):", line)
+    assert located, line
+    number = int(located.group(1))
     assert 'subState="publisher:approved"' in text.splitlines()[number - 1]
     assert '<unit id="s99">' in "\n".join(text.splitlines()[number - 20 : number])
 

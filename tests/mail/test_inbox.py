@@ -146,8 +146,8 @@ def test_text_part_keeps_every_link_target_and_reads_as_flowed_text(
         # Every line of the message on the wire fits 78 octets (headers: one <URI> aside).
         head, _, body = item.data.partition(b"\r\n\r\n")
         assert all(len(line) <= 78 for line in body.split(b"\r\n"))
-        for line in head.split(b"\r\n"):
-            assert len(line) <= 78 or re.fullmatch(rb"[\w-]+: <[^<>\s]+>,?", line), line
+        for header in head.split(b"\r\n"):
+            assert len(header) <= 78 or re.fullmatch(rb"[\w-]+: <[^<>\s]+>,?", header), header
         raw = text_of(item.data)
         for line in raw.split("\n"):
             # 72 columns, the soft-break space and one space of stuffing aside; a URL
@@ -435,10 +435,10 @@ def test_html_part_in_chromium_khmer_line_height_and_room_under_the_embargo(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for lang, html in by_lang.items():
+            for lang, content in by_lang.items():
                 for width in (390, 1280):
                     page = browser.new_page(viewport={"width": width, "height": 900})
-                    page.set_content(html)
+                    page.set_content(content)
                     page.screenshot(path=str(tmp_path / f"{lang}-{width}.png"))
                     title = page.locator("h1").first
                     box = page.locator(".embargo").first

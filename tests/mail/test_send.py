@@ -716,8 +716,10 @@ def test_photos_and_the_contacts_reply_to(
         assert sent.read_iptc()["Iptc.Application2.Caption"] == CAPTIONS["en"]
         assert sent.read_xmp()["Xmp.dc.description"]['lang="km"'] == CAPTIONS["km"]
     assert Image.open(io.BytesIO(attached["visit.png"])).tobytes() == (Image.open(visit).tobytes())
+    plain = english.get_body(("plain",))
+    assert plain is not None
     assert "Attached: Press Release MFAIC-2024-001.pdf, phnom-penh-beijing.jpg, visit.png" in (
-        unflowed(english.get_body(("plain",)).get_content().replace("\r\n", "\n"))
+        unflowed(plain.get_content().replace("\r\n", "\n"))
     )
     # Over the cap: a link instead of the photo.
     mail_ws.joinpath("releases", SAMPLE_SLUG, "sends.jsonl").unlink()
@@ -732,5 +734,7 @@ def test_photos_and_the_contacts_reply_to(
     assert [p.get_filename() for p in message.iter_attachments()] == [
         "Press Release MFAIC-2024-001.pdf"
     ]
-    text = unflowed(message.get_body(("plain",)).get_content().replace("\r\n", "\n"))
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    text = unflowed(plain.get_content().replace("\r\n", "\n"))
     assert f"Photos: https://press.example.org/p/{SAMPLE_SLUG}/" in text

@@ -99,7 +99,8 @@ class Browser:
         os.write(self._commands, json.dumps(message).encode() + b"\0")
         reply = self._results[ident].get(timeout=30)
         assert "error" not in reply, f"{method}: {reply['error']}"
-        return reply.get("result", {})
+        result: dict[str, Any] = reply.get("result", {})
+        return result
 
     def close(self) -> None:
         try:

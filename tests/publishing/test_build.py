@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from publisher.core.dates import khmer_digits
 from publisher.core.document import plain_text
-from tests.support.pdf import pdf_text, squash
+from tests.support.pdf import pdf_pages, pdf_text, squash
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
 pytestmark = pytest.mark.slow
@@ -138,13 +138,17 @@ def test_pdf_metadata_tagged_and_titled(built: tuple[Path, Path]) -> None:
     assert "ក្រសួងការបរទេស" in info  # Author = organisation
     assert SAMPLE_SLUG in info  # Keywords = release id
     from pypdf import PdfReader
+    from pypdf.generic import Destination
 
     reader = PdfReader(out / "km.pdf")
-    assert reader.trailer["/Root"]["/Lang"] == "km"
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert str(reader.root_object["/Lang"]) == "km"
+    assert "/StructTreeRoot" in reader.root_object
     title, children = reader.outline
-    assert title["/Title"].startswith("សម្តេចតេជោ ហ៊ុន សែន")
-    assert children[0]["/Title"] == "សេចក្តីសន្និដ្ឋាន"  # no U+200B in bookmarks
+    assert isinstance(title, Destination) and isinstance(children, list)
+    assert (title.title or "").startswith("សម្តេចតេជោ ហ៊ុន សែន")
+    first = children[0]
+    assert isinstance(first, Destination)
+    assert first.title == "សេចក្តីសន្និដ្ឋាន"  # no U+200B in bookmarks
 
 
 def test_html_pages(built: tuple[Path, Path]) -> None:
@@ -205,13 +209,7 @@ def test_unapproved_segment_refused_then_published_as_draft(repo_workspace: Path
 
     cli("build", "--draft", "--lang", "zh-Hans", "--out", str(out))
     pdf = out / SAMPLE_SLUG / "zh-Hans.pdf"
-    pages = int(
-        re.search(
-            r"Pages:\s+(\d+)",
-            subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout,
-        ).group(1)
-    )
-    for number in range(1, pages + 1):
+    for number in range(1, pdf_pages(pdf) + 1):
         assert "DRAFT" in pdf_text(pdf, number)
     assert "DRAFT" in (out / SAMPLE_SLUG / "zh-Hans.html").read_text()
 
@@ -282,3 +280,26 @@ def test_build_leaves_no_font_folders_behind(
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "out" / SAMPLE_SLUG).glob("*.pdf"))) == 3
     assert not list(scratch.glob("weasyprint-*"))
+
+
+def test_a_print_html_override_with_its_own_style_element_keeps_the_fonts(
+    repo_workspace: Path,
+) -> None:
+    """An override of print.html written before print.html gave its stylesheets beside
+    the page: a <style> of its own that includes print.css, which now names the fonts as
+    variables (`var(--font-body)`). The build still gives it the language's fonts."""
+    (repo_workspace / "templates" / "print.html").write_text(
+        '<!DOCTYPE html>\n<html lang="{{ pub.lang }}"><head><meta charset="utf-8">'
+        "<title>{{ pub.title_text }}</title>\n"
+        '<style>\n{{ font_faces }}\n{% include "print.css" %}\n</style></head>\n'
+        '<body><h1 class="title">{{ pub.title_text }}</h1><p>{{ pub.summary }}</p></body>'
+        "</html>\n",
+        encoding="utf-8",
+    )
+    out = repo_workspace / "dist"
+    Cli(repo_workspace)("build", "--lang", "km", "--out", str(out))
+    fonts = subprocess.run(
+        ["pdffonts", str(out / SAMPLE_SLUG / "km.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    # the body's and the title's faces of the Khmer PDF (print.css: the title in the motto's)
+    assert "publisher-km-text" in fonts and "publisher-km-heading" in fonts, fonts

@@ -58,9 +58,9 @@ def test_the_same_jpeg_added_twice_is_published_under_both_names(
     with zipfile.ZipFile(root / "bundle.zip") as bundle:
         names = set(bundle.namelist())
         page = bundle.read(f"{SAMPLE_SLUG}/km.html").decode("utf-8")
-    photos = f"{SAMPLE_SLUG}/photos/"
-    assert {f"{photos}ok.jpg", f"{photos}ok-2.jpg"} <= names
+    in_bundle = f"{SAMPLE_SLUG}/photos/"
+    assert {f"{in_bundle}ok.jpg", f"{in_bundle}ok-2.jpg"} <= names
     # every photo the bundle's page shows is in the bundle
     shown = set(re.findall(r"photos/([A-Za-z0-9_.-]+\.jpg)", page))
     assert "ok-2-480w.jpg" in shown
-    assert {f"{photos}{name}" for name in shown} <= names
+    assert {f"{in_bundle}{name}" for name in shown} <= names

@@ -148,7 +148,7 @@ def leaks(site: Path, needles: dict[str, str], blobs: dict[str, bytes]) -> list[
     """Every place in `site` where a needle (in any form) or a blob (raw or base64) appears."""
     found = []
     forms = {name: _forms(text) | {squash(text).encode()} for name, text in needles.items()}
-    encoded = {name: [blob, base64.b64encode(blob)] for name, blob in blobs.items()}
+    encoded = {name: {blob, base64.b64encode(blob)} for name, blob in blobs.items()}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         for name, text in needles.items():

@@ -71,7 +71,7 @@ def _sitemap_by_lxml(
     return data
 
 
-_URL_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_URL_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,6 +13,7 @@ from publisher.core import release as release_module
 from publisher.core.release import iter_releases
 from publisher.core.workspace import open_workspace
 from publisher.publishing import engine as engine_module
+from publisher.publishing import fingerprint
 from publisher.publishing.live import LiveSite
 from publisher.publishing.readiness import workspace_stats
 from publisher.publishing.resident import ResidentRenderer
@@ -27,13 +28,13 @@ def test_known_plans_are_taken_without_reading_their_release(
     with engine_module.Engine(ws, jobs=1) as engine:
         first = engine.plans(releases, draft=False)
     read: list[str] = []
-    original = engine_module.fp.release_files
+    original = fingerprint.release_files
 
-    def counting(root, stats):  # type: ignore[no-untyped-def]
+    def counting(root: Path, stats: fingerprint.StatCache) -> dict[str, str]:
         read.append(Path(root).name)
         return original(root, stats)
 
-    monkeypatch.setattr(engine_module.fp, "release_files", counting)
+    monkeypatch.setattr(fingerprint, "release_files", counting)
     with engine_module.Engine(ws, jobs=1) as engine:
         again = engine.plans(releases, draft=False, known={p.slug: p for p in first})
         assert [a is b for a, b in zip(again, first, strict=True)] == [True] * len(first)

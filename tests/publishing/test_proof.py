@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 
 from publisher.cli.app import app
 from publisher.render.templating import PACKAGE_LOCALES, translations_for
-from tests.support.pdf import pdf_text, squash
+from tests.support.pdf import pdf_pages, pdf_text, squash
 from tests.support.releases import po_entries
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
@@ -146,9 +146,11 @@ def test_pdf_proof_shows_ids_and_both_texts(
     root, made = proofs
     pdf = made[lang]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
+    assert size, info
+    width, height = map(float, size.groups())
     assert (round(width), round(height)) == (842, 595)  # A4 landscape
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    pages = pdf_pages(pdf)
     layout = pdf_text(pdf, None, "-layout")
     entries = po_entries(root, lang)
     for sid in entries:

@@ -143,7 +143,7 @@ def test_chinese_link_sentence_passes_qa_and_publishes_a_working_link(
 def test_pictures_and_signature_are_published_and_the_page_fetches_nothing_that_fails(
     cli: Cli, workspace: Path, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Request, Response, sync_playwright
 
     png(tmp_path / "photo.png", (120, 80))
     nbsp = "\u00a0" * 30
@@ -175,13 +175,16 @@ def test_pictures_and_signature_are_published_and_the_page_fetches_nothing_that_
             for lang in LANGS:
                 page = browser.new_page()
                 failed: list[str] = []
-                page.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
-                page.on(
-                    "response",
-                    lambda response, failed=failed: (
-                        failed.append(response.url) if response.status >= 400 else None
-                    ),
-                )
+
+                def request_failed(request: Request, failed: list[str] = failed) -> None:
+                    failed.append(request.url)
+
+                def response_failed(response: Response, failed: list[str] = failed) -> None:
+                    if response.status >= 400:
+                        failed.append(response.url)
+
+                page.on("requestfailed", request_failed)
+                page.on("response", response_failed)
                 page.goto((out / f"{lang}.html").as_uri())
                 page.wait_for_load_state("load")
                 assert failed == [], lang

@@ -86,7 +86,7 @@ def _expected_texts(ws: Workspace) -> dict[str, tuple[State, str]]:
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=actions)
-def test_only_approved_text_is_published(tmp_path: Path, steps: list) -> None:
+def test_only_approved_text_is_published(tmp_path: Path, steps: list[tuple[str, str, int]]) -> None:
     ws = _workspace(tmp_path)
     _apply(ws, steps)
     release = Release.load(ws.releases_dir / SAMPLE_SLUG)
@@ -119,7 +119,9 @@ def test_only_approved_text_is_published(tmp_path: Path, steps: list) -> None:
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=actions)
-def test_draft_pdf_is_marked_on_every_page(tmp_path: Path, steps: list) -> None:
+def test_draft_pdf_is_marked_on_every_page(
+    tmp_path: Path, steps: list[tuple[str, str, int]]
+) -> None:
     ws = _workspace(tmp_path)
     _apply(ws, [*steps, ("reject", "s5", 0)])  # at least one segment is not approved
     release = Release.load(ws.releases_dir / SAMPLE_SLUG)

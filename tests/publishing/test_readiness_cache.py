@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from publisher.core.approvals import load_catalog
+from publisher.core.catalog import Catalog
+from publisher.core.release import Release
 from publisher.workflow import status as status_module
 from tests.support.workspace import SAMPLE_SLUG, Cli, reopen
 
@@ -18,11 +21,10 @@ def test_status_parses_no_catalog_of_an_unchanged_release_and_sees_a_change(
     cli = Cli(repo_workspace)
     first = json.loads(cli("status", "--json").stdout)
     parsed: list[str] = []
-    original = status_module.load_catalog
 
-    def counting(release, lang):  # type: ignore[no-untyped-def]
+    def counting(release: Release, lang: str) -> Catalog:
         parsed.append(f"{release.slug}/{lang}")
-        return original(release, lang)
+        return load_catalog(release, lang)
 
     monkeypatch.setattr(status_module, "load_catalog", counting)
     again = json.loads(cli("status", "--json").stdout)

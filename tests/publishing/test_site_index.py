@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.publishing import engine as engine_module
-from publisher.publishing import site_index, site_memo
+from publisher.publishing import fingerprint, site_index, site_memo
 from tests.support.site import BASE_URL, SECOND_SLUG, make_workspace
 from tests.support.workspace import SAMPLE_SLUG, Cli
 
@@ -34,14 +33,14 @@ class ReleaseReads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.slugs: list[str] = []
-        original = engine_module.fp.release_files
+        original = fingerprint.release_files
 
-        def reading(root, stats):  # type: ignore[no-untyped-def]
+        def reading(root: Path, stats: fingerprint.StatCache) -> dict[str, str]:
             if Path(root).parent.name == "releases":
                 self.slugs.append(Path(root).name)
             return original(root, stats)
 
-        monkeypatch.setattr(engine_module.fp, "release_files", reading)
+        monkeypatch.setattr(fingerprint, "release_files", reading)
 
 
 def _files(site: Path) -> dict[str, tuple[bytes, int]]:

@@ -15,6 +15,7 @@ import pytest
 from publisher.core.workspace import open_workspace
 from publisher.publishing import site_memo
 from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.fingerprint import RACY_NS
 from publisher.workflow import embargo
 from tests.support.process import loaded_modules
 from tests.support.releases import REVIEWER
@@ -23,8 +24,8 @@ from tests.support.workspace import SAMPLE_SLUG, Cli
 pytestmark = pytest.mark.slow
 
 BASE = "https://press.example.org/"
-#: The racy window (site_memo.RACY_NS) with a margin, in seconds.
-RACY_SECONDS = site_memo.RACY_NS / 1e9 + 0.2
+#: The racy window (fingerprint.RACY_NS, which site_memo applies) with a margin, in seconds.
+RACY_SECONDS = RACY_NS / 1e9 + 0.2
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ import inspect
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import ContentStream
+from pypdf.generic import ContentStream, DictionaryObject
 
 from publisher.errors import RenderError
 from publisher.render import fonts, textlayer
@@ -109,16 +110,24 @@ def content_operations(path: Path) -> list[tuple[list[object], bytes]]:
     return operations
 
 
+def span_properties(operands: list[object], operator: bytes) -> DictionaryObject | None:
+    """The property list of a `BDC` (marked content with properties), written inline."""
+    if operator == b"BDC" and isinstance(operands[1], DictionaryObject):
+        return operands[1]
+    return None
+
+
 def actual_texts(path: Path) -> list[str]:
     texts = []
     for operands, operator in content_operations(path):
-        if operator == b"BDC" and operands[0] == "/Span" and "/ActualText" in operands[1]:
-            texts.append(str(operands[1]["/ActualText"]))
+        properties = span_properties(operands, operator)
+        if properties is not None and operands[0] == "/Span" and "/ActualText" in properties:
+            texts.append(str(properties["/ActualText"]))
     return texts
 
 
 @pytest.fixture(autouse=True)
-def pristine_weasyprint():
+def pristine_weasyprint() -> Iterator[None]:
     """Each test starts unpatched (the build's own tests leave the hook installed,
     as `publisher.render.pdf` does) and the previous state is restored after."""
     was_installed = textlayer.is_installed()
@@ -131,7 +140,7 @@ def pristine_weasyprint():
 
 
 @pytest.fixture
-def layer():
+def layer() -> Iterator[None]:
     """The hook installed for one test, whatever the test does."""
     with textlayer.actual_text_layer():
         yield
@@ -197,7 +206,8 @@ def test_install_is_idempotent_and_reversible() -> None:
 def test_install_refuses_a_changed_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     import weasyprint.draw.text as draw_text_module
 
-    def draw_first_line(stream, textbox, matrix):  # a hypothetical new signature
+    # a hypothetical new signature
+    def draw_first_line(stream: object, textbox: object, matrix: object) -> list[object]:
         return []
 
     monkeypatch.setattr(draw_text_module, "draw_first_line", draw_first_line)
@@ -274,7 +284,8 @@ def _check_marked_content_nesting(path: Path) -> int:
             in_text = False
         elif operator in (b"BDC", b"BMC"):
             depth += 1
-            is_actual_text = operator == b"BDC" and "/ActualText" in operands[1]
+            properties = span_properties(operands, operator)
+            is_actual_text = properties is not None and "/ActualText" in properties
             if is_actual_text:
                 assert in_text
                 spans += 1
@@ -307,20 +318,21 @@ def _check_marked_content_nesting(path: Path) -> int:
         ),
     ],
 )
-def test_coexists_with_weasyprint_tagging(tmp_path: Path, layer: None, options: dict) -> None:
+def test_coexists_with_weasyprint_tagging(
+    tmp_path: Path, layer: None, options: dict[str, object]
+) -> None:
     pdf = render(tmp_path / "tagged.pdf", **options)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
     assert info.returncode == 0 and info.stderr == "", info.stderr
     if "pdf_tags" in options or options.get("pdf_variant") == "pdf/ua-1":
         assert re.search(r"^Tagged:\s+yes", info.stdout, re.MULTILINE)
         reader = pypdf.PdfReader(pdf, strict=True)
-        assert "/StructTreeRoot" in reader.trailer["/Root"]
+        assert "/StructTreeRoot" in reader.root_object
         # Our spans sit inside WeasyPrint's MCID spans: the MCIDs are still there.
-        mcids = [
-            operands[1]["/MCID"]
-            for operands, operator in content_operations(pdf)
-            if operator == b"BDC" and "/MCID" in operands[1]
+        spans = [
+            span_properties(operands, operator) for operands, operator in content_operations(pdf)
         ]
+        mcids = [span["/MCID"] for span in spans if span is not None and "/MCID" in span]
         assert len(mcids) == len(set(mcids)) > 0
     assert _check_marked_content_nesting(pdf) > 0
     assert without_whitespace(extracted(pdf)) == without_whitespace(SOURCE)

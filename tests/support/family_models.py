@@ -50,6 +50,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+    import numpy.typing as npt
+    from ctranslate2.specs import TransformerSpec
+
+    # The float32 arrays that CTranslate2's specs hold.
+    Floats = npt.NDArray[np.float32]
 
 FAMILIES: tuple[str, ...] = ("nllb", "madlad", "m2m100", "marian")
 
@@ -208,7 +213,8 @@ def vocabulary(model_dir: Path) -> list[str]:
     """The model's vocabulary, from whichever file the converter wrote."""
     for name in ("shared_vocabulary.json", "source_vocabulary.json"):
         if (model_dir / name).is_file():
-            return json.loads((model_dir / name).read_text(encoding="utf-8"))
+            tokens: list[str] = json.loads((model_dir / name).read_text(encoding="utf-8"))
+            return tokens
     for name in ("shared_vocabulary.txt", "source_vocabulary.txt"):  # CTranslate2 < 3.0
         if (model_dir / name).is_file():
             return (model_dir / name).read_text(encoding="utf-8").splitlines()
@@ -469,7 +475,7 @@ def _projection_bias(
     lang_tokens: list[str],
     rng: np.random.Generator,
     allowed: set[str] | None = None,
-):
+) -> Floats:
     """Random preferences over ordinary pieces; special and language tokens never produced.
 
     `allowed`, if given, are the only pieces produced (Marian: the pieces of
@@ -497,7 +503,7 @@ def _bart_spec(
     rng: np.random.Generator,
     allowed: set[str] | None,
     size: Size = SMALL,
-):
+) -> TransformerSpec:
     """A Transformer as M2M100Loader (NLLB, M2M-100) or MarianMTLoader builds it.
 
     Length: two residual dimensions are reserved.  The position table (the
@@ -578,7 +584,7 @@ def _bart_spec(
     return spec
 
 
-def _sinusoids(length: int, dim: int):
+def _sinusoids(length: int, dim: int) -> Floats:
     """fairseq's and CTranslate2's sinusoidal table: sines in the first half, cosines after."""
     import numpy as np
 
@@ -597,17 +603,17 @@ class _Weights:
         self.reserved = reserved
         self.bias = bias
 
-    def linear(self, out_dim: int, in_dim: int):
+    def linear(self, out_dim: int, in_dim: int) -> Floats:
         import numpy as np
 
         return self.rng.normal(0.0, in_dim**-0.5, (out_dim, in_dim)).astype(np.float32)
 
-    def writer(self, out_dim: int, in_dim: int):
+    def writer(self, out_dim: int, in_dim: int) -> Floats:
         weight = self.linear(out_dim, in_dim)
         weight[self.reserved, :] = 0.0
         return weight
 
-    def embeddings(self, vocab: int, d: int):
+    def embeddings(self, vocab: int, d: int) -> Floats:
         weight = self.linear(vocab, d)
         weight[:, self.reserved] = 0.0
         return weight
@@ -637,7 +643,7 @@ class _Weights:
 
 def _t5_spec(
     tokens: list[str], lang_tokens: list[str], rng: np.random.Generator, size: Size = SMALL
-):
+) -> TransformerSpec:
     """A T5 as T5Loader builds it for MADLAD-400.
 
     T5 has no position encodings, so the length circuit counts instead: the
@@ -679,7 +685,7 @@ def _t5_spec(
         stack.scale_embeddings = False
         w.norm(stack.layer_norm, d)
 
-    def bias_table(zero_head: int | None):
+    def bias_table(zero_head: int | None) -> Floats:
         table = rng.normal(0.0, 0.5, (_T5_BUCKETS, heads)).astype(np.float32)
         if zero_head is not None:
             table[:, zero_head] = 0.0

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
@@ -73,7 +73,7 @@ class Server:
         #: the server (no socket left open).
         self._clients: list[Client] = []
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -193,7 +193,7 @@ def test_an_expired_link_is_refused(cli: Cli, server: Server, root: Path) -> Non
     li = server.link_client(link, ZH_PAGE + "?filter=all")
     # An hour later (the register's expiry moved back, as time would).
     register = tomlkit.parse((root / "reviewers.toml").read_text(encoding="utf-8"))
-    for entry in register["reviewer"]:  # type: ignore[union-attr]
+    for entry in register["reviewer"]:
         if entry["name"] == "Li Wei":
             entry["link"]["expires"] = "2020-01-01T00:00:00Z"
     (root / "reviewers.toml").write_text(tomlkit.dumps(register), encoding="utf-8")

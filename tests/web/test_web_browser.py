@@ -54,7 +54,7 @@ def change_source(root: Path, cli: Cli) -> None:
 
 def font_used(page: Page, family: str, sample: str) -> bool:
     """Whether the browser has `family` (text measures differently than with the fallback)."""
-    return page.evaluate(
+    used: bool = page.evaluate(
         """([family, sample]) => {
             const ctx = document.createElement('canvas').getContext('2d');
             ctx.font = `32px "${family}", monospace`;
@@ -64,10 +64,11 @@ def font_used(page: Page, family: str, sample: str) -> bool:
         }""",
         [family, sample],
     )
+    return used
 
 
 def layout(page: Page, segment: str) -> dict[str, float]:
-    return page.evaluate(
+    boxes: dict[str, float] = page.evaluate(
         """(id) => {
             const box = (sel) =>
                 document.querySelector(`#seg-${id} ${sel}`).getBoundingClientRect();
@@ -79,6 +80,7 @@ def layout(page: Page, segment: str) -> dict[str, float]:
         }""",
         segment,
     )
+    return boxes
 
 
 def test_a_reviewer_fixes_stale_segments_and_approves_all(
@@ -251,7 +253,10 @@ def test_keyboard_approve_next_previous_and_edit(browser: Browser, root: Path, c
         assert dara.listed() == ["s1", "s2", "s4"]
 
         def current() -> str:
-            return page.eval_on_selector("article.segment.current", "e => e.dataset.segment")
+            segment: str = page.eval_on_selector(
+                "article.segment.current", "e => e.dataset.segment"
+            )
+            return segment
 
         assert current() == "s1"
         page.keyboard.press("j")  # nothing had the focus: the highlighted segment takes it
@@ -319,6 +324,7 @@ def test_the_draft_preview_is_built_and_opened(browser: Browser, root: Path, cli
         pdf_bytes = pdf.body()
         assert pdf_bytes.startswith(b"%PDF")
         html_href = page.get_attribute("a:has-text('Open the web page')", "href")
+        assert html_href is not None
         with dara.context.expect_page() as opened:
             page.click("a:has-text('Open the web page')")
         tab = opened.value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -82,10 +83,12 @@ def write_translations(workspace: Path, slug: str, texts: dict[tuple[str, str], 
         po.save()
 
 
-def check_json(cli: Cli, *args: str, exit_code: int) -> dict:
+def check_json(cli: Cli, *args: str, exit_code: int) -> dict[str, Any]:
     result = cli("check", *args, "--json", ok=False)
     assert result.exit_code == exit_code, result.stdout + result.stderr
-    return json.loads(result.stdout)  # exactly one JSON object, nothing else on stdout
+    # exactly one JSON object, nothing else on stdout
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
 
 
 @pytest.fixture

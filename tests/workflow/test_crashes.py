@@ -141,7 +141,9 @@ def test_sigkill_anywhere_leaves_releases_every_command_agrees_on(
     shutil.copytree(ws / "releases" / SAMPLE_SLUG, ws / "releases" / COPY)
     cli("sync")
     rng = random.Random(20261201)
-    kills = [(command, step) for command in COMMANDS for step in STEPS[command]]
+    kills: list[tuple[str, str | None]] = [
+        (command, step) for command in COMMANDS for step in STEPS[command]
+    ]
     kills += [(command, None) for _ in range(RANDOM_KILLS) for command in COMMANDS]
     assert len(kills) == 5 * 5 + 2 + 2 * 6
     repaired = Counter[str]()

@@ -20,7 +20,10 @@ def _registry(root: Path) -> list[dict[str, object]]:
 
 
 def _number(root: Path, slug: str) -> str | None:
-    return json.loads(Cli(root)("status", slug, "--json").stdout)["releases"][0]["number"]
+    number: str | None = json.loads(Cli(root)("status", slug, "--json").stdout)["releases"][0][
+        "number"
+    ]
+    return number
 
 
 def _start_new(root: Path, title: str, date: str, *more: str) -> subprocess.Popen[str]:
@@ -57,7 +60,7 @@ def test_twenty_concurrent_new_commands_get_twenty_distinct_numbers(repo_workspa
         printed[slug] = lines[0].removeprefix("number: ")
     stored = {slug: _number(repo_workspace, slug) for slug in slugs}
     assert stored == printed
-    assert sorted(stored.values()) == [f"MFAIC/2025/{n:03d}" for n in range(1, 21)]
+    assert sorted(printed.values()) == [f"MFAIC/2025/{n:03d}" for n in range(1, 21)]
     entries = [e for e in _registry(repo_workspace) if e["year"] == 2025]
     assert sorted((e["number"], e["slug"]) for e in entries) == sorted(
         (number, slug) for slug, number in stored.items()

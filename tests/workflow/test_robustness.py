@@ -65,7 +65,7 @@ def _translated_release(repo_workspace: Path) -> Path:
     return release
 
 
-def _run(root: Path, action: str, lang: str, segments: list[str]) -> subprocess.Popen:
+def _run(root: Path, action: str, lang: str, segments: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, str(root), action, lang, ",".join(segments)],
         cwd=REPO,

@@ -30,9 +30,9 @@ def _unapproved(ws: Path, lang: str) -> None:
         cli("reject", SAMPLE_SLUG, "--lang", lang, "--segment", entry.id, "--by", "Chief",
             "--comment", "check again")  # fmt: skip
     po = polib.pofile(str(ws / "releases" / SAMPLE_SLUG / "translations" / f"{lang}.po"))
-    for entry in po:
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
+    for po_entry in po:
+        if "fuzzy" in po_entry.flags:
+            po_entry.flags.remove("fuzzy")
     po.save()
 
 
@@ -143,5 +143,7 @@ def test_a_renamed_release_rebuilds_as_a_cold_build(ws: Path, tmp_path: Path) ->
     shutil.rmtree(ws / "dist")
     cli("build")
     assert warm == _hashes(ws / "dist" / renamed)
-    keywords = PdfReader(ws / "dist" / renamed / "en.pdf").metadata["/Keywords"]
+    metadata = PdfReader(ws / "dist" / renamed / "en.pdf").metadata
+    assert metadata is not None and metadata.keywords is not None
+    keywords = metadata.keywords
     assert renamed in keywords and SAMPLE_SLUG not in keywords

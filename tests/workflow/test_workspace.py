@@ -7,25 +7,23 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
 
 from tests.support.process import loaded_modules
+from tests.support.releases import status_languages
 from tests.support.workspace import REPO, SAMPLE_SLUG, SAMPLE_TITLE, SAMPLE_TXT, Cli
-
-
-def status_json(cli: Cli, slug: str) -> dict:
-    data = json.loads(cli("status", slug, "--json").stdout)
-    assert len(data["releases"]) == 1
-    return data["releases"][0]["languages"]
 
 
 def po(workspace: Path, slug: str, lang: str) -> polib.POFile:
     return polib.pofile(str(workspace / "releases" / slug / "translations" / f"{lang}.po"))
 
 
-def set_msgstr(workspace: Path, slug: str, lang: str, seg: str, text: str, fuzzy: bool = False):
+def set_msgstr(
+    workspace: Path, slug: str, lang: str, seg: str, text: str, fuzzy: bool = False
+) -> None:
     """Edit the PO as a translator's tool would (polib writes like any PO editor)."""
     catalog = po(workspace, slug, lang)
     entry = next(e for e in catalog if e.msgctxt == seg)
@@ -55,7 +53,7 @@ def test_init_refuses_existing_workspace(cli: Cli, workspace: Path) -> None:
 
 
 def test_sample_import_counts_segments(cli: Cli, workspace: Path, sample: str) -> None:
-    langs = status_json(cli, sample)
+    langs = status_languages(cli, sample)
     assert set(langs) == {"km", "zh-Hans"}
     for counts in langs.values():
         assert counts["untranslated"] == counts["total"] == 12
@@ -130,9 +128,11 @@ def test_markdown_and_docx_give_same_segments(
     cli("new", str(tmp_path / "r.md"), "--slug", "from-md", "--date", "2024-11-30")
     cli("new", str(tmp_path / "r.docx"), "--slug", "from-docx", "--date", "2024-11-30")
 
-    def segs(slug: str) -> list:
-        data = json.loads((workspace / "releases" / slug / "segments.json").read_text())
-        return data["segments"]
+    def segs(slug: str) -> list[dict[str, Any]]:
+        segments: list[dict[str, Any]] = json.loads(
+            (workspace / "releases" / slug / "segments.json").read_text()
+        )["segments"]
+        return segments
 
     assert segs("from-md") == segs(sample)
     assert segs("from-docx") == segs(sample)
@@ -142,20 +142,21 @@ def test_approve_then_source_edit_makes_segment_stale(
     cli: Cli, workspace: Path, sample: str
 ) -> None:
     set_msgstr(workspace, sample, "km", "s2", "នៅថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤ ...។")
-    assert status_json(cli, sample)["km"]["translated"] == 1
+    assert status_languages(cli, sample)["km"]["translated"] == 1
     cli("approve", sample, "--lang", "km", "--segment", "s2", "--by", "Dara")
-    assert status_json(cli, sample)["km"]["approved"] == 1
+    assert status_languages(cli, sample)["km"]["approved"] == 1
 
     source = workspace / "releases" / sample / "source.md"
     text = source.read_text()
     source.write_text(text.replace("On 30 November 2024,", "On 1 December 2024,"))
-    assert status_json(cli, sample)["km"]["out_of_sync"] is True
+    assert status_languages(cli, sample)["km"]["out_of_sync"] is True
     out = cli("sync", sample).stdout
     assert "1 stale (s2)" in out
-    langs = status_json(cli, sample)
+    langs = status_languages(cli, sample)
     assert langs["km"]["stale"] == 1 and langs["km"]["approved"] == 0
     entry = next(e for e in po(workspace, sample, "km") if e.msgctxt == "s2")
     assert entry.msgstr == "នៅថ្ងៃទី៣០ ខែវិច្ឆិកា ឆ្នាំ២០២៤ ...។"  # old translation kept
+    assert entry.previous_msgid is not None
     assert entry.previous_msgid.startswith("On 30 November 2024,")  # old source kept
     assert "fuzzy" in entry.flags
     # the zh catalog had no translation: still untranslated, not stale
@@ -167,9 +168,9 @@ def test_approve_then_source_edit_makes_segment_stale(
 def test_hand_edit_invalidates_approval(cli: Cli, workspace: Path, sample: str) -> None:
     set_msgstr(workspace, sample, "zh-Hans", "title", "洪森亲王将对中国进行正式友好访问")
     cli("approve", sample, "--lang", "zh", "--segment", "title")
-    assert status_json(cli, sample)["zh-Hans"]["approved"] == 1
+    assert status_languages(cli, sample)["zh-Hans"]["approved"] == 1
     set_msgstr(workspace, sample, "zh-Hans", "title", "洪森将访问中国")
-    langs = status_json(cli, sample)["zh-Hans"]
+    langs = status_languages(cli, sample)["zh-Hans"]
     assert langs["approved"] == 0 and langs["translated"] == 1
 
 
@@ -187,7 +188,7 @@ def test_sync_adds_and_obsoletes(cli: Cli, workspace: Path, sample: str) -> None
     catalog = po(workspace, sample, "km")
     obsolete = [e for e in catalog if e.obsolete]
     assert [e.msgctxt for e in obsolete] == ["s9"] and obsolete[0].msgstr == "ការពិភាក្សា។"
-    assert status_json(cli, sample)["km"]["total"] == 12
+    assert status_languages(cli, sample)["km"]["total"] == 12
     assert cli("sync", sample).stdout.strip().endswith("up to date")
 
 
@@ -217,7 +218,7 @@ def test_reject_goes_back_to_draft_with_comment(cli: Cli, workspace: Path, sampl
         "--comment",
         "Use the official heading",
     )
-    langs = status_json(cli, sample)["km"]
+    langs = status_languages(cli, sample)["km"]
     assert langs["draft"] == 1 and langs["reviewed"] == 0
     entry = next(e for e in po(workspace, sample, "km") if e.msgctxt == "s10")
     assert "rejected by Chan" in entry.tcomment and "Use the official heading" in entry.tcomment
@@ -276,7 +277,7 @@ def test_source_language_per_release(cli: Cli, workspace: Path, tmp_path: Path) 
         "--date",
         "2025-02-01",
     )
-    langs = status_json(cli, "khmer-source")
+    langs = status_languages(cli, "khmer-source")
     assert set(langs) == {"en", "zh-Hans"}
     assert po(workspace, "khmer-source", "en").metadata["X-Source-Language"] == "km"
 
