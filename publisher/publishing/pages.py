@@ -86,8 +86,8 @@ def render_release_pdf(
         env,
         pub_for_print,
         fonts=fonts,
-        font_faces=fonts.faces_css,
-        font_variables=fonts.variables_css,
+        font_faces=fonts.faces_only_css,
+        font_language=fonts.language_css,
         page_label_css=pdf.page_label_css(label, pdf.COUNTER_STYLES[lang]),
     )
     fetcher = pdf.restricted_fetcher(
@@ -100,6 +100,6 @@ def render_release_pdf(
         fetcher=fetcher,
         fonts_scope=fonts_scope,
         # an override of print.html styling the page in a <style> of its own still gets
-        # the language's fonts as the variables print.css uses
-        stylesheets=page.stylesheets or (fonts.variables_css,),
+        # the language's fonts as the variables print.css uses, and its bold
+        stylesheets=page.stylesheets or (fonts.language_css,),
     )

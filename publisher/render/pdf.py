@@ -19,7 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -41,16 +41,26 @@ class PrintFonts:
     body: Markup
     heading: Markup
     motto: Markup
+    #: `faces_only_css`, then `bold_css`: every face's rule and this language's bold.
     faces_css: Markup
     font_files: list[Path]
     sets: list[fontlib.FontSet]
+    #: The @font-face rules of every language's faces, in FALLBACK_ORDER: the same text
+    #: in every language (a build's PDFs share one parse of it: render/pdf_runtime.py).
+    faces_only_css: Markup = field(default_factory=Markup)
+    #: Bold from another design, scaled to match the body text ("" when none is needed).
+    bold_css: Markup = field(default_factory=Markup)
 
     @property
-    def variables_css(self) -> Markup:
-        """The stacks as the custom properties print.css uses (`var(--font-body)`)."""
-        return Markup(
-            f":root {{ --font-body: {self.body}; --font-heading: {self.heading}; "
-            f"--font-motto: {self.motto}; }}\n"
+    def language_css(self) -> Markup:
+        """This language's stacks as the custom properties print.css uses
+        (`var(--font-body)`), and its bold."""
+        return (
+            Markup(
+                f":root {{ --font-body: {self.body}; --font-heading: {self.heading}; "
+                f"--font-motto: {self.motto}; }}\n"
+            )
+            + self.bold_css
         )
 
 
@@ -63,14 +73,25 @@ def print_fonts(lang: str) -> PrintFonts:
         families = [sets[0].css_family(role)] + [s.css_family("body") for s in sets[1:]]
         return Markup(", ".join(dict.fromkeys(families)) + ", serif")
 
-    css = "\n".join(fontlib.font_face_css(s) for s in sets)
+    # Each set's faces have families of their own: the order of the rules changes nothing.
+    faces = "\n".join(fontlib.font_face_css(fontlib.fontset(code)) for code in FALLBACK_ORDER)
     # Bold from another design (Khmer OS has none; Noto Sans Khmer's letters are smaller)
     # needs its own family, weight and size to match the body text.
     bold = sets[0].bold
+    bold_css = ""
     if bold.scale != 1.0:
-        css += f"\nb, strong {{ font-weight: {bold.weight}; font-size: {bold.scale:g}em; }}\n"
+        bold_css = f"b, strong {{ font-weight: {bold.weight}; font-size: {bold.scale:g}em; }}\n"
     files = [p for s in sets for p in s.paths()]
-    return PrintFonts(stack("body"), stack("heading"), stack("motto"), Markup(css), files, sets)
+    return PrintFonts(
+        stack("body"),
+        stack("heading"),
+        stack("motto"),
+        Markup(faces + ("\n" + bold_css if bold_css else "")),
+        files,
+        sets,
+        faces_only_css=Markup(faces),
+        bold_css=Markup(bold_css),
+    )
 
 
 def text_filter_for(lang: str, keep: frozenset[str] = frozenset()) -> Any:
