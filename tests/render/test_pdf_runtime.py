@@ -11,7 +11,6 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -50,7 +49,7 @@ def configurations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
     original = FontConfiguration.__init__
 
-    def counted(self: Any) -> None:
+    def counted(self: FontConfiguration) -> None:
         made.append(id(self))
         original(self)
 
