@@ -15,18 +15,28 @@ Two scenarios, each with its own bare baseline (the print HTML our build made fo
             pays on each edit.
 For each: `ours -j1` (one process, core for core), `ours` (the PDFs on the machine's
 cores, as the CLI runs it), and `bare` - WeasyPrint alone rendering the same three print
-HTML documents one after the other with its default settings (`HTML(string=...,
-base_url=...).write_pdf(pdf_variant="pdf/ua-1")`), in a process of its own that imports
-nothing else (so neither our heap nor our process settings touch it). Rounds alternate
-the runs so that machine noise hits them alike.
+documents one after the other with its default settings, in a process of its own that
+imports nothing else (so neither our heap nor our process settings touch it). A print
+document is the page and its three stylesheets (render/html.py, PrintHtml: the
+language's fonts, print.css, the running heads), which bare gives WeasyPrint as its
+documentation says: `HTML(string=page, base_url=...).write_pdf(stylesheets=[CSS(string=...,
+font_config=..., counter_style=...)...], font_config=..., counter_style=...,
+pdf_variant="pdf/ua-1")`, every sheet parsed for every document. Rounds alternate the
+runs so that machine noise hits them alike.
 
 Beside it, a stricter baseline: `bare tuned`, the same documents in another process of
 its own, WeasyPrint run the way our build runs it (publisher/render/pdf_runtime.py): one
-font configuration shared by the three documents, the garbage collector paused while
-each renders and one young collection after it. `ours -j1 / bare` says what a user pays
-against WeasyPrint as it comes; `ours -j1 / bare tuned` what our own work adds to a
-WeasyPrint run as well as we run it: the difference between the two is what tuning
-WeasyPrint gained, not our work.
+font configuration shared by the three documents, print.css (the same text in the three)
+parsed once for them, the garbage collector paused while each renders and one young
+collection after it. `ours -j1 / bare` says what a user pays against WeasyPrint as it
+comes; `ours -j1 / bare tuned` what our own work adds to a WeasyPrint run as well as we
+run it: the difference between the two is what tuning WeasyPrint gained, not our work.
+
+And the figure as it was measured until print.html gave its stylesheets beside the page
+(December 2026): `bare inline`, the three sheets put back into one <style> element of the
+page, as print.html made it then, and `HTML(string=page, ...).write_pdf(pdf_variant=
+"pdf/ua-1")`. The pages are the same (tests/render/test_pdf_runtime.py: same pixels, same
+text); bare and bare inline parse the same CSS, so their times differ by noise only.
 
 Every build starts from what a new `publisher build` process has (the in-process memos
 of core/memos.py emptied; imports, fonts and compiled templates kept, as bare keeps its
@@ -36,10 +46,10 @@ Printed: medians with min and max of wall and CPU time (CPU: this process's for 
 -j1`, each bare process's own for the baselines; a loaded machine blurs it less than wall
 time), the ratios to bare and to bare tuned, and where `ours -j1` spends its CPU time:
 photos (the print and web renditions, the published original with its captions),
-WeasyPrint inside our build (HTML(), its render and Document.write_pdf, our text layer's
-hook included: ~1 ms a PDF; compared with both baselines' CPU time), and our other work
-(the rest); and, across those parts, the time the garbage collector took (gc.callbacks)
-with the number of its full collections.
+WeasyPrint inside our build (HTML() and CSS(), its render and Document.write_pdf, our
+text layer's hook included: ~1 ms a PDF; compared with both baselines' CPU time), and our
+other work (the rest); and, across those parts, the time the garbage collector took
+(gc.callbacks) with the number of its full collections.
 
 Run it as a script (not under pytest): the build forks its PDF workers only from a
 process with no other thread.
@@ -75,7 +85,7 @@ from publisher.publishing import steps  # noqa: E402
 from publisher.publishing.builders.dist import BuildReport, DistBuilder  # noqa: E402
 from publisher.publishing.cache import Cache  # noqa: E402
 from publisher.publishing.engine import cache_dir  # noqa: E402
-from publisher.render.html import render_print  # noqa: E402
+from publisher.render.html import PrintHtml, render_print  # noqa: E402
 from publisher.workflow.status import resolve_releases  # noqa: E402
 
 if TYPE_CHECKING:
@@ -88,26 +98,48 @@ WORKSPACE_FILES = ("publisher.toml", "glossary.toml", "numbers.jsonl")
 WORKSPACE_DIRS = ("releases", "boilerplate", "templates", "locales")
 
 #: The bare baselines' process: WeasyPrint alone, one set of documents per request; with
-#: "tuned", run as our build runs it (our runtime module: the standard library only).
+#: "tuned", run as our build runs it (our runtime module: the standard library only); with
+#: "inline", each page with its stylesheets in a <style> element (the form measured until
+#: December 2026).
 BARE_SCRIPT = """
 import json, sys, time
 import weasyprint
+from weasyprint.css.counters import CounterStyle
+from weasyprint.text.fonts import FontConfiguration
 sets = json.load(open(sys.argv[1], encoding="utf-8"))
 if sys.argv[2] == "tuned":
     from publisher.render import pdf_runtime
     def render(name):
         scope = str(time.perf_counter_ns())  # one build
-        for html, base in sets[name]:
+        for html, base, sheets in sets[name]:
             with pdf_runtime.shared_font_configuration(scope) as fonts:
                 with pdf_runtime.collections_paused():
+                    css, counters, profiles = pdf_runtime.parsed_stylesheets(
+                        sheets, base_url=base, fetcher=None, font_config=fonts
+                    )
                     weasyprint.HTML(string=html, base_url=base).render(
-                        font_config=fonts
+                        font_config=fonts, counter_style=counters, color_profiles=profiles,
+                        stylesheets=css,
                     ).write_pdf(pdf_variant="pdf/ua-1")
         pdf_runtime.release_fonts()  # as our build does at its end
+elif sys.argv[2] == "inline":
+    def render(name):
+        for html, base, sheets in sets[name]:
+            page = html.replace("</head>", "<style>" + "".join(sheets) + "</style></head>", 1)
+            weasyprint.HTML(string=page, base_url=base).write_pdf(pdf_variant="pdf/ua-1")
 else:
     def render(name):
-        for html, base in sets[name]:
-            weasyprint.HTML(string=html, base_url=base).write_pdf(pdf_variant="pdf/ua-1")
+        for html, base, sheets in sets[name]:
+            fonts, counters = FontConfiguration(), CounterStyle()
+            css = [
+                weasyprint.CSS(string=text, base_url=base, font_config=fonts,
+                               counter_style=counters)
+                for text in sheets
+            ]
+            weasyprint.HTML(string=html, base_url=base).write_pdf(
+                stylesheets=css, font_config=fonts, counter_style=counters,
+                pdf_variant="pdf/ua-1",
+            )
 for name in sets:
     render(name)  # warm-up, as our process warmed up
 print("ready", flush=True)
@@ -120,7 +152,7 @@ for line in sys.stdin:
 """
 
 #: The bare baselines: argument of BARE_SCRIPT -> name in the report.
-BARE_REGIMES = {"default": "bare", "tuned": "bare tuned"}
+BARE_REGIMES = {"default": "bare", "tuned": "bare tuned", "inline": "bare inline"}
 
 #: The photo's part of the CPU-time split of `ours -j1`: its print and web renditions
 #: and the published original (a PDF step makes a print rendition only if these did not).
@@ -218,14 +250,14 @@ def main() -> None:
             return DistBuilder(ws, out_dir=out, jobs=jobs).build(releases)
 
         # Warm-up, in one process, capturing the print HTML each scenario renders.
-        documents: dict[str, list[tuple[str, str]]] = {"cold": [], "change": []}
-        capturing: list[tuple[str, str]] = []
+        documents: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {"cold": [], "change": []}
+        capturing: list[tuple[str, str, tuple[str, ...]]] = []
 
-        def capture(env: Environment, pub: Publication, **context: Any) -> str:
-            text = render_print(env, pub, **context)
+        def capture(env: Environment, pub: Publication, **context: Any) -> PrintHtml:
+            page = render_print(env, pub, **context)
             base = (ws.releases_dir / pub.release_id).as_uri() + "/"
-            capturing.append((text, base))
-            return text
+            capturing.append((page.html, base, page.stylesheets))
+            return page
 
         capturing_prints = mock.patch.object(pages_module, "render_print", capture)
         capturing_prints.start()  # measuring only
@@ -269,6 +301,7 @@ def main() -> None:
         for name in PHOTO_STEPS:
             split.wrap(steps, name, "photos")
         split.wrap(weasyprint.HTML, "__init__", "WeasyPrint")  # parses the HTML
+        split.wrap(weasyprint.CSS, "__init__", "WeasyPrint")  # parses a stylesheet
         split.wrap(weasyprint.HTML, "render", "WeasyPrint")
         split.wrap(weasyprint.document.Document, "write_pdf", "WeasyPrint")
         collections = Collections()
@@ -338,7 +371,7 @@ def report_results(
     for scenario in ("cold", "change"):
         title = {"cold": "cold (cache emptied)", "change": "after a text change"}[scenario]
         print(f"\n{title}:")
-        for name in ("ours -j1", "ours", "bare", "bare tuned"):
+        for name in ("ours -j1", "ours", "bare", "bare tuned", "bare inline"):
             label = f"{scenario} {name}"
             print(f"  {name:<10} wall {summary(wall[label])}")
             if label in cpu:
@@ -358,6 +391,13 @@ def report_results(
             f"  stricter: ours -j1 / bare tuned = {median(j1) / median(tuned):.3f}; in CPU time "
             f"{tuned_cpu:.3f}; bare tuned / bare = {median(tuned) / median(bare):.3f} (what "
             "running WeasyPrint as our build does gains by itself)"
+        )
+        inline = wall[f"{scenario} bare inline"]
+        inline_cpu = median(cpu[f"{scenario} ours -j1"]) / median(cpu[f"{scenario} bare inline"])
+        print(
+            f"  as measured until print.css was shared: ours -j1 / bare inline = "
+            f"{median(j1) / median(inline):.3f}; in CPU time {inline_cpu:.3f}; bare inline / "
+            f"bare = {median(inline) / median(bare):.3f}"
         )
         total = median(cpu[f"{scenario} ours -j1"])
         print(f"  where ours -j1 spends its CPU time (median of each part; total {total:.3f} s):")

@@ -249,7 +249,10 @@ class OutputState:
         except OSError:
             same = False
         if not same:
-            atomic_write_bytes(target, data)
+            # Not fsynced (two waits for the disk a file, for thousands of files in a
+            # site): a power cut may leave the old file or an empty one, whose size and
+            # mtime then differ from the record, so the next build writes it again.
+            atomic_write_bytes(target, data, durable=False)
         self.record(rel, key)
         return not same
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -130,6 +131,30 @@ class StepCounts:
         self.cached = dict(engine.cached)
         self.rendered_items = list(engine.rendered_items)
         self.summary = engine.summary()
+
+
+class PendingPdfs:
+    """PDFs started by `Engine.start_pdfs`: `result` waits for the renders still running
+    (a thread waits on the workers meanwhile, holding no lock this process needs) and
+    gives what `Engine.pdfs` gives; an error of the engine's own (a bug) is raised there."""
+
+    def __init__(
+        self,
+        found: dict[tuple[str, str], Step],
+        outcome: Future[list[StepResult]] | list[StepResult],
+        took: Callable[[list[StepResult]], None],
+    ) -> None:
+        self._found = found
+        self._outcome = outcome
+        self._took: Callable[[list[StepResult]], None] | None = took
+
+    def result(self) -> dict[tuple[str, str], Step]:
+        if self._took is not None:
+            outcome = self._outcome
+            results = outcome.result() if isinstance(outcome, Future) else outcome
+            took, self._took = self._took, None
+            took(results)
+        return self._found
 
 
 class Engine:
@@ -412,8 +437,23 @@ class Engine:
 
         `web_photos`: the build publishes web pages too (`photos` follows): each photo's
         web renditions are made with its print rendition, before the PDFs, from it."""
+        return self.start_pdfs(
+            wanted, draft=draft, thumbnails=thumbnails, web_photos=web_photos
+        ).result()
+
+    def start_pdfs(
+        self,
+        wanted: list[tuple[Plan, str]],
+        *,
+        draft: bool,
+        thumbnails: bool = False,
+        web_photos: bool = False,
+    ) -> PendingPdfs:
+        """`pdfs`, the renders left running in the workers when they are up or starting
+        (`WorkerPool.starting`): this process goes on with other work until it asks for the
+        `result`. Keys, cache lookups and print photos are done here, now."""
         if not wanted:
-            return {}
+            return PendingPdfs({}, [], lambda _results: None)
         template_key = self.templates.key("print.html")
         found: dict[tuple[str, str], Step] = {}
         misses: list[tuple[tuple[str, str], tuple[Any, ...]]] = []
@@ -468,7 +508,22 @@ class Engine:
         self._print_photos([args for _, args in misses], web)
         # Chinese PDFs take longest: start them first so no worker idles at the end.
         misses.sort(key=lambda item: item[0][1] != "zh-Hans")
-        results = self._run("PDFs", steps.pdf_step, [a for _, a in misses], heavy=True)
+        calls = [args for _, args in misses]
+        outcome: Future[list[StepResult]] | list[StepResult]
+        if calls and self.pool.starting():
+            running = ThreadPoolExecutor(1, thread_name_prefix="publisher-pdfs")
+            outcome = running.submit(self._run, "PDFs", steps.pdf_step, calls, heavy=True)
+            running.shutdown(wait=False)  # its one task goes on; the thread ends after it
+        else:
+            outcome = self._run("PDFs", steps.pdf_step, calls, heavy=True)
+        return PendingPdfs(found, outcome, partial(self._took_pdfs, found, misses))
+
+    def _took_pdfs(
+        self,
+        found: dict[tuple[str, str], Step],
+        misses: list[tuple[tuple[str, str], tuple[Any, ...]]],
+        results: list[StepResult],
+    ) -> None:
         for (ident, _), outcome in zip(misses, results, strict=True):
             if isinstance(outcome, PublisherError):
                 found[ident].error = outcome
@@ -476,7 +531,6 @@ class Engine:
                 found[ident].meta = outcome
                 self.rendered["pdf"] += 1
                 self.rendered_items.append(f"{ident[0]}/{ident[1]}.pdf")
-        return found
 
     def _print_photos(self, pdf_calls: list[tuple[Any, ...]], web: dict[str, str]) -> None:
         """Each photo's print rendition that the PDFs to render need and the cache lacks,

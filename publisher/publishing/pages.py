@@ -82,15 +82,24 @@ def render_release_pdf(
     )
     pdf.check_glyphs(pub_for_print, fonts)
     label = gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
-    html = render_print(
+    page = render_print(
         env,
         pub_for_print,
         fonts=fonts,
         font_faces=fonts.faces_css,
+        font_variables=fonts.variables_css,
         page_label_css=pdf.page_label_css(label, pdf.COUNTER_STYLES[lang]),
     )
     fetcher = pdf.restricted_fetcher(
         [ws.templates_dir, PACKAGE_TEMPLATES, release.root],
         [*fonts.font_files, *(print_photos or {}).values()],
     )
-    return pdf.render_pdf(html, base_dir=release.root, fetcher=fetcher, fonts_scope=fonts_scope)
+    return pdf.render_pdf(
+        page.html,
+        base_dir=release.root,
+        fetcher=fetcher,
+        fonts_scope=fonts_scope,
+        # an override of print.html styling the page in a <style> of its own still gets
+        # the language's fonts as the variables print.css uses
+        stylesheets=page.stylesheets or (fonts.variables_css,),
+    )

@@ -108,14 +108,22 @@ class SiteIndex:
         if found is not None and self.started - found.newest_ns > RACY_NS:
             self._stamps[slug] = found.digest
 
+    def stale(self, slug: str) -> bool:
+        """Whether `lookup` cannot answer for the release, whatever its output files: no
+        entry under this context, or its folder's stamp is not the recorded one. Costs
+        no `stat`: a build can start such a release's renders before it looks up the
+        others."""
+        entry = self._entries.get(slug)
+        stamp = self._stamps.get(slug)
+        return entry is None or not stamp or entry.get("stamp") != stamp
+
     def lookup(self, slug: str, state: OutputState) -> IndexedRelease | None:
         """The release as the index has it, if its stamp is the recorded one and every
         file it wrote is as it was left (each `state.up_to_date`, which also keeps the
         file from being pruned); else None."""
-        entry = self._entries.get(slug)
-        stamp = self._stamps.get(slug)
-        if entry is None or not stamp or entry.get("stamp") != stamp:
+        if self.stale(slug):
             return None
+        entry = self._entries[slug]
         try:
             indexed = _restore(slug, entry)
         except (KeyError, TypeError, ValueError, AttributeError):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
@@ -21,8 +23,14 @@ from publisher.render.model import Publication
 
 def render_template(env: Environment, name: str, **context: Any) -> str:
     """Render `name`; a broken (user-overridden) template is a one-line RenderError."""
-    try:
+    with _reported(name):
         return env.get_template(name).render(**context)
+
+
+@contextmanager
+def _reported(name: str) -> Iterator[None]:
+    try:
+        yield
     except TemplateSyntaxError as exc:
         raise RenderError(
             f"template error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno
@@ -31,8 +39,25 @@ def render_template(env: Environment, name: str, **context: Any) -> str:
         raise RenderError(f"template error in {name}: {exc}") from None
 
 
-def render_print(env: Environment, pub: Publication, **context: Any) -> str:
-    return render_template(env, "print.html", pub=pub, **context)
+@dataclass(frozen=True)
+class PrintHtml:
+    """The print page and its stylesheets, in cascade order (all of the same origin for
+    WeasyPrint, after its own; none of them is in the page). The sheets of print.html:
+    the language's fonts, print.css, the running heads."""
+
+    html: str
+    stylesheets: tuple[str, ...] = ()
+
+
+def render_print(env: Environment, pub: Publication, **context: Any) -> PrintHtml:
+    """print.html, with the `stylesheets` it sets (none from an override that styles the
+    page itself in a <style> element)."""
+    with _reported("print.html"):
+        page = env.get_template("print.html").make_module({"pub": pub, **context})
+        sheets = getattr(page, "stylesheets", None) or ()
+        if not isinstance(sheets, list | tuple) or not all(isinstance(s, str) for s in sheets):
+            raise RenderError("template error in print.html: `stylesheets` is not a list of texts")
+        return PrintHtml(str(page), tuple(str(sheet) for sheet in sheets))
 
 
 TextFilter = Callable[[str], str]

@@ -18,6 +18,7 @@ import functools
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,14 @@ class PrintFonts:
     faces_css: Markup
     font_files: list[Path]
     sets: list[fontlib.FontSet]
+
+    @property
+    def variables_css(self) -> Markup:
+        """The stacks as the custom properties print.css uses (`var(--font-body)`)."""
+        return Markup(
+            f":root {{ --font-body: {self.body}; --font-heading: {self.heading}; "
+            f"--font-motto: {self.motto}; }}\n"
+        )
 
 
 def print_fonts(lang: str) -> PrintFonts:
@@ -164,12 +173,19 @@ def write_pdf(html: str, *, base_dir: Path, fetcher: Any) -> bytes:
 
 
 def render_pdf(
-    html: str, *, base_dir: Path, fetcher: Any, fonts_scope: str | None = None
+    html: str,
+    *,
+    base_dir: Path,
+    fetcher: Any,
+    fonts_scope: str | None = None,
+    stylesheets: Sequence[str] = (),
 ) -> RenderedPdf:
     """Render print HTML to a PDF, with its page count (for listings, no second parse).
 
-    `fonts_scope`: the build the PDF belongs to; its PDFs rendered in this process share
-    one font configuration (render/pdf_runtime.py). The bytes are the same without it."""
+    `stylesheets`: CSS texts styling the page beside its own, in cascade order (see
+    html.PrintHtml). `fonts_scope`: the build the PDF belongs to; its PDFs rendered in
+    this process share one font configuration, and one parse of each stylesheet they
+    share (render/pdf_runtime.py). The bytes are the same without it."""
     import weasyprint
 
     # fontTools stamps the instances it makes of variable fonts (Noto Sans Khmer bold) with
@@ -186,9 +202,17 @@ def render_pdf(
         pdf_runtime.shared_font_configuration(fonts_scope) as font_config,
         pdf_runtime.collections_paused(),
     ):
-        document = weasyprint.HTML(
-            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(dpi=images.PRINT_MAX_DPI, font_config=font_config)
+        base_url = base_dir.as_uri() + "/"
+        sheets, counter_style, color_profiles = pdf_runtime.parsed_stylesheets(
+            stylesheets, base_url=base_url, fetcher=fetcher, font_config=font_config
+        )
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            dpi=images.PRINT_MAX_DPI,
+            font_config=font_config,
+            counter_style=counter_style,
+            color_profiles=color_profiles,
+            stylesheets=sheets,
+        )
         pdf = document.write_pdf(
             pdf_variant="pdf/ua-1", uncompressed_pdf=False, pdf_identifier=False
         )

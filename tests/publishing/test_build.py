@@ -280,3 +280,26 @@ def test_build_leaves_no_font_folders_behind(
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "out" / SAMPLE_SLUG).glob("*.pdf"))) == 3
     assert not list(scratch.glob("weasyprint-*"))
+
+
+def test_a_print_html_override_with_its_own_style_element_keeps_the_fonts(
+    repo_workspace: Path,
+) -> None:
+    """An override of print.html written before print.html gave its stylesheets beside
+    the page: a <style> of its own that includes print.css, which now names the fonts as
+    variables (`var(--font-body)`). The build still gives it the language's fonts."""
+    (repo_workspace / "templates" / "print.html").write_text(
+        '<!DOCTYPE html>\n<html lang="{{ pub.lang }}"><head><meta charset="utf-8">'
+        "<title>{{ pub.title_text }}</title>\n"
+        '<style>\n{{ font_faces }}\n{% include "print.css" %}\n</style></head>\n'
+        '<body><h1 class="title">{{ pub.title_text }}</h1><p>{{ pub.summary }}</p></body>'
+        "</html>\n",
+        encoding="utf-8",
+    )
+    out = repo_workspace / "dist"
+    Cli(repo_workspace)("build", "--lang", "km", "--out", str(out))
+    fonts = subprocess.run(
+        ["pdffonts", str(out / SAMPLE_SLUG / "km.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    # the body's and the title's faces of the Khmer PDF (print.css: the title in the motto's)
+    assert "publisher-km-text" in fonts and "publisher-km-heading" in fonts, fonts

@@ -73,6 +73,44 @@ def test_output_state_copies_once_and_repairs_edits(tmp_path: Path) -> None:
     assert not (out / "r" / "km.html").exists()
 
 
+def test_outputs_are_not_fsynced_and_one_a_power_cut_left_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's output files are renamed into place without fsync (each waits for the
+    disk; a site writes thousands): its record stays durable. A power cut can then leave
+    an output empty, or the old one, with the record of the new one: the next build finds
+    it otherwise than it left it and writes it again."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    cache, out = Cache(tmp_path / "cache"), tmp_path / "dist"
+    state = OutputState(cache, out)
+    assert state.write("r/en.pdf", "k1", b"%PDF new") is True
+    assert state.write("r/old.pdf", "k2", b"%PDF two") is True
+    assert synced == []  # neither the files nor their folder
+    state.save()
+    assert synced  # the record is
+    (out / "r" / "en.pdf").write_bytes(b"")  # as a power cut can leave it
+    (out / "r" / "old.pdf").write_bytes(b"%PDF one")  # the rename lost: the old file
+    os.utime(out / "r" / "old.pdf", ns=(0, 0))
+    again = OutputState(cache, out)
+    assert again.write("r/en.pdf", "k1", b"%PDF new") is True
+    assert again.copy("r/old.pdf", "k2", _file(tmp_path, b"%PDF two")) is True
+    assert (out / "r" / "en.pdf").read_bytes() == b"%PDF new"
+    assert (out / "r" / "old.pdf").read_bytes() == b"%PDF two"
+
+
+def _file(folder: Path, data: bytes) -> Path:
+    path = folder / "cached"
+    path.write_bytes(data)
+    return path
+
+
 def test_release_files_ignore_lock_and_hidden_not_history(tmp_path: Path) -> None:
     (tmp_path / "translations").mkdir()
     (tmp_path / "source.md").write_text("# T\n")

@@ -2,11 +2,13 @@
 print pages: a build's PDFs sharing one font configuration come out byte for byte as
 each rendered alone; a process rendering again and again (a pool worker, `publisher
 serve`) keeps its memory: no render's garbage waits for a full collection, one font
-configuration and one temporary font folder at most between renders."""
+configuration and one temporary font folder at most between renders; print.css, the
+same text in every language, parsed once a build, and drawing what it drew inside the page."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.publishing.pages import render_release_pdf
 from publisher.publishing.rule import choose
-from publisher.render import pdf_runtime
+from publisher.render import pdf, pdf_runtime
 from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace
 
 
@@ -127,3 +129,84 @@ def test_overlapping_renders_enable_the_collector_after_the_last() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _print_page(
+    sample: tuple[Workspace, Release, Document], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """What render_release_pdf gives pdf.render_pdf for `lang` (its page, stylesheets,
+    folder and fetcher), from a draft (every running head drawn)."""
+    given: dict[str, Any] = {}
+
+    def keep(html: str, **options: Any) -> pdf.RenderedPdf:
+        given.update(options, html=html)
+        return pdf.RenderedPdf(b"", 0)
+
+    monkeypatch.setattr(pdf, "render_pdf", keep)
+    ws, release, document = sample
+    render_release_pdf(ws, release, document, choose(ws, release, document, lang), True)
+    monkeypatch.undo()
+    return given
+
+
+@pytest.mark.slow
+def test_a_build_parses_print_css_once(
+    sample: tuple[Workspace, Release, Document],
+    font_folders: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """print.css is the same text in every language (print.html sets the fonts in a
+    sheet of its own): the three PDFs of a build parse it once, each its own fonts and
+    running heads."""
+    import weasyprint
+
+    parsed: list[str] = []
+    original = weasyprint.CSS.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        parsed.append(str(kwargs.get("string", "")))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.CSS, "__init__", counted)
+    for lang in ("en", "km", "zh-Hans"):
+        render(sample, lang, "build-1")
+    layout = [text for text in parsed if "Print layout of an official" in text]
+    assert len(layout) == 1, len(layout)
+    assert "{{" not in layout[0] and "var(--font-body)" in layout[0]
+    assert sum(":root { --font-body:" in text for text in parsed) == 3
+    parsed.clear()
+    render(sample, "en", "build-2")  # another build: parsed again, as a new process would
+    assert sum("Print layout of an official" in text for text in parsed) == 1
+
+
+@pytest.mark.slow
+def test_the_stylesheets_beside_the_page_draw_what_one_style_element_drew(
+    sample: tuple[Workspace, Release, Document],
+    font_folders: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The page's three sheets given beside it (and print.css shared) draw every page of
+    the three languages' drafts exactly as the same sheets inside one <style> element of
+    the page did (print.html's form until the sheets were shared): same pixels, same text."""
+    for lang in ("en", "km", "zh-Hans"):
+        given = _print_page(sample, lang, monkeypatch)
+        sheets = given["stylesheets"]
+        assert len(sheets) == 3 and "<style" not in given["html"]
+        inline = given["html"].replace(
+            "</head>", "<style>\n" + "".join(sheets) + "</style>\n</head>", 1
+        )
+        options = {"base_dir": given["base_dir"], "fetcher": given["fetcher"]}
+        pages: dict[str, list[bytes]] = {}
+        for way, rendered in (
+            ("beside", pdf.render_pdf(given["html"], stylesheets=sheets, **options)),
+            ("inside", pdf.render_pdf(inline, **options)),
+        ):
+            path = tmp_path / f"{lang}-{way}.pdf"
+            path.write_bytes(rendered.data)
+            subprocess.run(["pdftoppm", "-r", "50", "-png", path, path.with_suffix("")], check=True)
+            pngs = sorted(tmp_path.glob(f"{lang}-{way}-*.png"))
+            text = subprocess.run(["pdftotext", path, "-"], capture_output=True, check=True).stdout
+            pages[way] = [text, *(png.read_bytes() for png in pngs)]
+        assert len(pages["beside"]) > 2, lang  # text and at least two pages
+        assert pages["beside"] == pages["inside"], lang

@@ -93,6 +93,11 @@ from publisher.workflow import embargo as embargoes
 #: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
 FEEDS_VERSION = "3"
 
+#: At most this many changed releases have their PDFs started before the others are
+#: looked up (`_build`): a few releases' PDFs are one batch for the workers, which no
+#: other step of the build then waits on or replaces (workers.TASKS_PER_WORKER).
+EARLY_RELEASES = 8
+
 
 @dataclass
 class SiteReport(StepCounts):
@@ -253,16 +258,33 @@ class SiteBuilder(Builder[SiteReport]):
                 engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
             index = self._index(engine, public)
+            # The releases whose folder changed since the index recorded them are taken in
+            # full whatever the lookups find: their PDFs start now, in the workers, while
+            # this process looks the others up (a stat of each file they wrote, 0.2 s at
+            # 2,000 releases). Only a few: many would share the workers with later steps.
+            stale = [r for r in public if index is not None and index.stale(r.slug)]
+            if len(stale) > EARLY_RELEASES:
+                stale = []
+            early = engine.plans(stale, draft=False, known=self.known_plans)
+            early_pdfs = engine.start_pdfs(_pdfs_of(early), draft=False, thumbnails=True)
+            pdfs_started = {plan.slug for plan in early}
+            taken = {plan.slug: plan for plan in early}
             indexed: dict[str, IndexedRelease] = {}
             fresh: list[Release] = []
             for release in public:
+                if release.slug in taken:
+                    continue
                 found = index.lookup(release.slug, state) if index is not None else None
                 if found is None:
                     fresh.append(release)
                 else:
                     found.plan._load_views = partial(full_views, engine.cache, found.plan.key)
                     indexed[release.slug] = found
-            plans = engine.plans(fresh, draft=False, known=self.known_plans)
+            taken.update(
+                (plan.slug, plan)
+                for plan in engine.plans(fresh, draft=False, known=self.known_plans)
+            )
+            plans = [taken[r.slug] for r in public if r.slug in taken]  # the releases' order
             plans += [found.plan for found in indexed.values()]
             unread, others = unreadable_plans(self.unreadable, ws.releases_dir)
             plans += unread
@@ -278,8 +300,11 @@ class SiteBuilder(Builder[SiteReport]):
             pages = engine.html(
                 new, draft=False, variant="site", params={"pdf": True, "site": site_params}
             )
-            pdfs = engine.pdfs(
-                [(p, lang) for p in new for lang in p.published], draft=False, thumbnails=True
+            pdfs = early_pdfs.result()
+            pdfs |= engine.pdfs(
+                _pdfs_of([p for p in new if p.slug not in pdfs_started]),
+                draft=False,
+                thumbnails=True,
             )
             thumbs = engine.thumbnails(pdfs)
             died = worker_died(plans, [*pages.values(), *thumbs.values()], [])
@@ -772,6 +797,12 @@ class _Site:
 HOME_LIMIT = 30
 #: Entries an Atom feed carries (the newest): readers poll it for what is new.
 FEED_LIMIT = 50
+
+
+def _pdfs_of(plans: Sequence[Plan]) -> list[tuple[Plan, str]]:
+    """The PDFs the site publishes of these releases: each published language of each
+    release with a verdict (the releases the listings show)."""
+    return [(p, lang) for p in plans if not p.error for lang in p.published]
 
 
 def _card_photo(folder: str, view: ListingView) -> dict[str, Any]:
