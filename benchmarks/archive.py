@@ -59,6 +59,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 
@@ -162,6 +163,15 @@ def generate(root: Path, count: int) -> list[str]:
         )
         slugs.append(slug)
     return slugs
+
+
+class BuildEvent(TypedDict):
+    """What the preview's event stream says of a build (publisher.web.site_preview)."""
+
+    version: int
+    all: bool  # too many files to list: every page reloads
+    written: list[str]
+    removed: list[str]
 
 
 @dataclasses.dataclass
@@ -333,7 +343,7 @@ def live_changes(workspace: Path, slug: str, rounds: int) -> list[Run]:
     if "Rendered nothing" not in first:
         print("  NOTE: the preview's first build rendered again what `site` had rendered")
     threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True).start()
-    events: queue.Queue[dict[str, object]] = queue.Queue()
+    events: queue.Queue[BuildEvent] = queue.Queue()
 
     def listen() -> None:
         with httpx.stream("GET", base + "/_publisher/events", timeout=None) as stream:
@@ -352,7 +362,7 @@ def live_changes(workspace: Path, slug: str, rounds: int) -> list[Run]:
             text = approved_edit(workspace, slug, round_)
             while True:
                 build = events.get(timeout=120)
-                if page in build["written"] or build["all"]:  # type: ignore[operator]
+                if page in build["written"] or build["all"]:
                     break
             shown = httpx.get(f"{base}/{page}").text
             elapsed = time.perf_counter() - begin

@@ -85,7 +85,7 @@ from publisher.core import memos  # noqa: E402
 from publisher.core.workspace import Workspace  # noqa: E402
 from publisher.publishing import pages as pages_module  # noqa: E402
 from publisher.publishing import steps  # noqa: E402
-from publisher.publishing.builders.dist import DistBuilder  # noqa: E402
+from publisher.publishing.builders.dist import BuildReport, DistBuilder  # noqa: E402
 from publisher.publishing.cache import Cache  # noqa: E402
 from publisher.publishing.engine import cache_dir  # noqa: E402
 from publisher.render.html import PrintHtml, render_print  # noqa: E402
@@ -248,7 +248,7 @@ def main() -> None:
             changed = credit_line[:-1] + f" {number}" + '"'
             toml_path.write_text(original_toml.replace(credit_line, changed), encoding="utf-8")
 
-        def build(jobs: int | None, out: Path) -> Any:
+        def build(jobs: int | None, out: Path) -> BuildReport:
             memos.forget()  # what a new process starts with
             return DistBuilder(ws, out_dir=out, jobs=jobs).build(releases)
 

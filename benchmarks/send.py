@@ -34,7 +34,7 @@ import time
 import tracemalloc
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -46,10 +46,13 @@ from publisher.publishing.builders.send import SendBuilder  # noqa: E402
 from tests.support.mail import LANG_CYCLE, set_smtp  # noqa: E402
 from tests.support.smtp_server import PASSWORD, USER, free_port, make_certificate  # noqa: E402
 
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event
+
 SLUG = "2024-11-30-samdech-techo-hun-sen-pay-official-goodwill-visit-china"
 
 
-def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
+def serve(port: int, cert: str, key: str, ready: Event, stock: bool) -> None:
     """The SMTP server process: counts messages, keeps none.
 
     Stock aiosmtpd reads DATA one line at a time in Python (about 4,000 lines for a
@@ -62,10 +65,10 @@ def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
     import ssl
 
     from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+    from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
     class Counting:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
             return "250 2.0.0 queued"
 
     class ChunkedData(SMTP):
@@ -95,7 +98,9 @@ def serve(port: int, cert: str, key: str, ready: Any, stock: bool) -> None:
         def factory(self) -> SMTP:
             return ChunkedData(self.handler, **self.SMTP_kwargs)
 
-    def auth(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+    def auth(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
         ok = isinstance(data, LoginPassword) and data.password.decode() == PASSWORD
         return AuthResult(success=ok)
 

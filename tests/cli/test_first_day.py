@@ -12,12 +12,15 @@ import itertools
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from publisher.core.catalog import Catalog
 from publisher.core.glossary import Glossary
+from publisher.core.release import Release
 from publisher.core.wording import counted, listing
+from publisher.core.workspace import Workspace
 from publisher.publishing.builders.wire import wrap
 from tests.support.workspace import SAMPLE_LABEL, SAMPLE_NUMBER, SAMPLE_SLUG, Cli
 
@@ -75,9 +78,9 @@ def test_status_verdicts_are_cached_until_a_file_changes(
     judged: list[str] = []
     original = readiness._judge
 
-    def counting(ws: object, release: object) -> object:
-        judged.append(release.slug)  # type: ignore[attr-defined]
-        return original(ws, release)  # type: ignore[arg-type]
+    def counting(ws: Workspace, release: Release) -> dict[str, Any]:
+        judged.append(release.slug)
+        return original(ws, release)
 
     monkeypatch.setattr(readiness, "_judge", counting)
     cli = Cli(repo_workspace)
@@ -303,8 +306,25 @@ def test_wire_copy_keeps_item_numbers_and_reads_a_signature_by_column() -> None:
     from publisher.publishing.builders import wire
     from publisher.render.model import Leaf
 
-    def leaf(kind: str, text: str = "", **extra: object) -> Leaf:
-        return Leaf(kind, None, Markup(text), text, **extra)  # type: ignore[arg-type]
+    def leaf(
+        kind: str,
+        text: str = "",
+        *,
+        start: int | None = None,
+        number: int | None = None,
+        header: bool = False,
+        children: list[Leaf] | None = None,
+    ) -> Leaf:
+        return Leaf(
+            kind,
+            None,
+            Markup(text),
+            text,
+            start=start,
+            number=number,
+            header=header,
+            children=children or [],
+        )
 
     numbered = leaf(
         "ordered_list",

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -266,7 +267,7 @@ def test_edits_made_in_translate_toolkit_are_imported(
     assert "0 updated, 14 unchanged" in cli("import", str(edited)).stdout
 
 
-def _edit_xliff(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+def _edit_xliff(path: Path, edit: Callable[[etree._Element], None]) -> Path:
     tree = etree.parse(str(path))
     edit(tree.getroot())
     out = path.with_name("edited-" + path.name)
@@ -485,7 +486,9 @@ def _resave_msgcat(path: Path) -> None:
 
 
 @pytest.mark.parametrize("resave", [_resave_babel, _resave_msgcat], ids=["babel", "msgcat"])
-def test_po_resaved_by_other_tools_keeps_our_states(cli: Cli, mixed: Path, resave) -> None:  # type: ignore[no-untyped-def]
+def test_po_resaved_by_other_tools_keeps_our_states(
+    cli: Cli, mixed: Path, resave: Callable[[Path], None]
+) -> None:
     before_status = status_languages(cli)
     before = {lang: states(mixed, lang) for lang in ("km", "zh-Hans")}
     for lang in ("km", "zh-Hans"):
@@ -497,8 +500,8 @@ def test_po_resaved_by_other_tools_keeps_our_states(cli: Cli, mixed: Path, resav
 
 
 @pytest.mark.parametrize("resave", [_resave_babel, _resave_msgcat], ids=["babel", "msgcat"])
-def test_po_resaved_by_other_tools_imports_as_no_change(  # type: ignore[no-untyped-def]
-    cli: Cli, mixed: Path, tmp_path: Path, resave
+def test_po_resaved_by_other_tools_imports_as_no_change(
+    cli: Cli, mixed: Path, tmp_path: Path, resave: Callable[[Path], None]
 ) -> None:
     path = export(cli, tmp_path, "km", "po")
     resave(path)

@@ -446,9 +446,9 @@ def test_html_part_in_chromium_khmer_line_height_and_room_under_the_embargo(
                         "h => [parseFloat(getComputedStyle(h).lineHeight),"
                         " parseFloat(getComputedStyle(h).fontSize)]"
                     )
-                    gap = title.bounding_box()["y"] - (  # type: ignore[index]
-                        box.bounding_box()["y"] + box.bounding_box()["height"]  # type: ignore[index]
-                    )
+                    title_box, embargo_box = title.bounding_box(), box.bounding_box()
+                    assert title_box and embargo_box, (lang, width)  # both shown
+                    gap = title_box["y"] - (embargo_box["y"] + embargo_box["height"])
                     assert gap >= 16, (lang, width, gap)
                     if lang == "km":
                         assert style[0] / style[1] >= 1.6, (width, style)

@@ -11,6 +11,7 @@ import pytest
 
 from publisher.core import release as release_module
 from publisher.core.release import iter_releases
+from publisher.core.tomlfile import TomlReader, read_toml
 from publisher.core.workspace import open_workspace
 from publisher.publishing import engine as engine_module
 from publisher.publishing import fingerprint
@@ -67,7 +68,7 @@ def test_a_rebuild_reads_only_the_release_folders_a_change_touched(
     read: list[str] = []
     original = release_module.Release.load
 
-    def counting(root: Path, reader):  # type: ignore[no-untyped-def]
+    def counting(root: Path, reader: TomlReader = read_toml) -> release_module.Release:
         read.append(root.name)
         return original(root, reader)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyexiv2
 import pytest
@@ -19,6 +19,9 @@ from publisher.publishing.builders.dist import DistBuilder
 from publisher.render import image_segments
 from publisher.workflow.status import resolve_releases
 from tests.support.photos import add_approved_photo, picture
+
+if TYPE_CHECKING:
+    from PIL._imaging import PixelAccess  # what Pillow's ImageFile.load returns
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
 #: The shipped sample's photo: 2400 x 1350, 369 dpi across the column (embedded as it is).
@@ -113,7 +116,7 @@ def test_a_cold_build_decodes_a_camera_photo_once_at_the_size_it_is_used(
     decoded: list[tuple[int, tuple[int, int]]] = []
     load = ImageFile.ImageFile.load
 
-    def counting_load(image: ImageFile.ImageFile) -> Any:
+    def counting_load(image: ImageFile.ImageFile) -> PixelAccess | None:
         if image.tile and isinstance(image.fp, io.BytesIO):
             decoded.append((image.fp.getbuffer().nbytes, image.size))
         return load(image)

@@ -16,7 +16,7 @@ from publisher.core.catalog import Catalog
 from publisher.core.release import iter_releases
 from publisher.core.workspace import Workspace
 from publisher.publishing.builders import site as site_module
-from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.builders.site import SiteBuilder, SiteReport
 from tests.support.site import (
     BASE_URL,
     SECOND_SLUG,
@@ -240,7 +240,7 @@ def warm(built: tuple[Path, Path, str], tmp_path: Path) -> tuple[Path, Path]:
     return copy, copy / "site"
 
 
-def _site(root: Path, out: Path) -> object:
+def _site(root: Path, out: Path) -> SiteReport:
 
     ws = Workspace.load(root)
     builder = SiteBuilder(ws, out_dir=out, base_url=BASE_URL, jobs=1)
@@ -250,8 +250,8 @@ def _site(root: Path, out: Path) -> object:
 def test_noop_rebuild_renders_nothing(warm: tuple[Path, Path]) -> None:
     root, out = warm
     report = _site(root, out)
-    assert report.rendered == {} and report.rendered_items == []  # type: ignore[attr-defined]
-    assert report.written == [] and report.removed == []  # type: ignore[attr-defined]
+    assert report.rendered == {} and report.rendered_items == []
+    assert report.written == [] and report.removed == []
     result = Cli(root)("site", "--out", str(out), "--base-url", BASE_URL)
     assert "Nothing to write: the 33 files in" in result.stdout
     assert "Rendered nothing; 5 PDFs, 5 web pages and 5 photo files came from the cache." in (
@@ -264,7 +264,7 @@ def test_changing_one_release_renders_only_it(warm: tuple[Path, Path]) -> None:
     meta = root / "releases" / SECOND_SLUG / "release.toml"
     meta.write_text(meta.read_text().replace("2025-01-15", "2025-01-16"))
     report = _site(root, out)
-    items = report.rendered_items  # type: ignore[attr-defined]
+    items = report.rendered_items
     assert sorted(items) == sorted(
         f"{SECOND_SLUG}/{name}" for name in ("en.html", "km.html", "en.pdf", "km.pdf")
     )
@@ -275,7 +275,7 @@ def test_approving_khmer_does_not_rerender_other_pdfs(warm: tuple[Path, Path]) -
     root, out = warm
     Cli(root)("approve", SECOND_SLUG, "--lang", "zh-Hans", "--segment", "title", "--by", "Li Wei")
     report = _site(root, out)
-    pdfs = [i for i in report.rendered_items if i.endswith(".pdf")]  # type: ignore[attr-defined]
+    pdfs = [i for i in report.rendered_items if i.endswith(".pdf")]
     assert pdfs == [f"{SECOND_SLUG}/zh-Hans.pdf"]  # now publishable; en/km PDFs unchanged
     assert (out / "releases" / SECOND_SLUG / "zh-Hans.pdf").is_file()
     assert len(feedparser.parse((out / "zh-Hans" / "feed.xml").read_bytes()).entries) == 2
@@ -288,12 +288,12 @@ def test_touching_a_template_rerenders_what_uses_it(warm: tuple[Path, Path]) -> 
     css = (REPO / "publisher" / "resources" / "templates" / "print.css").read_text()
     (templates / "print.css").write_text(css + "\n/* workspace tweak */\n")
     report = _site(root, out)
-    assert report.rendered == {"pdf": 5}  # type: ignore[attr-defined]
+    assert report.rendered == {"pdf": 5}
     (templates / "web.css").write_text(
         (REPO / "publisher" / "resources" / "templates" / "web.css").read_text() + "\n/* x */\n"
     )
     report = _site(root, out)
-    assert report.rendered == {"html": 5}  # type: ignore[attr-defined]
+    assert report.rendered == {"html": 5}
     assert "/* x */" in (out / "en" / "index.html").read_text()
 
 
@@ -304,7 +304,7 @@ def test_withdrawn_release_is_removed_from_the_site(warm: tuple[Path, Path]) -> 
     assert not (out / "releases" / SECOND_SLUG).exists() or not any(
         (out / "releases" / SECOND_SLUG).iterdir()
     )
-    assert f"releases/{SECOND_SLUG}/en.pdf" in report.removed  # type: ignore[attr-defined]
+    assert f"releases/{SECOND_SLUG}/en.pdf" in report.removed
     assert SECOND_TITLE_EN not in (out / "en" / "index.html").read_text()
     assert broken_links(out) == []
 
@@ -371,11 +371,11 @@ def test_a_new_release_renders_its_year_and_the_home_page_not_the_other_years(
         catalog.save(path)
     before = {lang: (out / lang / "2024.html").read_bytes() for lang in LANGS}
     report = _site(root, out)
-    assert third in report.releases  # type: ignore[attr-defined]
+    assert third in report.releases
     for lang in LANGS:
-        assert f"{lang}/2024.html" not in report.written  # type: ignore[attr-defined]
+        assert f"{lang}/2024.html" not in report.written
         assert (out / lang / "2024.html").read_bytes() == before[lang]
-        assert f"{lang}/2025.html" in report.written  # type: ignore[attr-defined]
+        assert f"{lang}/2025.html" in report.written
     assert _years_listed(out / "en" / "index.html") == ["2025 (2)", "2024 (1)"]
     assert _years_listed(out / "en" / "2025.html") == ["Latest", "2025", "2024"]
 

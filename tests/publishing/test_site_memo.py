@@ -8,13 +8,15 @@ import datetime as dt
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from publisher.core.release import Release
 from publisher.core.workspace import open_workspace
 from publisher.publishing import site_memo
-from publisher.publishing.builders.site import SiteBuilder
+from publisher.publishing.builders.site import SiteBuilder, SiteReport
 from publisher.publishing.fingerprint import RACY_NS
 from publisher.workflow import embargo
 from tests.support.process import loaded_modules
@@ -41,7 +43,7 @@ class BuildCalls:
         self.count = 0
         original = SiteBuilder.build
 
-        def counting(builder: SiteBuilder, releases: list) -> object:  # type: ignore[type-arg]
+        def counting(builder: SiteBuilder, releases: Sequence[Release]) -> SiteReport:
             self.count += 1
             return original(builder, releases)
 
@@ -203,7 +205,7 @@ def test_an_input_changed_while_the_build_ran_is_built_next_time(
     po = repo_workspace / "releases" / SAMPLE_SLUG / "translations" / "km.po"
     original = SiteBuilder.build
 
-    def editing(builder: SiteBuilder, releases: list) -> object:  # type: ignore[type-arg]
+    def editing(builder: SiteBuilder, releases: Sequence[Release]) -> SiteReport:
         report = original(builder, releases)
         text = po.read_bytes()
         po.write_bytes(b"# t" + text[3:])  # same size, one byte: stamps differ by mtime

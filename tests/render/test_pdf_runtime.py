@@ -52,7 +52,7 @@ def configurations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
     original = FontConfiguration.__init__
 
-    def counted(self: Any) -> None:
+    def counted(self: FontConfiguration) -> None:
         made.append(id(self))
         original(self)
 

@@ -13,7 +13,7 @@ from typing import Any
 import polib
 
 from publisher.core.approvals import load_catalog
-from publisher.core.catalog import Catalog
+from publisher.core.catalog import Catalog, Entry
 from publisher.core.release import Release
 
 # pdf_pages, pdf_text, squash and tree_bytes lived here once: still importable from here.
@@ -82,6 +82,11 @@ def catalog(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> Catalog:
 def states(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> dict[str, str]:
     """segment -> its state, as every command sees it (review records backed by the history)."""
     return {entry.id: entry.state.value for entry in catalog(root, lang, slug)}
+
+
+def reviewed_by(entry: Entry) -> str | None:
+    """Who the segment's review record names (its reviewer or approver); None if it has none."""
+    return entry.review.by if entry.review is not None else None
 
 
 def po_path(root: Path, lang: str = "km", slug: str = SAMPLE_SLUG) -> Path:

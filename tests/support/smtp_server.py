@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import (
+    SMTP,
+    AuthenticatorType,
+    AuthResult,
+    Envelope,
+    LoginPassword,
+    Session,
+)
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -122,15 +129,20 @@ class Recorder:
         return False
 
     async def handle_EHLO(
-        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: Any
-    ) -> Any:
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
         if self._drop(server):
             return ["421 4.3.2 going away"]
         session.host_name = hostname
         return responses
 
     async def handle_MAIL(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if self._drop(server):
             return "421 4.3.2 going away"
@@ -139,7 +151,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if self._drop(server):
             return "421 4.3.2 going away"
@@ -165,8 +177,12 @@ class Recorder:
         return "250 2.0.0 queued"
 
 
-def authenticator(recorder: Recorder) -> Any:
-    def check(server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> Any:
+def authenticator(recorder: Recorder) -> AuthenticatorType:
+    # `data`: a LoginPassword for LOGIN and PLAIN, whatever another mechanism gives (Any in
+    # aiosmtpd's own AuthenticatorType)
+    def check(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
         if isinstance(data, LoginPassword):
             login = data.login.decode()
             password = data.password.decode()

@@ -363,10 +363,11 @@ def article(page: str, segment: str) -> str:
 def shown(client: Client, segment: str, lang: str = "km") -> dict[str, str]:
     """What the review page shows of a segment, as its form would send it."""
     block = article(client.get(f"/r/{SAMPLE_SLUG}/{lang}?filter=all").text, segment)
-    value = {
-        name: re.search(rf'name="{name}" value="([^"]*)"', block).group(1)  # type: ignore[union-attr]
-        for name in ("hash", "state")
-    }
+    value: dict[str, str] = {}
+    for name in ("hash", "state"):
+        found = re.search(rf'name="{name}" value="([^"]*)"', block)
+        assert found, f"no {name} in the form of segment {segment}"
+        value[name] = found.group(1)
     return value
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.workspace import SAMPLE_TXT, Cli
+from tests.support.workspace import SAMPLE_TXT, Cli, Result
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def new_york(cli: Cli) -> Cli:
     return cli
 
 
-def _new(cli: Cli, embargo: str, *, ok: bool = True):  # type: ignore[no-untyped-def]
+def _new(cli: Cli, embargo: str, *, ok: bool = True) -> Result:
     return cli(
         "new", str(SAMPLE_TXT), "--title", "Visit", "--date", "2030-03-01",
         "--embargo", embargo, ok=ok,
