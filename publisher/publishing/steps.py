@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,13 +58,14 @@ def init_worker(parent: int | None = None) -> None:
     killed outright (SIGKILL: no shutdown): a watch ends the worker then."""
     import weasyprint  # noqa: F401
 
-    global _trim_after_pdf
+    global _trim_when_idle
     if parent is not None:
-        _trim_after_pdf = True
+        _trim_when_idle = True
         threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
 
 
 def _end_with(parent: int) -> None:
+    """Watch the parent; and, between two looks, hand the heap back once idle."""
     while True:
         time.sleep(PARENT_WATCH_SECONDS)
         try:
@@ -71,7 +73,8 @@ def _end_with(parent: int) -> None:
         except ProcessLookupError:
             os._exit(1)
         except PermissionError:  # alive (another user's process now holding the id: rare)
-            continue
+            pass
+        trim_if_idle()
 
 
 #: How often a pool's worker checks that the process it works for is still there.
@@ -106,14 +109,50 @@ def warm_up(languages: tuple[str, ...] = ()) -> None:
 _WARM_TEXT = {"en": "Press Release 2024", "km": "សេចក្តីប្រកាសព័ត៌មាន", "zh-Hans": "新闻公报"}
 
 
-#: Whether this process hands the heap a PDF freed back to the system after each PDF: a
-#: pool's worker (`init_worker`), which stays up, idle, between builds. The process of a
+#: Whether this process hands the heap its PDFs freed back to the system once it is idle:
+#: a pool's worker (`init_worker`), which stays up, idle, between builds (`serve`,
+#: `preview`, the live site: publishing/resident.py; a site's workers). Its watch thread
+#: trims (`trim_if_idle`) when no PDF has rendered for IDLE_TRIM_SECONDS, not after each
+#: PDF: a trim costs 5 to 7 ms on the heap a render leaves, and the next PDF of a build
+#: (6,000 in a 2,000-release site) would only fault the pages in again. The process of a
 #: `publisher build`, or a worker forked for one build, renders a few PDFs and exits: it
-#: reuses that heap for its next PDF, and trimming it (5 to 7 ms a call on the heap a
-#: render leaves) would only make the next PDF fault the pages in again (about 0.02 s of
-#: system time a build of three). The long-running processes (`serve`, `preview`, the
-#: live site) render in a pool's workers (publishing/resident.py).
-_trim_after_pdf = False
+#: never trims.
+_trim_when_idle = False
+#: PDFs rendering now in this process, whether one ended since the last trim, and when
+#: the last one ended (time.monotonic).
+_rendering = 0
+_rendered_since_trim = False
+_last_rendered = 0.0
+_rendering_lock = threading.Lock()
+#: How long a worker has rendered nothing before it trims its heap.
+IDLE_TRIM_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _rendering_pdf() -> Iterator[None]:
+    global _rendering, _rendered_since_trim, _last_rendered
+    with _rendering_lock:
+        _rendering += 1
+    try:
+        yield
+    finally:
+        with _rendering_lock:
+            _rendering -= 1
+            _rendered_since_trim = True
+            _last_rendered = time.monotonic()
+
+
+def trim_if_idle() -> bool:
+    """Trim the heap (`_release_memory`) if this process is a pool's worker, has rendered
+    a PDF since its last trim and none for IDLE_TRIM_SECONDS; whether it trimmed."""
+    global _rendered_since_trim
+    with _rendering_lock:
+        idle = time.monotonic() - _last_rendered >= IDLE_TRIM_SECONDS
+        if not (_trim_when_idle and _rendered_since_trim and not _rendering and idle):
+            return False
+        _rendered_since_trim = False
+    _release_memory()
+    return True
 
 
 def _release_memory() -> None:
@@ -371,15 +410,12 @@ def pdf_step(
     shared by the others). `build`: the build's id; its PDFs rendered in one process
     share a font configuration (no effect on the bytes: render/pdf_runtime.py).
     """
-    try:
+    with _rendering_pdf():
         prepared = {
             name: _print_photo(root, slug, name, photo_key, cache_root)
             for name, photo_key in (photo_keys or {}).items()
         }
         rendered = _pdf(root, slug, lang, draft, prepared, build or None)
-    finally:
-        if _trim_after_pdf:
-            _release_memory()
 
     meta: PdfMeta = {
         "size": len(rendered.data),
