@@ -93,8 +93,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
     `durable=False`: no fsync of the file and its folder. A crashed or killed process
     still leaves the old file or the new one; a power cut soon after may leave the old
     one or an empty one, so only a file that is made again when found so may be written
-    this way (a build's outputs: publishing/cache.py, OutputState). Each fsync waits
-    for the disk: 1 to 8 ms on this machine's, two a file.
+    this way (a build's outputs: publishing/cache.py, OutputState; the cache of file
+    hashes: publishing/fingerprint.py, StatCache). Each fsync waits for the disk: 1 to 8
+    ms on this machine's, two a file.
     """
     refuse_symlink(path)
     if path.exists() and not path.is_file():

@@ -164,8 +164,10 @@ class StatCache:
     def save(self) -> None:
         if self.changed and self.path is not None:
             stored = {"hashes": self.entries, "toml": self.parsed}
+            # Not fsynced (a build waited for the disk twice for it): what a power cut can
+            # leave, the old file or an empty one, only means files are hashed again.
             with contextlib.suppress(OSError):  # a read-only cache: hashed again next time
-                atomic_write_bytes(self.path, jsonbytes.dumps(stored))
+                atomic_write_bytes(self.path, jsonbytes.dumps(stored), durable=False)
             self.changed = False
 
 

@@ -199,6 +199,25 @@ def test_stat_cache_rehashes_only_what_changed_and_sees_copies(tmp_path: Path) -
         fingerprint.file_hash = original
 
 
+def test_the_stat_cache_is_not_fsynced_and_one_a_power_cut_emptied_is_hashed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stat.json (file hashes by size, mtime, inode, ctime) is written without fsync:
+    a power cut can leave the old file or an empty one, and then files are hashed again."""
+    source = tmp_path / "source.md"
+    source.write_text("# One\n")
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    stats = StatCache(tmp_path / "stat.json")
+    stats.started = time.time_ns() + 5_000_000_000  # everything here counts as old enough
+    stats.hash(source)
+    stats.save()
+    assert (tmp_path / "stat.json").stat().st_size > 0 and synced == []
+    (tmp_path / "stat.json").write_bytes(b"")  # as a power cut can leave it
+    again = StatCache(tmp_path / "stat.json")
+    assert again.entries == {} and again.hash(source) == file_hash(source)
+
+
 def test_stat_cache_does_not_trust_a_file_changed_just_now(tmp_path: Path) -> None:
     path = tmp_path / "km.po"
     path.write_text("a")
