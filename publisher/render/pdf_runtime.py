@@ -30,16 +30,17 @@ Invariants:
   by its whole rule (family, file, weight, style), our faces have one private
   family each (render/fonts.py), and fonts are subset per document; a render alone
   in a fresh configuration gives the same bytes (tests/render/test_pdf_runtime.py);
-* one configuration serves one build scope, at most `SHARED_FONT_RENDERS` PDFs and one
-  render at a time; a new scope drops the last one (its temporary folder with it), so
-  a process keeps at most one between builds whatever it renders, and a font file
-  replaced between builds is read again. The build drops its own at its end
-  (`release_fonts`), a worker process its last one when it exits: left to the
-  interpreter's shutdown, its folder would stay behind (WeasyPrint's `__del__` finds
-  `shutil` gone), and a process that kept one to its exit crashed there (SIGSEGV, in
-  each of our runs). WeasyPrint's image cache is not shared: it is keyed by URL and
-  its images are changed in place when a template shows one smaller than its pixels
-  (the second PDF would embed a copy of a copy).
+* one configuration serves one build scope (a pool's worker that stays up names its
+  scope by the font files' fingerprint, so that its builds share one: publishing/
+  steps.py), at most `SHARED_FONT_RENDERS` PDFs and one render at a time; a new scope
+  drops the last one (its temporary folder with it), so a process keeps at most one
+  between builds whatever it renders, and a font file replaced between builds is read
+  again. The build drops its own at its end (`release_fonts`), a worker process its last
+  one when it exits: left to the interpreter's shutdown, its folder would stay behind
+  (WeasyPrint's `__del__` finds `shutil` gone), and a process that kept one to its exit
+  crashed there (SIGSEGV, in each of our runs). WeasyPrint's image cache is not shared:
+  it is keyed by URL and its images are changed in place when a template shows one
+  smaller than its pixels (the second PDF would embed a copy of a copy).
 * the collector is enabled again after the last render in progress ends (renders
   in several threads overlap), unless the process had disabled it itself.
 * a parsed stylesheet serves only renders of the font configuration it was parsed with
