@@ -70,7 +70,9 @@ from publisher.core.states import State
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-PUBLISHER = [sys.executable, "-c", "from publisher.cli.app import main; main()"]
+#: The command as users run it: the `publisher` program `make setup` installed beside this
+#: Python (its entry, cli/entry.py, starts the PDF workers' forkserver for `site` first).
+PUBLISHER = [str(Path(sys.executable).with_name("publisher"))]
 BASE_URL = "https://press.example.org/"
 TITLE_SUFFIX = {"en": " (No. {i})", "km": " (លេខ {i})", "zh-Hans": "（第{i}号）"}
 EXTRA_SENTENCE = {
@@ -181,8 +183,8 @@ class Run:
     output: str
     #: CPU seconds (user + system) of the command and the processes it waited for: the
     #: PDF workers too (the forkserver reaps them, and the command reaps the forkserver as
-    #: it ends: workers.end_forkserver). 0 where not measured: the live rebuild (a
-    #: long-lived process) and the full builds
+    #: it ends: publishing/forkserver.py `end`). 0 where not measured (printed as -): the
+    #: live rebuild (a long-lived process) and the full builds
     cpu: float = 0.0
 
 
@@ -318,8 +320,8 @@ def live_changes(workspace: Path, slug: str, rounds: int) -> list[Run]:
     page shows it (see the module docstring), with the peak memory of the preview's tree."""
     command = [*PUBLISHER, "--workspace", str(workspace), "preview", "--port", "0"]
     command += ["--base-url", BASE_URL]  # the site's own: its pages are in the cache
-    # cwd: not the repository, whose own `publisher` (sys.path[0] of `python -c`) would
-    # shadow the snapshot and its cache keys (then the first build renders everything)
+    # cwd: the workspace, not the repository: the code measured is the snapshot's (on
+    # PYTHONPATH), whose cache keys the kept archive was built with
     process = subprocess.Popen(
         [*command, "--jobs", "2"],
         stdout=subprocess.PIPE,
@@ -469,7 +471,8 @@ def report(count: int, results: dict[str, list[Run]]) -> None:
         cpu = statistics.median(r.cpu for r in runs)
         print(
             f"  {name:<12} {statistics.median(seconds):9.2f} {min(seconds):7.2f} "
-            f"{max(seconds):7.2f} {len(runs):5d} {cpu:7.2f} {peak / 2**20:10.0f} MB"
+            f"{max(seconds):7.2f} {len(runs):5d} {f'{cpu:.2f}' if cpu else '-':>7} "
+            f"{peak / 2**20:10.0f} MB"
         )
     if "full -j1" in results and "full -j2" in results:
         speedup = results["full -j1"][0].seconds / results["full -j2"][0].seconds

@@ -1,5 +1,5 @@
 """`python -m publisher`: the same command as `publisher`."""
 
-from publisher.cli.app import main
+from publisher.cli.entry import main
 
 main()

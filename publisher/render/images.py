@@ -241,15 +241,29 @@ def make_renditions(data: bytes) -> dict[int, bytes]:
     Image, _ = _pillow()
     width, height, _ = _header(data)
     widths = sorted(rendition_widths(width), reverse=True)
-    image, fmt = _upright(data, fit=(widths[0], rendition_height(width, height, widths[0])))
     out: dict[int, bytes] = {}
-    current = image
-    for target in widths:
-        size = (target, rendition_height(width, height, target))
-        if size != current.size:
-            current = current.resize(size, Image.Resampling.BICUBIC)
-        out[target] = _encode_web(current, fmt)
+    try:  # the pixels are decoded here (draft mode, then the first resize)
+        image, fmt = _upright(data, fit=(widths[0], rendition_height(width, height, widths[0])))
+        current = image
+        for target in widths:
+            size = (target, rendition_height(width, height, target))
+            if size != current.size:
+                current = current.resize(size, Image.Resampling.BICUBIC)
+            out[target] = _encode_web(current, fmt)
+    except (OSError, SyntaxError, ValueError) as exc:  # bytes in memory: a decoding error
+        raise _undecodable(data, exc) from None
     return dict(sorted(out.items()))
+
+
+def _undecodable(data: bytes, exc: Exception) -> PhotoError:
+    """Why a photo's pixels could not be decoded, said as the print rendition says it (its
+    structure checked: image_segments.py), so that one damaged photo is one cause in a
+    build's report, not a decoder's message beside it."""
+    try:
+        image_segments.image_data(data)
+    except PhotoError as error:
+        return error
+    return PhotoError(f"the image is damaged or incomplete ({exc}); export or copy it again")
 
 
 #: The largest a photo is printed, in inches: the column of print.css (A4, 25 + 20 mm
@@ -299,17 +313,20 @@ def print_rendition(data: bytes) -> bytes:
     """
     Image, _ = _pillow()
     width, height, turned = _header(data)
-    if _fits((width, height), PRINT_MAX_BOX):
-        if not turned:
-            return image_segments.image_data(data, exif=False)
-        image, fmt = _upright(data)
+    if _fits((width, height), PRINT_MAX_BOX) and not turned:
+        return image_segments.image_data(data, exif=False)
+    try:  # the pixels are decoded here
+        if _fits((width, height), PRINT_MAX_BOX):
+            image, fmt = _upright(data)
+            return _encode(image, fmt, PRINT_QUALITY)
+        scale = min(PRINT_BOX[0] / width, PRINT_BOX[1] / height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image, fmt = _upright(data, fit=size)
+        if not _fits(image.size, PRINT_MAX_BOX):
+            image = image.resize(size, Image.Resampling.LANCZOS)
         return _encode(image, fmt, PRINT_QUALITY)
-    scale = min(PRINT_BOX[0] / width, PRINT_BOX[1] / height)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    image, fmt = _upright(data, fit=size)
-    if not _fits(image.size, PRINT_MAX_BOX):
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    return _encode(image, fmt, PRINT_QUALITY)
+    except (OSError, SyntaxError, ValueError) as exc:  # bytes in memory: a decoding error
+        raise _undecodable(data, exc) from None
 
 
 @dataclass

@@ -32,7 +32,8 @@ from tests.support.workspace import REPO
 
 PACKAGE = REPO / "publisher"
 #: An option of ours (another tool's, such as CTranslate2's --copy_files, has underscores).
-OPTION = re.compile(r"(?<![\w-])--([a-z][A-Za-z0-9-]*)(?!\w)")
+#: `--name`, not a CSS custom property being set (`--font-body: ...`, render/pdf.py)
+OPTION = re.compile(r"(?<![\w-])--([a-z][A-Za-z0-9-]*)(?![\w:-])")
 NAMED = re.compile(r"publisher ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?")
 DECLARATION = re.compile(r"^-{1,2}[A-Za-z][\w-]*$")
 

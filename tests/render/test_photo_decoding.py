@@ -10,12 +10,14 @@ dpi, and resized to 300 dpi only when that scale is still above 450 dpi."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pyexiv2
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
+from publisher.errors import PhotoError
 from publisher.render import image_segments, images
 from tests.support.photos import noisy_jpeg, picture
 from tests.support.workspace import REPO, SAMPLE_SLUG
@@ -174,3 +176,19 @@ def test_web_renditions_of_fine_detail_show_no_moire() -> None:
     for target, rendition in made.items():
         size = (target, images.rendition_height(width, height, target))
         assert _mean_difference(rendition, zone.resize(size, Image.Resampling.LANCZOS)) < 9.0
+
+
+@pytest.mark.parametrize("make", [images.make_renditions, images.print_rendition])
+def test_a_truncated_photo_is_said_damaged_as_the_print_rendition_says_it(
+    make: Callable[[bytes], object],
+) -> None:
+    """Its pixels stop short: both renditions give the structural check's message, so a
+    build reports one cause (not a decoder's OSError, which read as a storage error)."""
+    photo = noisy_jpeg(4000, 3000)  # decoded in draft mode for both: the pixels are read
+    cut = photo[: len(photo) // 2]
+    with pytest.raises(PhotoError) as raised:
+        make(cut)
+    assert raised.value.message == (
+        "the image is damaged or incomplete (the image data has no end marker); "
+        "export or copy it again"
+    )
