@@ -491,6 +491,7 @@ class Engine:
                     thumb_key,
                     photo_keys,
                     self.build_id,
+                    self.fonts(),
                 )
                 misses.append(((plan.slug, lang), args))
                 found[(plan.slug, lang)] = Step(key, {})
@@ -541,7 +542,7 @@ class Engine:
         original decoded once): while WeasyPrint loads for the PDFs (below) they cost no
         wall time. One that fails here is made again by `photos`, which reports why."""
         wanted: dict[str, tuple[Any, ...]] = {}
-        for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys, _build in pdf_calls:
+        for root, slug, _lang, _draft, _key, cache_root, _thumb, photo_keys, *_ in pdf_calls:
             for name, key in photo_keys.items():
                 if key not in wanted and self.cache.get(key) is None:
                     r_key = web.get(key, "")

@@ -58,9 +58,9 @@ def init_worker(parent: int | None = None) -> None:
     killed outright (SIGKILL: no shutdown): a watch ends the worker then."""
     import weasyprint  # noqa: F401
 
-    global _trim_when_idle
+    global _pool_worker
     if parent is not None:
-        _trim_when_idle = True
+        _pool_worker = True
         threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
 
 
@@ -109,15 +109,19 @@ def warm_up(languages: tuple[str, ...] = ()) -> None:
 _WARM_TEXT = {"en": "Press Release 2024", "km": "សេចក្តីប្រកាសព័ត៌មាន", "zh-Hans": "新闻公报"}
 
 
-#: Whether this process hands the heap its PDFs freed back to the system once it is idle:
-#: a pool's worker (`init_worker`), which stays up, idle, between builds (`serve`,
-#: `preview`, the live site: publishing/resident.py; a site's workers). Its watch thread
-#: trims (`trim_if_idle`) when no PDF has rendered for IDLE_TRIM_SECONDS, not after each
-#: PDF: a trim costs 5 to 7 ms on the heap a render leaves, and the next PDF of a build
-#: (6,000 in a 2,000-release site) would only fault the pages in again. The process of a
-#: `publisher build`, or a worker forked for one build, renders a few PDFs and exits: it
-#: never trims.
-_trim_when_idle = False
+#: Whether this process is a pool's worker (`init_worker`), which stays up, idle, between
+#: builds (`serve`, `preview`, the live site: publishing/resident.py; a site's workers).
+#: Such a worker
+#: * hands the heap its PDFs freed back to the system once it is idle: its watch thread
+#:   trims (`trim_if_idle`) when no PDF has rendered for IDLE_TRIM_SECONDS, not after
+#:   each PDF: a trim costs 5 to 7 ms on the heap a render leaves, and the next PDF of a
+#:   build (6,000 in a 2,000-release site) would only fault the pages in again;
+#: * keeps one font configuration from build to build while the font files stay the same
+#:   (`pdf_step`'s `fonts`): a fresh one for each build cost a warm preview 50 to 60 ms of
+#:   CPU a PDF (fontconfig, the faces registered again, Pango's caches, print.css parsed).
+#: The process of a `publisher build`, or a worker forked for one build, renders a few
+#: PDFs and exits: it never trims, and its configuration is the build's.
+_pool_worker = False
 #: PDFs rendering now in this process, whether one ended since the last trim, and when
 #: the last one ended (time.monotonic).
 _rendering = 0
@@ -148,7 +152,7 @@ def trim_if_idle() -> bool:
     global _rendered_since_trim
     with _rendering_lock:
         idle = time.monotonic() - _last_rendered >= IDLE_TRIM_SECONDS
-        if not (_trim_when_idle and _rendered_since_trim and not _rendering and idle):
+        if not (_pool_worker and _rendered_since_trim and not _rendering and idle):
             return False
         _rendered_since_trim = False
     _release_memory()
@@ -401,6 +405,7 @@ def pdf_step(
     thumb_key: str = "",
     photo_keys: dict[str, str] | None = None,
     build: str = "",
+    fonts: str = "",
 ) -> dict[str, Any]:
     """One language's PDF, with what a listing shows of it: size and pages.
 
@@ -408,14 +413,17 @@ def pdf_step(
     entry), sparing the site a second pass over every new PDF. `photo_keys`: the cache
     key of each photo's print rendition (made here by the first PDF that needs it,
     shared by the others). `build`: the build's id; its PDFs rendered in one process
-    share a font configuration (no effect on the bytes: render/pdf_runtime.py).
+    share a font configuration (no effect on the bytes: render/pdf_runtime.py), and so
+    do a pool worker's PDFs of every build while `fonts` (the font files' fingerprint)
+    is the same.
     """
+    scope = f"worker-fonts-{fonts}" if _pool_worker and fonts else build or None
     with _rendering_pdf():
         prepared = {
             name: _print_photo(root, slug, name, photo_key, cache_root)
             for name, photo_key in (photo_keys or {}).items()
         }
-        rendered = _pdf(root, slug, lang, draft, prepared, build or None)
+        rendered = _pdf(root, slug, lang, draft, prepared, scope)
 
     meta: PdfMeta = {
         "size": len(rendered.data),

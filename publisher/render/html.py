@@ -43,7 +43,7 @@ def _reported(name: str) -> Iterator[None]:
 class PrintHtml:
     """The print page and its stylesheets, in cascade order (all of the same origin for
     WeasyPrint, after its own; none of them is in the page). The sheets of print.html:
-    the fonts' @font-face rules, the language's fonts, print.css, the running heads."""
+    the language's (its fonts, bold and running heads), then print.css."""
 
     html: str
     stylesheets: tuple[str, ...] = ()

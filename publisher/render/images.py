@@ -189,8 +189,12 @@ def _upright(data: bytes, fit: tuple[int, int] | None = None) -> tuple[Any, str]
     if fit is not None and fmt == "JPEG":
         turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
         image.draft(image.mode, (fit[1], fit[0]) if turned else fit)
-    # Decoded, and turned only if its EXIF says so: a copy of every pixel otherwise (10 ms
+    # Decoded to the last pixel, whatever WeasyPrint (imported in this process before a
+    # build's photos, or in a test run) set: a truncated photo is an error, not half a
+    # picture. Then turned only if its EXIF says so: a copy of every pixel otherwise (10 ms
     # of the sample's 2400 x 1350 photo, which needs no turn) gives the same pixels.
+    with _strict_decoding():
+        image.load()
     ImageOps.exif_transpose(image, in_place=True)
     # Pillow writes a JPEG's comment segment again when it saves a copy: not in a rendition.
     image.info.pop("comment", None)

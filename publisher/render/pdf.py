@@ -45,8 +45,8 @@ class PrintFonts:
     faces_css: Markup
     font_files: list[Path]
     sets: list[fontlib.FontSet]
-    #: The @font-face rules of every language's faces, in FALLBACK_ORDER: the same text
-    #: in every language (a build's PDFs share one parse of it: render/pdf_runtime.py).
+    #: The @font-face rules of every language's faces, in FALLBACK_ORDER (the same text in
+    #: every language).
     faces_only_css: Markup = field(default_factory=Markup)
     #: Bold from another design, scaled to match the body text ("" when none is needed).
     bold_css: Markup = field(default_factory=Markup)

@@ -376,7 +376,7 @@ def test_a_pool_worker_trims_its_heap_once_idle_not_after_each_pdf(
     after each PDF: 5 to 7 ms a trim, thousands of PDFs in a site."""
     trims: list[float] = []
     monkeypatch.setattr(steps_module, "_release_memory", lambda: trims.append(time.monotonic()))
-    monkeypatch.setattr(steps_module, "_trim_when_idle", True)
+    monkeypatch.setattr(steps_module, "_pool_worker", True)
     monkeypatch.setattr(steps_module, "IDLE_TRIM_SECONDS", 0.2)
     monkeypatch.setattr(steps_module, "_pdf", lambda *args: RenderedPdf(b"%PDF-1.7", 1))
     cache = str(tmp_path / "cache")
@@ -390,6 +390,6 @@ def test_a_pool_worker_trims_its_heap_once_idle_not_after_each_pdf(
     with steps_module._rendering_pdf():
         time.sleep(0.25)
         assert not steps_module.trim_if_idle()  # one is rendering
-    monkeypatch.setattr(steps_module, "_trim_when_idle", False)  # `publisher build`
+    monkeypatch.setattr(steps_module, "_pool_worker", False)  # `publisher build`
     time.sleep(0.25)
     assert not steps_module.trim_if_idle() and len(trims) == 1

@@ -192,3 +192,18 @@ def test_a_truncated_photo_is_said_damaged_as_the_print_rendition_says_it(
         "the image is damaged or incomplete (the image data has no end marker); "
         "export or copy it again"
     )
+
+
+@pytest.mark.parametrize("make", [images.make_renditions, images.print_rendition])
+def test_a_truncated_photo_is_refused_after_weasyprint_let_pillow_take_half_a_picture(
+    make: Callable[[bytes], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES when imported, as a build's
+    process has done before its photos: the renditions still decode to the last pixel."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    photo = noisy_jpeg(4000, 3000)
+    with pytest.raises(PhotoError, match="damaged or incomplete"):
+        make(photo[: len(photo) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as the process had it
