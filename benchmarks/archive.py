@@ -379,17 +379,19 @@ def live_changes(workspace: Path, slug: str, rounds: int) -> list[Run]:
 
 
 def spread(runs: list[Run]) -> str:
-    """ "0.54 s (min 0.51, max 0.60, 5 runs; CPU 0.50 s)": the median and the spread of
-    noisy figures, and the median CPU time (less sensitive to a busy machine)."""
+    """ "0.54 s (min 0.51, max 0.60, 5 runs; CPU 0.50 s; in order: ...)": the median and
+    the spread of noisy figures, the median CPU time (less sensitive to a busy machine),
+    and each run's figure in the order run (whether a goal is met in every run)."""
     seconds = [r.seconds for r in runs]
     median = statistics.median(seconds)
     cpu = statistics.median(r.cpu for r in runs)
     cpu_text = f"; CPU {cpu:.2f} s" if cpu else ""
     if len(seconds) == 1:
         return f"{median:.2f} s (1 run{cpu_text})"
+    each = " ".join(f"{s:.2f}" for s in seconds)
     return (
         f"{median:.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f}, "
-        f"{len(seconds)} runs{cpu_text})"
+        f"{len(seconds)} runs{cpu_text}; in order: {each})"
     )
 
 
