@@ -22,14 +22,18 @@ _VALUED = frozenset({"--workspace", "-w"})
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    if command_name(args) == "site" and _jobs(args) != 1:
+    if renders_at_once(sys.argv[1:]):
         from publisher.publishing import forkserver
 
         forkserver.start(None)
     from publisher.cli.app import main as run
 
     run()
+
+
+def renders_at_once(args: Sequence[str]) -> bool:
+    """Whether the command line is a `site` build on several cores (not its help)."""
+    return command_name(args) == "site" and "--help" not in args and _jobs(args) != 1
 
 
 def command_name(args: Sequence[str]) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.cli.entry import command_name
+from publisher.cli.entry import command_name, renders_at_once
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,22 @@ def test_the_command_is_the_first_word_that_is_no_option_nor_its_value(
     args: list[str], command: str | None
 ) -> None:
     assert command_name(args) == command
+
+
+@pytest.mark.parametrize(
+    ("args", "renders"),
+    [
+        (["site"], True),
+        (["-w", "ws", "site", "--jobs", "2"], True),
+        (["site", "--help"], False),
+        (["site", "--jobs", "1"], False),
+        (["site", "--jobs=1"], False),
+        (["site", "-j1"], False),
+        (["build"], False),
+        (["status"], False),
+    ],
+)
+def test_only_a_site_build_on_several_cores_starts_the_forkserver_first(
+    args: list[str], renders: bool
+) -> None:
+    assert renders_at_once(args) is renders
