@@ -3,6 +3,7 @@ the atexit handlers Python's own exit gives, without tearing the interpreter dow
 
 from __future__ import annotations
 
+import pstats
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,18 @@ def test_a_user_error_still_exits_2_with_its_message(tmp_path: Path) -> None:
     assert "error:" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout.splitlines()[-1] == "atexit ran"
+
+
+def test_a_profiler_still_gets_its_profile(tmp_path: Path) -> None:
+    """`python -m cProfile -m publisher ...` writes its profile after the program returns:
+    under a profiler the program leaves as Python does."""
+    profile = tmp_path / "help.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "publisher", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: publisher" in done.stdout
+    assert pstats.Stats(str(profile)).total_calls > 0
