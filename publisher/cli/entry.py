@@ -25,7 +25,7 @@ def main() -> None:
     if renders_at_once(sys.argv[1:]):
         from publisher.publishing import forkserver
 
-        forkserver.start(None)
+        forkserver.start()
     from publisher.cli.app import main as run
 
     run()

@@ -16,7 +16,6 @@ import typer
 
 from publisher.cli import params
 from publisher.core.wording import counted, listing
-from publisher.publishing import forkserver
 from publisher.publishing.site_folder import claim_output, mark_output
 from publisher.publishing.site_memo import SiteMemo
 from publisher.workflow import embargo as embargoes
@@ -143,9 +142,6 @@ def site(
     at = embargoes.now(now, ws.config.time_zone)
     claim_output(ws, out_dir, overwrite=overwrite)
     clocked = now is not None or bool(force)
-    # The PDF workers' forkserver imports WeasyPrint on another core while the inputs are
-    # stamped and the releases read (publishing/forkserver.py); a no-op ends it unused.
-    forkserver.start(params.jobs(jobs))
     memo = SiteMemo(ws, out_dir, {"base_url": base_url})
     answer = None if clocked else memo.answer(at)
     if answer is not None:

@@ -3,9 +3,9 @@
 A worker pool (publishing/workers.py) starts its workers from multiprocessing's
 forkserver, a clean process (no threads of ours, no half-held locks) that has imported
 WeasyPrint and the build's step module once (half a second), so that each worker forks
-ready in milliseconds. `publisher site` starts it before it reads the workspace
-(`start`): the import then runs on another core while this process stamps the inputs,
-reads the releases and the site index, instead of after that.
+ready in milliseconds. The `publisher` program starts it for `site` before anything
+else (`start`, from cli/entry.py): the import then runs on another core while the CLI
+loads and the command stamps the inputs, reads the releases and the site index.
 
 Invariant: this module imports nothing of the renderer (`publisher site` imports it before
 it knows whether anything will render); there is at most one forkserver per command, and
@@ -46,12 +46,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def start(jobs: int | None) -> None:
-    """Start the forkserver now, without waiting for its imports, if a pool of `jobs`
-    workers (None: `default_jobs`) would use it on several cores: a pool made later forks
-    its workers from it as soon as it is ready. A few milliseconds in this process.
-    (One worker: a build runs few PDFs in this process, publishing/workers.py.)"""
-    if (jobs or default_jobs()) > 1 and context().get_start_method() == "forkserver":
+def start() -> None:
+    """Start the forkserver now, without waiting for its imports, if the pool would have
+    several workers by default (`default_jobs`): a pool made later forks its workers from
+    it as soon as it is ready. A few milliseconds in this process. (The caller has checked
+    that `--jobs 1` was not asked: one worker runs few PDFs in this process,
+    publishing/workers.py.)"""
+    if default_jobs() > 1 and context().get_start_method() == "forkserver":
         multiprocessing.forkserver.ensure_running()
 
 

@@ -267,7 +267,7 @@ class SiteBuilder(Builder[SiteReport]):
                 stale = []
             early = engine.plans(stale, draft=False, known=self.known_plans)
             early_pdfs = engine.start_pdfs(_pdfs_of(early), draft=False, thumbnails=True)
-            pdfs_started = {plan.slug for plan in early}
+            started = frozenset(plan.slug for plan in early)
             taken = {plan.slug: plan for plan in early}
             indexed: dict[str, IndexedRelease] = {}
             fresh: list[Release] = []
@@ -302,7 +302,7 @@ class SiteBuilder(Builder[SiteReport]):
             )
             pdfs = early_pdfs.result()
             pdfs |= engine.pdfs(
-                _pdfs_of([p for p in new if p.slug not in pdfs_started]),
+                _pdfs_of([p for p in new if p.slug not in started]),
                 draft=False,
                 thumbnails=True,
             )
