@@ -9,9 +9,11 @@ in core, below the workflow that changes them.
 
 An approval event backs nothing:
 
-* once a later decision on its segment withdrew it (a rejection, an edit, the source
-  changed, an invalidation), by its place in the file or by its time: a line copied back
-  after a rejection (a replay) has the time of the approval it copies;
+* once a later decision on its segment (later in the file) withdrew it: a rejection, an
+  edit, the source changed, an invalidation. A sealed or signed line counts from the
+  place of its first copy, so copying it again after a rejection (a replay) does not
+  bring it back. The history has no chain: deleting lines (the rejection itself) is not
+  detected here;
 * when it says it came through a personal link (`link`) and its MAC, checked with this
   machine's link key, does not match it (core/link_mac.py): written or changed by hand,
   or copied from another segment or release. A `link` record that cannot be checked here
@@ -88,13 +90,15 @@ def _approvals_recorded_in(
     records against the whole history (18 parses of it for the sample). Keyed by the
     bytes themselves (an appended event is a new key), the release and the link key."""
     events = parse_history(data)
-    # (lang, segment) -> the latest withdrawal, as (time, place in the file)
-    withdrawn: dict[tuple[str, str], tuple[str, int]] = {}
+    # (lang, segment) -> the place of the last decision that withdrew its review
+    withdrawn: dict[tuple[str, str], int] = {}
     for index, event in enumerate(events):
         if _withdrawing(event):
-            where = (event.lang or "", event.segment or "")
-            withdrawn[where] = max(withdrawn.get(where, ("", -1)), (event.at, index))
-    first: dict[ApprovalKey, int] = {}
+            withdrawn[(event.lang or "", event.segment or "")] = index
+    # A sealed or signed line counts from the place of its first copy: a copy appended
+    # later is a replay of that decision, not a new one (a new decision has a new MAC).
+    first_copy: dict[str, int] = {}
+    backing: set[ApprovalKey] = set()
     forged: list[tuple[Event, str]] = []
     unchecked: list[tuple[Event, str]] = []
     links = 0
@@ -110,14 +114,13 @@ def _approvals_recorded_in(
                 continue
             if seal is link_mac.Seal.UNCHECKED:
                 unchecked.append((event, why))
-        approval = (event.lang, event.segment, level, event.by, event.at, event.seal)
-        first.setdefault(approval, index)
-    backing = frozenset(
-        approval
-        for approval, index in first.items()
-        if (approval[4], index) > withdrawn.get((approval[0], approval[1]), ("", -1))
-    )
-    return HistoryApprovals(backing, tuple(forged), tuple(unchecked), links)
+        mark = event.mac or (
+            f"{event.signature}\x00{event.lang}\x00{event.segment}" if event.signature else None
+        )
+        place = first_copy.setdefault(mark, index) if mark else index
+        if place > withdrawn.get((event.lang, event.segment), -1):
+            backing.add((event.lang, event.segment, level, event.by, event.at, event.seal))
+    return HistoryApprovals(frozenset(backing), tuple(forged), tuple(unchecked), links)
 
 
 def load_catalog(release: Release, lang: str, approvals: set[ApprovalKey] | None = None) -> Catalog:

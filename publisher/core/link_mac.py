@@ -146,10 +146,14 @@ def statement(release: str, event: Event) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def mac(key: LinkKey, release: str, event: Event) -> str:
-    """The MAC a link approval carries: `<key ident>:<HMAC-SHA256 hex>`."""
-    digest = hmac.new(key.secret, statement(release, event), hashlib.sha256).hexdigest()
-    return f"{key.ident}:{digest}"
+def mac(key: LinkKey, release: str, event: Event, nonce: str | None = None) -> str:
+    """The MAC a link approval carries: `<key ident>:<nonce>:<HMAC-SHA256 hex>`. The nonce
+    (random unless given) makes each decision's MAC its own, so that a copy of a line is
+    told from a new decision on the same text in the same second."""
+    nonce = nonce if nonce is not None else secrets.token_hex(8)
+    data = statement(release, event) + f"nonce {nonce}\n".encode("ascii")
+    digest = hmac.new(key.secret, data, hashlib.sha256).hexdigest()
+    return f"{key.ident}:{nonce}:{digest}"
 
 
 class Seal(StrEnum):
@@ -167,17 +171,17 @@ def check(key: LinkKey | None, release: str, event: Event) -> tuple[Seal, str]:
         return Seal.UNCHECKED, (
             "no link seal (recorded before link approvals were sealed, or written by hand)"
         )
-    ident, _, _ = event.mac.partition(":")
+    ident, _, rest = event.mac.partition(":")
+    nonce, _, _ = rest.partition(":")
     if key is None:
         return Seal.UNCHECKED, (
-            f"sealed with link key {ident}, and this machine has no usable link key "
-            f"({key_path()})"
+            f"sealed with link key {ident}, and this machine has no usable link key ({key_path()})"
         )
     if ident != key.ident:
         return Seal.UNCHECKED, (
             f"sealed with link key {ident}, not this machine's ({key.ident}, {key.path})"
         )
-    if hmac.compare_digest(event.mac, mac(key, release, event)):
+    if hmac.compare_digest(event.mac, mac(key, release, event, nonce)):
         return Seal.VERIFIED, "sealed by this machine's server"
     return Seal.FORGED, (
         "its seal does not match the record (written or changed by hand, or copied from "

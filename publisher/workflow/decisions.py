@@ -26,8 +26,8 @@ from publisher.core import history
 from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.history import Event, now_iso
-from publisher.core.link_mac import LinkKey
 from publisher.core.limits import check_segment_length
+from publisher.core.link_mac import LinkKey
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State

@@ -135,7 +135,7 @@ def test_a_link_record_with_a_made_up_seal_is_not_counted_and_is_reported(
     cli: Cli, root: Path, by: str
 ) -> None:
     key = link_mac.ensure_key()
-    at = _forged(root, "s3", by, mac=f"{key.ident}:{'0' * 64}")
+    at = _forged(root, "s3", by, mac=f"{key.ident}:{'1' * 16}:{'0' * 64}")
     assert states(root)["s3"] == "translated"
     status = cli("status").stdout
     assert (
@@ -144,9 +144,7 @@ def test_a_link_record_with_a_made_up_seal_is_not_counted_and_is_reported(
     ) in status
     verify = cli("verify", SAMPLE_SLUG, ok=False)
     assert verify.exit_code == 1 and verify.stderr == "1 link seal did not check\n"
-    assert f"  BAD LINK: approve of km s3 by {by} at {at}: its seal" in (
-        verify.stdout
-    )
+    assert f"  BAD LINK: approve of km s3 by {by} at {at}: its seal" in (verify.stdout)
     # fsck names the record and takes it out of the catalog.
     report = cli("fsck", SAMPLE_SLUG).stdout
     assert "review records in translations/km.po that the history does not back" in report
