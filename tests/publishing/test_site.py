@@ -16,6 +16,7 @@ from publisher.core.catalog import Catalog
 from publisher.core.release import iter_releases
 from publisher.core.workspace import Workspace
 from publisher.publishing.builders import site as site_module
+from publisher.publishing.builders import site_listings
 from publisher.publishing.builders.site import SiteBuilder, SiteReport
 from tests.support.site import (
     BASE_URL,
@@ -330,7 +331,7 @@ def test_a_large_archive_is_listed_by_year_and_the_feed_carries_the_newest(
     change re-renders the home page and its year, not one page of thousands of entries),
     and the feed carries the newest only."""
     root, out = warm
-    monkeypatch.setattr(site_module, "HOME_LIMIT", 1)
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
     monkeypatch.setattr(site_module, "FEED_LIMIT", 1)
     _site(root, out)
     for lang in ("en", "km"):
@@ -359,7 +360,7 @@ def test_a_new_release_renders_its_year_and_the_home_page_not_the_other_years(
     years without counts, so a release added to 2025 leaves the page of 2024 as it was
     (an archive of years of releases is not rendered again on each new one)."""
     root, out = warm
-    monkeypatch.setattr(site_module, "HOME_LIMIT", 1)
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
     _site(root, out)
     third = "2025-02-01-third-release"
     shutil.copytree(root / "releases" / SECOND_SLUG, root / "releases" / third)
