@@ -41,6 +41,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from babel.support import NullTranslations
+
 from publisher.core.languages import native_name
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
@@ -439,7 +441,8 @@ class _Site:
         #: the time the site is built at (embargoes judged then): an empty feed's `updated`
         #: (kept while its key is: the feed changed then)
         self.now = dt.datetime.now(dt.UTC)
-        self._envs: dict[str, Any] = {}
+        self._translations: dict[str, NullTranslations] = {}
+        self._homes: dict[str, list[dict[str, str]]] = {}
         #: the release whose files are being written (None: the listings)
         self.current: str | None = None
         #: slug -> output path -> key, of the files written or found up to date for it
@@ -473,8 +476,13 @@ class _Site:
             self.report.unchanged += 1
 
     def env(self, lang: str) -> tuple[Any, Any]:
-
-        translations = translations_for(lang, locale_dirs(self.ws.locales_dir))
+        """The templates speaking `lang`. Its labels are looked up once per build (the
+        workspace's catalogs checked, then compiled once per process): a build writes
+        dozens of listing pages per language."""
+        translations = self._translations.get(lang)
+        if translations is None:
+            translations = translations_for(lang, locale_dirs(self.ws.locales_dir))
+            self._translations[lang] = translations
         return make_environment(template_dirs(self.ws.templates_dir), translations), translations
 
     def render(self, lang: str, template: str, **context: Any) -> str:
@@ -526,6 +534,13 @@ class _Site:
         return True
 
     def homes_for(self, prefix: str) -> list[dict[str, str]]:
+        """Each language's home page seen from `prefix` (the links of every page's language
+        menu): made once per prefix and build, as every page shows the same."""
+        if prefix not in self._homes:
+            self._homes[prefix] = self._make_homes(prefix)
+        return self._homes[prefix]
+
+    def _make_homes(self, prefix: str) -> list[dict[str, str]]:
         return [
             {
                 "lang": lang,
