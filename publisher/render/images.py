@@ -241,6 +241,18 @@ def make_renditions(data: bytes) -> dict[int, bytes]:
     bicubic (Catmull-Rom): at these ratios it looks as Lanczos does (a pixel's mean
     difference 0.04 of 255 on the sample at 1600, 0.13 at 480; no moiré on a zone plate,
     where Hamming and Box show rings) for 30% less resizing time.
+
+    Cheaper filters, measured again (December 2026; the sample's 2400 x 1350 takes 39 ms
+    of resizing with bicubic, 25 with bilinear or Hamming, in a cold build of 0.56 s of
+    CPU), do not give the same picture. Bilinear leaves less moiré but less detail:
+    stripes 4 pixels apart in a rendition keep 78% of their contrast at 1600 and 60% at
+    480, against bicubic's 90% and 76% and Lanczos' 98% and 82%. Hamming keeps more
+    detail than bilinear but folds the zone plate's finest rings into moiré (rms 42 of
+    255 where the 1600 rendition cannot show them; bicubic 28, Lanczos 25). Nor does
+    another library pay: libvips (pyvips) resizes in a third of Pillow's time, but its
+    import (20 ms, in every build with a photo) costs about what it saves; libjpeg-turbo's
+    3/4-scale decode (simplejpeg) is slower than its full decode of the sample's
+    progressive JPEG.
     """
     Image, _ = _pillow()
     width, height, _ = _header(data)
