@@ -110,9 +110,11 @@ def evidence_refusals(
     targets = [lang for lang in langs if lang != release.meta.source_language]
     weak: dict[str, dict[str, str]] = {lang: {} for lang in targets}
     forged: set[str] = set()
+    forged_links: set[str] = set()
     for lang, found in approval_evidence(release, register, targets).items():
         weak[lang].update(found.weaker_than(required))
         forged |= {lang} if found.forged else set()
+        forged_links |= {lang} if found.forged_links else set()
     shared = shared or Shared.of(ws, release)
     if shared.release is not None and shared.use.segments:
         there = [x for x in targets if x in shared.release.meta.target_languages]
@@ -122,6 +124,7 @@ def evidence_refusals(
                 if segment in used:
                     weak[lang][boilerplate.PREFIX + segment] = kind
             forged |= {lang} if found.forged & used else set()
+            forged_links |= {lang} if found.forged_links & used else set()
     out = {}
     for lang, segments in weak.items():
         if not segments:
@@ -138,6 +141,8 @@ def evidence_refusals(
             ]
         if lang in forged:
             notes += ["; ", Message.of(N_("a signature does not check"))]
+        if lang in forged_links:
+            notes += ["; ", Message.of(N_("a link seal does not match its record"))]
         reason = Message.counted(
             *N_plural(
                 "%(release)s: %(lang)s not published: %(count)s approval rests on weaker "
