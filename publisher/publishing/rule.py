@@ -26,7 +26,7 @@ from publisher.core.catalog import Catalog
 from publisher.core.document import Document
 from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
-from publisher.core.messages import N_, Joined, Message, Param
+from publisher.core.messages import N_, Joined, Message, N_plural, Param
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State
@@ -110,9 +110,11 @@ def evidence_refusals(
     targets = [lang for lang in langs if lang != release.meta.source_language]
     weak: dict[str, dict[str, str]] = {lang: {} for lang in targets}
     forged: set[str] = set()
+    forged_links: set[str] = set()
     for lang, found in approval_evidence(release, register, targets).items():
         weak[lang].update(found.weaker_than(required))
         forged |= {lang} if found.forged else set()
+        forged_links |= {lang} if found.forged_links else set()
     shared = shared or Shared.of(ws, release)
     if shared.release is not None and shared.use.segments:
         there = [x for x in targets if x in shared.release.meta.target_languages]
@@ -122,6 +124,7 @@ def evidence_refusals(
                 if segment in used:
                     weak[lang][boilerplate.PREFIX + segment] = kind
             forged |= {lang} if found.forged & used else set()
+            forged_links |= {lang} if found.forged_links & used else set()
     out = {}
     for lang, segments in weak.items():
         if not segments:
@@ -138,16 +141,16 @@ def evidence_refusals(
             ]
         if lang in forged:
             notes += ["; ", Message.of(N_("a signature does not check"))]
+        if lang in forged_links:
+            notes += ["; ", Message.of(N_("a link seal does not match its record"))]
         reason = Message.counted(
-            N_(
+            *N_plural(
                 "%(release)s: %(lang)s not published: %(count)s approval rests on weaker "
                 'evidence than [review] require = "%(required)s"%(notes)s: %(approvals)s '
-                "(see `publisher verify %(name)s`)"
-            ),
-            N_(
+                "(see `publisher verify %(name)s`)",
                 "%(release)s: %(lang)s not published: %(count)s approvals rest on weaker "
                 'evidence than [review] require = "%(required)s"%(notes)s: %(approvals)s '
-                "(see `publisher verify %(name)s`)"
+                "(see `publisher verify %(name)s`)",
             ),
             count_of="count",
             release=release.label,
@@ -248,8 +251,10 @@ def not_approved_reason(label: str, lang: str, blocking: list[str], required: St
         shown = ", ".join(own[:20]) + (" ..." if len(own) > 20 else "")
         parts.append(
             Message.counted(
-                N_("%(count)s segment not %(state)s: %(segments)s"),
-                N_("%(count)s segments not %(state)s: %(segments)s"),
+                *N_plural(
+                    "%(count)s segment not %(state)s: %(segments)s",
+                    "%(count)s segments not %(state)s: %(segments)s",
+                ),
                 count_of="count",
                 count=len(own),
                 state=state,
@@ -260,8 +265,10 @@ def not_approved_reason(label: str, lang: str, blocking: list[str], required: St
         shown = ", ".join(shared[:10]) + (" ..." if len(shared) > 10 else "")
         parts.append(
             Message.counted(
-                N_("%(count)s boilerplate segment not %(state)s: %(segments)s"),
-                N_("%(count)s boilerplate segments not %(state)s: %(segments)s"),
+                *N_plural(
+                    "%(count)s boilerplate segment not %(state)s: %(segments)s",
+                    "%(count)s boilerplate segments not %(state)s: %(segments)s",
+                ),
                 count_of="count",
                 count=len(shared),
                 state=state,
@@ -331,13 +338,11 @@ def qa_blocked(release: Release, lang: str, errors: list[ReleaseFinding]) -> QaB
     """The refusal of a language whose translations have QA errors."""
     shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
     reason = Message.counted(
-        N_(
+        *N_plural(
             "%(release)s: %(lang)s not published: %(count)s QA error: %(errors)s "
-            "(see `publisher check %(name)s`)"
-        ),
-        N_(
+            "(see `publisher check %(name)s`)",
             "%(release)s: %(lang)s not published: %(count)s QA errors: %(errors)s "
-            "(see `publisher check %(name)s`)"
+            "(see `publisher check %(name)s`)",
         ),
         count_of="count",
         release=release.label,
