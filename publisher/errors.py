@@ -148,7 +148,16 @@ class WorkerDied(RenderError):
 
 
 class Unpublishable(RenderError):
-    """A language of a release that the publishing rule refuses to publish."""
+    """A language of a release that the publishing rule refuses to publish.
+
+    `message` is the English sentence (the CLI's); `reason`, when the rule gave one, is
+    the same sentence as a message id and its parameters in JSON form
+    (`publisher.core.messages.Message.to_json`), so that the review page reads it in the
+    reviewer's language, after a trip through a worker or the build cache too.
+    """
+
+    #: None for a refusal made before reasons were translatable (an old build cache)
+    reason: dict[str, Any] | None = None
 
     def __init__(
         self,
@@ -159,14 +168,21 @@ class Unpublishable(RenderError):
         blocking: list[str],
         path: Path | str | None = None,
         line: int | None = None,
+        reason: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message, path=path, line=line)
         self.release = release
         self.lang = lang
         self.blocking = list(blocking)
+        self.reason = reason
 
     def extra(self) -> dict[str, Any]:
-        return {"release": self.release, "lang": self.lang, "blocking": self.blocking}
+        return {
+            "release": self.release,
+            "lang": self.lang,
+            "blocking": self.blocking,
+            "reason": self.reason,
+        }
 
 
 class NotApproved(Unpublishable):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,13 @@ if TYPE_CHECKING:
 # (benchmarks/translate.py checks both settings).  Argos reads this at its
 # first import, which this plugin precedes.
 os.environ.setdefault("ARGOS_INTRA_THREADS", "1")
+
+# The link key that seals personal links' approvals (publisher/core/link_mac.py): one for the
+# test session, in a temporary folder, never this machine's own (~/.config/publisher); the
+# servers the tests start inherit it.
+os.environ["PUBLISHER_LINK_KEY_FILE"] = str(
+    Path(tempfile.mkdtemp(prefix="publisher-link-key-")) / "link-key"
+)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import typer
 
 from publisher.cli import params
 from publisher.cli.text_table import Cell, TextTable
+from publisher.core.approvals import history_approvals
 from publisher.core.release import BOILERPLATE, Release
 from publisher.core.reviewers import Register
 from publisher.core.states import ORDER
@@ -90,6 +91,10 @@ def status(
                         for s in langs
                         for segment, lines in s.notes.items()
                     ],
+                    "forged_link_approvals": [
+                        {"lang": e.lang, "segment": e.segment, "by": e.by, "at": e.at, "why": why}
+                        for e, why in history_approvals(r).forged
+                    ],
                 }
                 for r, langs in results
             ],
@@ -99,6 +104,15 @@ def status(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_status(results, bool(broken), gaps)
+        for rel, _ in results:
+            forged = history_approvals(rel).forged
+            if forged:
+                shown = ", ".join(f"{e.lang} {e.segment} by {e.by}" for e, _ in forged[:8])
+                more = " ..." if len(forged) > 8 else ""
+                typer.echo(
+                    f"{rel.label}: {counted(len(forged), 'link approval')} not counted, "
+                    f"{forged[0][1]}: {shown}{more} (see `publisher verify {rel.short_name}`)"
+                )
         typer.echo(f"approvals are by {approvals_by}")
         if ws.config.require:
             typer.echo(f'[review] require = "{ws.config.require}" (see `publisher verify`)')

@@ -83,6 +83,8 @@ class Event:
     #: An SSH signature (armored) of the statement of the approvals made in one change
     #: (core/statement.py); every event of that change carries the same one.
     signature: str | None = None
+    #: The server's MAC of an approval made through a personal link (core/link_mac.py).
+    mac: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(

@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 from publisher.core.document import markdown_parser
 from publisher.core.memos import memo
+from publisher.core.messages import N_, Message
 from publisher.errors import SourceError
 
 if TYPE_CHECKING:  # markdown-it is loaded by markdown_parser(), when a text is read
@@ -123,15 +124,26 @@ def check_links(markdown: str, path: Path | None = None, *, first_line: int = 1)
 
 def unsafe_links(markdown: str) -> list[tuple[Link, str]]:
     """Every link of `markdown` that may not be published, with the reason."""
+    return [(link, reason.english()) for link, reason in unsafe_link_reasons(markdown)]
+
+
+def unsafe_link_reasons(markdown: str) -> list[tuple[Link, Message]]:
+    """Every link of `markdown` that may not be published, with the reason to translate."""
     out = []
     for link in find_links(markdown):
-        problem = link_problem(link.url)
+        problem = link_reason(link.url)
         if problem:
             out.append((link, problem))
     return out
 
 
 def link_problem(url: str) -> str | None:
+    """Why `url` may not appear in a release (in English), or None if it may."""
+    reason = link_reason(url)
+    return None if reason is None else reason.english()
+
+
+def link_reason(url: str) -> Message | None:
     """Why `url` may not appear in a release, or None if it may."""
     url = _URL_NOISE.sub("", url).strip().replace("\\", "/")
     if not url or url.startswith("#"):
@@ -141,33 +153,42 @@ def link_problem(url: str) -> str | None:
     head = url.split("/", 1)[0]
     if ":" not in head:
         if ".." in url.split("/"):
-            return "links may not leave the release folder (..)"
+            return Message.of(N_("links may not leave the release folder (..)"))
         return None  # a relative link inside the release
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _SAFE_SCHEMES:
-        return f"links with the scheme {scheme!r} are not allowed (only http, https, mailto, tel)"
+        return Message.of(
+            N_("links with the scheme %(scheme)s are not allowed (only http, https, mailto, tel)"),
+            scheme=repr(scheme),
+        )
     if scheme in ("http", "https"):
         try:
             host = unquote(parts.hostname or "").lower().rstrip(".")
         except ValueError:
-            return "a link with a malformed host is not allowed"
-        return host_problem(host)
+            return Message.of(N_("a link with a malformed host is not allowed"))
+        return host_reason(host)
     return None
 
 
 def host_problem(host: str) -> str | None:
+    """Why a link to `host` may not be published (in English), or None."""
+    reason = host_reason(host)
+    return None if reason is None else reason.english()
+
+
+def host_reason(host: str) -> Message | None:
     """Why a link to `host` may not be published (a local or private one), or None."""
     if not host:
-        return "a link without a host is not allowed"
+        return Message.of(N_("a link without a host is not allowed"))
     address = _address(host)
     if address is not None:
         address = carried_ipv4(address)
         if not address.is_global:
-            return "links to private or local addresses are not allowed"
+            return Message.of(N_("links to private or local addresses are not allowed"))
         return None
     if host == "localhost" or host.endswith(_LOCAL_SUFFIXES) or "." not in host:
-        return "links to this machine or a local network are not allowed"
+        return Message.of(N_("links to this machine or a local network are not allowed"))
     return None
 
 

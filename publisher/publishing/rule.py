@@ -11,7 +11,9 @@ publishes anyway, marking every page DRAFT and each unapproved segment. Every
 builder (dist, site, bundle, mail) and `publisher status` ask `judge`, so they
 can never disagree about what is publishable; a page, a PDF, a wire copy or a
 mail edition of one language takes `choose`'s answer (its texts, and in a draft
-the segments to mark), read once.
+the segments to mark), read once. Each refusal carries its reason as a `Message`
+(`reason`, extracted into the review app's catalog) beside the English sentence
+the CLI prints, so that the review page says it in the reviewer's language.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from publisher.core.catalog import Catalog
 from publisher.core.document import Document
 from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
+from publisher.core.messages import N_, Joined, Message, N_plural, Param
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State
-from publisher.core.wording import counted
 from publisher.core.workspace import Workspace
 from publisher.errors import NotApproved, QaBlocked, Unpublishable, WeakEvidence
 from publisher.workflow.checking import ReleaseFinding, check_release, workspace_glossary
@@ -108,9 +110,11 @@ def evidence_refusals(
     targets = [lang for lang in langs if lang != release.meta.source_language]
     weak: dict[str, dict[str, str]] = {lang: {} for lang in targets}
     forged: set[str] = set()
+    forged_links: set[str] = set()
     for lang, found in approval_evidence(release, register, targets).items():
         weak[lang].update(found.weaker_than(required))
         forged |= {lang} if found.forged else set()
+        forged_links |= {lang} if found.forged_links else set()
     shared = shared or Shared.of(ws, release)
     if shared.release is not None and shared.use.segments:
         there = [x for x in targets if x in shared.release.meta.target_languages]
@@ -120,6 +124,7 @@ def evidence_refusals(
                 if segment in used:
                     weak[lang][boilerplate.PREFIX + segment] = kind
             forged |= {lang} if found.forged & used else set()
+            forged_links |= {lang} if found.forged_links & used else set()
     out = {}
     for lang, segments in weak.items():
         if not segments:
@@ -127,17 +132,41 @@ def evidence_refusals(
         shown = ", ".join(f"{seg} ({kind})" for seg, kind in list(segments.items())[:12])
         more = " ..." if len(segments) > 12 else ""
         shared_count = sum(seg.startswith(boilerplate.PREFIX) for seg in segments)
-        notes = f" ({shared_count} of them the boilerplate's)" if shared_count else ""
+        notes: list[Param] = []
+        if shared_count:
+            notes += [
+                " (",
+                Message.of(N_("%(count)s of them the boilerplate's"), count=shared_count),
+                ")",
+            ]
         if lang in forged:
-            notes += "; a signature does not check"
+            notes += ["; ", Message.of(N_("a signature does not check"))]
+        if lang in forged_links:
+            notes += ["; ", Message.of(N_("a link seal does not match its record"))]
+        reason = Message.counted(
+            *N_plural(
+                "%(release)s: %(lang)s not published: %(count)s approval rests on weaker "
+                'evidence than [review] require = "%(required)s"%(notes)s: %(approvals)s '
+                "(see `publisher verify %(name)s`)",
+                "%(release)s: %(lang)s not published: %(count)s approvals rest on weaker "
+                'evidence than [review] require = "%(required)s"%(notes)s: %(approvals)s '
+                "(see `publisher verify %(name)s`)",
+            ),
+            count_of="count",
+            release=release.label,
+            lang=lang,
+            count=len(segments),
+            required=required.value,
+            notes=Joined(tuple(notes), ""),
+            approvals=shown + more,
+            name=release.short_name,
+        )
         out[lang] = WeakEvidence(
-            f"{release.label}: {lang} not published: {counted(len(segments), 'approval')} "
-            f"rest{'s' * (len(segments) == 1)} on weaker evidence than [review] require = "
-            f'"{required.value}"{notes}: {shown}{more} '
-            f"(see `publisher verify {release.short_name}`)",
+            reason.english(),
             release=release.slug,
             lang=lang,
             blocking=list(segments),
+            reason=reason.to_json(),
         )
     return out
 
@@ -157,11 +186,13 @@ class Choice:
         """Why the language may not be published outside a draft (None: it may)."""
         if not self.blocking:
             return None
+        reason = not_approved_reason(release.label, self.lang, self.blocking, required)
         return NotApproved(
-            not_approved_message(release.label, self.lang, self.blocking, required),
+            reason.english(),
             release=release.slug,
             lang=self.lang,
             blocking=self.blocking,
+            reason=reason.to_json(),
         )
 
     def publishable(self, release: Release, required: State, *, draft: bool) -> Texts:
@@ -197,19 +228,59 @@ def choose(
     return Choice(lang, texts, blocking)
 
 
-def not_approved_message(label: str, lang: str, blocking: list[str], required: State) -> str:
+#: The states a workspace may require, as the refusals name them (the review page's
+#: words for the states: the same message ids).
+_STATE_WORDS = {
+    State.UNTRANSLATED: N_("untranslated"),
+    State.STALE: N_("stale"),
+    State.DRAFT: N_("draft"),
+    State.TRANSLATED: N_("translated"),
+    State.REVIEWED: N_("reviewed"),
+    State.APPROVED: N_("approved"),
+}
+
+
+def not_approved_reason(label: str, lang: str, blocking: list[str], required: State) -> Message:
     """The refusal, counting the release's own segments as `status`'s table does and the
     boilerplate's apart (they are its own line in `status`)."""
     own = [seg for seg in blocking if not seg.startswith(boilerplate.PREFIX)]
     shared = [seg for seg in blocking if seg.startswith(boilerplate.PREFIX)]
-    parts = []
+    state = Message.of(_STATE_WORDS[required]) if required in _STATE_WORDS else required.value
+    parts: list[Param] = []
     if own:
         shown = ", ".join(own[:20]) + (" ..." if len(own) > 20 else "")
-        parts.append(f"{counted(len(own), 'segment')} not {required.value}: {shown}")
+        parts.append(
+            Message.counted(
+                *N_plural(
+                    "%(count)s segment not %(state)s: %(segments)s",
+                    "%(count)s segments not %(state)s: %(segments)s",
+                ),
+                count_of="count",
+                count=len(own),
+                state=state,
+                segments=shown,
+            )
+        )
     if shared:
         shown = ", ".join(shared[:10]) + (" ..." if len(shared) > 10 else "")
-        parts.append(f"{counted(len(shared), 'boilerplate segment')} not {required.value}: {shown}")
-    return f"{label}: {lang} not published: " + "; ".join(parts)
+        parts.append(
+            Message.counted(
+                *N_plural(
+                    "%(count)s boilerplate segment not %(state)s: %(segments)s",
+                    "%(count)s boilerplate segments not %(state)s: %(segments)s",
+                ),
+                count_of="count",
+                count=len(shared),
+                state=state,
+                segments=shown,
+            )
+        )
+    return Message.of(
+        N_("%(release)s: %(lang)s not published: %(reasons)s"),
+        release=label,
+        lang=lang,
+        reasons=Joined(tuple(parts)),
+    )
 
 
 def _boilerplate_texts(shared: Shared, lang: str, required: State) -> tuple[Texts, list[str]]:
@@ -266,12 +337,26 @@ def _choose(
 def qa_blocked(release: Release, lang: str, errors: list[ReleaseFinding]) -> QaBlocked:
     """The refusal of a language whose translations have QA errors."""
     shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
+    reason = Message.counted(
+        *N_plural(
+            "%(release)s: %(lang)s not published: %(count)s QA error: %(errors)s "
+            "(see `publisher check %(name)s`)",
+            "%(release)s: %(lang)s not published: %(count)s QA errors: %(errors)s "
+            "(see `publisher check %(name)s`)",
+        ),
+        count_of="count",
+        release=release.label,
+        lang=lang,
+        count=len(errors),
+        errors=shown,
+        name=release.short_name,
+    )
     return QaBlocked(
-        f"{release.label}: {lang} not published: {counted(len(errors), 'QA error')}: {shown} "
-        f"(see `publisher check {release.short_name}`)",
+        reason.english(),
         release=release.slug,
         lang=lang,
         blocking=list(dict.fromkeys(f.segment for f in errors)),
+        reason=reason.to_json(),
     )
 
 

@@ -7,7 +7,9 @@ render wrongly); matters of taste are warnings. And every message names the
 offending value and, where a fix is mechanical, `suggestion` carries the whole
 corrected target text.
 
-The functions here are pure: no I/O, no CLI, no state between calls.
+The functions here are pure: no I/O, no CLI, no state between calls. Their
+words are `Message`s marked with `N_` (extracted into the review app's `web`
+catalog by babel-web.cfg), so that each reader reads them in their language.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Callable, Mapping
 
 from publisher.core import languages
 from publisher.core.limits import MAX_SEGMENT_CHARS
-from publisher.core.links import unsafe_links
+from publisher.core.links import unsafe_link_reasons
+from publisher.core.messages import N_, Digits, Joined, Message, Param
 from publisher.core.states import State
 from publisher.core.text import is_forbidden_control, strip_controls
 from publisher.qa import khmer, markup, numbers, placeables, punctuation
@@ -96,31 +99,43 @@ def check_segment(
         raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}") from None
     findings: list[Finding] = []
 
-    def add(code: str, severity: str, message: str, suggestion: str | None = None) -> None:
-        findings.append(Finding(segment, severity, code, message, suggestion))
+    def add(code: str, severity: str, text: Message, suggestion: str | None = None) -> None:
+        findings.append(Finding(segment, severity, code, text, suggestion))
 
     if current is State.UNTRANSLATED:
-        add("untranslated", ERROR, "This segment has not been translated yet.")
+        add("untranslated", ERROR, Message.of(N_("This segment has not been translated yet.")))
         return findings
     if not target.strip():
         if source.strip():
-            add("empty-target", ERROR, "The translation is empty.")
+            add("empty-target", ERROR, Message.of(N_("The translation is empty.")))
         return findings
     if current is State.STALE:
         add(
             "stale",
             ERROR,
-            "The source text changed after this translation was made; update and review it.",
+            Message.of(
+                N_("The source text changed after this translation was made; update and review it.")
+            ),
         )
     elif current is State.DRAFT:
-        add("not-reviewed", WARNING, "This translation is a draft and has not been reviewed.")
+        add(
+            "not-reviewed",
+            WARNING,
+            Message.of(N_("This translation is a draft and has not been reviewed.")),
+        )
 
     if len(target) > MAX_SEGMENT_CHARS:
         add(
             "segment-too-long",
             ERROR,
-            f"The translation has {len(target):,} characters; a segment may have at most "
-            f"{MAX_SEGMENT_CHARS:,}.",
+            Message.of(
+                N_(
+                    "The translation has %(length)s characters; a segment may have at most "
+                    "%(limit)s."
+                ),
+                length=Digits(f"{len(target):,}"),
+                limit=Digits(f"{MAX_SEGMENT_CHARS:,}"),
+            ),
         )
         return findings  # the other checks would take seconds on such a text
 
@@ -154,9 +169,17 @@ def _script_words(text: str) -> dict[str, float]:
     return {"Latn": len(latin), "Hans": han / 1.7, "Khmr": khmer_bases / 3}
 
 
+#: The target languages' names as the not-translated finding says them (their English names).
+_LANGUAGE_NAMES = {
+    "en": N_("English"),
+    "km": N_("Khmer"),
+    "zh-Hans": N_("Chinese (Simplified)"),
+}
+
+
 def _untranslated(
     source: str, target: str, src_lang: str, tgt_lang: str
-) -> tuple[str, str, str] | None:
+) -> tuple[str, str, Message] | None:
     """A target that is the source, or not in the target language's script at all."""
     words = _script_words(target)
     own = words[languages.get(tgt_lang).script]
@@ -172,21 +195,34 @@ def _untranslated(
         return (
             "km-legacy-font",
             ERROR,
-            f'This looks like Khmer typed with a legacy font (Limon/ABC): "{_clip(target)}"; '
-            "retype it in Unicode or convert it with a Unicode converter.",
+            Message.of(
+                N_(
+                    'This looks like Khmer typed with a legacy font (Limon/ABC): "%(text)s"; '
+                    "retype it in Unicode or convert it with a Unicode converter."
+                ),
+                text=_clip(target),
+            ),
         )
     if mostly_foreign:
-        name = languages.get(tgt_lang).english_name
+        english = languages.get(tgt_lang).english_name
+        name = _LANGUAGE_NAMES.get(tgt_lang)
         return (
             "not-translated",
             ERROR,
-            f'The translation is not in {name}: "{_clip(target)}".',
+            Message.of(
+                N_('The translation is not in %(language)s: "%(text)s".'),
+                language=Message.of(name) if name == english else english,
+                text=_clip(target),
+            ),
         )
     if _same_text(source, target) and sum(_script_words(source).values()) >= 2:
         return (
             "not-translated",
             ERROR,
-            f'The translation is identical to the source text: "{_clip(target)}".',
+            Message.of(
+                N_('The translation is identical to the source text: "%(text)s".'),
+                text=_clip(target),
+            ),
         )
     return None
 
@@ -203,7 +239,31 @@ def _clip(text: str, width: int = 60) -> str:
 # --- content checks ----------------------------------------------------------
 
 Check = Callable[[str, str, str, str, str, Mapping[str, str]], list[Finding]]
-_LABELS = {"url": "link", "email": "e-mail address", "phone": "phone number"}
+#: One sentence per kind of placeable and what happened to it: a whole sentence each, so
+#: that a translator never has to fit "link" or "phone number" into a sentence frame.
+_PLACEABLE_MESSAGES = {
+    ("url", "changed"): N_('The link "%(value)s" was changed to "%(found)s"; copy it exactly.'),
+    ("url", "missing"): N_('The link "%(value)s" from the source is missing from the translation.'),
+    ("url", "extra"): N_('The translation has the link "%(value)s", which is not in the source.'),
+    ("email", "changed"): N_(
+        'The e-mail address "%(value)s" was changed to "%(found)s"; copy it exactly.'
+    ),
+    ("email", "missing"): N_(
+        'The e-mail address "%(value)s" from the source is missing from the translation.'
+    ),
+    ("email", "extra"): N_(
+        'The translation has the e-mail address "%(value)s", which is not in the source.'
+    ),
+    ("phone", "changed"): N_(
+        'The phone number "%(value)s" was changed to "%(found)s"; copy it exactly.'
+    ),
+    ("phone", "missing"): N_(
+        'The phone number "%(value)s" from the source is missing from the translation.'
+    ),
+    ("phone", "extra"): N_(
+        'The translation has the phone number "%(value)s", which is not in the source.'
+    ),
+}
 
 
 def _placeables(
@@ -221,7 +281,6 @@ def _placeables(
         missing, have = placeables.unmatched(
             [p for p in src if p.kind == kind], [p for p in tgt if p.kind == kind]
         )
-        label = _LABELS[kind]
         for p in missing:
             if have:
                 changed = have.pop(0)
@@ -231,7 +290,9 @@ def _placeables(
                         segment,
                         ERROR,
                         f"{kind}-changed",
-                        f'The {label} "{p.text}" was changed to "{changed.text}"; copy it exactly.',
+                        Message.of(
+                            _PLACEABLE_MESSAGES[kind, "changed"], value=p.text, found=changed.text
+                        ),
                         fixed,
                     )
                 )
@@ -241,7 +302,7 @@ def _placeables(
                         segment,
                         ERROR,
                         f"{kind}-missing",
-                        f'The {label} "{p.text}" from the source is missing from the translation.',
+                        Message.of(_PLACEABLE_MESSAGES[kind, "missing"], value=p.text),
                     )
                 )
         for extra in have:
@@ -250,7 +311,7 @@ def _placeables(
                     segment,
                     WARNING,
                     f"{kind}-extra",
-                    f'The translation has the {label} "{extra.text}", which is not in the source.',
+                    Message.of(_PLACEABLE_MESSAGES[kind, "extra"], value=extra.text),
                 )
             )
     return out
@@ -270,10 +331,23 @@ def _numbers(
     for value in missing:
         family = "date" if value.kind in ("date", "month") else "number"
         instead = next((e for e in extra if e.kind == value.kind), None)
-        message = (
-            f'The translation is missing {_what(value)} {value.describe()} (source: "{value.text}")'
-        )
-        message += f'; it has {instead.describe()} ("{instead.text}") instead.' if instead else "."
+        if instead:
+            message = Message.of(
+                N_(
+                    'The translation is missing %(what)s (source: "%(text)s"); it has %(other)s '
+                    '("%(other_text)s") instead.'
+                ),
+                what=_what(value),
+                text=value.text,
+                other=instead.value_param(),
+                other_text=instead.text,
+            )
+        else:
+            message = Message.of(
+                N_('The translation is missing %(what)s (source: "%(text)s").'),
+                what=_what(value),
+                text=value.text,
+            )
         vague = value.kind == "month" and value.readings[0][0] is None
         out.append(Finding(segment, WARNING if vague else ERROR, f"{family}-missing", message))
     for value in extra:
@@ -283,20 +357,28 @@ def _numbers(
                 segment,
                 WARNING,
                 f"{family}-extra",
-                f'The translation has {_what(value)} {value.describe()} ("{value.text}"), '
-                "which is not in the source.",
+                Message.of(
+                    N_('The translation has %(what)s ("%(text)s"), which is not in the source.'),
+                    what=_what(value),
+                    text=value.text,
+                ),
             )
         )
     return out
 
 
-def _what(value: numbers.Value) -> str:
-    return {
-        "date": "the date",
-        "month": "the month",
-        "percent": "the percentage",
-        "time": "the time",
-    }.get(value.kind, "the number")
+_WHAT = {
+    "date": N_("the date %(value)s"),
+    "month": N_("the month %(value)s"),
+    "percent": N_("the percentage %(value)s"),
+    "time": N_("the time %(value)s"),
+    "number": N_("the number %(value)s"),
+}
+
+
+def _what(value: numbers.Value) -> Message:
+    """ "the date 2 December 2024": the kind of value and the value, in the reader's forms."""
+    return Message.of(_WHAT.get(value.kind, _WHAT["number"]), value=value.value_param())
 
 
 def _fold(text: str, lang: str) -> str:
@@ -351,8 +433,14 @@ def _glossary(
                     segment,
                     ERROR,
                     "glossary-term-missing",
-                    f'The glossary requires "{required}" for "{term}", but the translation '
-                    "does not use it.",
+                    Message.of(
+                        N_(
+                            'The glossary requires "%(required)s" for "%(term)s", but the '
+                            "translation does not use it."
+                        ),
+                        required=required,
+                        term=term,
+                    ),
                 )
             )
     return out
@@ -376,7 +464,7 @@ def _punctuation(
         issues += punctuation.latin_issues(target)
     issues += punctuation.spacing_issues(source, target)
     issues += punctuation.bracket_issues(source, target)
-    return [Finding(segment, i.severity, i.code, i.message, i.suggestion) for i in issues]
+    return [Finding(segment, i.severity, i.code, i.text, i.suggestion) for i in issues]
 
 
 def _khmer_encoding(
@@ -391,7 +479,7 @@ def _khmer_encoding(
     if tgt_lang != "km":
         return []
     return [
-        Finding(segment, i.severity, i.code, i.message, i.suggestion)
+        Finding(segment, i.severity, i.code, i.text, i.suggestion)
         for i in khmer.encoding_issues(target)
     ]
 
@@ -412,8 +500,9 @@ def _safety(
     import; a translation edited by hand is caught here, and errors block publishing.
     """
     out: list[Finding] = []
-    for link, problem in unsafe_links(target):
-        out.append(Finding(segment, ERROR, "unsafe-link", f"{problem}: {link.url[:80]}"))
+    for link, problem in unsafe_link_reasons(target):
+        text = Message.of(N_("%(problem)s: %(url)s"), problem=problem, url=link.url[:80])
+        out.append(Finding(segment, ERROR, "unsafe-link", text))
     bad = sorted({f"U+{ord(c):04X}" for c in target if is_forbidden_control(c)})
     if bad:
         out.append(
@@ -421,8 +510,13 @@ def _safety(
                 segment,
                 ERROR,
                 "control-character",
-                f"The translation contains invisible control characters ({', '.join(bad)}) "
-                "that change how it is displayed; remove them.",
+                Message.of(
+                    N_(
+                        "The translation contains invisible control characters (%(characters)s) "
+                        "that change how it is displayed; remove them."
+                    ),
+                    characters=", ".join(bad),
+                ),
                 strip_controls(target),
             )
         )
@@ -448,8 +542,13 @@ def _pictures(
             segment,
             ERROR,
             "picture-missing",
-            f"The translation has lost the picture {name} (keep the `![...]({name})` part "
-            "and translate only the words between the brackets).",
+            Message.of(
+                N_(
+                    "The translation has lost the picture %(name)s (keep the `![...](%(name)s)` "
+                    "part and translate only the words between the brackets)."
+                ),
+                name=name,
+            ),
             None,
         )
         for name in dict.fromkeys(wanted)
@@ -478,7 +577,10 @@ def _markup(
                 segment,
                 WARNING,
                 "markup-missing",
-                f"The source has markup the translation lacks: {', '.join(missing)}.",
+                Message.of(
+                    N_("The source has markup the translation lacks: %(what)s."),
+                    what=_listed(missing),
+                ),
             )
         )
     if extra:
@@ -487,10 +589,18 @@ def _markup(
                 segment,
                 WARNING,
                 "markup-extra",
-                f"The translation has markup the source lacks: {', '.join(extra)}.",
+                Message.of(
+                    N_("The translation has markup the source lacks: %(what)s."),
+                    what=_listed(extra),
+                ),
             )
         )
     return out
+
+
+def _listed(phrases: list[Message]) -> Joined:
+    parts: tuple[Param, ...] = tuple(phrases)
+    return Joined(parts, ", ")
 
 
 _CONTENT_CHECKS: tuple[Check, ...] = (

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from publisher.core.messages import N_, Message
 from publisher.qa.findings import Issue
 
 COENG = "\u17d2"
@@ -37,16 +38,17 @@ INHERENT_VOWELS = frozenset("\u17b4\u17b5")  # invisible; deprecated
 DISPLAY_BASES = frozenset("\u25cc\u00a0")
 
 # Deprecated or discouraged characters and what to type instead (None: no
-# mechanical replacement). The two obsolete consonants are kept apart: they
+# mechanical replacement; the reason is a message id, read in the reviewer's language).
+# The two obsolete consonants are kept apart: they
 # are rare but not wrong in Sanskrit or Pali loanwords.
 DEPRECATED: dict[str, tuple[str | None, str]] = {
-    "\u17a3": ("\u17a2", "deprecated independent vowel ឣ (U+17A3); type អ"),
-    "\u17a4": ("\u17a2\u17b6", "deprecated independent vowel ឤ (U+17A4); type អា"),
-    "\u17a8": ("\u17a7\u1780", "discouraged independent vowel ឨ (U+17A8); type ឧក"),
-    "\u17b4": ("", "invisible inherent vowel U+17B4, which should not be used; delete it"),
-    "\u17b5": ("", "invisible inherent vowel U+17B5, which should not be used; delete it"),
-    "\u17d3": (None, "discouraged sign ៓ (U+17D3); use the lunar date symbols U+19E0-U+19FF"),
-    "\u17d8": ("\u17d4\u179b\u17d4", "discouraged sign ៘ (U+17D8); type ។ល។"),
+    "\u17a3": ("\u17a2", N_("deprecated independent vowel ឣ (U+17A3); type អ")),
+    "\u17a4": ("\u17a2\u17b6", N_("deprecated independent vowel ឤ (U+17A4); type អា")),
+    "\u17a8": ("\u17a7\u1780", N_("discouraged independent vowel ឨ (U+17A8); type ឧក")),
+    "\u17b4": ("", N_("invisible inherent vowel U+17B4, which should not be used; delete it")),
+    "\u17b5": ("", N_("invisible inherent vowel U+17B5, which should not be used; delete it")),
+    "\u17d3": (None, N_("discouraged sign ៓ (U+17D3); use the lunar date symbols U+19E0-U+19FF")),
+    "\u17d8": ("\u17d4\u179b\u17d4", N_("discouraged sign ៘ (U+17D8); type ។ល។")),
 }
 OBSOLETE = {"\u179d": "ឝ", "\u179e": "ឞ"}
 
@@ -289,7 +291,7 @@ def encoding_issues(text: str) -> list[Issue]:
     fixed = normalize(_join_orphans(text))
     suggestion = fixed if fixed != text else None
 
-    def add(code: str, severity: str, word: str, message: str, fix: str | None) -> None:
+    def add(code: str, severity: str, word: str, message: Message, fix: str | None) -> None:
         if (code, word) in seen:
             return
         seen.add((code, word))
@@ -313,8 +315,13 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-coeng",
                 "error",
                 word,
-                f'In "{word}" the subscript sign (coeng, U+17D2) is not followed by a '
-                "consonant; type coeng immediately before the consonant it subscripts.",
+                Message.of(
+                    N_(
+                        'In "%(word)s" the subscript sign (coeng, U+17D2) is not followed by a '
+                        "consonant; type coeng immediately before the consonant it subscripts."
+                    ),
+                    word=word,
+                ),
                 suggestion,
             )
         if cluster.marks_before_subscript():
@@ -322,8 +329,14 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-coeng-order",
                 "error",
                 word,
-                f'In "{word}" a vowel or sign is typed before the subscript consonant; '
-                f'type the subscript first: "{good}".',
+                Message.of(
+                    N_(
+                        'In "%(word)s" a vowel or sign is typed before the subscript consonant; '
+                        'type the subscript first: "%(fixed)s".'
+                    ),
+                    word=word,
+                    fixed=good,
+                ),
                 suggestion,
             )
         elif cluster.out_of_order():
@@ -331,8 +344,14 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-sign-order",
                 "error",
                 word,
-                f'In "{word}" the vowel and signs are typed in the wrong order '
-                f'(base, subscript, shifter, vowel, sign); it should be "{good}".',
+                Message.of(
+                    N_(
+                        'In "%(word)s" the vowel and signs are typed in the wrong order '
+                        '(base, subscript, shifter, vowel, sign); it should be "%(fixed)s".'
+                    ),
+                    word=word,
+                    fixed=good,
+                ),
                 suggestion,
             )
         if cluster.vowel_count() > 1:
@@ -340,8 +359,18 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-double-vowel",
                 "error",
                 word,
-                f'"{word}" has two vowel signs on one consonant'
-                + (f'; did you mean "{good}"?' if good != word else "; retype the vowel."),
+                Message.of(
+                    N_(
+                        '"%(word)s" has two vowel signs on one consonant; did you mean "%(fixed)s"?'
+                    ),
+                    word=word,
+                    fixed=good,
+                )
+                if good != word
+                else Message.of(
+                    N_('"%(word)s" has two vowel signs on one consonant; retype the vowel.'),
+                    word=word,
+                ),
                 suggestion if good != word else None,
             )
         if cluster.ro_not_last() and not cluster.has_joiner:
@@ -349,22 +378,36 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-coeng-ro-order",
                 "warning",
                 word,
-                f'In "{word}" the subscript ro (្រ) should be typed after the other '
-                f'subscript: "{good}".',
+                Message.of(
+                    N_(
+                        'In "%(word)s" the subscript ro (្រ) should be typed after the other '
+                        'subscript: "%(fixed)s".'
+                    ),
+                    word=word,
+                    fixed=good,
+                ),
                 suggestion,
             )
     for orphan in orphans:
         if orphan.char == COENG:
-            code, what = "km-coeng", "the subscript sign (coeng)"
+            code, what = "km-coeng", Message.of(N_("the subscript sign (coeng)"))
         else:
-            code, what = "km-missing-base", f"the vowel or sign {orphan.char!r}"
+            code = "km-missing-base"
+            what = Message.of(N_("the vowel or sign %(mark)s"), mark=repr(orphan.char))
         word = _word_at(text, orphan.index, orphan.index + 1)
         add(
             code,
             "error",
             word,
-            f'In "{word}" {what} (U+{ord(orphan.char):04X}) has no consonant before it; '
-            "it is probably separated from its consonant by a space or typed out of order.",
+            Message.of(
+                N_(
+                    'In "%(word)s" %(what)s (U+%(code)s) has no consonant before it; it is '
+                    "probably separated from its consonant by a space or typed out of order."
+                ),
+                word=word,
+                what=what,
+                code=f"{ord(orphan.char):04X}",
+            ),
             suggestion,
         )
     for index, ch in enumerate(text):
@@ -376,7 +419,9 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-deprecated-char",
                 severity,
                 word,
-                f'"{word}" contains the {why}.',
+                Message.of(
+                    N_('"%(word)s" contains the %(what)s.'), word=word, what=Message.of(why)
+                ),
                 suggestion if replacement is not None else None,
             )
         elif ch in OBSOLETE:
@@ -385,8 +430,15 @@ def encoding_issues(text: str) -> list[Issue]:
                 "km-obsolete-char",
                 "warning",
                 word,
-                f'"{word}" contains the obsolete letter {OBSOLETE[ch]} (U+{ord(ch):04X}); '
-                "check that it is intended and not a typing slip.",
+                Message.of(
+                    N_(
+                        '"%(word)s" contains the obsolete letter %(letter)s (U+%(code)s); '
+                        "check that it is intended and not a typing slip."
+                    ),
+                    word=word,
+                    letter=OBSOLETE[ch],
+                    code=f"{ord(ch):04X}",
+                ),
                 None,
             )
     return issues

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from publisher.core.messages import N_, Message
+
 _CODE = re.compile(r"(?<!\\)(`+)(?:.+?)(?<!`)\1(?!`)", re.DOTALL)
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[^\s<>@]+@[^\s<>]+>")
 _LINK_OPEN = re.compile(r"(?<!\\)!?\[")
@@ -74,7 +76,7 @@ def _matching_bracket(text: str, start: int) -> int | None:
 
 
 #: What a reader sees of each kind of markup, in a finding's words.
-_NAMES = {"bold": "bold", "italic": "italic", "code": "code", "link": "link"}
+_NAMES = {"bold": N_("bold"), "italic": N_("italic"), "code": N_("code")}
 
 
 @lru_cache(maxsize=50_000)
@@ -97,18 +99,29 @@ def elements(text: str) -> dict[str, int]:
     return counts
 
 
-def differences(source: str, target: str) -> tuple[list[str], list[str]]:
+def differences(source: str, target: str) -> tuple[list[Message], list[Message]]:
     """The markup the source has and the translation lacks, and the reverse, as phrases
-    ("bold", "the link to https://...")."""
+    ("bold", "the link to https://...", "italic (2x)") to read in any language."""
     have, want = elements(target), elements(source)
-    missing: list[str] = []
-    extra: list[str] = []
+    missing: list[Message] = []
+    extra: list[Message] = []
     for name in sorted(set(have) | set(want)):
         wanted, found = want.get(name, 0), have.get(name, 0)
         kind, _, address = name.partition(" ")
-        phrase = f"the link to {address}" if kind == "link" else _NAMES[kind]
+        phrase = (
+            Message.of(N_("the link to %(address)s"), address=address)
+            if kind == "link"
+            else Message.of(_NAMES[kind])
+        )
         if found < wanted:
-            missing.append(phrase + (f" ({wanted - found}x)" if wanted - found > 1 else ""))
+            missing.append(_times(phrase, wanted - found))
         elif found > wanted:
-            extra.append(phrase + (f" ({found - wanted}x)" if found - wanted > 1 else ""))
+            extra.append(_times(phrase, found - wanted))
     return missing, extra
+
+
+def _times(phrase: Message, count: int) -> Message:
+    """`phrase`, with how many times when more than once ("bold (2x)")."""
+    if count <= 1:
+        return phrase
+    return Message.of(N_("%(what)s (%(count)sx)"), what=phrase, count=count)

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from publisher.core.dates import ascii_digits, khmer_digits
+from publisher.core.messages import Day, Digits, Param
 from publisher.qa import khmer, placeables
 
 #: One reading of a value; its layout depends on the value's kind: (y, m, d) for a date,
@@ -63,6 +64,18 @@ class Value:
             return f"{h}:{m:02d}"
         number = _plain(reading[0])
         return number + ("%" if self.kind == "percent" else "")
+
+    def value_param(self) -> Param:
+        """The value as a message parameter: `describe()` in the reader's forms (a date as
+        their documents write it, digits in Khmer digits for a Khmer reader)."""
+        reading = self.readings[0]
+        if self.kind == "date":
+            y, m, d = reading
+            return Day(m, d, y or None)
+        if self.kind == "month":
+            y, m = reading
+            return Day(m, None, y or None)
+        return Digits(self.describe())
 
 
 def _plain(value: Decimal) -> str:

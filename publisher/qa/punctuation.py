@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from publisher.core.messages import N_, Joined, Message, Param
 from publisher.qa import khmer, markup, placeables
 from publisher.qa.findings import Issue
 
@@ -81,7 +82,7 @@ def chinese_issues(text: str) -> list[Issue]:
     if not han:
         return []
     fixes: dict[int, str] = {}  # index -> replacement
-    quoted: list[str] = []
+    quoted: list[Param] = []
     # Ellipsis first: "..." becomes "……", not three full stops.
     for m in re.finditer(r"\.{2,}", text):
         if m.start() in protected:
@@ -133,7 +134,11 @@ def chinese_issues(text: str) -> list[Issue]:
             or (ch in ".!?" and after is None and before is not None)
         ):
             fixes[i] = _FULL_WIDTH[ch]
-            quoted.append(f"{ch!s} after {before!s}" if before else ch)
+            quoted.append(
+                Message.of(N_("%(mark)s after %(before)s"), mark=ch, before=before)
+                if before
+                else ch
+            )
     # Straight double quotes become alternating curly ones; a straight
     # apostrophe only when it touches Chinese (O'Brien stays as it is).
     double = [i for i, ch in enumerate(text) if ch == '"' and i not in protected]
@@ -163,12 +168,16 @@ def chinese_issues(text: str) -> list[Issue]:
     fixed = "".join(out)
     # Full-width punctuation carries its own spacing.
     fixed = re.sub(r"[ \u00a0]*([，。：；？！（）“”‘’]|……)[ \u00a0]*", r"\1", fixed)
-    shown = "; ".join(f"“{q}”" for q in quoted[:3]) + ("; ..." if len(quoted) > 3 else "")
+    shown: list[Param] = [Joined(("“", q, "”"), "") for q in quoted[:3]]
+    shown += ["..."] if len(quoted) > 3 else []
     return [
         Issue(
             "zh-ascii-punctuation",
             "error",
-            f"Chinese text needs full-width punctuation instead of ASCII: {shown}.",
+            Message.of(
+                N_("Chinese text needs full-width punctuation instead of ASCII: %(found)s."),
+                found=Joined(tuple(shown)),
+            ),
             fixed,
         )
     ]
@@ -217,7 +226,13 @@ def khmer_issues(text: str) -> list[Issue]:
             Issue(
                 "km-ascii-full-stop",
                 "error" if at_end else "warning",
-                f'A Khmer sentence ends with an ASCII full stop ("{word}"); use the khan ។.',
+                Message.of(
+                    N_(
+                        'A Khmer sentence ends with an ASCII full stop ("%(word)s"); '
+                        "use the khan ។."
+                    ),
+                    word=word,
+                ),
                 fixed,
             )
         )
@@ -237,8 +252,13 @@ def khmer_issues(text: str) -> list[Issue]:
             Issue(
                 "km-ascii-colon",
                 "error",
-                f'An ASCII colon is typed inside a Khmer word ("{" ".join(words)}"); '
-                "use the Khmer sign ៈ (yuukaleapintu).",
+                Message.of(
+                    N_(
+                        'An ASCII colon is typed inside a Khmer word ("%(word)s"); '
+                        "use the Khmer sign ៈ (yuukaleapintu)."
+                    ),
+                    word=" ".join(words),
+                ),
                 fixed,
             )
         )
@@ -259,7 +279,7 @@ def spacing_issues(source: str, target: str) -> list[Issue]:
             Issue(
                 "whitespace-edges",
                 "warning",
-                "The translation starts or ends with extra whitespace.",
+                Message.of(N_("The translation starts or ends with extra whitespace.")),
                 fixed,
             )
         )
@@ -271,7 +291,7 @@ def spacing_issues(source: str, target: str) -> list[Issue]:
             Issue(
                 "double-space",
                 "warning",
-                f'The translation has doubled spaces ("{doubles[0]}").',
+                Message.of(N_('The translation has doubled spaces ("%(text)s").'), text=doubles[0]),
                 fixed,
             )
         )
@@ -312,7 +332,13 @@ def bracket_issues(source: str, target: str) -> list[Issue]:
         Issue(
             "unbalanced-brackets",
             "warning",
-            f"The translation has an unpaired “{culprit}”; check brackets and quotation marks.",
+            Message.of(
+                N_(
+                    "The translation has an unpaired “%(mark)s”; "
+                    "check brackets and quotation marks."
+                ),
+                mark=str(culprit),
+            ),
             None,
         )
     ]
@@ -344,7 +370,10 @@ def latin_issues(text: str) -> list[Issue]:
         Issue(
             "en-full-width-punctuation",
             "warning",
-            f"The English text contains Chinese full-width punctuation (“{found[0]}”).",
+            Message.of(
+                N_("The English text contains Chinese full-width punctuation (“%(mark)s”)."),
+                mark=found[0],
+            ),
             fixed,
         )
     ]

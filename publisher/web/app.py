@@ -8,8 +8,9 @@ release folders, previews in the workspace's cache, and who decides comes
 from the request (`security.Visitor`):
 
 * with a register of reviewers, a personal link's reviewer decides, under the
-  register's name, with `link` evidence, and only in their languages; the
-  office link views everything and decides nothing; there is no name form;
+  register's name, with `link` evidence sealed by this machine's link key
+  (core/link_mac.py), and only in their languages; the office link views
+  everything and decides nothing; there is no name form;
 * without one, the reviewer types a name once (kept in a cookie), recorded as
   `typed` evidence.
 
@@ -42,6 +43,7 @@ from starlette.routing import Route
 from publisher.core import languages
 from publisher.core.approvals import load_catalog
 from publisher.core.history import person_name
+from publisher.core.link_mac import ensure_key
 from publisher.core.release import BOILERPLATE, Release, find_release, validate_slug
 from publisher.core.reviewers import Evidence
 from publisher.core.states import ORDER, State
@@ -492,6 +494,10 @@ class ReviewApp:
             )
         refused = t.gettext("Segment %(segment)s not saved: %(reason)s")
         try:
+            link_key = ensure_key() if visitor.by_link else None
+        except UsageError as exc:  # the server's key cannot be made or read: say so
+            return Answer(503, refused % {"segment": segment, "reason": exc.message}, "error", kept)
+        try:
             if action == "revert":
                 revert_to_approved(release, lang, segment, by=reviewer, shown=shown)
                 return Answer(200, done(t, action, segment), "ok")
@@ -507,6 +513,7 @@ class ReviewApp:
                 comment=form_text(self.field(form, "comment")).strip() or None,
                 text=text,
                 evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
+                link_key=link_key,
             )
         except (SegmentChanged, LockTimeout) as exc:
             return Answer(409, refused % {"segment": segment, "reason": exc.message}, "error", kept)
@@ -588,6 +595,7 @@ class ReviewApp:
                 ACTIONS[action],
                 by=reviewer,
                 evidence=Evidence.LINK if visitor.by_link else Evidence.TYPED,
+                link_key=ensure_key() if visitor.by_link else None,
             )
         except PublisherError as exc:
             return exc.message, "error"

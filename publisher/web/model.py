@@ -25,6 +25,7 @@ from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.document import plain_text
 from publisher.core.history import Event
+from publisher.core.messages import Message
 from publisher.core.release import BOILERPLATE, Release, iter_releases
 from publisher.core.states import ORDER, State
 from publisher.core.workspace import CONFIG_NAME, Workspace
@@ -106,8 +107,9 @@ class LanguageSummary:
     counts: dict[State, int]
     total: int
     to_review: int
-    #: None when the publishing rule lets the language be published, else why not
-    refusal: str | None
+    #: None when the publishing rule lets the language be published, else why not (a
+    #: message to read in the reviewer's language, or an error's English sentence)
+    refusal: Message | str | None
     #: the refusal names segments of the workspace's boilerplate
     held_by_boilerplate: bool = False
 
@@ -174,10 +176,19 @@ def _verdict_key(ws: Workspace, release: Release) -> tuple[object, ...]:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why the publishing rule refuses a language, and whether the boilerplate is why."""
+    """Why the publishing rule refuses a language, and whether the boilerplate is why.
+
+    `reason` is the rule's reason to read in the reviewer's language; a refusal made of
+    another error (a release that cannot be read) has only its English `message`.
+    """
 
     message: str
     by_boilerplate: bool = False
+    reason: Message | None = None
+
+    @property
+    def shown(self) -> Message | str:
+        return self.reason if self.reason is not None else self.message
 
 
 def refusals(ws: Workspace, release: Release, caches: Caches) -> dict[str, Refusal | None]:
@@ -198,6 +209,7 @@ def refusals(ws: Workspace, release: Release, caches: Caches) -> dict[str, Refus
                 else Refusal(
                     refused.message,
                     any(seg.startswith(boilerplate.PREFIX) for seg in refused.blocking),
+                    None if refused.reason is None else Message.from_json(refused.reason),
                 )
             )
         return out
@@ -238,7 +250,7 @@ def release_summary(ws: Workspace, release: Release, caches: Caches) -> ReleaseS
                 dict(status.counts),
                 status.total,
                 sum(status.counts[s] for s in NEEDS_REVIEW),
-                refusal.message if refusal else None,
+                refusal.shown if refusal else None,
                 refusal is not None and refusal.by_boilerplate,
             )
         )

@@ -19,8 +19,9 @@ from typing import Any
 import jinja2
 
 from publisher.core import languages
+from publisher.core.messages import Message
 from publisher.core.states import State
-from publisher.qa import markup
+from publisher.qa import Finding, markup
 from publisher.web import i18n, inline, words
 
 PACKAGE = Path(__file__).resolve().parent
@@ -93,6 +94,15 @@ def environment(ui: str) -> jinja2.Environment:
     translations = i18n.translations(ui)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
 
+    def say(text: Message | Finding | str | None) -> str:
+        """A QA finding or a publishing-rule reason in the reader's language (an English
+        sentence from elsewhere, an error's, as it is)."""
+        if isinstance(text, Finding):
+            return text.render(translations, ui)
+        if isinstance(text, Message):
+            return text.render(translations, ui)
+        return text or ""
+
     def word(table: str, code: str | None) -> str:
         known = words.TABLES[table].get(code or "")
         return translations.gettext(known) if known else (code or "")
@@ -124,6 +134,7 @@ def environment(ui: str) -> jinja2.Environment:
         ui=ui,
         ui_languages=i18n.UI_LANGUAGES,
         word=word,
+        say=say,
         num=lambda value: i18n.number(value, ui),
     )
     env.filters.update(

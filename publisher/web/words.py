@@ -8,10 +8,9 @@ table does not know (an action written by a newer version) is shown as it is.
 
 from __future__ import annotations
 
+from publisher.core.messages import N_
 
-def N_(message: str) -> str:
-    """Marks `message` for extraction; translated when shown."""
-    return message
+__all__ = ["N_"]
 
 
 STATES = {

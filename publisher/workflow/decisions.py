@@ -27,6 +27,7 @@ from publisher.core.approvals import load_catalog
 from publisher.core.catalog import Entry, approval_hash
 from publisher.core.history import Event, now_iso
 from publisher.core.limits import check_segment_length
+from publisher.core.link_mac import LinkKey
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State
@@ -44,6 +45,7 @@ from publisher.workflow.review import (
     record_review,
     register_for,
     same_person,
+    seal_link_approvals,
     sign_approvals,
 )
 from publisher.workflow.session import Session, changing, set_translation
@@ -281,6 +283,7 @@ def decide(
     text: str | None = None,
     evidence: Evidence = Evidence.TYPED,
     sign: Signer | None = None,
+    link_key: LinkKey | None = None,
 ) -> Entry | None:
     """Apply one decision in its own session and return the segment as stored.
 
@@ -290,7 +293,7 @@ def decide(
     an approved segment, an edit that keeps the text). An approval of a segment
     another person approved meanwhile returns the entry with their record, and
     the history holds both approvals. `by`, `evidence` and `sign` are as for
-    `review.approve`.
+    `review.approve`; `link_key` seals the `link` approvals (the web app's).
     """
     if decision is Decision.SKIP:
         return None
@@ -333,6 +336,8 @@ def decide(
                 return None
             if sign is not None:
                 sign_approvals(session, by, sign)
+            if link_key is not None:
+                seal_link_approvals(session, by, link_key)
             return session.catalog(code).get(segment)
         entry = session.catalog(code).get(segment)
         check_shown(entry, shown, agrees=False)
@@ -379,6 +384,7 @@ def decide_shown(
     comment: str | None = None,
     evidence: Evidence = Evidence.TYPED,
     sign: Signer | None = None,
+    link_key: LinkKey | None = None,
 ) -> BatchReport:
     """Approve (or mark reviewed) every segment the reviewer was shown, in one session.
 
@@ -426,4 +432,6 @@ def decide_shown(
                     report.confirmed.append(segment)
         if sign is not None:
             sign_approvals(session, by, sign)
+        if link_key is not None:
+            seal_link_approvals(session, by, link_key)
     return report

@@ -10,10 +10,14 @@ tells, for each approved segment, the strongest evidence behind its current
 approval (a signature that does not check counts as `bad`, below everything).
 
 What each level proves (README, SECURITY.md): `typed` that someone typed the
-name; `link` that someone holding the reviewer's personal link decided while
-the server ran; both are records anyone who can write the workspace can
-forge. `signed` survives that, as far as the register's keys are the
-reviewers' own (compare the fingerprints `publisher verify` prints).
+name, a record anyone who can write the workspace can forge; `link` that the
+server holding this machine's link key recorded a decision by someone holding
+the reviewer's personal link (its MAC checks, core/link_mac.py); a `link`
+record whose MAC cannot be checked here (none, no key, another key) is worth
+a typed one, and one whose MAC does not check counts as `bad`, like a failed
+signature. `signed` survives anyone who can write the workspace, as far as the
+register's keys are the reviewers' own (compare the fingerprints `publisher
+verify` prints).
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.core import history
-from publisher.core.approvals import load_catalog
+from publisher.core import history, link_mac
+from publisher.core.approvals import history_approvals, load_catalog
 from publisher.core.history import Event
 from publisher.core.release import Release
 from publisher.core.reviewers import SIGNATURE_NAMESPACE, Evidence, Register, Reviewer
@@ -135,6 +139,8 @@ class LanguageEvidence:
     segments: dict[str, str] = field(default_factory=dict)
     #: segments with an approval whose signature does not check (whatever else backs them)
     forged: set[str] = field(default_factory=set)
+    #: segments with a `link` approval whose MAC does not check with this machine's key
+    forged_links: set[str] = field(default_factory=set)
 
     @property
     def counts(self) -> Counter[str]:
@@ -148,7 +154,32 @@ class LanguageEvidence:
         }
 
 
-def _kind(event: Event, bad: set[str]) -> str:
+@dataclass
+class LinkCheck:
+    """A `link` record of the history that does not rest on a checked MAC."""
+
+    event: Event
+    problem: str
+    forged: bool  # its MAC does not check with this machine's key: not counted at all
+
+    def describe(self) -> str:
+        e = self.event
+        return f"{e.action} of {e.lang} {e.segment} by {e.by} at {e.at}"
+
+    @property
+    def counted_as(self) -> str:
+        return "not counted" if self.forged else "counted as typed"
+
+
+def check_links(release: Release) -> list[LinkCheck]:
+    """Every `link` approval of the release's history whose MAC does not check here."""
+    found = history_approvals(release)
+    checks = [LinkCheck(event, why, True) for event, why in found.forged]
+    checks += [LinkCheck(event, why, False) for event, why in found.unchecked]
+    return checks
+
+
+def _kind(event: Event, bad: set[str], release: str, key: link_mac.LinkKey | None) -> str:
     """The evidence an approval event rests on; `bad` holds the signatures that fail."""
     if event.signature and event.signature in bad:
         return BAD
@@ -158,6 +189,12 @@ def _kind(event: Event, bad: set[str]) -> str:
         return BAD
     if kind is Evidence.SIGNED and not event.signature:
         return BAD
+    if kind is Evidence.LINK:
+        seal, _ = link_mac.check(key, release, event)
+        if seal is link_mac.Seal.FORGED:
+            return BAD
+        if seal is link_mac.Seal.UNCHECKED:
+            return Evidence.TYPED.value
     return kind.value
 
 
@@ -177,6 +214,7 @@ def approval_evidence(
         checks = check_signatures(release, register)
     bad = {e.signature for check in checks if check.problem for e in check.events if e.signature}
     events = history.read(release.history_path)
+    key = link_mac.load_key()
     out: dict[str, LanguageEvidence] = {}
     for lang in langs or release.meta.target_languages:
         found = LanguageEvidence(lang)
@@ -184,17 +222,21 @@ def approval_evidence(
             review = entry.review
             if review is None or not entry.backed:
                 continue
-            kinds = [
-                _kind(e, bad)
+            matching = [
+                e
                 for e in events
                 if e.lang == lang
                 and e.segment == entry.id
                 and e.seal == review.hash
                 and _LEVEL_OF_ACTION.get(e.action) == review.level.value
             ]
+            kinds = [_kind(e, bad, release.slug, key) for e in matching]
             if kinds:
                 found.segments[entry.id] = max(kinds, key=_rank)
-            if BAD in kinds:
-                found.forged.add(entry.id)
+            for event, kind in zip(matching, kinds, strict=True):
+                if kind == BAD and event.evidence == Evidence.LINK.value:
+                    found.forged_links.add(entry.id)
+                elif kind == BAD:
+                    found.forged.add(entry.id)
         out[lang] = found
     return out

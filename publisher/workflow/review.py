@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.core import history
+from publisher.core import history, link_mac
 from publisher.core.catalog import Entry
 from publisher.core.history import Event, now_iso
 from publisher.core.release import Release
@@ -139,6 +139,19 @@ def sign_approvals(session: Session, by: str, sign: Signer) -> None:
     for event in events:
         event.evidence = Evidence.SIGNED.value
         event.signature = signature
+
+
+def seal_link_approvals(session: Session, by: str, key: link_mac.LinkKey) -> None:
+    """Give the `link` approvals `by` made in this change the server's MAC (the web app,
+    for a personal link's visitor)."""
+    for event in session.events:
+        if (
+            signable(event)
+            and event.by == by
+            and event.evidence == Evidence.LINK.value
+            and not event.mac
+        ):
+            event.mac = link_mac.mac(key, session.release.slug, event)
 
 
 def approve(

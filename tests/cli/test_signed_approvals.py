@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from publisher.core import link_mac
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence
 from publisher.workflow import decisions
@@ -74,7 +75,13 @@ def test_verify_counts_link_approvals(signed: tuple[Cli, Path, Path]) -> None:
     cli, root, _ = signed
     release = Release.load(root / "releases" / SAMPLE_SLUG)
     decisions.decide(
-        release, "zh-Hans", "s3", decisions.Decision.APPROVE, by="Li Wei", evidence=Evidence.LINK
+        release,
+        "zh-Hans",
+        "s3",
+        decisions.Decision.APPROVE,
+        by="Li Wei",
+        evidence=Evidence.LINK,
+        link_key=link_mac.ensure_key(),  # as the web app seals a personal link's approval
     )
     assert "  zh-Hans: 13 approvals: 1 link, 12 typed\n" in cli("verify", SAMPLE_SLUG).stdout
 

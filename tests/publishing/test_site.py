@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -13,10 +15,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from publisher.core.catalog import Catalog
-from publisher.core.release import iter_releases
+from publisher.core.release import Release, iter_releases
 from publisher.core.workspace import Workspace
 from publisher.publishing.builders import site as site_module
+from publisher.publishing.builders import site_listings
 from publisher.publishing.builders.site import SiteBuilder, SiteReport
+from publisher.publishing.engine import Plan
+from publisher.workflow.review import approve
 from tests.support.site import (
     BASE_URL,
     SECOND_SLUG,
@@ -330,7 +335,7 @@ def test_a_large_archive_is_listed_by_year_and_the_feed_carries_the_newest(
     change re-renders the home page and its year, not one page of thousands of entries),
     and the feed carries the newest only."""
     root, out = warm
-    monkeypatch.setattr(site_module, "HOME_LIMIT", 1)
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
     monkeypatch.setattr(site_module, "FEED_LIMIT", 1)
     _site(root, out)
     for lang in ("en", "km"):
@@ -359,7 +364,7 @@ def test_a_new_release_renders_its_year_and_the_home_page_not_the_other_years(
     years without counts, so a release added to 2025 leaves the page of 2024 as it was
     (an archive of years of releases is not rendered again on each new one)."""
     root, out = warm
-    monkeypatch.setattr(site_module, "HOME_LIMIT", 1)
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
     _site(root, out)
     third = "2025-02-01-third-release"
     shutil.copytree(root / "releases" / SECOND_SLUG, root / "releases" / third)
@@ -384,3 +389,135 @@ def _years_listed(path: Path) -> list[str]:
     """The entries of a listing page's list of years, as a reader sees them."""
     items = page(path).xpath("//nav[@class='years']//li")
     return [" ".join(li.text_content().split()) for li in items]
+
+
+def _whole_page_template() -> str:
+    """site_home.html with site_entries.html written where the page embeds it (its comments
+    left out): one template rendering a listing page whole, as the page was before its list
+    of releases was rendered apart. An override of this kind lists `home.entries` itself."""
+    folder = REPO / "publisher" / "resources" / "templates"
+    entries = (folder / "site_entries.html").read_text("utf-8")
+    entries = re.sub(r"\A\{#-.*?-#\}\n", "", entries, flags=re.S)
+    entries = re.sub(r"\n\{#-[^#]*-#\}\n\Z", "", entries)
+    whole = (folder / "site_home.html").read_text("utf-8")
+    assert whole.count("{{ home.entries_html }}") == 1
+    assert entries.startswith("<ol") and entries.endswith("</ol>")
+    return whole.replace("{{ home.entries_html }}", entries)
+
+
+def _listing_pages(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for lang in LANGS
+        for p in sorted((out / lang).glob("*.html"))
+    }
+
+
+def test_a_new_year_writes_every_year_page_again_from_its_cached_list_of_releases(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release moved into a year the archive did not have changes every year page's list
+    of years: each page is written again, its list of releases taken from the cache when
+    its releases did not change. The pages are byte for byte what one template rendering
+    them whole writes (an override of site_home.html listing the releases itself), into
+    another folder."""
+    root, out = warm
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
+    _site(root, out)
+    listed: list[tuple[str, list[str]]] = []
+    entries = site_listings.entries
+
+    def spied(site: Any, lang: str, plans: list[Plan], *rest: Any) -> list[dict[str, Any]]:
+        listed.append((lang, [p.slug for p in plans]))
+        return entries(site, lang, plans, *rest)
+
+    monkeypatch.setattr(site_listings, "entries", spied)
+    meta = root / "releases" / SECOND_SLUG / "release.toml"
+    meta.write_text(meta.read_text("utf-8").replace("date = 2025-01-15", "date = 2026-01-15"))
+    report = _site(root, out)
+    for lang in LANGS:
+        assert f"{lang}/2024.html" in report.written
+        assert f"{lang}/2025.html" in report.removed
+        assert (lang, [SAMPLE_SLUG]) not in listed  # 2024's list came from the cache
+        assert (lang, [SECOND_SLUG]) in listed  # the moved release's pages: rendered
+    assert _years_listed(out / "en" / "2024.html") == ["Latest", "2026", "2024"]
+    assert _years_listed(out / "km" / "2024.html") == ["ថ្មីៗ", "២០២៦", "២០២៤"]
+    assert page(out / "en" / "2024.html").xpath("//ol[@class='releases']//h2/a/@href") == [
+        f"../releases/{SAMPLE_SLUG}/en.html"
+    ]
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "site_home.html").write_text(_whole_page_template(), "utf-8")
+    listed.clear()
+    _site(root, root / "whole")
+    assert (LANGS[0], [SAMPLE_SLUG]) in listed  # this time made from the releases
+    assert _listing_pages(root / "whole") == _listing_pages(out)
+    assert sorted(_listing_pages(out)) == [
+        f"{lang}/{name}.html" for lang in LANGS for name in ("2024", "2026", "index")
+    ]
+
+
+def test_a_changed_list_template_label_or_title_renders_the_cached_lists_again(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year page's cached list of releases is rendered again when anything it shows
+    changes, though the page's releases did not: the list's template (an override), a
+    label it prints (a workspace catalog), a release's title."""
+    root, out = warm
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
+    _site(root, out)
+    templates = root / "templates"
+    templates.mkdir(exist_ok=True)
+    default = (REPO / "publisher" / "resources" / "templates" / "site_entries.html").read_text()
+    assert default.count(">PDF</a>") == 1
+    (templates / "site_entries.html").write_text(default.replace(">PDF</a>", ">PDF file</a>"))
+    report = _site(root, out)
+    assert report.rendered == {}  # no release changed
+    for lang in LANGS:
+        assert f"{lang}/2024.html" in report.written
+        editions = page(out / lang / "2024.html").xpath("//ul[@class='editions']//a/text()")
+        assert "PDF file" in editions and "PDF" not in editions
+    catalog = root / "locales" / "km" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Web page"\nmsgstr "គេហទំព័រ"\n',
+        "utf-8",
+    )
+    _site(root, out)
+    editions = page(out / "km" / "2024.html").xpath("//ul[@class='editions']//a/text()")
+    assert editions == ["គេហទំព័រ", "PDF file"] * 3
+    km = root / "releases" / SAMPLE_SLUG / "translations" / "km.po"
+    entry = Catalog.load(km, release=SAMPLE_SLUG).entries["title"]
+    new_title = entry.target + " (កែ)"
+    edited = Catalog.load(km, release=SAMPLE_SLUG)
+    edited.entries["title"] = dataclasses.replace(entry, target=new_title, review=None)
+    edited.save(km)
+    approve(Release.load(root / "releases" / SAMPLE_SLUG), "km", by="Sok Dara", segments=["title"])
+    _site(root, out)
+    assert page(out / "km" / "2024.html").xpath("string(//ol[@class='releases']//h2)") == (
+        new_title
+    )
+
+
+def test_a_cached_list_of_releases_whose_file_is_gone_is_rendered_again(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build cache may be cleaned by hand at any time: a list of releases whose cached
+    file is gone (its entry's folder left) is rendered again, and its page lists them."""
+    root, out = warm
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
+    _site(root, out)
+    cached = list((root / ".publisher-cache").rglob(site_listings.ENTRIES_FILE))
+    # at least, in three languages: the newer release alone (the home page and 2025 list
+    # the same), the older (2024)
+    assert len(cached) >= 6
+    for path in cached:
+        path.unlink()
+    meta = root / "releases" / SECOND_SLUG / "release.toml"
+    meta.write_text(meta.read_text("utf-8").replace("date = 2025-01-15", "date = 2026-01-15"))
+    report = _site(root, out)
+    for lang in LANGS:
+        assert f"{lang}/2024.html" in report.written
+        assert page(out / lang / "2024.html").xpath("//ol[@class='releases']//h2/a/@href") == [
+            f"../releases/{SAMPLE_SLUG}/{lang}.html"
+        ]

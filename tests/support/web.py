@@ -394,6 +394,14 @@ def flash(fragment: str) -> str:
     return html.unescape(found.group(1))
 
 
+def register_reviewers(cli: Cli) -> Cli:
+    """The sample's two reviewers in the register, one per language (Khmer: Sok Dara, also
+    សុខ ដារា; Chinese: Li Wei, also 李伟), as the press office adds them."""
+    cli("reviewers", "add", "Sok Dara", "--lang", "km", "--alias", "សុខ ដារា")
+    cli("reviewers", "add", "Li Wei", "--lang", "zh-Hans", "--alias", "李伟")
+    return cli
+
+
 def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:
     """`publisher reviewers invite NAME`: the personal link it prints."""
     out = cli("reviewers", "invite", name, "--url", server.base, *extra).stdout

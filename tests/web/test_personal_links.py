@@ -28,6 +28,7 @@ from tests.support.web import (
     flash,
     invite,
     raw_get,
+    register_reviewers,
     shown,
 )
 from tests.support.workspace import SAMPLE_SLUG, Cli, reopen, set_review
@@ -44,10 +45,7 @@ WRONG = "This link's access token is wrong or out of date.\n"
 def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """The CLI as Sok Dara, with a register of two reviewers (one per language)."""
     monkeypatch.setenv("PUBLISHER_REVIEWER", "Sok Dara")
-    cli = Cli(root)
-    cli("reviewers", "add", "Sok Dara", "--lang", "km", "--alias", "សុខ ដារា")
-    cli("reviewers", "add", "Li Wei", "--lang", "zh-Hans", "--alias", "李伟")
-    return cli
+    return register_reviewers(Cli(root))
 
 
 @pytest.fixture

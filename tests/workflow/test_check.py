@@ -206,3 +206,34 @@ def test_suggestions_are_printed_literally_as_json_gives_them(
     assert "[www.mfaic.gov.kh]" in suggestion
     out = cli("check", "link", "--lang", "zh-Hans", ok=False, env={"COLUMNS": "60"}).stdout
     assert f"  s1 suggestion: {suggestion}" in out.splitlines()
+
+
+def test_the_cli_prints_the_same_english_sentences(cli: Cli, workspace: Path, scratch: str) -> None:
+    """Findings are messages to translate now; the CLI (English only) reads them as the
+    sentences it printed before, word for word."""
+    write_translations(workspace, scratch, {key: text for key, (text, _) in PLANTED.items()})
+    data = check_json(cli, scratch, exit_code=1)
+    said = {(f["lang"], f["segment"], f["code"]): f["message"] for f in data["findings"]}
+    assert said[("km", "s2", "number-missing")] == (
+        'The translation is missing the number 2016 (source: "2016"); it has 2015 ("២០១៥") instead.'
+    )
+    assert said[("zh-Hans", "s1", "date-missing")] == (
+        'The translation is missing the date 4 December 2024 (source: "December 2-4, 2024").'
+    )
+    assert said[("zh-Hans", "s3", "url-changed")] == (
+        'The link "https://www.mfaic.gov.kh/news/2024/visit-china" was changed to '
+        '"https://www.mfaic.gov.kh/news/2024/visit-chna"; copy it exactly.'
+    )
+    assert said[("zh-Hans", "s4", "zh-ascii-punctuation")] == (
+        "Chinese text needs full-width punctuation instead of ASCII: “, after 日”; “. after 问”."
+    )
+    assert said[("km", "s5", "km-sign-order")] == (
+        'In "សូមកំុភ្លេច។" the vowel and signs are typed in the wrong order (base, subscript, '
+        'shifter, vowel, sign); it should be "សូមកុំភ្លេច។".'
+    )
+    assert said[("km", "s6", "not-translated")] == (
+        'The translation is not in Khmer: "The visit marks the first time a Cambodian '
+        'President has tr…".'
+    )
+    table = cli("check", scratch, ok=False, env={"COLUMNS": "250"}).stdout
+    assert "The translation is missing the number 2016" in table

@@ -34,22 +34,23 @@ The output folder is the site's own (publishing/site_folder.py: `claim_output`).
 from __future__ import annotations
 
 import datetime as dt
-import struct
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from publisher.core import dates
+from babel.support import NullTranslations
+
 from publisher.core.languages import native_name
-from publisher.core.photos import PHOTOS_DIR, rendition_name
+from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, StorageError
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
+from publisher.publishing.builders.site_listings import listing_key, size_text, write_listings
 from publisher.publishing.cache import OutputState
 from publisher.publishing.engine import (
     OUTPUT_KINDS,
@@ -63,7 +64,7 @@ from publisher.publishing.engine import (
 )
 from publisher.publishing.fingerprint import StatCache, digest
 from publisher.publishing.pages import render_release_index
-from publisher.publishing.records import ListingView, pdf_meta, thumb_meta
+from publisher.publishing.records import pdf_meta, thumb_meta
 from publisher.publishing.site_folder import (
     normalise_base_url,
 )
@@ -79,7 +80,6 @@ from publisher.publishing.site_kept import (
 )
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
 from publisher.publishing.workers import ProgressHook, WorkerPool
-from publisher.render import images
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
 from publisher.render.templating import (
@@ -441,7 +441,8 @@ class _Site:
         #: the time the site is built at (embargoes judged then): an empty feed's `updated`
         #: (kept while its key is: the feed changed then)
         self.now = dt.datetime.now(dt.UTC)
-        self._envs: dict[str, Any] = {}
+        self._translations: dict[str, NullTranslations] = {}
+        self._homes: dict[str, list[dict[str, str]]] = {}
         #: the release whose files are being written (None: the listings)
         self.current: str | None = None
         #: slug -> output path -> key, of the files written or found up to date for it
@@ -475,8 +476,13 @@ class _Site:
             self.report.unchanged += 1
 
     def env(self, lang: str) -> tuple[Any, Any]:
-
-        translations = translations_for(lang, locale_dirs(self.ws.locales_dir))
+        """The templates speaking `lang`. Its labels are looked up once per build (the
+        workspace's catalogs checked, then compiled once per process): a build writes
+        dozens of listing pages per language."""
+        translations = self._translations.get(lang)
+        if translations is None:
+            translations = translations_for(lang, locale_dirs(self.ws.locales_dir))
+            self._translations[lang] = translations
         return make_environment(template_dirs(self.ws.templates_dir), translations), translations
 
     def render(self, lang: str, template: str, **context: Any) -> str:
@@ -528,6 +534,13 @@ class _Site:
         return True
 
     def homes_for(self, prefix: str) -> list[dict[str, str]]:
+        """Each language's home page seen from `prefix` (the links of every page's language
+        menu): made once per prefix and build, as every page shows the same."""
+        if prefix not in self._homes:
+            self._homes[prefix] = self._make_homes(prefix)
+        return self._homes[prefix]
+
+    def _make_homes(self, prefix: str) -> list[dict[str, str]]:
         return [
             {
                 "lang": lang,
@@ -565,7 +578,7 @@ class _Site:
                     f"{lang}.pdf",
                     title=plan.views[lang]["title"],
                     dateline=plan.views[lang]["dateline"],
-                    pdf_size=_kb(sizes[lang], lang),
+                    pdf_size=size_text(sizes[lang], lang),
                 )
                 for lang in langs
             ]
@@ -581,143 +594,14 @@ class _Site:
 
     # ------------------------------------------------------------------ listings
 
-    def _entries(
-        self,
-        lang: str,
-        plans: list[Plan],
-        available: dict[str, list[str]],
-        pdfs: dict[tuple[str, str], Step],
-    ) -> list[dict[str, Any]]:
-        entries = []
-        for plan in plans:
-            langs = available[plan.slug]
-            shown = (
-                lang
-                if lang in langs
-                else (plan.source_lang if plan.source_lang in langs else langs[0])
-            )
-            view = plan.views[shown]
-            folder = f"../releases/{plan.slug}"
-            thumb = self.thumbs[(plan.slug, shown)]
-            made = thumb_meta(thumb.meta)
-            width, height = made.get("width"), made.get("height")
-            if width is None and made.get("thumb"):  # an entry cached before sizes were
-                width, height = _png_size(self.engine.cache.file(thumb.key, "thumb.png"))
-            editions = []
-            for other in langs:
-                meta = pdf_meta(pdfs[(plan.slug, other)].meta)
-                pages = meta.get("pages")
-                editions.append(
-                    {
-                        "lang": other,
-                        "native_name": native_name(other),
-                        "html_href": f"{folder}/{other}.html",
-                        "pdf_href": f"{folder}/{other}.pdf",
-                        "size_text": _kb(meta["size"], lang),
-                        "pages": pages,
-                        "pages_text": _number(pages, lang) if pages is not None else "",
-                    }
-                )
-            entries.append(
-                {
-                    "slug": plan.slug,
-                    "lang": shown,
-                    "title": view["title"],
-                    "summary": view["summary"],
-                    "date_iso": plan.date,
-                    "date_text": _official_date(plan.date, lang),
-                    "html_href": f"{folder}/{shown}.html",
-                    "thumb_href": f"{folder}/{shown}.png" if made.get("thumb") else None,
-                    "thumb_width": width,
-                    "thumb_height": height,
-                    "editions": editions,
-                    **_card_photo(folder, view),
-                }
-            )
-        return entries
-
-    def _listing_key(
-        self,
-        kind: str,
-        plans: list[Plan],
-        available: dict[str, list[str]],
-        pdfs: dict[tuple[str, str], Step],
-        *templates: str,
-    ) -> str:
-        return digest(
-            kind,
-            self.base,
-            self.langs,
-            self.engine.config,
-            [
-                [p.key, available[p.slug], [pdfs[(p.slug, x)].key for x in available[p.slug]]]
-                for p in plans
-            ],
-            self.templates_key(*templates) if templates else "",
-            [self.engine.locales(lang) for lang in self.langs],
-        )
-
     def homes(
         self,
         plans: list[Plan],
         available: dict[str, list[str]],
         pdfs: dict[tuple[str, str], Step],
     ) -> None:
-        """Each language's home page (the newest releases) and one page per year: an archive
-        of thousands of releases is not one page, and a change re-renders only the pages
-        that list the release (the home page and its year)."""
-        years: dict[str, list[Plan]] = {}
-        for plan in plans:  # newest first
-            years.setdefault(plan.date[:4], []).append(plan)
-        pages: list[tuple[str, str | None, list[Plan]]] = [("index", None, plans[:HOME_LIMIT])]
-        if len(plans) > HOME_LIMIT:
-            pages += [(year, year, listed) for year, listed in years.items()]
-        # The home page's list of years says how many releases each has; a year's page
-        # lists the years only: a new release changes its year's count, and counts on every
-        # year's page would render them all again (thousands of entries) on each new release.
-        counts: list[list[Any]] = [[year, len(listed)] for year, listed in years.items()]
-        archive = counts if len(plans) > HOME_LIMIT else []
-        for name, year, listed in pages:
-            key = self._listing_key("home", listed, available, pdfs, "site_home.html")
-            shown = archive if year is None else [[y, None] for y, _ in archive]
-            for lang in self.langs:
-                make = partial(self._home, lang, name, year, listed, shown, available, pdfs)
-                self._put(f"{lang}/{name}.html", digest(key, lang, shown, year), make)
-
-    def _home(
-        self,
-        lang: str,
-        name: str,
-        year: str | None,
-        listed: list[Plan],
-        archive: list[list[Any]],
-        available: dict[str, list[str]],
-        pdfs: dict[tuple[str, str], Step],
-    ) -> str:
-        """One listing page: the home page (`year` None) or a year's."""
-        home = {
-            "lang": lang,
-            "organisation": self.organisation(lang),
-            "motto": self.ws.config.motto.get(lang)
-            or self.ws.config.motto.get(self.ws.config.source_language, []),
-            "homes": self.homes_for("../"),
-            "canonical": f"{self.base}{lang}/{name}.html" if self.base else None,
-            "feed_href": "feed.xml" if self.base else None,
-            "entries": self._entries(lang, listed, available, pdfs),
-            "year": year,
-            "year_text": dates.localize_digits(year, lang) if year else None,
-            "years": [
-                {
-                    "year": y,
-                    "href": f"{y}.html",
-                    "text": dates.localize_digits(y, lang),
-                    "count": _number(n, lang) if n is not None else None,
-                    "current": y == year,
-                }
-                for y, n in archive
-            ],
-        }
-        return self.render(lang, "site_home.html", home=home)
+        """The listing pages (builders/site_listings.py)."""
+        write_listings(self, plans, available, pdfs)
 
     def root(self) -> None:
         key = digest(
@@ -750,7 +634,7 @@ class _Site:
         assert self.base is not None
         for lang in self.langs:
             newest = [p for p in plans if lang in available[p.slug]][:FEED_LIMIT]
-            key = self._listing_key("feed", newest, available, pdfs)
+            key = listing_key(self, "feed", newest, available, pdfs)
 
             def make(lang: str = lang, mine: list[Plan] = newest) -> bytes:
                 return feeds.atom(
@@ -793,8 +677,6 @@ class _Site:
         self._put("sitemap.xml", key, make)
 
 
-#: Releases a home page lists; older ones are on the page of their year.
-HOME_LIMIT = 30
 #: Entries an Atom feed carries (the newest): readers poll it for what is new.
 FEED_LIMIT = 50
 
@@ -805,59 +687,8 @@ def _pdfs_of(plans: Sequence[Plan]) -> list[tuple[Plan, str]]:
     return [(p, lang) for p in plans if not p.error for lang in p.published]
 
 
-def _card_photo(folder: str, view: ListingView) -> dict[str, Any]:
-    """The release card's picture: its first photo (smallest rendition, the caption as its
-    alt text), or nothing (the card then shows the PDF's first page)."""
-    photos = view.get("photos") or []
-    if not photos:
-        return {"photo_href": None}
-    first = photos[0]
-    width = images.rendition_widths(first["width"])[0]
-    return {
-        "photo_href": f"{folder}/{PHOTOS_DIR}/{rendition_name(first['file'], width)}",
-        "photo_width": width,
-        "photo_height": images.rendition_height(first["width"], first["height"], width),
-        "photo_alt": first["caption"],
-    }
-
-
 def _utc(moment: dt.datetime | None) -> str | None:
     """An instant as Atom writes it: "2024-12-02T01:00:00Z"."""
     if moment is None:
         return None
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _date(iso: str) -> Any:
-    return dt.date.fromisoformat(iso)
-
-
-def _kb(size: int, lang: str) -> str:
-    """A file size as readers of `lang` write it: "312 KB", "៣១២ KB"."""
-    return f"{_number(max(1, round(size / 1024)), lang)} KB"
-
-
-@lru_cache(maxsize=4096)
-def _number(value: int, lang: str) -> str:
-    """Cached: Babel takes ~50 µs a number, and a home page shows thousands."""
-
-    return dates.format_number(value, lang)
-
-
-@lru_cache(maxsize=4096)
-def _official_date(iso: str, lang: str) -> str:
-
-    return dates.format_date(_date(iso), lang)
-
-
-def _png_size(path: Path) -> tuple[int | None, int | None]:
-    """Width and height from a PNG's IHDR chunk (so the page reserves the space)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(24)
-    except OSError:
-        return None, None
-    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
-        return None, None
-    width, height = struct.unpack(">II", head[16:24])
-    return width, height
