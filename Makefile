@@ -80,7 +80,7 @@ bench: setup
 LOCALES_DIR := publisher/resources/locales
 locales: $(STAMP)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -o $(LOCALES_DIR)/messages.pot .
-	$(BIN)/pybabel extract --no-location -k N_ -F babel-web.cfg -o $(LOCALES_DIR)/web.pot .
+	$(BIN)/pybabel extract --no-location -k N_ -k N_plural:1,2 -F babel-web.cfg -o $(LOCALES_DIR)/web.pot .
 	$(BIN)/pybabel update -D web -i $(LOCALES_DIR)/web.pot -d $(LOCALES_DIR) -w 100 \
 		--no-fuzzy-matching --ignore-obsolete
 	@for po in $(LOCALES_DIR)/*/LC_MESSAGES/*.po; do msgfmt --check -o /dev/null $$po || exit 1; done

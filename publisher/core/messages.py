@@ -4,7 +4,8 @@ A QA finding or a publishing-rule reason is computed once (in a build worker, in
 the review app's cache) and read in several languages: English in the CLI,
 Khmer or Chinese on the review page. A pre-formatted English sentence cannot be
 translated afterwards, so checks and the rule return a `Message`: a gettext
-message id (marked with `N_` so that `pybabel extract -k N_` finds it, the way
+message id (marked with `N_`, or `N_plural` for one with a plural form, so that
+`pybabel extract -k N_ -k N_plural:1,2` finds it, the way
 Weblate's checks and Babel-based UIs mark theirs) and named parameters. The
 reader's side formats it with its own catalog (`Message.render`); `english()`
 is the same sentence with no catalog, and is exactly what the CLI printed
@@ -39,6 +40,12 @@ ENGLISH = "en"
 def N_(message: str) -> str:
     """Marks `message` for `pybabel extract -k N_`; translated where it is shown."""
     return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural form for `pybabel extract -k N_plural:1,2`: for
+    `Message.counted(*N_plural("%(count)s error", "%(count)s errors"), count_of="count")`."""
+    return singular, plural
 
 
 class Translator(Protocol):
@@ -136,12 +143,18 @@ class Message:
         return found
 
 
+#: List separators as each language writes them (Chinese: the enumeration comma 、 and
+#: the full-width semicolon).
+_SEPARATORS = {"zh-Hans": {", ": "、", "; ": "；"}}
+
+
 def render_param(value: Param, translations: Translator, lang: str) -> str:
     """One parameter in the reader's language (see the module's invariant)."""
     if isinstance(value, Message):
         return value.render(translations, lang)
     if isinstance(value, Joined):
-        return value.separator.join(render_param(p, translations, lang) for p in value.parts)
+        separator = _SEPARATORS.get(lang, {}).get(value.separator, value.separator)
+        return separator.join(render_param(p, translations, lang) for p in value.parts)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):

@@ -26,7 +26,7 @@ from publisher.core.catalog import Catalog
 from publisher.core.document import Document
 from publisher.core.limits import MAX_SEGMENT_CHARS
 from publisher.core.links import unsafe_links
-from publisher.core.messages import N_, Joined, Message, Param
+from publisher.core.messages import N_, Joined, Message, N_plural, Param
 from publisher.core.release import Release
 from publisher.core.reviewers import Evidence, Register
 from publisher.core.states import State
@@ -144,15 +144,13 @@ def evidence_refusals(
         if lang in forged_links:
             notes += ["; ", Message.of(N_("a link seal does not match its record"))]
         reason = Message.counted(
-            N_(
+            *N_plural(
                 "%(release)s: %(lang)s not published: %(count)s approval rests on weaker "
                 'evidence than [review] require = "%(required)s"%(notes)s: %(approvals)s '
-                "(see `publisher verify %(name)s`)"
-            ),
-            N_(
+                "(see `publisher verify %(name)s`)",
                 "%(release)s: %(lang)s not published: %(count)s approvals rest on weaker "
                 'evidence than [review] require = "%(required)s"%(notes)s: %(approvals)s '
-                "(see `publisher verify %(name)s`)"
+                "(see `publisher verify %(name)s`)",
             ),
             count_of="count",
             release=release.label,
@@ -253,8 +251,10 @@ def not_approved_reason(label: str, lang: str, blocking: list[str], required: St
         shown = ", ".join(own[:20]) + (" ..." if len(own) > 20 else "")
         parts.append(
             Message.counted(
-                N_("%(count)s segment not %(state)s: %(segments)s"),
-                N_("%(count)s segments not %(state)s: %(segments)s"),
+                *N_plural(
+                    "%(count)s segment not %(state)s: %(segments)s",
+                    "%(count)s segments not %(state)s: %(segments)s",
+                ),
                 count_of="count",
                 count=len(own),
                 state=state,
@@ -265,8 +265,10 @@ def not_approved_reason(label: str, lang: str, blocking: list[str], required: St
         shown = ", ".join(shared[:10]) + (" ..." if len(shared) > 10 else "")
         parts.append(
             Message.counted(
-                N_("%(count)s boilerplate segment not %(state)s: %(segments)s"),
-                N_("%(count)s boilerplate segments not %(state)s: %(segments)s"),
+                *N_plural(
+                    "%(count)s boilerplate segment not %(state)s: %(segments)s",
+                    "%(count)s boilerplate segments not %(state)s: %(segments)s",
+                ),
                 count_of="count",
                 count=len(shared),
                 state=state,
@@ -336,13 +338,11 @@ def qa_blocked(release: Release, lang: str, errors: list[ReleaseFinding]) -> QaB
     """The refusal of a language whose translations have QA errors."""
     shown = "; ".join(f"{f.segment} {f.code}" for f in errors[:8])
     reason = Message.counted(
-        N_(
+        *N_plural(
             "%(release)s: %(lang)s not published: %(count)s QA error: %(errors)s "
-            "(see `publisher check %(name)s`)"
-        ),
-        N_(
+            "(see `publisher check %(name)s`)",
             "%(release)s: %(lang)s not published: %(count)s QA errors: %(errors)s "
-            "(see `publisher check %(name)s`)"
+            "(see `publisher check %(name)s`)",
         ),
         count_of="count",
         release=release.label,

@@ -76,7 +76,7 @@ def _matching_bracket(text: str, start: int) -> int | None:
 
 
 #: What a reader sees of each kind of markup, in a finding's words.
-_NAMES = {"bold": N_("bold"), "italic": N_("italic"), "code": N_("code"), "link": N_("link")}
+_NAMES = {"bold": N_("bold"), "italic": N_("italic"), "code": N_("code")}
 
 
 @lru_cache(maxsize=50_000)

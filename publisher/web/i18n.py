@@ -1,9 +1,11 @@
 """The review app's own words in the reviewer's language: English, Khmer or Chinese.
 
 Every string the app shows (buttons, filters, headings, messages, errors,
-toasts, keyboard help) is a gettext message of the `web` domain, extracted
-with `pybabel extract -F publisher/web/babel.cfg` into
-`publisher/resources/locales/web.pot`; the catalogs sit beside the product's
+toasts, keyboard help, and the QA findings and publishing-rule reasons it shows
+from lower tiers, which are `core.messages.Message`s rendered with this catalog)
+is a gettext message of the `web` domain, extracted with `pybabel extract -F
+babel-web.cfg` (`make locales`) into `publisher/resources/locales/web.pot`; the
+catalogs sit beside the product's
 print labels (`publisher/resources/locales/<locale>/LC_MESSAGES/web.po`) and
 are compiled in memory once per process, as those labels are (no `.mo` is
 committed). A separate domain keeps the app's words out of the catalogs that

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from publisher.core import history, memos
 from publisher.core.approvals import recorded_approvals
 from publisher.core.document import parse_markdown
 from publisher.core.glossary import GLOSSARY_NAME, Glossary
 from publisher.core.links import find_links
 from publisher.core.release import Release
+from publisher.core.tomlfile import parse_toml
+from publisher.errors import ReleaseError
 from tests.support.workspace import SAMPLE_SLUG, copy_repo_workspace
 
 SOURCE = "# Title\n\nA paragraph with a [link](https://example.org/).\n\n- one\n- two\n"
@@ -83,3 +87,31 @@ def test_a_glossary_edit_is_read_at_once_and_a_caller_s_changes_stay_its_own(
         '[[term]]\nen = "Senate"\nkm = "ព្រឹទ្ធសភា"\nzh-Hans = "参议院"\n', encoding="utf-8"
     )
     assert Glossary.load(tmp_path).terms[0].get("zh-Hans") == "参议院"
+
+
+def test_a_release_toml_edit_is_read_at_once_and_a_caller_s_changes_stay_its_own(
+    tmp_path: Path,
+) -> None:
+    """release.toml is parsed once per text (core/tomlfile.py): a command that changes
+    what it read (as `photo add` does before writing it back) leaves the next reader the
+    file's own values, and an edit of the file is what the next reader gets."""
+    root = copy_repo_workspace(tmp_path / "ws")
+    path = root / "releases" / SAMPLE_SLUG / "release.toml"
+    text = path.read_text(encoding="utf-8")
+    first = parse_toml(text, path, ReleaseError)
+    credit = first["photos"][0]["credit"]
+    first["photos"][0]["credit"] = "changed by a caller"
+    first["photos"].clear()
+    again = parse_toml(text, path, ReleaseError)
+    assert again["photos"][0]["credit"] == credit
+    assert Release.load(path.parent).meta.photos[0].credit == credit
+    path.write_text(text.replace(credit, "Ministry of Information"), encoding="utf-8")
+    assert Release.load(path.parent).meta.photos[0].credit == "Ministry of Information"
+
+
+def test_invalid_toml_is_refused_with_its_file_and_line_each_time(tmp_path: Path) -> None:
+    """An error is never remembered in place of a parse: each read names the file read."""
+    for name in ("a.toml", "b.toml"):
+        with pytest.raises(ReleaseError) as raised:
+            parse_toml('title = "x"\nbroken =\n', tmp_path / name, ReleaseError)
+        assert raised.value.path == tmp_path / name and raised.value.line == 2

@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from publisher.core.messages import N_, Day, Digits, Joined, Message
+from publisher.core.messages import N_, Day, Digits, Joined, Message, N_plural
 from publisher.errors import PublisherError, QaBlocked
 
 
@@ -33,7 +33,7 @@ def compiled(
 MISSING = N_('The translation is missing %(what)s (source: "%(text)s").')
 THE_DATE = N_("the date %(value)s")
 THE_NUMBER = N_("the number %(value)s")
-ERRORS = (N_("%(count)s QA error: %(errors)s"), N_("%(count)s QA errors: %(errors)s"))
+ERRORS = N_plural("%(count)s QA error: %(errors)s", "%(count)s QA errors: %(errors)s")
 
 
 def test_english_is_the_message_id_with_its_parameters() -> None:

@@ -497,3 +497,27 @@ def test_a_changed_list_template_label_or_title_renders_the_cached_lists_again(
     assert page(out / "km" / "2024.html").xpath("string(//ol[@class='releases']//h2)") == (
         new_title
     )
+
+
+def test_a_cached_list_of_releases_whose_file_is_gone_is_rendered_again(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build cache may be cleaned by hand at any time: a list of releases whose cached
+    file is gone (its entry's folder left) is rendered again, and its page lists them."""
+    root, out = warm
+    monkeypatch.setattr(site_listings, "HOME_LIMIT", 1)
+    _site(root, out)
+    cached = list((root / ".publisher-cache").rglob(site_listings.ENTRIES_FILE))
+    # at least, in three languages: the newer release alone (the home page and 2025 list
+    # the same), the older (2024)
+    assert len(cached) >= 6
+    for path in cached:
+        path.unlink()
+    meta = root / "releases" / SECOND_SLUG / "release.toml"
+    meta.write_text(meta.read_text("utf-8").replace("date = 2025-01-15", "date = 2026-01-15"))
+    report = _site(root, out)
+    for lang in LANGS:
+        assert f"{lang}/2024.html" in report.written
+        assert page(out / lang / "2024.html").xpath("//ol[@class='releases']//h2/a/@href") == [
+            f"../releases/{SAMPLE_SLUG}/{lang}.html"
+        ]

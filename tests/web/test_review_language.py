@@ -32,7 +32,7 @@ def visible_ui(page: str) -> list[str]:
 
 def test_the_web_catalogs_hold_every_extracted_message() -> None:
     """`pybabel extract -F babel-web.cfg` finds exactly the messages of web.pot."""
-    keywords = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2)}
+    keywords = {"N_": None, "N_plural": (1, 2), "_": None, "gettext": None, "ngettext": (1, 2)}
     found = extracted("babel-web.cfg", keywords)
     pot = message_ids(read(LOCALES / "web.pot"))
     assert found == pot, "run pybabel extract -F babel-web.cfg (see its header) and translate"
