@@ -13,7 +13,9 @@ renders that release's pages and PDFs and the listings that show it; the engine'
 answers for the rest, as in `publisher site`.
 
 Invariant: what is in the folder after a build is what `publisher site` writes from the
-same files at the same time (the same builder, embargoes judged now); readers learn of
+same files at the same time (the same builder, embargoes judged now; a release a rebuild
+fails kept and listed as the last build published it, from the record the builds of this
+process hold in memory, where `site` reads its index); readers learn of
 a finished build only (`version` moves after the last file is written), with the list
 of files it wrote, so that a browser reloads only a page that changed.
 """
@@ -44,6 +46,7 @@ from publisher.publishing.cache import CACHE_DIRNAME
 from publisher.publishing.engine import Plan
 from publisher.publishing.readiness import workspace_stats
 from publisher.publishing.resident import ResidentRenderer
+from publisher.publishing.site_index import PublishedReleases
 
 #: Where the preview's site is written (inside the cache: a preview is not a publication).
 LIVE_DIRNAME = "live-site"
@@ -102,6 +105,9 @@ class LiveSite:
         #: the releases folder as the last build read it: each entry's release, or the
         #: error that kept it from loading (see `_scan`)
         self._folders: dict[str, Release | PublisherError] | None = None
+        #: what this process's builds published of each release in full: a release a
+        #: rebuild fails is kept and listed as the last one published it (site_kept.py)
+        self._published = PublishedReleases()
 
     @property
     def version(self) -> int:
@@ -127,6 +133,7 @@ class LiveSite:
                     stats=self._stats,
                     known_plans=self._unchanged_plans(changes),
                     unreadable=broken,
+                    published=self._published,
                 )
                 report = builder.build(releases)
             self._plans = builder.plans

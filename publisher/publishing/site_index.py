@@ -34,8 +34,8 @@ so a release held back appears at the first build after its embargo lifts.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -173,33 +173,10 @@ class SiteIndex:
         made: Made,
         failed: Collection[str] = (),
     ) -> None:
-        """Record each release this build took in full and published whole (every
-        language the rule allows on the site), or that has nothing to publish; a release
-        that failed, whole or in one language, is taken in full again next time (`failed`:
-        the slugs of releases a step failed for, kept or not)."""
-        for plan in plans:
-            slug = plan.slug
-            if (
-                slug in indexed
-                or slug in failed
-                or plan.error
-                or available.get(slug, []) != plan.published
-            ):
-                continue
-            langs = plan.published
-            thumbs = made.thumbs
-            self.keep(
-                slug,
-                IndexedRelease(
-                    plan,
-                    made.pages.get(slug),
-                    {lang: made.pdfs[(slug, lang)] for lang in langs},
-                    {lang: thumbs[(slug, lang)] for lang in langs if (slug, lang) in thumbs},
-                    made.photos.get(slug, []),
-                    list(langs),
-                    made.outputs.get(slug, {}),
-                ),
-            )
+        """Record each release this build took in full and published whole (see
+        `built_in_full`)."""
+        for slug, release in built_in_full(plans, indexed, available, made, failed):
+            self.keep(slug, release)
 
     def save(self) -> None:
         """Write the index of this build's releases (an unreadable cache: none kept)."""
@@ -209,6 +186,89 @@ class SiteIndex:
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(self.path, jsonbytes.dumps(stored))
+
+
+def built_in_full(
+    plans: list[Plan],
+    indexed: dict[str, IndexedRelease],
+    available: dict[str, list[str]],
+    made: Made,
+    failed: Collection[str] = (),
+) -> Iterator[tuple[str, IndexedRelease]]:
+    """Each release a build took in full and published whole (every language the rule
+    allows on the site), or that has nothing to publish, as the build made it; a release
+    that failed, whole or in one language, is not one (`failed`: the slugs of releases a
+    step failed for, kept or not): it is taken in full again next time."""
+    for plan in plans:
+        slug = plan.slug
+        if (
+            slug in indexed
+            or slug in failed
+            or plan.error
+            or available.get(slug, []) != plan.published
+        ):
+            continue
+        langs = plan.published
+        thumbs = made.thumbs
+        yield (
+            slug,
+            IndexedRelease(
+                plan,
+                made.pages.get(slug),
+                {lang: made.pdfs[(slug, lang)] for lang in langs},
+                {lang: thumbs[(slug, lang)] for lang in langs if (slug, lang) in thumbs},
+                made.photos.get(slug, []),
+                list(langs),
+                made.outputs.get(slug, {}),
+            ),
+        )
+
+
+class PublishedReleases:
+    """What the builds of one process published of each release in full, held in memory
+    from build to build: the live preview's (publishing/live.py), which keeps no index on
+    disk between its rebuilds, so that a release a rebuild fails is still listed as the
+    last build that published it listed it (publishing/site_kept.py). `fallback`: the
+    index on disk, asked for a release no build of this process published."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, IndexedRelease] = {}
+        self.fallback: SiteIndex | None = None
+
+    def published(self, slug: str) -> IndexedRelease | None:
+        """The release as the last build of this process that published it in full made
+        it (a copy: a build that keeps it changes its own); else what the index says."""
+        found = self._entries.get(slug)
+        if found is None:
+            return self.fallback.published(slug) if self.fallback is not None else None
+        return replace(
+            found,
+            plan=replace(found.plan),
+            pdfs=dict(found.pdfs),
+            thumbs=dict(found.thumbs),
+            photos=list(found.photos),
+            langs=list(found.langs),
+            outputs=dict(found.outputs),
+        )
+
+    def keep_built(
+        self,
+        plans: list[Plan],
+        indexed: dict[str, IndexedRelease],
+        available: dict[str, list[str]],
+        made: Made,
+        failed: Collection[str] = (),
+    ) -> None:
+        """Record each release this build took in full and published whole; forget the
+        releases no longer on the site (withdrawn, embargoed, refused in every language)."""
+        listed = {plan.slug for plan in plans}
+        for slug in [slug for slug in self._entries if slug not in listed]:
+            del self._entries[slug]
+        self._entries.update(built_in_full(plans, indexed, available, made, failed))
+
+    def carry(self, slug: str, kept: IndexedRelease) -> None:
+        """Record a release kept as an earlier build published it (see SiteIndex.carry)."""
+        self._entries[slug] = kept
 
 
 def _step(data: list[Any]) -> Step:

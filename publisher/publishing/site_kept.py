@@ -24,9 +24,13 @@ What is kept:
   (publishing/site_index.py `published`) has the earlier build's record of it, every file
   that record names is still as that build left it, and its listing texts are in the cache.
 
+`publisher preview` keeps no index between its rebuilds: its builds hold that record in
+memory instead (site_index.py `PublishedReleases`), so a release a rebuild fails is
+listed there as the last build that published it listed it, as `publisher site` does.
+
 A failed release with no such record (never published in full, the record or the cache
-gone, a file of it edited on the site, or built by `publisher preview`, which keeps no
-index) keeps its files, unlisted, and the languages of it that built are published.
+gone, a file of it edited on the site) keeps its files, unlisted, and the languages of it
+that built are published.
 
 A language is dropped from a kept release when the rule refuses it now, when the release
 no longer has it, or when the site no longer publishes it (no longer a language of the
@@ -56,7 +60,7 @@ from publisher.publishing.cache import Cache, OutputState
 from publisher.publishing.engine import PhotoFiles, Plan, Step, full_views
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.rule import judge
-from publisher.publishing.site_index import IndexedRelease, SiteIndex
+from publisher.publishing.site_index import IndexedRelease, PublishedReleases, SiteIndex
 from publisher.publishing.site_links import without_missing_links
 
 #: The files of one language of a release on the site: its page, its PDF, its thumbnail.
@@ -139,7 +143,7 @@ def keep_published(
     ws: Workspace,
     plan: Plan,
     state: OutputState,
-    index: SiteIndex | None,
+    index: SiteIndex | PublishedReleases | None,
     cache: Cache,
     site_langs: Collection[str],
 ) -> Kept | None:

@@ -68,7 +68,13 @@ from publisher.publishing.records import pdf_meta, thumb_meta
 from publisher.publishing.site_folder import (
     normalise_base_url,
 )
-from publisher.publishing.site_index import IndexedRelease, Made, SiteIndex, take_indexed
+from publisher.publishing.site_index import (
+    IndexedRelease,
+    Made,
+    PublishedReleases,
+    SiteIndex,
+    take_indexed,
+)
 from publisher.publishing.site_kept import (
     Failure,
     Kept,
@@ -172,6 +178,7 @@ class SiteBuilder(Builder[SiteReport]):
         known_plans: dict[str, Plan] | None = None,
         memo: SiteMemo | None = None,
         unreadable: Sequence[PublisherError] = (),
+        published: PublishedReleases | None = None,
     ) -> None:
         """`unreadable`: why releases could not be loaded (core/release.py `scan_releases`),
         each reported, and kept as published before (site_kept.py);
@@ -180,7 +187,9 @@ class SiteBuilder(Builder[SiteReport]):
         `clocked`: judged at a time the caller chose or forcing releases, a build the
         site record (publishing/site_memo.py) never answers nor keeps; `pool` and `stats`:
         see Builder; `known_plans`: see Engine.plans (the live rebuild's); `memo`: the record
-        the command asked before it built (publishing/site_memo.py)."""
+        the command asked before it built (publishing/site_memo.py); `published`: what
+        earlier builds of this process published (the live rebuild's, which keeps no
+        index), from which a release a build fails is kept and listed as it was."""
         super().__init__(ws, jobs=jobs, progress=progress, pool=pool, stats=stats)
         self.out_dir = out_dir
         self.base = normalise_base_url(base_url)
@@ -196,6 +205,7 @@ class SiteBuilder(Builder[SiteReport]):
         #: the workers `start_workers` started (this builder stops them)
         self._own_workers: WorkerPool | None = None
         self.unreadable = list(unreadable)
+        self.published = published
 
     def start_workers(self) -> None:
         """Start the PDF workers now, before the releases are read, when a release folder
@@ -279,6 +289,12 @@ class SiteBuilder(Builder[SiteReport]):
                 engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
             index = self._index(engine, public)
+            # What earlier builds published of each release: the index, or what this
+            # process's builds published (the live rebuild), the index behind it.
+            record: SiteIndex | PublishedReleases | None = index
+            if self.published is not None:
+                self.published.fallback = index
+                record = self.published
             # The releases whose folder changed since the index recorded them are taken in
             # full whatever the lookups find: their PDFs start now, in the workers, while
             # this process looks the others up (a stat of each file they wrote, 0.2 s at
@@ -361,7 +377,7 @@ class SiteBuilder(Builder[SiteReport]):
                 for slug in slugs:
                     if slug not in kept:
                         earlier = keep_published(
-                            ws, self.plans[slug], state, index, engine.cache, site.langs
+                            ws, self.plans[slug], state, record, engine.cache, site.langs
                         )
                         if earlier is not None:
                             kept[slug] = earlier
@@ -412,12 +428,15 @@ class SiteBuilder(Builder[SiteReport]):
             report.removed = state.prune()
             state.save()
             self._outputs = state.stamp()
+            made = Made(pages, pdfs, thumbs, photos, site.outputs)
+            for slug, keeping in kept.items():
+                keeping.release.outputs.update(site.outputs.get(slug, {}))
+            for records in (index, self.published):
+                if records is not None:
+                    records.keep_built(plans, indexed, available, made, failed)
+                    for slug, keeping in kept.items():
+                        records.carry(slug, keeping.release)
             if index is not None:
-                made = Made(pages, pdfs, thumbs, photos, site.outputs)
-                index.keep_built(plans, indexed, available, made, failed)
-                for slug, keeping in kept.items():
-                    keeping.release.outputs.update(site.outputs.get(slug, {}))
-                    index.carry(slug, keeping.release)
                 index.save()
         return report
 
