@@ -271,6 +271,14 @@ class OutputState:
         (a release this build failed keeps what was published of it)."""
         self.touched.update(rel for rel in rels if rel in self.files)
 
+    def live(self) -> set[str]:
+        """The files this build wrote, found up to date or kept: what `prune` leaves."""
+        return {rel for rel in self.files if rel in self.touched}
+
+    def read(self, rel: str) -> bytes:
+        """A file of the output folder as it is."""
+        return (self.out_dir / rel).read_bytes()
+
     def prune(self) -> list[str]:
         """Delete files an earlier build wrote that this build no longer produces, and the
         folders they leave empty: a folder named after a withdrawn or embargoed release

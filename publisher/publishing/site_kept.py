@@ -26,19 +26,25 @@ What is kept:
 
 A failed release with no such record (never published in full, the record or the cache
 gone, a file of it edited on the site, or built by `publisher preview`, which keeps no
-index) keeps its files, unlisted, and the languages of it that built are published. A
-language dropped from a kept release is still named by the kept pages' language links
-(a link to a page now gone) until the release builds again.
+index) keeps its files, unlisted, and the languages of it that built are published.
+
+A language is dropped from a kept release when the rule refuses it now, when the release
+no longer has it, or when the site no longer publishes it (no longer a language of the
+workspace). The kept pages of its other languages named it (language links, hreflang
+alternates, that language's home and feed): `relink` rewrites them without the links to
+files this build does not publish (publishing/site_links.py), so that no page of the site
+links to a page that is not in it.
 
 Invariant: a build that fails a release removes none of its files but those of languages
-the rule does not allow now, and lists it only as one earlier build published it, whole.
+the rule or the site does not allow now, lists it only as one earlier build published it,
+whole, and leaves no link of its kept pages to a file the site no longer has.
 
 A worker that dies is not a failed step but a failed build: see builders/site.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -48,8 +54,10 @@ from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, UnfinishedChange, Unpublishable, WorkerDied
 from publisher.publishing.cache import Cache, OutputState
 from publisher.publishing.engine import PhotoFiles, Plan, Step, full_views
+from publisher.publishing.fingerprint import digest
 from publisher.publishing.rule import judge
 from publisher.publishing.site_index import IndexedRelease, SiteIndex
+from publisher.publishing.site_links import without_missing_links
 
 #: The files of one language of a release on the site: its page, its PDF, its thumbnail.
 LANGUAGE_FILES = (".html", ".pdf", ".png")
@@ -128,19 +136,27 @@ def worker_died(
 
 
 def keep_published(
-    ws: Workspace, plan: Plan, state: OutputState, index: SiteIndex | None, cache: Cache
+    ws: Workspace,
+    plan: Plan,
+    state: OutputState,
+    index: SiteIndex | None,
+    cache: Cache,
+    site_langs: Collection[str],
 ) -> Kept | None:
     """Leave the files an earlier build wrote for a release this build failed (`plan`:
     its plan now, which may have failed too) where they are, but for the languages the
-    rule no longer allows; and the earlier build's record of it, to list it as it was, if
-    there is one whose files are all still as written (see the module docstring)."""
+    rule no longer allows or the site (`site_langs`) no longer publishes; and the earlier
+    build's record of it, to list it as it was, if there is one whose files are all still
+    as written (see the module docstring)."""
     slug = plan.slug
     folder = f"releases/{slug}/"
     earlier = index.published(slug) if index is not None else None
     recorded = state.under(folder)
     verdict = _verdict(ws, plan) if recorded else None  # nothing published: nothing to drop
     known = {*plan.languages, *(earlier.langs if earlier is not None else [])}
-    dropped = set() if verdict is None else known - set(verdict.published)
+    dropped = known - set(site_langs)
+    if verdict is not None:
+        dropped |= known - set(verdict.published)
 
     def allowed(rel: str) -> bool:
         lang, dot, suffix = rel[len(folder) :].rpartition(".")
@@ -171,6 +187,26 @@ def keep_published(
     judged = plan.error is not None and verdict is not None  # refusals not said yet
     refused = [r.message for r in verdict.refused.values()] if judged and verdict else []
     return Kept(release, shrunk, refused)
+
+
+def relink(kept: Kept, state: OutputState, base: str | None) -> list[str]:
+    """Rewrite the kept pages of a release that link to files this build does not publish
+    (after every file of the build is written or kept), each under a new key that its
+    record then carries; the pages rewritten."""
+    live = state.live()
+    written: list[str] = []
+    for rel, key in sorted(kept.release.outputs.items()):
+        if not rel.endswith(".html") or rel not in live:
+            continue
+        found = without_missing_links(state.read(rel), rel, live.__contains__, base)
+        if found is None:
+            continue
+        data, missing = found
+        new_key = digest("relinked", key, missing)
+        state.write(rel, new_key, data)
+        kept.release.outputs[rel] = new_key
+        written.append(rel)
+    return written
 
 
 @dataclass

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from tests.support.site import BASE_URL, SECOND_SLUG, broken_links, make_workspace
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, reopen
@@ -59,6 +60,12 @@ def _rename_organisation(root: Path) -> None:
 def _lists(site: Path, slug: str, lang: str) -> bool:
     home = (site / lang / "index.html").read_text("utf-8")
     return f"../releases/{slug}/" in home
+
+
+def _main_text(page: bytes) -> str:
+    """What a release page says: the text of its main content."""
+    [main] = lxml_html.fromstring(page).xpath("//main")
+    return " ".join(main.text_content().split())
 
 
 def _error_lines(stderr: str) -> list[str]:
@@ -290,11 +297,14 @@ def test_a_refused_language_is_removed_even_from_a_release_that_failed(
     for slug, lang in ((SAMPLE_SLUG, "km"), (SECOND_SLUG, "zh-Hans")):
         for suffix in (".html", ".pdf", ".png"):
             assert f"releases/{slug}/{lang}{suffix}" not in now
-    # the failed release's other languages: as they were, and listed
+    # the failed release's other languages: as they were (their pages less the links to
+    # the Chinese page, below), and listed
     for lang in ("en", "km"):
-        for suffix in (".html", ".pdf", ".png"):
+        for suffix in (".pdf", ".png"):
             rel = f"releases/{SECOND_SLUG}/{lang}{suffix}"
             assert now[rel] == before[rel]
+        rel = f"releases/{SECOND_SLUG}/{lang}.html"
+        assert _main_text(now[rel]) == _main_text(before[rel])
         assert _lists(site, SECOND_SLUG, lang)
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert f"releases/{SECOND_SLUG}/en.html" in sitemap
@@ -304,7 +314,41 @@ def test_a_refused_language_is_removed_even_from_a_release_that_failed(
     index = now[f"releases/{SECOND_SLUG}/index.html"].decode()
     assert "zh-Hans.html" not in index
     assert index != before[f"releases/{SECOND_SLUG}/index.html"].decode()
-    # what the kept pages cannot know: their language links still name the Chinese page
-    assert set(broken_links(site)) == {
-        f"releases/{SECOND_SLUG}/{lang}.html -> zh-Hans.html" for lang in ("en", "km")
-    }
+    # the kept pages no longer name the Chinese page: no language link, no alternate
+    assert broken_links(site, BASE_URL) == []
+    for lang in ("en", "km"):
+        page = (site / "releases" / SECOND_SLUG / f"{lang}.html").read_text("utf-8")
+        assert "zh-Hans.html" not in page and 'hreflang="zh-Hans"' not in page
+    # failing again, it is kept as this build left it
+    again = cli("site", "--out", str(site), "--base-url", BASE_URL, ok=False)
+    assert again.exit_code == 1 and broken_links(site, BASE_URL) == []
+
+
+@pytest.mark.slow
+def test_a_language_dropped_from_the_workspace_leaves_no_link_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chinese taken out of the workspace's languages while one release fails (kept as
+    published before) and the other builds: no page of the site links to a Chinese page,
+    home or feed, and there are none."""
+    root, site, cli = _published(tmp_path, monkeypatch)
+    config = root / "publisher.toml"
+    text = config.read_text("utf-8")
+    dropped = text.replace(
+        'target_languages = [\n    "km",\n    "zh-Hans",\n]', 'target_languages = ["km"]'
+    )
+    assert dropped != text
+    config.write_text(dropped, "utf-8")
+    (root / "releases" / SECOND_SLUG / "photos" / PHOTO).write_bytes(b"not a photo\n" * 40)
+
+    done = cli("site", "--out", str(site), "--base-url", BASE_URL, ok=False)
+
+    assert done.exit_code == 1, done.stdout + done.stderr
+    assert "The site has 2 releases." in done.stdout
+    assert broken_links(site, BASE_URL) == []
+    assert not [p for p in site.rglob("*") if "zh-Hans" in p.name]
+    for slug in (SAMPLE_SLUG, SECOND_SLUG):
+        for lang in ("en", "km"):
+            page = (site / "releases" / slug / f"{lang}.html").read_text("utf-8")
+            assert 'hreflang="zh-Hans"' not in page and "zh-Hans/" not in page
+            assert _lists(site, slug, lang)

@@ -59,14 +59,18 @@ def make_workspace(root: Path, *, second_zh_approved: bool = False) -> Path:
     return root
 
 
-def local_links(page: Path) -> list[str]:
-    """Every href/src of an HTML page that points into the site (no scheme, no host)."""
+def local_links(page: Path, base_url: str | None = None) -> list[str]:
+    """Every href/src of an HTML page that points into the site: relative ones, and absolute
+    ones under `base_url` (a canonical link, an alternate written whole)."""
     tree = lxml_html.fromstring(page.read_bytes())
     links = []
     for element in tree.iter():
         for attr in ("href", "src"):
             value = element.get(attr)
             if value is None:
+                continue
+            if base_url and value.startswith(base_url):
+                links.append(value)
                 continue
             parts = urlsplit(value)
             if parts.scheme or parts.netloc or not parts.path:
@@ -75,12 +79,18 @@ def local_links(page: Path) -> list[str]:
     return links
 
 
-def broken_links(site: Path) -> list[str]:
-    """`page -> link` for each local link whose target file does not exist."""
+def broken_links(site: Path, base_url: str | None = None) -> list[str]:
+    """`page -> link` for each link of every HTML page of the site (`<a>`, `<link>`
+    alternates, images, scripts) whose target file is not in the site; with `base_url`,
+    absolute links under it too."""
     broken = []
     for page in sorted(site.rglob("*.html")):
-        for link in local_links(page):
-            target = (page.parent / unquote(urlsplit(link).path)).resolve()
+        for link in local_links(page, base_url):
+            path = unquote(urlsplit(link).path)
+            if base_url and link.startswith(base_url):
+                target = (site / unquote(urlsplit(link[len(base_url) :]).path)).resolve()
+            else:
+                target = (page.parent / path).resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file() or not target.is_relative_to(site.resolve()):

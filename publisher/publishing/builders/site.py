@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ from publisher.core.languages import native_name
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
 from publisher.core.workspace import Workspace
-from publisher.errors import PublisherError, StorageError
+from publisher.errors import PublisherError, StorageError, Unpublishable
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.site_listings import listing_key, size_text, write_listings
@@ -74,6 +74,7 @@ from publisher.publishing.site_kept import (
     Kept,
     failure_lines,
     keep_published,
+    relink,
     step_failures,
     unreadable_plans,
     worker_died,
@@ -125,6 +126,26 @@ class SiteReport(StepCounts):
 
 def site_languages(ws: Workspace) -> list[str]:
     return list(dict.fromkeys([ws.config.source_language, *ws.config.target_languages]))
+
+
+def on_the_site(plan: Plan, langs: list[str]) -> Plan:
+    """The plan as the site publishes it: only the site's languages (the workspace's). A
+    release language the workspace no longer has is refused, said as the rule's refusals
+    are: the site has no home page or feed for it to link to."""
+    outside = [lang for lang in plan.published if lang not in langs]
+    if not outside:
+        return plan
+    refused = dict(plan.refused)
+    for lang in outside:
+        refused[lang] = Unpublishable(
+            f"{plan.slug}: {lang} not published on the site: not a language of the "
+            "workspace ([workspace] target_languages in publisher.toml)",
+            release=plan.slug,
+            lang=lang,
+            blocking=[],
+        )
+    published = [lang for lang in plan.published if lang in langs]
+    return replace(plan, published=published, refused=refused)
 
 
 class SiteBuilder(Builder[SiteReport]):
@@ -284,6 +305,8 @@ class SiteBuilder(Builder[SiteReport]):
                 (plan.slug, plan)
                 for plan in engine.plans(fresh, draft=False, known=self.known_plans)
             )
+            langs = site_languages(ws)
+            taken = {slug: on_the_site(plan, langs) for slug, plan in taken.items()}
             plans = [taken[r.slug] for r in public if r.slug in taken]  # the releases' order
             plans += [found.plan for found in indexed.values()]
             unread, others = unreadable_plans(self.unreadable, ws.releases_dir)
@@ -337,7 +360,9 @@ class SiteBuilder(Builder[SiteReport]):
             def keep(slugs: Iterable[str]) -> None:
                 for slug in slugs:
                     if slug not in kept:
-                        earlier = keep_published(ws, self.plans[slug], state, index, engine.cache)
+                        earlier = keep_published(
+                            ws, self.plans[slug], state, index, engine.cache, site.langs
+                        )
                         if earlier is not None:
                             kept[slug] = earlier
                             report.skipped += earlier.refused
@@ -382,6 +407,8 @@ class SiteBuilder(Builder[SiteReport]):
                 site.feeds(shown, available, pdfs)
                 site.sitemap(shown, available)
             site.root()
+            for keeping in kept.values():  # no kept page links to a file not on the site
+                report.written += relink(keeping, state, base)
             report.removed = state.prune()
             state.save()
             self._outputs = state.stamp()
