@@ -113,7 +113,7 @@ COMMANDS: dict[str, CommandRef] = {
         "The register of reviewers and their personal links.",
     ),
     "verify": CommandRef(
-        "publisher.cli.verify", _REVIEW, "Check approval signatures against the register's keys."
+        "publisher.cli.verify", _REVIEW, "Check approval signatures and personal links' seals."
     ),
     "build": CommandRef("publisher.cli.publish", _PUBLISH, "Publish releases as PDF and HTML."),
     "site": CommandRef(

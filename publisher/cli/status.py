@@ -9,7 +9,7 @@ import typer
 
 from publisher.cli import params
 from publisher.cli.text_table import Cell, TextTable
-from publisher.core.approvals import history_approvals
+from publisher.core.approvals import forged_links
 from publisher.core.release import BOILERPLATE, Release
 from publisher.core.reviewers import Register
 from publisher.core.states import ORDER
@@ -93,7 +93,7 @@ def status(
                     ],
                     "forged_link_approvals": [
                         {"lang": e.lang, "segment": e.segment, "by": e.by, "at": e.at, "why": why}
-                        for e, why in history_approvals(r).forged
+                        for e, why in forged_links(r)
                     ],
                 }
                 for r, langs in results
@@ -105,7 +105,7 @@ def status(
     else:
         _print_status(results, bool(broken), gaps)
         for rel, _ in results:
-            forged = history_approvals(rel).forged
+            forged = forged_links(rel)
             if forged:
                 shown = ", ".join(f"{e.lang} {e.segment} by {e.by}" for e, _ in forged[:8])
                 more = " ..." if len(forged) > 8 else ""

@@ -24,10 +24,10 @@ _KINDS = (Evidence.SIGNED.value, Evidence.LINK.value, Evidence.TYPED.value, BAD)
 def verify(
     release: Annotated[str | None, typer.Argument(help="Release (default: all)")] = None,
 ) -> None:
-    """Check approval signatures against the register's keys, and personal links' approvals
-    against this machine's link key.
+    """Check approval signatures and personal links' seals.
 
-    Prints, per language, how many approvals rest on a signature, a personal link
+    Signatures against the register's keys, the seals of approvals made through
+    personal links against this machine's link key. Prints, per language, how many approvals rest on a signature, a personal link
     or a typed name; exit 1 if any signature or link seal does not check.
     """
     ws = params.workspace()

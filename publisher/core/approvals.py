@@ -72,6 +72,20 @@ def history_approvals(release: Release) -> HistoryApprovals:
     return _approvals_recorded_in(read_bytes(path), release.slug, link_mac.load_key())
 
 
+def forged_links(release: Release) -> tuple[tuple[Event, str], ...]:
+    """The `link` records of the release's history whose MAC does not check with this
+    machine's key (none can without one): `status` asks it of every release, so a history
+    with no link record is not parsed for it."""
+    key = link_mac.load_key()
+    path = release.history_path
+    if key is None or not path.exists():
+        return ()
+    data = read_bytes(path)
+    if b"link" not in data and b"\\u" not in data:  # no link record, even one escaped
+        return ()
+    return _approvals_recorded_in(data, release.slug, key).forged
+
+
 def _withdrawing(event: Event) -> bool:
     """A decision that takes a segment's review away (its state after is below reviewed)."""
     if event.action in _NOT_WITHDRAWING or not event.lang or not event.segment:

@@ -92,12 +92,25 @@ def key_problem() -> str | None:
     return None
 
 
+#: (path, inode, size, mtime) -> the key read there: every catalog read asks (status reads
+#: thousands), one `stat` answers.
+_loaded: dict[tuple[str, int, int, int], LinkKey | None] = {}
+
+
 def load_key() -> LinkKey | None:
     """This machine's link key, or None (none made here, or not usable: `key_problem`)."""
     path = key_path()
-    if not path.is_file() or key_problem() is not None:
+    try:
+        st = path.stat()
+    except OSError:
         return None
-    return LinkKey(bytes.fromhex(path.read_text(encoding="ascii").strip()), path)
+    stamp = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    if stamp not in _loaded:
+        usable = path.is_file() and key_problem() is None
+        secret = bytes.fromhex(path.read_text(encoding="ascii").strip()) if usable else None
+        _loaded.clear()
+        _loaded[stamp] = LinkKey(secret, path) if secret is not None else None
+    return _loaded[stamp]
 
 
 def ensure_key() -> LinkKey:
