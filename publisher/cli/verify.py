@@ -27,8 +27,9 @@ def verify(
     """Check approval signatures and personal links' seals.
 
     Signatures against the register's keys, the seals of approvals made through
-    personal links against this machine's link key. Prints, per language, how many approvals rest on a signature, a personal link
-    or a typed name; exit 1 if any signature or link seal does not check.
+    personal links against this machine's link key. Prints, per language, how many
+    approvals rest on a signature, a personal link or a typed name; exit 1 if any
+    signature or link seal does not check.
     """
     ws = params.workspace()
     register = Register.load(ws.root)
