@@ -112,9 +112,11 @@ def test_the_page_shows_rendered_markdown_and_escapes_hostile_links(
         address = shown.locator(".href")
         assert address.inner_text() == "‹https://www.mfaic.gov.kh›" and address.is_visible()
         assert shown.locator("mark.ph-date").inner_text() == "ថ្ងៃទី៧ ខែធ្នូ ឆ្នាំ២០២៦"
-        # the source has no markup: the segment says what the translation added
-        finding = page.locator('#seg-s8 li.finding[data-code="markup-extra"]')
-        assert "bold" in finding.inner_text() and "https://www.mfaic.gov.kh" in finding.inner_text()
+        # the source has no markup: the segment says what the translation added, in the
+        # reviewer's language (bold: អក្សរដិត), the address as written
+        finding = page.locator('#seg-s8 li.finding[data-code="markup-extra"]').inner_text()
+        assert "អក្សរដិត" in finding and "https://www.mfaic.gov.kh" in finding
+        assert "bold" not in finding
         # hostile text: shown as text, no script ran, no link but http(s)
         hostile = page.locator("#seg-s9 .target > .text")
         assert "<script>window.__x = 1</script>" in hostile.inner_text()
