@@ -23,6 +23,7 @@ workspace in tests/web/conftest.py.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -52,10 +53,10 @@ os.environ.setdefault("ARGOS_INTRA_THREADS", "1")
 
 # The link key that seals personal links' approvals (publisher/core/link_mac.py): one for the
 # test session, in a temporary folder, never this machine's own (~/.config/publisher); the
-# servers the tests start inherit it.
-os.environ["PUBLISHER_LINK_KEY_FILE"] = str(
-    Path(tempfile.mkdtemp(prefix="publisher-link-key-")) / "link-key"
-)
+# servers the tests start inherit it. The folder goes when the session's process ends.
+_link_key_folder = tempfile.mkdtemp(prefix="publisher-link-key-")
+atexit.register(shutil.rmtree, _link_key_folder, True)
+os.environ["PUBLISHER_LINK_KEY_FILE"] = str(Path(_link_key_folder) / "link-key")
 
 
 @pytest.fixture(scope="session")
