@@ -139,7 +139,7 @@ def main() -> None:
         for part in ("wall", "cpu", "gc")
     }
     print(
-        f"program / default: wall {ratio['wall']:.3f}, CPU {ratio['CPU']:.3f}, GC {ratio['GC']:.3f}"
+        f"program / default: wall {ratio['wall']:.3f}, CPU {ratio['cpu']:.3f}, GC {ratio['gc']:.3f}"
     )
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
