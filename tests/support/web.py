@@ -19,11 +19,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
 from tests.support.workspace import REPO, SAMPLE_SLUG, Cli
@@ -400,6 +402,22 @@ def register_reviewers(cli: Cli) -> Cli:
     cli("reviewers", "add", "Sok Dara", "--lang", "km", "--alias", "សុខ ដារា")
     cli("reviewers", "add", "Li Wei", "--lang", "zh-Hans", "--alias", "李伟")
     return cli
+
+
+@pytest.fixture(name="cli")
+def registered_cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Fixture `cli` of the modules that import it: the CLI as Sok Dara, with a register of
+    the two reviewers (`register_reviewers`)."""
+    monkeypatch.setenv("PUBLISHER_REVIEWER", "Sok Dara")
+    return register_reviewers(Cli(root))
+
+
+@pytest.fixture(name="server")
+def registered_server(root: Path, cli: Cli) -> Iterator[Server]:
+    """Fixture `server` of the modules that import it: `publisher serve` on that workspace,
+    started once the register is written."""
+    with Server(root) as running:
+        yield running
 
 
 def invite(cli: Cli, server: Server, name: str, *extra: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +24,17 @@ from publisher.core import link_mac
 from publisher.core.catalog import Catalog
 from publisher.core.states import State
 from tests.support.releases import history, po_path, release_dir, states
-from tests.support.web import Client, Server, decide, invite, register_reviewers
+from tests.support.web import (  # noqa: F401 (registered_*: fixtures `cli` and `server`)
+    Client,
+    Server,
+    decide,
+    invite,
+    registered_cli,
+    registered_server,
+)
 from tests.support.workspace import SAMPLE_SLUG, Cli, reopen, set_review
 
 KM_PAGE = f"/r/{SAMPLE_SLUG}/km"
-
-
-@pytest.fixture
-def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.setenv("PUBLISHER_REVIEWER", "Sok Dara")
-    return register_reviewers(Cli(root))
-
-
-@pytest.fixture
-def server(root: Path, cli: Cli) -> Iterator[Server]:
-    with Server(root) as running:
-        yield running
 
 
 def _dara(cli: Cli, server: Server) -> Client:

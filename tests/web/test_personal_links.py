@@ -11,7 +11,6 @@ the office link used to decide. The browser itself: test_personal_links_browser.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,7 +27,8 @@ from tests.support.web import (
     flash,
     invite,
     raw_get,
-    register_reviewers,
+    registered_cli,  # noqa: F401 (fixture `cli`)
+    registered_server,  # noqa: F401 (fixture `server`)
     shown,
 )
 from tests.support.workspace import SAMPLE_SLUG, Cli, reopen, set_review
@@ -39,19 +39,6 @@ KM_PAGE = f"/r/{SAMPLE_SLUG}/km"
 ZH_PAGE = f"/r/{SAMPLE_SLUG}/zh-Hans"
 REVOKED = "Your personal link was revoked or has expired: ask the press office for a new one.\n"
 WRONG = "This link's access token is wrong or out of date.\n"
-
-
-@pytest.fixture
-def cli(root: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """The CLI as Sok Dara, with a register of two reviewers (one per language)."""
-    monkeypatch.setenv("PUBLISHER_REVIEWER", "Sok Dara")
-    return register_reviewers(Cli(root))
-
-
-@pytest.fixture
-def server(root: Path, cli: Cli) -> Iterator[Server]:
-    with Server(root) as running:
-        yield running
 
 
 def test_serve_prints_the_office_link_as_view_only(server: Server) -> None:
