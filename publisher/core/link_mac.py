@@ -77,19 +77,24 @@ def key_problem() -> str | None:
     path = key_path()
     if not path.exists():
         return None
+    return _read(path)[1]
+
+
+def _read(path: Path) -> tuple[bytes | None, str | None]:
+    """The secret in the key file at `path`, or why it cannot be used."""
     workspace = _inside_workspace(path)
     if workspace is not None:
-        return (
+        return None, (
             f"{path} is inside the workspace {workspace}: a key there is committed with it, so "
             "it is not used (keep it outside every workspace)"
         )
     try:
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        return f"{path} cannot be read ({exc.__class__.__name__})"
+        return None, f"{path} cannot be read ({exc.__class__.__name__})"
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
-        return f"{path} is not a link key (64 hexadecimal digits)"
-    return None
+        return None, f"{path} is not a link key (64 hexadecimal digits)"
+    return bytes.fromhex(text), None
 
 
 #: (path, inode, size, mtime) -> the key read there: every catalog read asks (status reads
@@ -106,8 +111,7 @@ def load_key() -> LinkKey | None:
         return None
     stamp = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
     if stamp not in _loaded:
-        usable = path.is_file() and key_problem() is None
-        secret = bytes.fromhex(path.read_text(encoding="ascii").strip()) if usable else None
+        secret = _read(path)[0] if path.is_file() else None
         _loaded.clear()
         _loaded[stamp] = LinkKey(secret, path) if secret is not None else None
     return _loaded[stamp]
