@@ -208,12 +208,12 @@ def _build_site(
     by: str | None,
 ) -> tuple[SiteReport, list[PublisherError]]:
     """Read the releases, publish those forced early, and build the site."""
-    from publisher.core.release import scan_releases
     from publisher.publishing.readiness import workspace_stats
 
     builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
-    releases, broken = scan_releases(ws.releases_dir, builder.stats.toml)
-    builder.unreadable = broken  # reported with the failed releases, kept as published
+    # those the site index answers for are left unread; the broken ones are reported with
+    # the failed releases and kept as published
+    releases, broken = builder.read_releases(builder.stats.toml)
     builder.early = set(
         embargoes.publish_early(
             releases,
@@ -227,7 +227,7 @@ def _build_site(
     mark_output(out_dir)
     with params.progress_bar() as builder.progress:
         report = builder.build(releases)
-    return report, broken
+    return report, builder.unreadable  # those read after all included
 
 
 def _say_site(

@@ -34,6 +34,7 @@ so a release held back appears at the first build after its embargo lifts.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,6 +50,18 @@ from publisher.publishing.records import PhotoCredits
 from publisher.publishing.site_memo import TreeStamp, tree_stamp
 
 FORMAT = 1
+
+
+@dataclass(frozen=True)
+class UnreadRelease:
+    """A release folder a build leaves unread: as its index entry recorded it (`unread`)."""
+
+    slug: str
+    #: its folder's stamp, taken before the build read anything
+    stamp: TreeStamp
+    #: its languages and embargo, from the release.toml the entry's build read
+    languages: list[str]
+    embargo: dt.datetime | None
 
 
 @dataclass
@@ -81,9 +94,11 @@ class Made:
 class SiteIndex:
     """The index of one output folder (see the module docstring)."""
 
-    def __init__(self, cache: Cache, out_dir: Path, context: str, started_ns: int) -> None:
+    def __init__(self, cache: Cache, out_dir: Path, started_ns: int) -> None:
+        """Read the stored index; no entry answers `lookup` before `bind` gives the context
+        (`unread` may be asked before: the releases are read before the context is known)."""
         self.path = cache.root / "site-index" / f"{digest(str(out_dir.resolve()))[:24]}.json"
-        self.context = context
+        self.context = ""
         self.started = started_ns
         self._stamps: dict[str, str] = {}
         self._entries: dict[str, dict[str, Any]] = {}
@@ -91,15 +106,45 @@ class SiteIndex:
         #: every entry of the stored index, whatever its context: what an earlier build
         #: published of a release, kept on the site when this build fails it (`published`)
         self._published: dict[str, dict[str, Any]] = {}
+        self._stored_context: str | None = None
         self.changed = False
         try:
             stored = jsonbytes.loads(self.path.read_bytes())
             if stored["format"] == FORMAT:
                 self._published = dict(stored["releases"])
-                if stored["context"] == context:
-                    self._entries = self._published
+                self._stored_context = str(stored["context"])
         except (OSError, ValueError, KeyError, TypeError):
-            self._entries, self._published = {}, {}
+            self._published, self._stored_context = {}, None
+
+    def bind(self, context: str) -> bool:
+        """Take this build's context (see the module docstring); whether the stored index
+        was recorded under it (else no entry answers `lookup`)."""
+        self.context = context
+        same = self._stored_context == context
+        self._entries = self._published if same else {}
+        return same
+
+    def unread(self, slug: str, stamp: TreeStamp) -> UnreadRelease | None:
+        """The release as its entry has it, without reading its folder, when `stamp` (taken
+        before the build reads anything) is the stamp its entry recorded and not within the
+        racy window: its release.toml is then the one that build read, so its languages and
+        embargo are the entry's (publishing/site_scan.py). Whatever the context: `bind`
+        decides whether the entry answers `lookup`; None if it does not read."""
+        entry = self._published.get(slug)
+        if entry is None or not stamp.digest or entry.get("stamp") != stamp.digest:
+            return None
+        if self.started - stamp.newest_ns <= RACY_NS:
+            return None
+        try:
+            plan = entry["plan"]
+            embargo = plan["embargo"]
+            moment = dt.datetime.fromisoformat(embargo) if embargo is not None else None
+            languages = [str(lang) for lang in plan["languages"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        if moment is not None and moment.tzinfo is None:
+            return None
+        return UnreadRelease(slug, stamp, languages, moment)
 
     def stamp(self, slug: str, folder: Path, known: TreeStamp | None = None) -> None:
         """Stamp a release's folder before the build reads it (see `keep`); `known`: its

@@ -39,19 +39,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from babel.support import NullTranslations
 
 from publisher.core.languages import native_name
 from publisher.core.photos import PHOTOS_DIR
 from publisher.core.release import Release
+from publisher.core.tomlfile import TomlReader, read_toml
 from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, StorageError, Unpublishable
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
 from publisher.publishing.builders.site_listings import listing_key, size_text, write_listings
-from publisher.publishing.cache import OutputState
+from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
 from publisher.publishing.engine import (
     OUTPUT_KINDS,
     Engine,
@@ -73,6 +74,7 @@ from publisher.publishing.site_index import (
     Made,
     PublishedReleases,
     SiteIndex,
+    UnreadRelease,
     take_indexed,
 )
 from publisher.publishing.site_kept import (
@@ -86,6 +88,7 @@ from publisher.publishing.site_kept import (
     worker_died,
 )
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
+from publisher.publishing.site_scan import load_unread, read_releases
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
@@ -206,6 +209,11 @@ class SiteBuilder(Builder[SiteReport]):
         self._own_workers: WorkerPool | None = None
         self.unreadable = list(unreadable)
         self.published = published
+        #: the releases `read_releases` left unread, by slug (the site index has them)
+        self.unread: dict[str, UnreadRelease] = {}
+        #: the index `read_releases` read (`_index` binds it to the build's context)
+        self._site_index: SiteIndex | None = None
+        self._reader: TomlReader = read_toml
 
     def start_workers(self) -> None:
         """Start the PDF workers now, before the releases are read, when a release folder
@@ -272,8 +280,12 @@ class SiteBuilder(Builder[SiteReport]):
         # Embargoed releases are not even looked at: nothing of them can reach a page, a
         # feed, the sitemap, a listing or a thumbnail, and files an earlier build wrote
         # for them (the embargo set later) are removed with the others no longer produced.
+        # Releases left unread (publishing/site_scan.py) are public: their entries say so;
+        # one forced out early is read, as the releases under embargo are.
+        unread = {slug: u for slug, u in self.unread.items() if slug not in self.early}
+        forced = [self._read_late(u) for slug, u in self.unread.items() if slug not in unread]
         public = []
-        for release in releases:
+        for release in _by_slug([*releases, *(r for r in forced if r is not None)]):
             if embargoes.in_force(release, self.now) and release.slug not in self.early:
                 assert release.meta.embargo is not None
                 report.embargoed[release.slug] = release.meta.embargo
@@ -288,7 +300,8 @@ class SiteBuilder(Builder[SiteReport]):
                 # which shares its interpreter lock with that work.
                 engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
-            index = self._index(engine, public)
+            index, read_after_all = self._index(engine, public, unread)
+            public = _by_slug([*public, *read_after_all])
             # What earlier builds published of each release: the index, or what this
             # process's builds published (the live rebuild), the index behind it.
             record: SiteIndex | PublishedReleases | None = index
@@ -308,15 +321,23 @@ class SiteBuilder(Builder[SiteReport]):
             taken = {plan.slug: plan for plan in early}
             indexed: dict[str, IndexedRelease] = {}
             fresh: list[Release] = []
-            for release in public:
-                if release.slug in taken:
+            read_now: list[Release] = []  # unread, but the index could not answer for them
+            items: list[Release | UnreadRelease] = [*public, *unread.values()]
+            for item in _by_slug(items):
+                if item.slug in taken:
                     continue
-                found = index.lookup(release.slug, state) if index is not None else None
-                if found is None:
-                    fresh.append(release)
-                else:
+                found = index.lookup(item.slug, state) if index is not None else None
+                if found is not None:
                     found.plan._load_views = partial(full_views, engine.cache, found.plan.key)
-                    indexed[release.slug] = found
+                    indexed[item.slug] = found
+                    continue
+                if isinstance(item, Release):
+                    fresh.append(item)
+                elif (read := self._read_late(item)) is not None:
+                    fresh.append(read)
+                    read_now.append(read)
+            if read_now:
+                public = _by_slug([*public, *read_now])
             taken.update(
                 (plan.slug, plan)
                 for plan in engine.plans(fresh, draft=False, known=self.known_plans)
@@ -325,8 +346,8 @@ class SiteBuilder(Builder[SiteReport]):
             taken = {slug: on_the_site(plan, langs) for slug, plan in taken.items()}
             plans = [taken[r.slug] for r in public if r.slug in taken]  # the releases' order
             plans += [found.plan for found in indexed.values()]
-            unread, others = unreadable_plans(self.unreadable, ws.releases_dir)
-            plans += unread
+            broken, others = unreadable_plans(self.unreadable, ws.releases_dir)
+            plans += broken
             report.failed += [error.format() for error in others]
             self.plans = {plan.slug: plan for plan in plans}
             for plan in plans:
@@ -364,6 +385,11 @@ class SiteBuilder(Builder[SiteReport]):
                 r.slug: r.meta.embargo
                 for r in public
                 if r.meta.embargo is not None and r.slug not in self.early
+            }
+            site.embargoes |= {
+                slug: u.embargo
+                for slug, u in unread.items()
+                if u.embargo is not None and slug in indexed
             }
             # A release a step failed for keeps what was published of it (site_kept.py).
             failed: dict[str, list[Failure]] = {}
@@ -440,15 +466,62 @@ class SiteBuilder(Builder[SiteReport]):
                 index.save()
         return report
 
-    def _index(self, engine: Engine, public: Sequence[Release]) -> SiteIndex | None:
-        """The site index of this output folder (publishing/site_index.py), each public
-        release's folder stamped now; None for the live rebuild, which knows from its
-        watcher which releases changed."""
-        if self.known_plans is not None:
+    def read_releases(self, reader: TomlReader) -> tuple[list[Release], list[PublisherError]]:
+        """The releases to build, but those left unread (`unread`) because the site index
+        answers for them by their folders' stamps (publishing/site_scan.py); and the errors
+        of the folders that do not load, taken as `unreadable` too. Ask `recorded_answer`
+        first: its walk stamps the folders (without it, every folder is read)."""
+        self._reader = reader
+        cache = Cache(self.ws.root / CACHE_DIRNAME)
+        index = self._site_index = SiteIndex(cache, self.out_dir, time.time_ns())
+        releases, self.unread, broken = read_releases(
+            self.ws.releases_dir, reader, index, self.memo.releases, self.now
+        )
+        self.unreadable = list(broken)
+        return releases, broken
+
+    def _read_late(self, unread: UnreadRelease) -> Release | None:
+        """A release left unread, read after all; None if it no longer loads (its error is
+        then reported with the unreadable ones) or its folder is gone."""
+        found = load_unread(self.ws.releases_dir, unread, self._reader)
+        if isinstance(found, PublisherError):
+            self.unreadable.append(found)
             return None
+        return found
+
+    def _index(
+        self, engine: Engine, public: Sequence[Release], unread: dict[str, UnreadRelease]
+    ) -> tuple[SiteIndex | None, list[Release]]:
+        """The site index of this output folder (publishing/site_index.py), each public
+        release's folder stamped now (None for the live rebuild, which knows from its
+        watcher which releases changed); and the releases left unread that had to be read
+        after all, since the index was recorded under another context (`unread` is then
+        emptied): the context is the one of the releases as read."""
+        if self.known_plans is not None:
+            return None, []
+        index = self._site_index or SiteIndex(engine.cache, self.out_dir, time.time_ns())
+        late: list[Release] = []
+        languages = [lang for u in unread.values() for lang in u.languages]
+        if not index.bind(self._context(engine, public, languages)) and unread:
+            late = [r for u in unread.values() if (r := self._read_late(u)) is not None]
+            unread.clear()
+            index.bind(self._context(engine, [*public, *late], []))
+        walked = self.memo.releases  # the record's walk of the inputs, when it was asked
+        for release in (*public, *late):
+            index.stamp(release.slug, release.root, walked.get(release.slug))
+        for slug, known in unread.items():
+            index.stamp(slug, self.ws.releases_dir / slug, known.stamp)
+        return index, late
+
+    def _context(self, engine: Engine, public: Sequence[Release], more: list[str]) -> str:
+        """What every entry of the index holds under (see site_index.py): the engine's
+        inputs of every release, and the locales of the site's and the releases' languages
+        (`more`: those of the releases left unread)."""
         langs = site_languages(self.ws)
-        languages = sorted({*langs, *(lang for release in public for lang in release.languages)})
-        context = digest(
+        languages = sorted(
+            {*langs, *more, *(lang for release in public for lang in release.languages)}
+        )
+        return digest(
             "site-index",
             engine.config,
             engine.register,
@@ -458,11 +531,6 @@ class SiteBuilder(Builder[SiteReport]):
             self.base,
             langs,
         )
-        index = SiteIndex(engine.cache, self.out_dir, context, time.time_ns())
-        walked = self.memo.releases  # the record's walk of the inputs, when it was asked
-        for release in public:
-            index.stamp(release.slug, release.root, walked.get(release.slug))
-        return index
 
 
 class _Site:
@@ -723,6 +791,14 @@ class _Site:
         self._put("sitemap.xml", key, make)
 
 
+class _Slugged(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+
+_Named = TypeVar("_Named", bound=_Slugged)
+
+
 #: Entries an Atom feed carries (the newest): readers poll it for what is new.
 FEED_LIMIT = 50
 
@@ -731,6 +807,11 @@ def _pdfs_of(plans: Sequence[Plan]) -> list[tuple[Plan, str]]:
     """The PDFs the site publishes of these releases: each published language of each
     release with a verdict (the releases the listings show)."""
     return [(p, lang) for p in plans if not p.error for lang in p.published]
+
+
+def _by_slug(releases: Iterable[_Named]) -> list[_Named]:
+    """Releases in folder-name order, as `scan_releases` gives them."""
+    return sorted(releases, key=lambda release: release.slug)
 
 
 def _utc(moment: dt.datetime | None) -> str | None:
