@@ -211,9 +211,9 @@ def _build_site(
     from publisher.publishing.readiness import workspace_stats
 
     builder.stats = workspace_stats(ws)  # hashes and release.toml parses of the last build
-    # those the site index answers for are left unread; the broken ones are reported with
-    # the failed releases and kept as published
-    releases, broken = builder.read_releases(builder.stats.toml)
+    # those the site index answers for are left unread; the broken ones (`unreadable`) are
+    # reported with the failed releases and kept as published
+    releases = builder.read_releases(builder.stats.toml)
     builder.early = set(
         embargoes.publish_early(
             releases,

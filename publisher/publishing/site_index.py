@@ -27,8 +27,17 @@ build published (publishing/site_kept.py), its files checked there.
 What the stamp proves, and what it does not (as make and ninja): an edit that keeps a
 file's size, mtime, ctime and inode is not seen. A folder stamped within `RACY_NS` of
 the build's start is not recorded (a second edit in the same clock tick would keep its
-stamp). The embargo is not in the index: it is judged on every build from release.toml,
-so a release held back appears at the first build after its embargo lifts.
+stamp). The embargo is judged on every build, from release.toml (or from the entry of a
+release left unread, which the same release.toml made), so a release held back appears at
+the first build after its embargo lifts.
+
+A release whose folder's stamp, taken by the no-op record's walk before the build reads
+anything, is its entry's is not even loaded (`unread`, publishing/site_scan.py): its
+release.toml is the one the recording build read, so its languages (the context's
+locales) and its embargo (judged at the build's time) are the entry's. The stored entries
+are read before the context is known (`bind` then gives it): the context takes those
+languages, and when it is not the stored one the unread releases are read after all and
+the context is made again from them as read (builders/site.py `_index`).
 """
 
 from __future__ import annotations
@@ -314,6 +323,23 @@ class PublishedReleases:
     def carry(self, slug: str, kept: IndexedRelease) -> None:
         """Record a release kept as an earlier build published it (see SiteIndex.carry)."""
         self._entries[slug] = kept
+
+
+def index_context(engine: Engine, base: str | None, langs: list[str], more: list[str]) -> str:
+    """What every entry of the index holds under (see the module docstring): the engine's
+    inputs of every release, the site's templates, fonts and base URL, the site's languages
+    (`langs`) and the labels of those and of the releases' (`more`)."""
+    languages = sorted({*langs, *more})
+    return digest(
+        "site-index",
+        engine.config,
+        engine.register,
+        engine.templates.key("site_release.html", "print.html", "site_release_index.html"),
+        engine.fonts(),
+        [[lang, engine.locales(lang)] for lang in languages],
+        base,
+        langs,
+    )
 
 
 def _step(data: list[Any]) -> Step:

@@ -22,8 +22,9 @@ when the releases folder itself is a link (each load refuses it).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from publisher.core.release import Release, load_release_folder, split_releases
 from publisher.core.tomlfile import TomlReader
@@ -66,3 +67,16 @@ def load_unread(
     """Read a release left unread after all (the index could not answer for it): the
     release, the error that keeps it from loading, or None if its folder is gone."""
     return load_release_folder(releases_dir / unread.slug, reader)
+
+
+class _Slugged(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+
+_Named = TypeVar("_Named", bound=_Slugged)
+
+
+def by_slug(releases: Iterable[_Named]) -> list[_Named]:
+    """Releases, read or not, in folder-name order (as `scan_releases` gives them)."""
+    return sorted(releases, key=lambda release: release.slug)

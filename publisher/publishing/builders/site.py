@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from babel.support import NullTranslations
 
@@ -75,6 +75,7 @@ from publisher.publishing.site_index import (
     PublishedReleases,
     SiteIndex,
     UnreadRelease,
+    index_context,
     take_indexed,
 )
 from publisher.publishing.site_kept import (
@@ -88,7 +89,7 @@ from publisher.publishing.site_kept import (
     worker_died,
 )
 from publisher.publishing.site_memo import NoOpAnswer, SiteMemo
-from publisher.publishing.site_scan import load_unread, read_releases
+from publisher.publishing.site_scan import by_slug, load_unread, read_releases
 from publisher.publishing.workers import ProgressHook, WorkerPool
 from publisher.render.html import render_template
 from publisher.render.model import Alternate
@@ -285,7 +286,7 @@ class SiteBuilder(Builder[SiteReport]):
         unread = {slug: u for slug, u in self.unread.items() if slug not in self.early}
         forced = [self._read_late(u) for slug, u in self.unread.items() if slug not in unread]
         public = []
-        for release in _by_slug([*releases, *(r for r in forced if r is not None)]):
+        for release in by_slug([*releases, *(r for r in forced if r is not None)]):
             if embargoes.in_force(release, self.now) and release.slug not in self.early:
                 assert release.meta.embargo is not None
                 report.embargoed[release.slug] = release.meta.embargo
@@ -301,7 +302,7 @@ class SiteBuilder(Builder[SiteReport]):
                 engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
             index, read_after_all = self._index(engine, public, unread)
-            public = _by_slug([*public, *read_after_all])
+            public = by_slug([*public, *read_after_all])
             # What earlier builds published of each release: the index, or what this
             # process's builds published (the live rebuild), the index behind it.
             record: SiteIndex | PublishedReleases | None = index
@@ -323,7 +324,7 @@ class SiteBuilder(Builder[SiteReport]):
             fresh: list[Release] = []
             read_now: list[Release] = []  # unread, but the index could not answer for them
             items: list[Release | UnreadRelease] = [*public, *unread.values()]
-            for item in _by_slug(items):
+            for item in by_slug(items):
                 if item.slug in taken:
                     continue
                 found = index.lookup(item.slug, state) if index is not None else None
@@ -337,7 +338,7 @@ class SiteBuilder(Builder[SiteReport]):
                     fresh.append(read)
                     read_now.append(read)
             if read_now:
-                public = _by_slug([*public, *read_now])
+                public = by_slug([*public, *read_now])
             taken.update(
                 (plan.slug, plan)
                 for plan in engine.plans(fresh, draft=False, known=self.known_plans)
@@ -466,11 +467,11 @@ class SiteBuilder(Builder[SiteReport]):
                 index.save()
         return report
 
-    def read_releases(self, reader: TomlReader) -> tuple[list[Release], list[PublisherError]]:
+    def read_releases(self, reader: TomlReader) -> list[Release]:
         """The releases to build, but those left unread (`unread`) because the site index
-        answers for them by their folders' stamps (publishing/site_scan.py); and the errors
-        of the folders that do not load, taken as `unreadable` too. Ask `recorded_answer`
-        first: its walk stamps the folders (without it, every folder is read)."""
+        answers for them by their folders' stamps (publishing/site_scan.py); the errors of
+        the folders that do not load are `unreadable`. Ask `recorded_answer` first: its
+        walk stamps the folders (without it, every folder is read)."""
         self._reader = reader
         cache = Cache(self.ws.root / CACHE_DIRNAME)
         index = self._site_index = SiteIndex(cache, self.out_dir, time.time_ns())
@@ -478,7 +479,7 @@ class SiteBuilder(Builder[SiteReport]):
             self.ws.releases_dir, reader, index, self.memo.releases, self.now
         )
         self.unreadable = list(broken)
-        return releases, broken
+        return releases
 
     def _read_late(self, unread: UnreadRelease) -> Release | None:
         """A release left unread, read after all; None if it no longer loads (its error is
@@ -514,23 +515,10 @@ class SiteBuilder(Builder[SiteReport]):
         return index, late
 
     def _context(self, engine: Engine, public: Sequence[Release], more: list[str]) -> str:
-        """What every entry of the index holds under (see site_index.py): the engine's
-        inputs of every release, and the locales of the site's and the releases' languages
-        (`more`: those of the releases left unread)."""
-        langs = site_languages(self.ws)
-        languages = sorted(
-            {*langs, *more, *(lang for release in public for lang in release.languages)}
-        )
-        return digest(
-            "site-index",
-            engine.config,
-            engine.register,
-            engine.templates.key("site_release.html", "print.html", "site_release_index.html"),
-            engine.fonts(),
-            [[lang, engine.locales(lang)] for lang in languages],
-            self.base,
-            langs,
-        )
+        """The index's context (site_index.py `index_context`) of the site's languages and
+        the releases' (`more`: those of the releases left unread)."""
+        languages = [*more, *(lang for release in public for lang in release.languages)]
+        return index_context(engine, self.base, site_languages(self.ws), languages)
 
 
 class _Site:
@@ -791,14 +779,6 @@ class _Site:
         self._put("sitemap.xml", key, make)
 
 
-class _Slugged(Protocol):
-    @property
-    def slug(self) -> str: ...
-
-
-_Named = TypeVar("_Named", bound=_Slugged)
-
-
 #: Entries an Atom feed carries (the newest): readers poll it for what is new.
 FEED_LIMIT = 50
 
@@ -807,11 +787,6 @@ def _pdfs_of(plans: Sequence[Plan]) -> list[tuple[Plan, str]]:
     """The PDFs the site publishes of these releases: each published language of each
     release with a verdict (the releases the listings show)."""
     return [(p, lang) for p in plans if not p.error for lang in p.published]
-
-
-def _by_slug(releases: Iterable[_Named]) -> list[_Named]:
-    """Releases in folder-name order, as `scan_releases` gives them."""
-    return sorted(releases, key=lambda release: release.slug)
 
 
 def _utc(moment: dt.datetime | None) -> str | None:
