@@ -104,6 +104,7 @@ class DistBuilder(Builder[BuildReport]):
             # The web pages show the photos' renditions and offer the originals.
             photos = engine.photos(good) if "html" in self.formats else {}
             state = OutputState(engine.cache, self.out_dir)
+            state.sweep()  # an interrupted build's temporary files
             for plan in good:
                 self._write_release(engine, state, plan, html, pdfs, report)
                 self._write_photos(engine, state, plan, photos.get(plan.slug, []), report)

@@ -288,6 +288,7 @@ class SiteBuilder(Builder[SiteReport]):
                 # which shares its interpreter lock with that work.
                 engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
+            report.removed = state.sweep()
             index = self._index(engine, public)
             # What earlier builds published of each release: the index, or what this
             # process's builds published (the live rebuild), the index behind it.
@@ -425,7 +426,7 @@ class SiteBuilder(Builder[SiteReport]):
             site.root()
             for keeping in kept.values():  # no kept page links to a file not on the site
                 report.written += relink(keeping, state, base)
-            report.removed = state.prune()
+            report.removed += state.prune()
             state.save()
             self._outputs = state.stamp()
             made = Made(pages, pdfs, thumbs, photos, site.outputs)
