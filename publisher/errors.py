@@ -10,6 +10,7 @@ with their type, message, path, line and attributes intact, so `build --jobs
 
 from __future__ import annotations
 
+import contextlib
 import errno
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -34,11 +35,15 @@ class PublisherError(Exception):
         super().__init_subclass__(**kwargs)
         PublisherError._registry[cls.__name__] = cls
 
-    def format(self) -> str:
-        """`path:line: message`, as compilers and linters print it."""
+    def format(self, root: Path | None = None) -> str:
+        """`path:line: message`, as compilers and linters print it; a path inside `root`
+        relative to it (the review app names a workspace's files from its folder)."""
         where = ""
         if self.path is not None:
             where = str(self.path)
+            if root is not None and Path(self.path).is_absolute():
+                with contextlib.suppress(ValueError):
+                    where = Path(self.path).relative_to(root).as_posix()
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "

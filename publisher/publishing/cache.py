@@ -177,6 +177,11 @@ def _folder_stamp(steps: str, name: str) -> list[int]:
     return [st.st_mtime_ns, st.st_ino, st.st_nlink]
 
 
+#: The key of a file an interrupted build named in its journal but did not record: never
+#: the key wanted, so the file is written again if a build still makes it, else pruned.
+INTERRUPTED = "interrupted"
+
+
 class OutputState:
     """What the last build wrote into an output folder: path -> (key, size, mtime).
 
@@ -184,6 +189,16 @@ class OutputState:
     what we left, is not copied again: that is what makes a no-op rebuild cost a
     `stat` per file. Kept in the cache (not in the output folder, which gets
     deployed as is).
+
+    The record is saved once, at the build's end. So that a build killed or interrupted
+    before then (Ctrl-C, a crash, the OOM killer) cannot leave files that no record
+    names, and that `prune` would then never remove (a release withdrawn since would
+    stay on the deployed site), each file is named in a journal beside the record before
+    it is written, and the journal is removed once the record is saved. The next build
+    takes a journal it finds as part of the record (`INTERRUPTED`), and `sweep` removes
+    the temporary files the killed writes left beside them. The journal is not fsynced
+    (a line per file written): after a power cut, as the output files themselves (see
+    `write`), it may have lost its last lines.
     """
 
     def __init__(self, cache: Cache, out_dir: Path) -> None:
@@ -206,6 +221,57 @@ class OutputState:
             self.files = {}
         self.touched: set[str] = set()
         self.changed = False
+        self.journal = self.path.with_suffix(".writing")
+        #: Whether there is a journal (an interrupted build's, or this build's).
+        self._journal_found = False
+        #: The files an interrupted build's journal names (see the class docstring).
+        self.interrupted = self._read_journal()
+
+    def _read_journal(self) -> list[str]:
+        try:
+            lines = self.journal.read_bytes().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return []
+        self._journal_found = self.changed = True
+        named = [rel for rel in dict.fromkeys(lines) if _inside(rel)]
+        for rel in named:
+            if rel not in self.files:
+                self.files[rel] = [INTERRUPTED, -1, -1]
+        return named
+
+    def sweep(self) -> list[str]:
+        """Remove the temporary files (`.<name>.*.tmp`, core/fsutil.py) that an interrupted
+        build's writes left beside the files its journal names; the ones removed."""
+        removed = []
+        for rel in self.interrupted:
+            folder, _, name = f"{self._out}/{rel}".rpartition("/")
+            try:
+                with os.scandir(folder) as entries:
+                    leftovers = [
+                        entry.path
+                        for entry in entries
+                        if entry.name.startswith(f".{name}.") and entry.name.endswith(".tmp")
+                    ]
+            except OSError:
+                continue
+            for path in leftovers:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+                removed.append(os.path.relpath(path, self._out))
+        return removed
+
+    def _name_in_journal(self, rel: str) -> None:
+        """One line, given to the system before the file is written (a killed process
+        loses nothing it wrote); opened for each line (about 10 us), so that a build that
+        fails leaves no open file behind."""
+        if not self._journal_found:
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            self._journal_found = True
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, rel.encode("utf-8") + b"\n")
+        finally:
+            os.close(fd)
 
     def up_to_date(self, rel: str, key: str) -> bool:
         self.touched.add(rel)
@@ -249,6 +315,7 @@ class OutputState:
         except OSError:
             same = False
         if not same:
+            self._name_in_journal(rel)
             # Not fsynced (two waits for the disk a file, for thousands of files in a
             # site): a power cut may leave the old file or an empty one, whose size and
             # mtime then differ from the record, so the next build writes it again.
@@ -302,5 +369,17 @@ class OutputState:
         return gone
 
     def save(self) -> None:
+        """Save the record, then remove the journal it now includes."""
         if self.changed:
             atomic_write_bytes(self.path, jsonbytes.dumps(self.files, sort_keys=True))
+        if self._journal_found:
+            with contextlib.suppress(FileNotFoundError):
+                self.journal.unlink()
+            self._journal_found = False
+            self.interrupted = []
+
+
+def _inside(rel: str) -> bool:
+    """Whether a path read back from a journal names a file inside the output folder."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and ".." not in parts and "" not in parts

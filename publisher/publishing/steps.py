@@ -33,7 +33,7 @@ from publisher.core.limits import read_capped
 from publisher.core.photos import PHOTOS_DIR, rendition_name
 from publisher.core.release import Release
 from publisher.core.workspace import CONFIG_NAME, Workspace
-from publisher.errors import RenderError
+from publisher.errors import PhotoError, RenderError
 from publisher.publishing.cache import Cache
 from publisher.publishing.fingerprint import digest
 from publisher.publishing.pages import render_release_pdf
@@ -354,14 +354,15 @@ def renditions_step(
     (a camera's 12-megapixel original is printed at half its size: a quarter of its
     pixels to decode and reduce), else from the original."""
     cache = Cache(Path(cache_root))
-    data = Path(path).read_bytes()
-    printed = cache.file(print_key, name) if print_key and cache.get(print_key) else None
-    width, _ = images.photo_size(Path(path))
-    if printed is not None:
-        smaller, _ = images.photo_size(printed)
-        if smaller >= images.rendition_widths(width)[-1]:
-            data = printed.read_bytes()
-    made = images.make_renditions(data)
+    with _naming(Path(path)):
+        data = Path(path).read_bytes()
+        printed = cache.file(print_key, name) if print_key and cache.get(print_key) else None
+        width, _ = images.photo_size(Path(path))
+        if printed is not None:
+            smaller, _ = images.photo_size(printed)
+            if smaller >= images.rendition_widths(width)[-1]:
+                data = printed.read_bytes()
+        made = images.make_renditions(data)
     files = {rendition_name(name, width): made[width] for width in sorted(made)}
     meta = {"files": sorted(files), "widths": sorted(made)}
     return Cache(Path(cache_root)).put(key, files, meta)
@@ -382,7 +383,8 @@ def photo_step(
         reference=metadata.get("reference") or "",
         headline=metadata.get("headline") or "",
     )
-    data = images.embed_metadata(Path(path).read_bytes(), meta)
+    with _naming(Path(path)):
+        data = images.embed_metadata(Path(path).read_bytes(), meta)
     return Cache(Path(cache_root)).put(
         key, {name: data}, {"files": [name], "size": len(data), "sha256": _sha256(data)}
     )
@@ -487,9 +489,22 @@ def _print_photo(root: str, slug: str, name: str, key: str, cache_root: str) -> 
     if cache.get(key) is None:
         _, release = _load(root, slug)
         source = release.root / PHOTOS_DIR / name
-        data = images.print_rendition(read_capped(source, images.MAX_PHOTO_BYTES, RenderError))
+        with _naming(source):
+            data = images.print_rendition(read_capped(source, images.MAX_PHOTO_BYTES, RenderError))
         cache.put(key, {name: data}, {"files": [name]})
     return cache.file(key, name)
+
+
+@contextlib.contextmanager
+def _naming(photo: Path) -> Iterator[None]:
+    """A photo's error names the photo (`path: message`, as every error a user can mend
+    does): render/images.py decodes bytes in memory and knows no file."""
+    try:
+        yield
+    except PhotoError as error:
+        if error.path is not None:
+            raise
+        raise PhotoError(error.message, path=photo) from None
 
 
 def _thumbnail(data: bytes) -> bytes | None:

@@ -76,7 +76,9 @@ def build(
         with _BUILDING:
             report = _builder(ws, lang, None).build([release])
     preview = existing(ws, release, lang)
-    preview.problems = [r.message for r in report.refused] + [f.format() for f in report.failed]
+    preview.problems = [r.message for r in report.refused] + [
+        f.format(root=ws.root) for f in report.failed
+    ]
     # The server's one-line summary of each preview, on its stderr (its terminal or log).
     print(
         f"preview {release.label} {lang}: built in {time.monotonic() - started:.1f} s"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -105,6 +107,63 @@ def test_outputs_are_not_fsynced_and_one_a_power_cut_left_is_written_again(
     assert again.copy("r/old.pdf", "k2", _file(tmp_path, b"%PDF two")) is True
     assert (out / "r" / "en.pdf").read_bytes() == b"%PDF new"
     assert (out / "r" / "old.pdf").read_bytes() == b"%PDF two"
+
+
+def test_a_killed_build_leaves_no_file_that_the_next_build_cannot_remove(
+    tmp_path: Path,
+) -> None:
+    """A build killed before it saves its record (here SIGKILL, mid-way through a
+    write) leaves files no record names. Its journal names them: the next build removes
+    the temporary file the killed write left, and prunes the written file it does not
+    make again (a release withdrawn meanwhile) instead of leaving it on the site."""
+    cache, out = Cache(tmp_path / "cache"), tmp_path / "site"
+    kept = OutputState(cache, out)
+    kept.write("index.html", "k0", b"<p>home</p>")
+    kept.save()
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sys\n"
+            "from pathlib import Path\n"
+            "from publisher.core import fsutil\n"
+            "from publisher.publishing.cache import Cache, OutputState\n"
+            "state = OutputState(Cache(Path(sys.argv[1])), Path(sys.argv[2]))\n"
+            "state.write('releases/new/en.pdf', 'k1', b'%PDF new')\n"
+            "def killed_midway(fd, *args):\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n"
+            "fsutil.os.fchmod = killed_midway\n"  # after the temporary file is made
+            "state.write('releases/new/km.pdf', 'k2', b'%PDF km')\n",
+            str(tmp_path / "cache"),
+            str(out),
+        ],
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    leftovers = sorted(p.name for p in (out / "releases" / "new").iterdir())
+    assert leftovers[1] == "en.pdf" and leftovers[0].startswith(".km.pdf.")  # unrecorded
+    again = OutputState(cache, out)
+    assert again.interrupted == ["releases/new/en.pdf", "releases/new/km.pdf"]
+    assert [Path(rel).name for rel in again.sweep()] == leftovers[:1]
+    assert again.write("index.html", "k0", b"<p>home</p>") is False
+    assert again.prune() == ["releases/new/en.pdf", "releases/new/km.pdf"]
+    again.save()
+    assert not (out / "releases").exists()
+    assert not again.journal.exists()
+    assert sorted(OutputState(cache, out).files) == ["index.html"]
+
+
+def test_a_journal_never_names_a_file_outside_the_output_folder(tmp_path: Path) -> None:
+    cache, out = Cache(tmp_path / "cache"), tmp_path / "site"
+    outside = tmp_path / "keep.txt"
+    outside.write_text("mine")
+    state = OutputState(cache, out)
+    state.journal.parent.mkdir(parents=True)
+    state.journal.write_text(f"../keep.txt\n{outside}\nreleases//x\nok.html\n")
+    again = OutputState(cache, out)
+    assert again.interrupted == ["ok.html"]
+    assert again.prune() == ["ok.html"]
+    assert outside.read_text() == "mine"
 
 
 def _file(folder: Path, data: bytes) -> Path:

@@ -471,6 +471,21 @@ def test_fsck_names_a_missing_photo_and_a_stray_file(ws: Path) -> None:
     assert f"the photo photos/{SAMPLE_PHOTO} is missing" in build.stderr
 
 
+def test_a_photo_damaged_after_it_was_added_is_named_once(ws: Path) -> None:
+    """A photo cut short since `photo add` took it (a sync tool, a full disk) fails its
+    print rendition, its web renditions and each PDF: the build says so in one line that
+    names the file, as every error a user can mend does."""
+    photo = ws / "releases" / SAMPLE_SLUG / "photos" / SAMPLE_PHOTO
+    photo.write_bytes(photo.read_bytes()[:4000])
+    build = Cli(ws)("build", "--out", str(ws / "dist"), ok=False)
+    assert build.exit_code == 1 and "Traceback" not in build.stderr
+    errors = [line for line in build.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: {photo}: the image is damaged or incomplete (the image data has no end "
+        "marker); export or copy it again"
+    ]
+
+
 def test_a_truncated_jpeg_is_refused_even_after_a_pdf_was_rendered(
     ws: Path, tmp_path: Path
 ) -> None:

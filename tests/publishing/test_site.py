@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from publisher.core.workspace import Workspace
 from publisher.publishing.builders import site as site_module
 from publisher.publishing.builders import site_listings
 from publisher.publishing.builders.site import SiteBuilder, SiteReport
+from publisher.publishing.cache import OutputState
 from publisher.publishing.engine import Plan
 from publisher.workflow.review import approve
 from tests.support.site import (
@@ -309,6 +311,36 @@ def test_withdrawn_release_is_removed_from_the_site(warm: tuple[Path, Path]) -> 
     assert not (out / "releases" / SECOND_SLUG).exists() or not any(
         (out / "releases" / SECOND_SLUG).iterdir()
     )
+    assert f"releases/{SECOND_SLUG}/en.pdf" in report.removed
+    assert SECOND_TITLE_EN not in (out / "en" / "index.html").read_text()
+    assert broken_links(out) == []
+
+
+def test_a_build_that_dies_before_saving_its_record_leaves_nothing_for_good(
+    warm: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release is published by a build that dies before it records what it wrote (here
+    the disk is full when the record is saved), then withdrawn: the next build removes
+    its files all the same (cache.OutputState's journal), where it once left them on
+    the site for good, since no record named them."""
+    root, out = warm
+    second, aside = root / "releases" / SECOND_SLUG, root.parent / "aside"
+    shutil.move(second, aside)
+    _site(root, out)
+    assert not (out / "releases" / SECOND_SLUG).exists()
+    shutil.move(aside, second)
+
+    def disk_full(state: OutputState) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(OutputState, "save", disk_full)
+        with pytest.raises(OSError):
+            _site(root, out)
+    assert (out / "releases" / SECOND_SLUG / "en.pdf").is_file()
+    shutil.rmtree(second)
+    report = _site(root, out)
+    assert not (out / "releases" / SECOND_SLUG).exists()
     assert f"releases/{SECOND_SLUG}/en.pdf" in report.removed
     assert SECOND_TITLE_EN not in (out / "en" / "index.html").read_text()
     assert broken_links(out) == []

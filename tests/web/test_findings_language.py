@@ -114,3 +114,25 @@ def test_the_english_pages_say_what_they_said(server: Server) -> None:
         "boilerplate/s3 glossary-term-missing; boilerplate/s4 glossary-term-missing "
         f"(see `publisher check {SAMPLE_NUMBER}`)",
     ]
+
+
+def test_a_draft_that_cannot_be_made_says_so_in_the_reviewers_language(
+    root: Path, server: Server
+) -> None:
+    """A draft preview whose build fails (the photo damaged since it was added) says so
+    in Khmer; what the build reported follows as it wrote it, marked as English text."""
+    photo = root / "releases" / SAMPLE_SLUG / "photos" / "phnom-penh-beijing.jpg"
+    photo.write_bytes(photo.read_bytes()[:4000])
+    client = server.client(reviewer="សុខ ដារា")
+    client.http.headers["accept-language"] = "km"
+    client.csrf_page = f"/r/{SAMPLE_SLUG}/km/preview"
+    page = client.post(f"/r/{SAMPLE_SLUG}/km/preview", {}, expect=200).text
+    alert = re.search(r'<div class="flash error" role="alert">(.*?)</div>', page, re.S)
+    assert alert, page
+    said = [html.unescape(text) for text in re.findall(r"<p>(.*?)</p>", alert.group(1))]
+    assert said == ["មិនអាចបង្កើតសេចក្តីព្រាងបានពេញលេញទេ។ អ្វីដែលការបង្កើតបានរាយការណ៍ ជាភាសាអង់គ្លេស៖"]
+    reported = re.findall(r'<li lang="en">(.*?)</li>', alert.group(1), re.S)
+    assert reported == [
+        f"releases/{SAMPLE_SLUG}/photos/phnom-penh-beijing.jpg: the image is damaged or "
+        "incomplete (the image data has no end marker); export or copy it again"
+    ]

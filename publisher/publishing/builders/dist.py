@@ -47,6 +47,12 @@ class BuildReport(StepCounts):
     def ok(self) -> bool:
         return not self.refused and not self.failed
 
+    def fail(self, error: PublisherError) -> None:
+        """Report `error` once: a photo that cannot be read fails its print rendition,
+        its web renditions and each PDF that embeds it with the same error."""
+        if all(error.format() != known.format() for known in self.failed):
+            self.failed.append(error)
+
 
 class DistBuilder(Builder[BuildReport]):
     """Writes `out_dir/<slug>/<lang>.pdf`, `<lang>.html`, `index.html` and `photos/`."""
@@ -82,7 +88,7 @@ class DistBuilder(Builder[BuildReport]):
             plans = engine.plans(list(releases), draft=self.draft)
             for plan in plans:
                 if plan.error:
-                    report.failed.append(plan.error)
+                    report.fail(plan.error)
                     continue
                 wanted = self.langs or plan.languages
                 report.refused += [r for lang, r in plan.refused.items() if lang in wanted]
@@ -104,6 +110,7 @@ class DistBuilder(Builder[BuildReport]):
             # The web pages show the photos' renditions and offer the originals.
             photos = engine.photos(good) if "html" in self.formats else {}
             state = OutputState(engine.cache, self.out_dir)
+            state.sweep()  # an interrupted build's temporary files
             for plan in good:
                 self._write_release(engine, state, plan, html, pdfs, report)
                 self._write_photos(engine, state, plan, photos.get(plan.slug, []), report)
@@ -123,7 +130,7 @@ class DistBuilder(Builder[BuildReport]):
         wanted = self.langs or plan.languages
         page_step = html.get(plan.slug)
         if page_step is not None and page_step.error:
-            report.failed.append(page_step.error)
+            report.fail(page_step.error)
             page_step = None
         for lang in plan.published:
             if lang not in wanted:
@@ -135,7 +142,7 @@ class DistBuilder(Builder[BuildReport]):
             pdf_step = pdfs.get((plan.slug, lang))
             if pdf_step is not None:
                 if pdf_step.error:
-                    report.failed.append(pdf_step.error)
+                    report.fail(pdf_step.error)
                 else:
                     pdf_file = engine.cache.location(pdf_step.key, "out.pdf")
                     outputs.append((f"{lang}.pdf", pdf_step.key, pdf_file))
@@ -156,7 +163,7 @@ class DistBuilder(Builder[BuildReport]):
         """dist/<slug>/photos/: each photo's renditions and its original with metadata."""
         for photo in photos:
             if photo.error:
-                report.failed.append(photo.error)
+                report.fail(photo.error)
                 continue
             for name, key, source in photo.outputs(engine.cache):
                 rel = f"{plan.slug}/{PHOTOS_DIR}/{name}"

@@ -301,6 +301,7 @@ class SiteBuilder(Builder[SiteReport]):
                 # which shares its interpreter lock with that work.
                 engine.pool.warm_up()
             state = OutputState(engine.cache, out_dir)
+            report.removed = state.sweep()
             index, read_after_all = self._index(engine, public, unread)
             public = by_slug([*public, *read_after_all])
             # What earlier builds published of each release: the index, or what this
@@ -452,7 +453,7 @@ class SiteBuilder(Builder[SiteReport]):
             site.root()
             for keeping in kept.values():  # no kept page links to a file not on the site
                 report.written += relink(keeping, state, base)
-            report.removed = state.prune()
+            report.removed += state.prune()
             state.save()
             self._outputs = state.stamp()
             made = Made(pages, pdfs, thumbs, photos, site.outputs)
