@@ -54,6 +54,7 @@ class WorkerPool:
         self._starting: threading.Thread | None = None  # the thread starting the workers
         #: None, the thread loading the renderer here, or False once it is loaded
         self._preparing: threading.Thread | bool | None = None
+        self._closing: threading.Thread | None = None  # see `close_soon`
 
     def run(
         self,
@@ -239,11 +240,28 @@ class WorkerPool:
         return self._pool
 
     def close(self) -> None:
-        """Stop the workers (after those still starting are up)."""
+        """Stop the workers (after those still starting are up), or wait until `close_soon`
+        has stopped them."""
+        closing = self._closing
+        if closing is not None and closing is not threading.current_thread():
+            closing.join()
+            self._closing = None
+            return
         self.started()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def close_soon(self) -> None:
+        """Stop the workers in a thread, for a caller that gives them nothing more: it goes
+        on with its own work (a site's listings and records) while each worker process
+        exits and is waited for (15 ms at the end of a site build that rendered), and calls
+        `close` at its end, which waits for that thread."""
+        if self._closing is None:
+            self._closing = threading.Thread(
+                target=self.close, name="publisher-workers-close", daemon=True
+            )
+            self._closing.start()
 
 
 def _thread_count() -> int:

@@ -452,3 +452,25 @@ def test_a_pool_worker_trims_its_heap_once_idle_not_after_each_pdf(
     monkeypatch.setattr(steps_module, "_pool_worker", False)  # `publisher build`
     time.sleep(0.25)
     assert not steps_module.trim_if_idle() and len(trims) == 1
+
+
+def test_workers_closed_soon_have_exited_when_close_returns() -> None:
+    """A site build done with its workers stops them in a thread while it writes its
+    listings (`close_soon`); its `close` at the end waits for that thread: the worker
+    processes are gone, and a later stage would start new ones."""
+    pool = workers_module.WorkerPool(2)
+    assert pool.run("photos", _doubled, [(n,) for n in range(6)]) == [
+        {"number": n * 2} for n in range(6)
+    ]
+    executor = pool._pool
+    assert executor is not None
+    processes = list(executor._processes.values())
+    assert len(processes) == 2
+    pool.close_soon()
+    closing = pool._closing
+    assert closing is not None and closing.name == "publisher-workers-close"
+    pool.close()
+    assert not closing.is_alive() and pool._pool is None and pool._closing is None
+    assert all(process.exitcode is not None for process in processes)
+    assert pool.run("photos", _doubled, [(1,)] * 4) == [{"number": 2}] * 4
+    pool.close()

@@ -121,7 +121,9 @@ def test_a_noop_through_the_build_reads_no_release_and_writes_nothing(
     assert _files(site) == before
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "deleted", "template changed"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "emptied", "deleted", "template changed"]
+)
 def test_a_damaged_index_or_a_changed_template_reads_every_release(
     built: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -133,6 +135,8 @@ def test_a_damaged_index_or_a_changed_template_reads_every_release(
         index.write_bytes(b"\x00not json")
     elif damage == "truncated":
         index.write_bytes(index.read_bytes()[: index.stat().st_size // 2])
+    elif damage == "emptied":  # a power cut soon after a write (no fsync: SiteIndex.save)
+        index.write_bytes(b"")
     elif damage == "deleted":
         index.unlink()
     else:

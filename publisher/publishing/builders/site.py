@@ -362,16 +362,19 @@ class SiteBuilder(Builder[SiteReport]):
             pages = engine.html(
                 new, draft=False, variant="site", params={"pdf": True, "site": site_params}
             )
+            # the indexed releases' steps, taken while the changed releases' PDFs render
+            indexed_pages, indexed_pdfs, indexed_thumbs, photo_steps = take_indexed(engine, indexed)
             pdfs = early_pdfs.result()
-            pdfs |= engine.pdfs(
-                _pdfs_of([p for p in new if p.slug not in started]),
-                draft=False,
-                thumbnails=True,
-            )
+            rest = _pdfs_of([p for p in new if p.slug not in started])
+            pdfs |= engine.pdfs(rest, draft=False, thumbnails=True)
             thumbs = engine.thumbnails(pdfs)
             died = worker_died(plans, [*pages.values(), *thumbs.values()], [])
-            photo_steps = take_indexed(engine, indexed, pages, pdfs, thumbs)
+            pages |= indexed_pages
+            pdfs |= indexed_pdfs
+            thumbs |= indexed_thumbs
             photos = engine.photos(new, known=photo_steps)
+            if self._own_workers is not None:  # no step runs after the photos
+                self._own_workers.close_soon()
             died = died or worker_died([], [], photos.values())
             report.take_counts(engine)
             if died is not None:
@@ -503,23 +506,20 @@ class SiteBuilder(Builder[SiteReport]):
             return None, []
         index = self._site_index or SiteIndex(engine.cache, self.out_dir, time.time_ns())
         late: list[Release] = []
-        languages = [lang for u in unread.values() for lang in u.languages]
-        if not index.bind(self._context(engine, public, languages)) and unread:
+        langs = site_languages(self.ws)
+        theirs = [lang for u in unread.values() for lang in u.languages]
+        theirs += [lang for release in public for lang in release.languages]
+        if not index.bind(index_context(engine, self.base, langs, theirs)) and unread:
             late = [r for u in unread.values() if (r := self._read_late(u)) is not None]
             unread.clear()
-            index.bind(self._context(engine, [*public, *late], []))
+            theirs = [lang for release in (*public, *late) for lang in release.languages]
+            index.bind(index_context(engine, self.base, langs, theirs))
         walked = self.memo.releases  # the record's walk of the inputs, when it was asked
         for release in (*public, *late):
             index.stamp(release.slug, release.root, walked.get(release.slug))
         for slug, known in unread.items():
             index.stamp(slug, self.ws.releases_dir / slug, known.stamp)
         return index, late
-
-    def _context(self, engine: Engine, public: Sequence[Release], more: list[str]) -> str:
-        """The index's context (site_index.py `index_context`) of the site's languages and
-        the releases' (`more`: those of the releases left unread)."""
-        languages = [*more, *(lang for release in public for lang in release.languages)]
-        return index_context(engine, self.base, site_languages(self.ws), languages)
 
 
 class _Site:
