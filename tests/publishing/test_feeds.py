@@ -7,7 +7,9 @@ of the build, not 1 January 1970 (a feed reader would file it as 56 years old).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import feedparser
 import pytest
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from publisher.publishing.builders import feeds
+from publisher.publishing.builders.site_listings import ListingSite, Sitemap
+from publisher.publishing.engine import Plan
 from tests.support.site import BASE_URL
 from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
 
@@ -101,3 +105,50 @@ def test_the_sitemap_text_is_what_lxml_writes(
             feeds.sitemap(base, langs, releases)
         return
     assert feeds.sitemap(base, langs, releases) == expected
+
+
+class _Written:
+    """What `Sitemap.write` puts on the site (builders/site.py `_Site._put`, minus the
+    output state: always written here)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[str, bytes]] = {}
+
+    def _put(self, rel: str, key: str, make: Callable[[], str | bytes]) -> None:
+        data = make()
+        self.files[rel] = (key, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def test_a_sitemap_prepared_before_a_language_failed_is_not_the_one_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A site build makes its sitemap while its PDFs render, as the listing will be if
+    every release publishes what its plan says; a language whose PDF then fails is not in
+    the sitemap written, which is the one made from what was published (and the prepared
+    one, when it is that, is written as it was made, not made twice)."""
+    langs = ["en", "km", "zh-Hans"]
+    plans = [
+        Plan("2025-01-15-second", "k2", {}, date="2025-01-15", published=list(langs)),
+        Plan("2024-11-30-first", "k1", {}, date="2024-11-30", published=["en", "km"]),
+    ]
+    made: list[int] = []
+    original = feeds.sitemap
+
+    def counting(*args: Any) -> bytes:
+        made.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(feeds, "sitemap", counting)
+    every = {"2025-01-15-second": langs, "2024-11-30-first": ["en", "km"]}
+    data = b""
+    for available, makes in ((every, 1), ({**every, "2025-01-15-second": ["en", "km"]}, 2)):
+        made.clear()
+        sitemap = Sitemap(BASE_URL, langs)
+        sitemap.prepare(plans, {}, written="")
+        site = _Written()
+        sitemap.write(cast(ListingSite, site), plans, available)
+        key, data = site.files["sitemap.xml"]
+        entries = [(p.slug, p.date, available[p.slug]) for p in plans]
+        assert data == original(BASE_URL, langs, entries) and len(made) == makes
+        assert key == Sitemap(BASE_URL, langs).key(entries)
+    assert b"2025-01-15-second/zh-Hans.html" not in data

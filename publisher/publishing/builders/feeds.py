@@ -17,6 +17,9 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+#: Bump when this module changes what it writes, so cached feeds and sitemaps are rewritten.
+FEEDS_VERSION = "3"
+
 
 @dataclass
 class FeedEntry:

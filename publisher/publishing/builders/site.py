@@ -51,7 +51,12 @@ from publisher.core.workspace import Workspace
 from publisher.errors import PublisherError, StorageError, Unpublishable
 from publisher.publishing.builders import feeds
 from publisher.publishing.builders.base import Builder
-from publisher.publishing.builders.site_listings import listing_key, size_text, write_listings
+from publisher.publishing.builders.site_listings import (
+    Sitemap,
+    listing_key,
+    size_text,
+    write_listings,
+)
 from publisher.publishing.cache import CACHE_DIRNAME, Cache, OutputState
 from publisher.publishing.engine import (
     OUTPUT_KINDS,
@@ -100,9 +105,6 @@ from publisher.render.templating import (
     translations_for,
 )
 from publisher.workflow import embargo as embargoes
-
-#: Bump when feeds.py changes what it writes, so cached feeds are rewritten.
-FEEDS_VERSION = "3"
 
 #: At most this many changed releases have their PDFs started before the others are
 #: looked up (`_build`): a few releases' PDFs are one batch for the workers, which no
@@ -362,8 +364,13 @@ class SiteBuilder(Builder[SiteReport]):
             pages = engine.html(
                 new, draft=False, variant="site", params={"pdf": True, "site": site_params}
             )
-            # the indexed releases' steps, taken while the changed releases' PDFs render
+            # While the workers start and render: the indexed releases' steps, and the
+            # sitemap as it is if every release publishes what its plan says.
             indexed_pages, indexed_pdfs, indexed_thumbs, photo_steps = take_indexed(engine, indexed)
+            sitemap = Sitemap(base, site_languages(ws))
+            if new:
+                written = state.files.get("sitemap.xml", [""])[0]
+                sitemap.prepare(listed, {slug: r.langs for slug, r in indexed.items()}, written)
             pdfs = early_pdfs.result()
             rest = _pdfs_of([p for p in new if p.slug not in started])
             pdfs |= engine.pdfs(rest, draft=False, thumbnails=True)
@@ -452,7 +459,7 @@ class SiteBuilder(Builder[SiteReport]):
             site.homes(shown, available, pdfs)
             if base is not None:
                 site.feeds(shown, available, pdfs)
-                site.sitemap(shown, available)
+                sitemap.write(site, shown, available)
             site.root()
             for keeping in kept.values():  # no kept page links to a file not on the site
                 report.written += relink(keeping, state, base)
@@ -760,24 +767,7 @@ class _Site:
                     built=_utc(self.now) or "",
                 )
 
-            self._put(f"{lang}/feed.xml", digest(key, lang, FEEDS_VERSION), make)
-
-    def sitemap(self, plans: list[Plan], available: dict[str, list[str]]) -> None:
-        key = digest(
-            "sitemap",
-            self.base,
-            self.langs,
-            FEEDS_VERSION,
-            [[p.slug, p.date, available[p.slug]] for p in plans],
-        )
-
-        def make() -> bytes:
-
-            return feeds.sitemap(
-                self.base or "", self.langs, [(p.slug, p.date, available[p.slug]) for p in plans]
-            )
-
-        self._put("sitemap.xml", key, make)
+            self._put(f"{lang}/feed.xml", digest(key, lang, feeds.FEEDS_VERSION), make)
 
 
 #: Entries an Atom feed carries (the newest): readers poll it for what is new.
