@@ -135,7 +135,8 @@ class Sitemap:
     def __init__(self, base: str | None, langs: list[str]) -> None:
         self.base = base
         self.langs = langs
-        self._prepared: tuple[str, bytes] | None = None
+        #: what `prepare` made: its entries, key and bytes
+        self._prepared: tuple[list[tuple[str, str, list[str]]], str, bytes] | None = None
 
     def key(self, entries: list[tuple[str, str, list[str]]]) -> str:
         listed = [list(entry) for entry in entries]
@@ -151,18 +152,18 @@ class Sitemap:
         entries = [(p.slug, p.date, indexed.get(p.slug, p.published)) for p in plans]
         key = self.key(entries)
         if key != written:
-            self._prepared = (key, feeds.sitemap(self.base, self.langs, entries))
+            self._prepared = (entries, key, feeds.sitemap(self.base, self.langs, entries))
 
     def write(self, site: ListingSite, plans: list[Plan], available: dict[str, list[str]]) -> None:
         """Write it for the releases the site lists (newest first) in the languages each
         made it in, unless it is up to date."""
         entries = [(p.slug, p.date, available[p.slug]) for p in plans]
-        key = self.key(entries)
-        prepared = self._prepared
+        prepared = self._prepared if self._prepared and self._prepared[0] == entries else None
+        key = prepared[1] if prepared is not None else self.key(entries)
 
         def make() -> bytes:
-            if prepared is not None and prepared[0] == key:
-                return prepared[1]
+            if prepared is not None:
+                return prepared[2]
             return feeds.sitemap(self.base or "", self.langs, entries)
 
         site._put("sitemap.xml", key, make)
