@@ -25,7 +25,7 @@ import signal
 from multiprocessing.context import BaseContext
 
 #: What the forkserver imports before it forks a worker (the workers' step functions).
-PRELOAD = ["publisher.publishing.steps", "weasyprint"]
+PRELOAD = ["publisher.publishing.steps", "publisher.render.weasy_forkserver"]
 
 
 def context() -> BaseContext:

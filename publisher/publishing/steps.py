@@ -46,6 +46,7 @@ from publisher.render.html import render_template, web_filters
 from publisher.render.model import Alternate
 from publisher.render.pdf import RenderedPdf, print_fonts, render_pdf, restricted_fetcher
 from publisher.render.templating import language_environment
+from publisher.render.weasy import load as load_weasyprint
 
 THUMB_WIDTH = 240  # px: shown at 120 CSS px, sharp on 2x screens
 
@@ -56,7 +57,7 @@ def init_worker(parent: int | None = None) -> None:
     `parent`: the process the pool works for. A worker started by the forkserver holds
     pipes that keep it and the forkserver waiting for work forever if that process is
     killed outright (SIGKILL: no shutdown): a watch ends the worker then."""
-    import weasyprint  # noqa: F401
+    load_weasyprint()
 
     global _pool_worker
     if parent is not None:
@@ -88,7 +89,7 @@ def warm_up(languages: tuple[str, ...] = ()) -> None:
     PDF is (see render/pdf.py): the fonts' character maps, Pango's faces and the subsetter
     are then loaded too (about 2 s for the Khmer and Chinese faces, which a renderer that
     stays up pays once instead of on its first PDF)."""
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     if not languages:
         weasyprint.HTML(string="<p>warm</p>").write_pdf()

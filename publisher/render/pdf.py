@@ -30,6 +30,7 @@ from publisher.render import fonts as fontlib
 from publisher.render import images, pdf_runtime, textlayer
 from publisher.render.khmer_breaks import insert_break_opportunities
 from publisher.render.model import Publication
+from publisher.render.weasy import load as load_weasyprint
 
 FALLBACK_ORDER = ("en", "km", "zh-Hans")
 
@@ -158,6 +159,7 @@ def restricted_fetcher(allowed_dirs: list[Path], allowed_files: list[Path]) -> A
     Anything else (http, data:, a file elsewhere) is refused and listed in the
     fetcher's `refused` attribute; WeasyPrint then renders without it.
     """
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     dirs = [d.resolve() for d in allowed_dirs]
@@ -207,7 +209,7 @@ def render_pdf(
     html.PrintHtml). `fonts_scope`: the build the PDF belongs to; its PDFs rendered in
     this process share one font configuration, and one parse of each stylesheet they
     share (render/pdf_runtime.py). The bytes are the same without it."""
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     # fontTools stamps the instances it makes of variable fonts (Noto Sans Khmer bold) with
     # the time, unless SOURCE_DATE_EPOCH is set: the same inputs must give the same bytes.

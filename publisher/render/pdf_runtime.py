@@ -62,6 +62,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from publisher.render.weasy import load as load_weasyprint
+
 #: PDFs one shared font configuration serves at most before a fresh one is made. Its
 #: size is bounded by the faces a build's templates declare; this bounds what Pango's
 #: font map caches besides (glyph extents, shaping plans) in a long build.
@@ -99,6 +101,7 @@ def shared_font_configuration(scope: str | None) -> Iterator[Any]:
     """A WeasyPrint `FontConfiguration` for one render: the one the last render of the
     same `scope` (a build) used, if it ended well; a fresh one without a scope, after
     `SHARED_FONT_RENDERS` renders, or while another render holds it."""
+    load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     global _idle
@@ -181,6 +184,7 @@ def parsed_stylesheets(
     """WeasyPrint's parse of each CSS text, with the counter styles and colour profiles
     they define (a render's `counter_style` and `color_profiles`): a text that an earlier
     render with `font_config` parsed with the same base URL is not parsed again."""
+    load_weasyprint()
     from weasyprint import CSS
     from weasyprint.css.counters import CounterStyle
 

@@ -53,6 +53,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from publisher.errors import RenderError
+from publisher.render.weasy import load as load_weasyprint
 
 Mode = Literal["auto", "always"]
 
@@ -126,7 +127,7 @@ _state = _State()
 
 
 def _weasyprint_version() -> tuple[int, int]:
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     numbers = re.findall(r"\d+", weasyprint.__version__)
     major = int(numbers[0]) if numbers else 0
@@ -137,7 +138,7 @@ def _weasyprint_version() -> tuple[int, int]:
 def _hook_module() -> Any:
     """Import WeasyPrint's drawing module and check the hook is the one we know."""
 
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     try:
         module = importlib.import_module(HOOK_MODULE)
@@ -170,7 +171,7 @@ def _tested_range() -> str:
 
 def check_weasyprint_version() -> str | None:
     """A warning message when the installed WeasyPrint is outside the tested range, else None."""
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     if TESTED_WEASYPRINT_MIN <= _weasyprint_version() < TESTED_WEASYPRINT_BELOW:
         return None
