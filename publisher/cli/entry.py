@@ -1,7 +1,7 @@
 """The `publisher` program: what a command needs started first, then the CLI (cli/app.py).
 
 `publisher site` waits last on its PDF workers' forkserver, which imports WeasyPrint
-(half a second, publishing/forkserver.py). Started here, before Typer, Click and the
+(0.4 s with the step module, publishing/forkserver.py). Started here, before Typer, Click and the
 command's own modules are imported and the command line is parsed (0.1 s), it is ready
 that much sooner. Only the command's name is read here, as Click will read it: the
 first word that is neither an option nor the value of the one global option that takes

@@ -2,7 +2,7 @@
 
 A worker pool (publishing/workers.py) starts its workers from multiprocessing's
 forkserver, a clean process (no threads of ours, no half-held locks) that has imported
-WeasyPrint and the build's step module once (half a second), so that each worker forks
+WeasyPrint (render/weasy.py) and the build's step module once (0.4 s), so that each worker forks
 ready in milliseconds. The `publisher` program starts it for `site` before anything
 else (`start`, from cli/entry.py): the import then runs on another core while the CLI
 loads and the command stamps the inputs, reads the releases and the site index.
