@@ -22,11 +22,14 @@ of files it wrote, so that a browser reloads only a page that changed.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import watchfiles
 
@@ -57,6 +60,13 @@ IGNORED_TOP = frozenset({CACHE_DIRNAME, ".git", "dist", "site", "__pycache__"})
 IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".part", ".lock")
 #: How long a build waits for a change under way to finish before it builds anyway.
 SETTLE_SECONDS = 5.0
+#: watchfiles' settings for both watchers: a 50 ms debounce gathers an editor's writes.
+_WATCHING: dict[str, Any] = {
+    "debounce": 50,
+    "step": 20,
+    "rust_timeout": 1000,
+    "yield_on_timeout": False,
+}
 
 #: on_build(build): hears of each finished build (the CLI prints a line).
 BuildHook = Callable[["Build"], None]
@@ -90,8 +100,14 @@ class LiveSite:
         base_url: str | None,
         renderer: ResidentRenderer,
         on_build: BuildHook | None = None,
+        on_watch_error: Callable[[str], None] | None = None,
     ) -> None:
         self.root = root
+        self.on_watch_error = on_watch_error
+        #: set to start the folders' watcher again (the top-level folders changed)
+        self._restart = threading.Event()
+        #: the folders the folders' watcher watches (`input_folders` when it started)
+        self._watching: list[Path] = []
         self.out_dir = live_dir(root)
         self.base_url = base_url
         self.renderer = renderer
@@ -187,19 +203,96 @@ class LiveSite:
             return self.last if self.version > version else None
 
     def watch(self) -> None:
-        """Build again on each change of the workspace's inputs, until `stop()`."""
-        for changes in watchfiles.watch(
-            self.root,
-            watch_filter=self._is_input,
-            debounce=50,
-            step=20,
-            stop_event=self._stop,
-            rust_timeout=1000,
-            yield_on_timeout=False,
-        ):
-            paths = sorted({Path(path).relative_to(self.root).as_posix() for _, path in changes})
+        """Build again on each change of the workspace's inputs, until `stop()`.
+
+        Two watchers feed the builds: one of the workspace's own folder, not recursive
+        (its files: configuration, glossary, numbers; a folder made or removed there), and
+        one of each top-level folder that can hold an input, recursive (`input_folders`;
+        started again when that list changes). Not one recursive watcher of the whole
+        workspace: its cache holds a folder per cached step (hundreds of thousands in an
+        archive of 2,000 releases), each an inotify watch, beyond the system's limit
+        (fs.inotify.max_user_watches: the watcher then failed and the preview served
+        without rebuilding), and every file a preview build writes there woke it. A
+        watcher that cannot start is said once (`on_watch_error`), and the other goes on.
+        """
+        found: queue.Queue[list[str]] = queue.Queue()
+        watchers = [
+            threading.Thread(target=self._watch_top, args=(found,), daemon=True),
+            threading.Thread(target=self._watch_folders, args=(found,), daemon=True),
+        ]
+        for watcher in watchers:
+            watcher.start()
+        while not self._stop.is_set():
+            try:
+                changed = set(found.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            with contextlib.suppress(queue.Empty):  # what the other watcher saw meanwhile
+                while True:
+                    changed.update(found.get(timeout=0.05))
+            paths = sorted(changed)
             self._settle(paths)
             self.build(paths)
+
+    def input_folders(self) -> list[Path]:
+        """The workspace's top-level folders that can hold an input (`releases`,
+        `templates`, `locales`, `boilerplate`, ...): not the cache, output folders or
+        version control (IGNORED_TOP), nor a hidden one (a virtual environment)."""
+        try:
+            entries = sorted(self.root.iterdir())
+        except OSError:
+            return []
+        return [
+            entry
+            for entry in entries
+            if entry.name not in IGNORED_TOP
+            and not entry.name.startswith(".")
+            and entry.is_dir()
+            and not entry.is_symlink()
+        ]
+
+    def _watch_top(self, found: queue.Queue[list[str]]) -> None:
+        try:
+            for changes in watchfiles.watch(
+                self.root,
+                watch_filter=self._is_input,
+                recursive=False,
+                **_WATCHING,
+                stop_event=self._stop,
+            ):
+                found.put(self._relative(changes))
+                if self.input_folders() != self._watching:
+                    self._restart.set()
+        except OSError as exc:
+            self._cannot_watch(self.root, exc)
+
+    def _watch_folders(self, found: queue.Queue[list[str]]) -> None:
+        while not self._stop.is_set():
+            self._restart.clear()
+            self._watching = folders = self.input_folders()
+            if not folders:
+                self._restart.wait()
+                continue
+            try:
+                for changes in watchfiles.watch(
+                    *folders, watch_filter=self._is_input, **_WATCHING, stop_event=self._restart
+                ):
+                    found.put(self._relative(changes))
+            except OSError as exc:
+                self._cannot_watch(folders[0].parent, exc)
+                return
+
+    def _relative(self, changes: set[tuple[watchfiles.Change, str]]) -> list[str]:
+        return sorted({Path(path).relative_to(self.root).as_posix() for _, path in changes})
+
+    def _cannot_watch(self, where: Path, exc: OSError) -> None:
+        message = (
+            f"{where}: cannot watch for changes ({exc}); what changes there is not built "
+            "again until the preview is started again (on Linux, fs.inotify.max_user_watches "
+            "limits how many folders can be watched)"
+        )
+        if self.on_watch_error is not None:
+            self.on_watch_error(message)
 
     def _settle(self, paths: list[str]) -> None:
         """Wait while a changed release is in the middle of a change (its journal is there):
@@ -223,6 +316,7 @@ class LiveSite:
 
     def stop(self) -> None:
         self._stop.set()
+        self._restart.set()
 
 
 def _touched_releases(changes: list[str] | None) -> set[str] | None:

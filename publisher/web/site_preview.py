@@ -286,7 +286,13 @@ def run_preview(
         for error in build.errors:
             echo(f"  {error}")
 
-    live = LiveSite(root, base_url=base_url, renderer=renderer, on_build=told)
+    live = LiveSite(
+        root,
+        base_url=base_url,
+        renderer=renderer,
+        on_build=told,
+        on_watch_error=lambda message: echo(f"error: {message}"),
+    )
     closing = threading.Event()
     server = StoppingServer(
         uvicorn_config(create_site_app(live, port, closing)), renderer.close, closing.set

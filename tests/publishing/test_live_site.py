@@ -5,7 +5,10 @@ change outside the releases (configuration, glossary, templates) re-checks them 
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +106,41 @@ def test_a_rebuild_reads_only_the_release_folders_a_change_touched(
     read.clear()
     scanned(["glossary.toml"])  # outside the releases: every folder read again
     assert read.count(SAMPLE_SLUG) == 2
+
+
+def test_a_watcher_that_cannot_start_is_said_and_the_other_goes_on(
+    repo_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system's limit of inotify watches reached: the preview says which folder it
+    cannot watch and why, once, instead of a thread's traceback before "Serving it at"."""
+    import watchfiles
+
+    real_watch = watchfiles.watch
+
+    def limited(*paths: Path, **options: Any) -> Any:
+        if options.get("recursive", True):
+            raise OSError("OS file watch limit reached")
+        return real_watch(*paths, **options)
+
+    monkeypatch.setattr(watchfiles, "watch", limited)
+    said: list[str] = []
+    site = LiveSite(
+        repo_workspace,
+        base_url=None,
+        renderer=ResidentRenderer(repo_workspace),
+        on_watch_error=said.append,
+    )
+    watching = threading.Thread(target=site.watch, daemon=True)
+    watching.start()
+    deadline = time.monotonic() + 10
+    while not said:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    site.stop()
+    watching.join(timeout=10)
+    assert not watching.is_alive()
+    assert said == [
+        f"{repo_workspace}: cannot watch for changes (OS file watch limit reached); what "
+        "changes there is not built again until the preview is started again (on Linux, "
+        "fs.inotify.max_user_watches limits how many folders can be watched)"
+    ]

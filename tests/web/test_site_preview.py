@@ -9,7 +9,9 @@ Hostile requests (another Host, a path out of the site) get nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -21,7 +23,7 @@ from playwright.sync_api import Browser, ConsoleMessage
 from publisher.core.catalog import Catalog
 from publisher.web.site_preview import MAX_STREAMS
 from tests.support.web import SitePreview
-from tests.support.workspace import SAMPLE_SLUG, Cli, copy_repo_workspace
+from tests.support.workspace import REPO, SAMPLE_SLUG, Cli, copy_repo_workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -159,3 +161,55 @@ def test_after_a_site_build_the_preview_starts_without_rendering(
         assert "Rendered nothing; 3 PDFs, 3 web pages and" in first, server.lines
         served = httpx.get(f"{server.base}/releases/{SAMPLE_SLUG}/km.pdf").content
     assert served == (root / "site" / "releases" / SAMPLE_SLUG / "km.pdf").read_bytes()
+
+
+def _inotify_watches(pid: int) -> int:
+    """How many inotify watches the process holds (each fd's fdinfo lists one per line)."""
+    count = 0
+    for info in Path(f"/proc/{pid}/fdinfo").iterdir():
+        with contextlib.suppress(OSError):
+            count += info.read_text().count("inotify wd:")
+    return count
+
+
+def _wait_for_build(server: SitePreview, built: int, cause: str) -> str:
+    deadline = time.monotonic() + 120
+    while True:
+        builds = server.builds()
+        if len(builds) > built and cause in builds[-1]:
+            return builds[-1]
+        assert time.monotonic() < deadline, server.lines
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="reads /proc")
+def test_the_preview_watches_its_inputs_not_its_cache_and_a_folder_made_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """A large archive's cache holds a folder per cached step, hundreds of thousands: one
+    inotify watch each went beyond the system's limit, and the preview then served without
+    rebuilding. The cache is not watched; a top-level folder made while the preview runs
+    (the office's first template override) is, from then on."""
+    root = copy_repo_workspace(tmp_path / "ws")
+    shutil.rmtree(root / "templates")
+    steps = root / ".publisher-cache" / "v1" / "steps"
+    for n in range(3000):  # a cache of 3,000 entries
+        (steps / f"{n % 256:02x}" / f"{n:064x}").mkdir(parents=True)
+    css = (REPO / "publisher" / "resources" / "templates" / "web.css").read_text("utf-8")
+    page = f"releases/{SAMPLE_SLUG}/en.html"
+    with SitePreview(root) as server:
+        assert server.process is not None
+        watches = _inotify_watches(server.process.pid)
+        assert 0 < watches < 300, watches  # the workspace's folders, not the cache's
+        built = len(server.builds())
+        (root / "templates").mkdir()
+        (root / "templates" / "web.css").write_text(css + "\n/* first override */\n", "utf-8")
+        _wait_for_build(server, built, "templates")
+        deadline = time.monotonic() + 120
+        while "first override" not in httpx.get(f"{server.base}/{page}").text:
+            assert time.monotonic() < deadline, server.lines
+            time.sleep(0.1)
+        built = len(server.builds())
+        (root / "templates" / "web.css").write_text(css + "\n/* second override */\n", "utf-8")
+        _wait_for_build(server, built, "templates/web.css")
+        assert "second override" in httpx.get(f"{server.base}/{page}").text
