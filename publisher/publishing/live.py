@@ -60,12 +60,14 @@ IGNORED_TOP = frozenset({CACHE_DIRNAME, ".git", "dist", "site", "__pycache__"})
 IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".part", ".lock")
 #: How long a build waits for a change under way to finish before it builds anyway.
 SETTLE_SECONDS = 5.0
-#: watchfiles' settings for both watchers: a 50 ms debounce gathers an editor's writes.
+#: watchfiles' settings for both watchers: a 50 ms debounce gathers an editor's writes;
+#: with nothing seen for 200 ms a watcher yields an empty set: it is then watching (its
+#: folders' inotify watches are all added, which takes a while for thousands of folders).
 _WATCHING: dict[str, Any] = {
     "debounce": 50,
     "step": 20,
-    "rust_timeout": 1000,
-    "yield_on_timeout": False,
+    "rust_timeout": 200,
+    "yield_on_timeout": True,
 }
 
 #: on_build(build): hears of each finished build (the CLI prints a line).
@@ -108,6 +110,9 @@ class LiveSite:
         self._restart = threading.Event()
         #: the folders the folders' watcher watches (`input_folders` when it started)
         self._watching: list[Path] = []
+        #: set once each watcher watches (or has said it cannot: `wait_watching`)
+        self._top_ready = threading.Event()
+        self._folders_ready = threading.Event()
         self.out_dir = live_dir(root)
         self.base_url = base_url
         self.renderer = renderer
@@ -260,27 +265,42 @@ class LiveSite:
                 **_WATCHING,
                 stop_event=self._stop,
             ):
-                found.put(self._relative(changes))
-                if self.input_folders() != self._watching:
-                    self._restart.set()
+                self._top_ready.set()
+                if changes:
+                    found.put(self._relative(changes))
+                    if self.input_folders() != self._watching:
+                        self._restart.set()
         except OSError as exc:
             self._cannot_watch(self.root, exc)
+            self._top_ready.set()
 
     def _watch_folders(self, found: queue.Queue[list[str]]) -> None:
         while not self._stop.is_set():
             self._restart.clear()
             self._watching = folders = self.input_folders()
             if not folders:
+                self._folders_ready.set()
                 self._restart.wait()
                 continue
             try:
                 for changes in watchfiles.watch(
                     *folders, watch_filter=self._is_input, **_WATCHING, stop_event=self._restart
                 ):
-                    found.put(self._relative(changes))
+                    self._folders_ready.set()
+                    if changes:
+                        found.put(self._relative(changes))
             except OSError as exc:
                 self._cannot_watch(folders[0].parent, exc)
+                self._folders_ready.set()
                 return
+
+    def wait_watching(self, timeout: float) -> bool:
+        """Wait until both watchers watch (a change before that is not seen; `watch` is
+        started in a thread); whether they do within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        return self._top_ready.wait(timeout) and self._folders_ready.wait(
+            max(0.0, deadline - time.monotonic())
+        )
 
     def _relative(self, changes: set[tuple[watchfiles.Change, str]]) -> list[str]:
         return sorted({Path(path).relative_to(self.root).as_posix() for _, path in changes})

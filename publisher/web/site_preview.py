@@ -259,6 +259,10 @@ def create_site_app(live: LiveSite, port: int, closing: threading.Event) -> Star
     )
 
 
+#: How long the preview waits for its watchers to watch before it says it serves anyway.
+WATCH_START_SECONDS = 60.0
+
+
 def run_preview(
     root: Path,
     *,
@@ -302,6 +306,8 @@ def run_preview(
         live.build()
         watcher = threading.Thread(target=live.watch, name="publisher-watch", daemon=True)
         watcher.start()
+        # "Serving" once a change is seen: watching thousands of folders takes a moment
+        live.wait_watching(timeout=WATCH_START_SECONDS)
         echo(f"Serving it at http://{LOOPBACK}:{port}/ (this machine only); it is built again")
         echo("when a file of the workspace changes, and open pages reload. Ctrl-C to stop.")
         server.run(sockets=[sock])
