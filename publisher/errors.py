@@ -10,7 +10,6 @@ with their type, message, path, line and attributes intact, so `build --jobs
 
 from __future__ import annotations
 
-import contextlib
 import errno
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -41,9 +40,8 @@ class PublisherError(Exception):
         where = ""
         if self.path is not None:
             where = str(self.path)
-            if root is not None and Path(self.path).is_absolute():
-                with contextlib.suppress(ValueError):
-                    where = Path(self.path).relative_to(root).as_posix()
+            if root is not None and Path(self.path).is_relative_to(root):
+                where = Path(self.path).relative_to(root).as_posix()
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "

@@ -366,7 +366,7 @@ def renditions_step(
         made = images.make_renditions(data)
     files = {rendition_name(name, width): made[width] for width in sorted(made)}
     meta = {"files": sorted(files), "widths": sorted(made)}
-    return Cache(Path(cache_root)).put(key, files, meta)
+    return cache.put(key, files, meta)
 
 
 def photo_step(
